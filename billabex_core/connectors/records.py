@@ -1,0 +1,121 @@
+"""Normalised records: what every connector yields and the sync engine consumes.
+
+Connectors speak their provider's language and turn it into these records; only the sync
+engine maps records to the domain and writes. Money is ``Decimal`` (positive amounts; a credit
+note's totals are positive too), dates are ``date``, ``updated_at`` is an aware UTC datetime.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class Entity(enum.StrEnum):
+    """Entities synced, in the order the engine processes them (parents first)."""
+
+    ACCOUNT = "account"
+    CONTACT = "contact"
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"
+    CREDIT_APPLICATION = "credit_application"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    external_id: str
+    name: str
+    updated_at: datetime | None = None
+    is_company: bool = True
+    country: str | None = None  # ISO 3166-1 alpha-2
+    currency: str | None = None  # ISO 4217
+    vat: str | None = None
+    siren: str | None = None
+    address: str | None = None  # one line, parts joined with ", "
+    language: str | None = None  # fr, en, de, es, it, nl
+    emails: tuple[str, ...] = ()  # billing e-mails printed on the customer itself
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    external_id: str
+    account_external_id: str
+    email: str | None
+    name: str | None = None
+    language: str | None = None
+    phone: str | None = None
+    role: str | None = None
+    is_primary: bool = False
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """An invoice or a credit note (``kind`` is ``Entity.INVOICE`` or ``Entity.CREDIT_NOTE``)."""
+
+    external_id: str
+    account_external_id: str
+    kind: Entity
+    number: str
+    currency: str
+    total_incl_tax: Decimal
+    total_excl_tax: Decimal | None = None
+    tax_amount: Decimal | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    remaining_amount: Decimal | None = None  # the provider's truth (domain.md §4)
+    credited_invoice_external_id: str | None = None
+    provider_status: str | None = None
+    is_draft: bool = False
+    is_cancelled: bool = False
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    external_id: str
+    account_external_id: str | None
+    amount: Decimal
+    currency: str
+    paid_on: date | None
+    invoice_external_id: str | None = None  # None: unallocated customer payment
+    label: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreditApplicationRecord:
+    external_id: str
+    credit_note_external_id: str
+    invoice_external_id: str
+    amount: Decimal
+    applied_on: date | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionRecord:
+    entity: Entity
+    external_id: str
+
+
+Record = (
+    AccountRecord | ContactRecord | DocumentRecord | PaymentRecord | CreditApplicationRecord | DeletionRecord
+)
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of records and the cursor to resume *after* it.
+
+    The engine commits the records, then stores ``cursor``; on the next run it passes that
+    cursor back, so an interrupted sync resumes with the page after the last committed one.
+    ``cursor`` is opaque to the engine (a JSON string the connector understands).
+    """
+
+    records: list[Record] = field(default_factory=list)
+    cursor: str | None = None
+    requests: int = 0  # HTTP requests spent on this page (for SyncRun counts and benchmarks)

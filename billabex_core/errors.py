@@ -1,0 +1,86 @@
+"""The one exception tree of Billabex.
+
+    BillabexError                 every error a user may see; ``str()`` is one clear line
+    ├── ValidationError           bad input (a field, a value) — ``field`` names it
+    │   └── DuplicateDocumentError   (account, kind, number) or the same PDF exists already
+    ├── NotFoundError             an id that does not exist
+    ├── ImmutableError            a validated document's extracted fields may not change
+    ├── ConflictError             a concurrent edit or a lock held by someone else
+    ├── ExtractionError           a PDF that cannot be read (see extraction.errors)
+    ├── ConnectorError            a provider API failed (see connectors.base)
+    └── ConfigurationError        missing or invalid settings
+
+Screens catch ``BillabexError`` and show it with one helper; the CLI prints it on stderr and
+exits 1 (2 for ``ValidationError`` / ``ExtractionError``, which are bad input).
+"""
+
+from __future__ import annotations
+
+
+class BillabexError(Exception):
+    """Root of every error a user may see. The message is one line, no traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(BillabexError):
+    """Bad input: ``field`` names the offending field when there is one."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DuplicateDocumentError(ValidationError):
+    """A document with the same identity (or the same PDF bytes) exists already."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, existing_id: int | None = None, existing_kind: str = "document") -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+        self.existing_kind = existing_kind
+
+
+class NotFoundError(BillabexError):
+    def __init__(self, entity: str, ident: object) -> None:
+        super().__init__(f"{entity} {ident} does not exist")
+        self.entity = entity
+        self.ident = ident
+
+
+class ImmutableError(BillabexError):
+    """Raised when a validated document's extracted fields would change."""
+
+    def __init__(self, document_id: int | None, fields: list[str]) -> None:
+        names = ", ".join(sorted(fields))
+        super().__init__(f"document {document_id} is validated: its fields cannot change ({names})")
+        self.document_id = document_id
+        self.fields = fields
+
+
+class ConflictError(BillabexError):
+    """Someone else changed the same data, or holds the lock."""
+
+
+class ExtractionError(BillabexError):
+    """A PDF that cannot be read. Subclasses live in ``billabex_core.extraction.errors``."""
+
+    exit_code = 2
+
+
+class ConnectorError(BillabexError):
+    """A provider API failed. Subclasses live in ``billabex_core.connectors.base``."""
+
+
+class ConfigurationError(BillabexError):
+    """Missing or invalid settings."""
