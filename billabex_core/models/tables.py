@@ -1,0 +1,353 @@
+"""The tables of the whole domain (SQLModel on SQLAlchemy 2).
+
+Money is ``Money`` (NUMERIC(14,2), Decimal) next to an ISO 4217 currency; timestamps are
+``UTCDateTime``; enums are stored as strings. Rows that people edit concurrently carry a
+``version`` column (optimistic locking: a stale write raises instead of overwriting).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from billabex_core.db.types import JSONDict, JSONList, Money, UTCDateTime, str_enum, utcnow
+from billabex_core.models.enums import (
+    CommunicationStatus,
+    ContactUsage,
+    CreditNoteStatus,
+    DocumentKind,
+    DraftStatus,
+    InvoiceStatus,
+    PaymentStatus,
+    Source,
+    SyncStatus,
+    TaskKind,
+    TaskStatus,
+    Tone,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _versioned(cls: Any) -> dict[str, Any]:
+    """Optimistic locking: a write based on a stale row raises instead of overwriting."""
+    return {"version_id_col": cls.__table__.c.version}
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _money(default: Decimal | None = ZERO, *, nullable: bool = False) -> Any:
+    if default is None:
+        return Field(default=None, sa_type=Money, nullable=True)
+    return Field(default=default, sa_type=Money, nullable=nullable)
+
+
+def _enum(enum_cls: type, default: Any) -> Any:
+    return Field(default=default, sa_type=str_enum(enum_cls), nullable=False)
+
+
+class Organisation(SQLModel, table=True):
+    """The one organisation using the tool (row id 1): "us", the seller on every invoice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=200)
+    country: str = Field(default="FR", max_length=2)
+    default_currency: str = Field(default="EUR", max_length=3)
+    default_language: str = Field(default="fr", max_length=5)
+    payment_terms_days: int = 30
+    pre_due_business_days: int = 3
+    vat: str | None = Field(default=None, max_length=20)
+    siren: str | None = Field(default=None, max_length=9)
+    sender_email: str | None = Field(default=None, max_length=254)
+    updated_at: datetime = _created()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=200)
+    is_admin: bool = False
+    created_at: datetime = _created()
+
+
+class Integration(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    provider: Source = _enum(Source, Source.PENNYLANE)
+    config_encrypted: str = Field(sa_type=sa.Text)
+    enabled: bool = True
+    schedule_minutes: int = 60
+    excluded_customer_ids: list = Field(default_factory=list, sa_type=JSONList)
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    lock_token: str | None = Field(default=None, max_length=64)
+    lock_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Account(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_account_external"),)
+    __mapper_args__ = declared_attr.directive(_versioned)  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    normalized_name: str = Field(max_length=200, index=True)
+    source: Source = _enum(Source, Source.MANUAL)
+    integration_id: int | None = Field(default=None, foreign_key="integration.id", index=True)
+    external_id: str | None = Field(default=None, max_length=64)
+    vat: str | None = Field(default=None, max_length=20, index=True)
+    siren: str | None = Field(default=None, max_length=9, index=True)
+    address: str | None = Field(default=None, max_length=500)
+    country: str | None = Field(default=None, max_length=2)
+    currency: str = Field(default="EUR", max_length=3)
+    language: str | None = Field(default=None, max_length=5)
+    paused: bool = False
+    paused_reason: str | None = Field(default=None, max_length=500)
+    # Cached results of the status computation (recomputed, never typed in).
+    outstanding_balance: Decimal = _money()
+    overdue_count: int = 0
+    contact_count: int = 0
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, nullable=False)
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_contact_external"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    language: str = Field(max_length=5)
+    role: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=50)
+    notes: str | None = Field(default=None, max_length=1000)
+    usage: ContactUsage = _enum(ContactUsage, ContactUsage.NORMAL)
+    is_primary: bool = False
+    is_valid: bool = True
+    invalid_reason: str | None = Field(default=None, max_length=500)
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")
+    external_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Referent(SQLModel, table=True):
+    """A team member responsible for an account: gets the agent's notifications for it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    language: str = Field(default="en", max_length=5)
+    is_primary: bool = False
+    created_at: datetime = _created()
+
+
+class Document(SQLModel, table=True):
+    """A validated (or synced) invoice or credit note. Extracted fields never change once validated."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("account_id", "kind", "number", name="uq_document_identity"),
+        sa.UniqueConstraint("integration_id", "kind", "external_id", name="uq_document_external"),
+        sa.Index("ix_document_account_kind_due", "account_id", "kind", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: DocumentKind = _enum(DocumentKind, DocumentKind.INVOICE)
+    number: str = Field(max_length=100)
+    source: Source = _enum(Source, Source.MANUAL)
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")
+    external_id: str | None = Field(default=None, max_length=64)
+    file_sha256: str | None = Field(default=None, max_length=64, index=True)
+    file_name: str | None = Field(default=None, max_length=300)
+    issue_date: date | None = None
+    due_date: date | None = Field(default=None, index=True)
+    currency: str = Field(max_length=3)
+    total_excl_tax: Decimal | None = _money(None)
+    tax_amount: Decimal | None = _money(None)
+    total_incl_tax: Decimal = _money()
+    credited_invoice_number: str | None = Field(default=None, max_length=100)
+    credited_invoice_id: int | None = Field(default=None, foreign_key="document.id")
+    provider_remaining: Decimal | None = _money(None)
+    provider_status: str | None = Field(default=None, max_length=40)
+    validated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    validated_by: str | None = Field(default=None, max_length=64)
+    # Computed (domain.md §3): recomputed on every import, sync, payment, credit and each day.
+    paid_amount: Decimal = _money()
+    credited_amount: Decimal = _money()
+    remaining_amount: Decimal = _money()
+    invoice_status: InvoiceStatus | None = Field(default=None, sa_type=str_enum(InvoiceStatus), index=True)
+    payment_status: PaymentStatus | None = Field(default=None, sa_type=str_enum(PaymentStatus))
+    credit_status: CreditNoteStatus | None = Field(default=None, sa_type=str_enum(CreditNoteStatus))
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+# Fields that come from the PDF or the billing tool: frozen once validated (manual documents).
+EXTRACTED_FIELDS: tuple[str, ...] = (
+    "account_id",
+    "kind",
+    "number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "total_excl_tax",
+    "tax_amount",
+    "total_incl_tax",
+    "credited_invoice_number",
+    "file_sha256",
+)
+
+
+class ImportDraft(SQLModel, table=True):
+    """An uploaded PDF waiting for review: the extraction and the user's corrections."""
+
+    __mapper_args__ = declared_attr.directive(_versioned)  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    file_name: str = Field(max_length=300)
+    file_size: int = 0
+    status: DraftStatus = _enum(DraftStatus, DraftStatus.PENDING)
+    kind: DocumentKind = _enum(DocumentKind, DocumentKind.INVOICE)
+    extraction_source: str | None = Field(default=None, max_length=20)
+    extraction: dict = Field(default_factory=dict, sa_type=JSONDict)
+    values: dict = Field(default_factory=dict, sa_type=JSONDict)
+    warnings: list = Field(default_factory=list, sa_type=JSONList)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    created_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    version: int = Field(default=1, nullable=False)
+
+
+class Payment(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_payment_external"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    amount: Decimal = _money()
+    currency: str = Field(max_length=3)
+    paid_on: date
+    note: str | None = Field(default=None, max_length=500)
+    source: Source = _enum(Source, Source.MANUAL)
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")
+    external_id: str | None = Field(default=None, max_length=64)
+    created_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _created()
+
+
+class CreditApplication(SQLModel, table=True):
+    """A credit note applied to an invoice: explains why an invoice's remaining amount is what it is."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("integration_id", "external_id", name="uq_credit_application_external"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_note_id: int = Field(foreign_key="document.id", index=True)
+    invoice_id: int = Field(foreign_key="document.id", index=True)
+    amount: Decimal = _money()
+    applied_on: date
+    source: Source = _enum(Source, Source.MANUAL)
+    integration_id: int | None = Field(default=None, foreign_key="integration.id")
+    external_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _created()
+
+
+class Task(SQLModel, table=True):
+    __mapper_args__ = declared_attr.directive(_versioned)  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: TaskKind = _enum(TaskKind, TaskKind.MISSING_CONTACT)
+    status: TaskStatus = Field(
+        default=TaskStatus.ACTION_REQUIRED, sa_type=str_enum(TaskStatus), nullable=False, index=True
+    )
+    subject: str = Field(max_length=300)
+    message: str = Field(default="", sa_type=sa.Text)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    assignees: list = Field(default_factory=list, sa_type=JSONList)  # usernames; empty = everybody
+    created_by: str = Field(default="agent", max_length=64)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = Field(default=1, nullable=False)
+
+
+class TaskMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    author: str = Field(max_length=64)
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = _created()
+
+
+class Communication(SQLModel, table=True):
+    """A planned or sent follow-up. ``step_key`` is the idempotency key: sent exactly once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    step_key: str = Field(max_length=200, unique=True)
+    scheduled_for: date
+    status: CommunicationStatus = _enum(CommunicationStatus, CommunicationStatus.SCHEDULED)
+    tone: Tone = _enum(Tone, Tone.COURTEOUS)
+    language: str = Field(max_length=5)
+    recipients: list = Field(default_factory=list, sa_type=JSONList)
+    cc: list = Field(default_factory=list, sa_type=JSONList)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=sa.Text)
+    invoice_ids: list = Field(default_factory=list, sa_type=JSONList)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = _created()
+
+
+class SyncRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    integration_id: int = Field(foreign_key="integration.id", index=True)
+    full: bool = False
+    status: SyncStatus = _enum(SyncStatus, SyncStatus.RUNNING)
+    started_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    counts: dict = Field(default_factory=dict, sa_type=JSONDict)
+    errors: list = Field(default_factory=list, sa_type=JSONList)
+    requests: int = 0
+
+
+class SyncCursor(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("integration_id", "entity", name="uq_sync_cursor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    integration_id: int = Field(foreign_key="integration.id")
+    entity: str = Field(max_length=32)
+    cursor: str | None = Field(default=None, sa_type=sa.Text)
+    updated_at: datetime = _created()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only log: who (a user, "agent" or "sync") changed what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = Field(default=None, index=True)
+    account_id: int | None = Field(default=None, index=True)
+    details: dict = Field(default_factory=dict, sa_type=JSONDict)

@@ -1,0 +1,60 @@
+"""Payments recorded by hand ("edit paid amount" is a payment entry, never an overwrite)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from billabex_core.errors import NotFoundError, ValidationError
+from billabex_core.models import Document, DocumentKind, Payment, Source
+from billabex_core.money import parse_money
+from billabex_core.services import audit
+from billabex_core.services.status import recompute_account
+
+
+def record_payment(
+    *,
+    session: Session,
+    document_id: int,
+    amount: object,
+    paid_on: date,
+    actor: str,
+    note: str | None = None,
+    today: date | None = None,
+) -> Payment:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("document", document_id)
+    if document.kind != DocumentKind.INVOICE:
+        raise ValidationError("payments are recorded on invoices, not on credit notes", field="document")
+    if document.source != Source.MANUAL:
+        raise ValidationError(
+            f"invoice {document.number} is synced from {document.source.value}: its payments come from there",
+            field="document",
+        )
+    value = parse_money(amount, field="amount")  # type: ignore[arg-type]
+    if value <= 0:
+        raise ValidationError("a payment must be more than zero", field="amount")
+    payment = Payment(
+        account_id=document.account_id, document_id=document.id, amount=value, currency=document.currency,
+        paid_on=paid_on, note=(note or "").strip()[:500] or None, created_by=actor,
+    )
+    session.add(payment)
+    session.flush()
+    audit.record(
+        session=session, actor=actor, action="payment.recorded", entity="payment", entity_id=payment.id,
+        account_id=document.account_id, document_id=document.id, number=document.number, amount=value,
+        paid_on=paid_on, note=payment.note,
+    )
+    recompute_account(session=session, account_id=document.account_id, today=today or date.today())
+    return payment
+
+
+def list_payments(*, session: Session, document_id: int | None = None, account_id: int | None = None) -> list[Payment]:
+    query = select(Payment).order_by(col(Payment.paid_on), col(Payment.id))
+    if document_id is not None:
+        query = query.where(Payment.document_id == document_id)
+    if account_id is not None:
+        query = query.where(Payment.account_id == account_id)
+    return list(session.exec(query))

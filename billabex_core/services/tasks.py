@@ -1,0 +1,164 @@
+"""Tasks: the agent asks people to act (domain.md §5).
+
+An open task is unique per (kind, account, contact): asking twice returns the same task. A task
+whose cause disappears is closed automatically with a note. Every change goes in the task's
+thread and in the audit log.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from billabex_core.db.types import utcnow
+from billabex_core.errors import NotFoundError, ValidationError
+from billabex_core.models import Account, Task, TaskKind, TaskMessage, TaskStatus
+from billabex_core.services import audit
+
+OPEN_STATUSES = (TaskStatus.ACTION_REQUIRED, TaskStatus.AWAITING_RESPONSE, TaskStatus.IN_PROGRESS)
+
+
+def get_task(*, session: Session, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFoundError("task", task_id)
+    return task
+
+
+def find_open_task(
+    *, session: Session, kind: TaskKind, account_id: int | None, contact_id: int | None = None
+) -> Task | None:
+    query = select(Task).where(
+        Task.kind == kind, Task.account_id == account_id, col(Task.status).in_(OPEN_STATUSES)
+    )
+    if contact_id is not None:
+        query = query.where(Task.contact_id == contact_id)
+    return session.exec(query.order_by(col(Task.id))).first()
+
+
+def open_task(
+    *,
+    session: Session,
+    kind: TaskKind,
+    subject: str,
+    message: str,
+    actor: str,
+    account_id: int | None = None,
+    contact_id: int | None = None,
+    assignees: list[str] | None = None,
+) -> Task:
+    """Open a task, or return the open one that already asks the same thing."""
+    existing = find_open_task(session=session, kind=kind, account_id=account_id, contact_id=contact_id)
+    if existing is not None:
+        return existing
+    task = Task(
+        kind=kind, subject=subject[:300], message=message, account_id=account_id, contact_id=contact_id,
+        assignees=list(assignees or []), created_by=actor,
+    )
+    session.add(task)
+    session.flush()
+    session.add(TaskMessage(task_id=task.id, author=actor, body=message))  # type: ignore[arg-type]
+    audit.record(
+        session=session, actor=actor, action="task.opened", entity="task", entity_id=task.id,
+        account_id=account_id, kind=kind.value, subject=task.subject,
+    )
+    return task
+
+
+def reply(*, session: Session, task_id: int, author: str, body: str) -> TaskMessage:
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError("the reply is empty", field="body")
+    task = get_task(session=session, task_id=task_id)
+    message = TaskMessage(task_id=task_id, author=author, body=text)
+    session.add(message)
+    task.updated_at = utcnow()
+    session.flush()
+    audit.record(session=session, actor=author, action="task.replied", entity="task", entity_id=task_id,
+                 account_id=task.account_id)
+    return message
+
+
+def set_status(*, session: Session, task_id: int, status: TaskStatus, actor: str, note: str | None = None) -> Task:
+    task = get_task(session=session, task_id=task_id)
+    if task.status == status:
+        return task
+    previous = task.status
+    task.status = status
+    task.updated_at = utcnow()
+    task.closed_at = None if status.is_open else utcnow()
+    text = f"Status: {previous.value} → {status.value}" + (f". {note.strip()}" if note and note.strip() else "")
+    session.add(TaskMessage(task_id=task_id, author=actor, body=text))
+    session.flush()
+    audit.record(session=session, actor=actor, action="task.status", entity="task", entity_id=task_id,
+                 account_id=task.account_id, before=previous.value, after=status.value, note=note)
+    return task
+
+
+def set_assignees(*, session: Session, task_id: int, assignees: list[str], actor: str) -> Task:
+    task = get_task(session=session, task_id=task_id)
+    task.assignees = sorted(set(assignees))
+    task.updated_at = utcnow()
+    session.add(TaskMessage(task_id=task_id, author=actor,
+                            body="Assigned to " + (", ".join(task.assignees) or "everybody")))
+    session.flush()
+    audit.record(session=session, actor=actor, action="task.assigned", entity="task", entity_id=task_id,
+                 account_id=task.account_id, assignees=task.assignees)
+    return task
+
+
+def close_for_cause(
+    *, session: Session, kind: TaskKind, account_id: int, note: str, actor: str, contact_id: int | None = None
+) -> list[Task]:
+    """Close the open tasks of this kind on the account: their cause has gone."""
+    query = select(Task).where(Task.kind == kind, Task.account_id == account_id, col(Task.status).in_(OPEN_STATUSES))
+    if contact_id is not None:
+        query = query.where(Task.contact_id == contact_id)
+    tasks = list(session.exec(query))
+    for task in tasks:
+        set_status(session=session, task_id=task.id, status=TaskStatus.CLOSED, actor=actor, note=note)  # type: ignore[arg-type]
+    return tasks
+
+
+def ensure_missing_contact_task(*, session: Session, account: Account, actor: str = audit.AGENT) -> Task | None:
+    """The agent hook: an account without a valid contact gets a "Provide a contact" task."""
+    if account.contact_count > 0:
+        return None
+    return open_task(
+        session=session,
+        kind=TaskKind.MISSING_CONTACT,
+        account_id=account.id,
+        subject=f"Provide a contact for {account.name}",
+        message=(
+            f"{account.name} has no valid contact, so no reminder can be sent. Give the name, e-mail and "
+            "language of the person who receives invoices (tip: if the name is unknown, use the part of "
+            "the e-mail before the @)."
+        ),
+        actor=actor,
+    )
+
+
+def list_tasks(
+    *,
+    session: Session,
+    statuses: list[TaskStatus] | None = None,
+    kinds: list[TaskKind] | None = None,
+    account_id: int | None = None,
+    assignee: str | None = None,
+    limit: int = 500,
+) -> list[Task]:
+    """Tasks, newest first. ``assignee`` keeps tasks assigned to that user or to everybody."""
+    query = select(Task).order_by(col(Task.id).desc())
+    if statuses:
+        query = query.where(col(Task.status).in_(statuses))
+    if kinds:
+        query = query.where(col(Task.kind).in_(kinds))
+    if account_id is not None:
+        query = query.where(Task.account_id == account_id)
+    tasks = list(session.exec(query.limit(limit if not assignee else limit * 4)))
+    if assignee:
+        tasks = [t for t in tasks if not t.assignees or assignee in t.assignees][:limit]
+    return tasks
+
+
+def thread(*, session: Session, task_id: int) -> list[TaskMessage]:
+    return list(session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id))))

@@ -1,0 +1,114 @@
+"""Contacts (validation, default name) and the tasks they open and close (domain.md §5)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from billabex_core.errors import ValidationError
+from billabex_core.models import AuditEvent, ContactUsage, Task, TaskKind, TaskStatus
+from billabex_core.services import tasks
+from billabex_core.services.contacts import add_contact, delete_contact, mark_invalid, update_contact
+
+
+def _task(session, kind=TaskKind.MISSING_CONTACT):
+    return session.exec(select(Task).where(Task.kind == kind)).one()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"email": "not-an-email", "language": "fr"}, "email"),
+        ({"email": "", "language": "fr"}, "email"),
+        ({"email": "a@b.example", "language": "xx"}, "language"),
+        ({"email": "a@b.example", "language": ""}, "language"),
+    ],
+)
+def test_contact_validation(session, account, kwargs: dict, field: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        add_contact(session=session, account_id=account.id, actor="alice", **kwargs)
+    assert info.value.field == field
+
+
+def test_name_defaults_to_local_part_and_closes_task(session, account, add_document, today) -> None:
+    add_document(account, "F-1", "10.00")
+    assert _task(session).status == TaskStatus.ACTION_REQUIRED
+    contact = add_contact(
+        session=session, account_id=account.id, email="comptabilite@acme.example", language="fr", actor="alice",
+        today=today,
+    )
+    session.commit()
+    assert contact.name == "comptabilite" and contact.is_primary
+    task = _task(session)
+    assert task.status == TaskStatus.CLOSED
+    assert any("contact was added" in m.body for m in tasks.thread(session=session, task_id=task.id))
+    session.refresh(account)
+    assert account.contact_count == 1
+
+
+def test_deleting_last_contact_reopens_a_task(session, account, today) -> None:
+    c = add_contact(session=session, account_id=account.id, email="x@acme.example", language="en", actor="a", today=today)
+    session.commit()
+    delete_contact(session=session, contact_id=c.id, actor="a", today=today)
+    session.commit()
+    open_tasks = session.exec(select(Task).where(Task.status == TaskStatus.ACTION_REQUIRED)).all()
+    assert [t.kind for t in open_tasks] == [TaskKind.MISSING_CONTACT]
+
+
+def test_bounce_marks_invalid_and_correction_revalidates(session, account, today) -> None:
+    c = add_contact(session=session, account_id=account.id, email="old@acme.example", language="en", actor="a", today=today)
+    mark_invalid(session=session, contact_id=c.id, reason="550 no such user", actor="agent", today=today)
+    session.commit()
+    assert not c.is_valid
+    assert _task(session, TaskKind.INVALID_CONTACT).status == TaskStatus.ACTION_REQUIRED
+    assert _task(session, TaskKind.MISSING_CONTACT).status == TaskStatus.ACTION_REQUIRED  # no valid contact left
+    update_contact(session=session, contact_id=c.id, actor="a", email="new@acme.example", today=today)
+    session.commit()
+    assert c.is_valid and c.email == "new@acme.example"
+    assert _task(session, TaskKind.INVALID_CONTACT).status == TaskStatus.CLOSED
+    assert _task(session, TaskKind.MISSING_CONTACT).status == TaskStatus.CLOSED
+
+
+def test_do_not_contact_does_not_count(session, account, today) -> None:
+    add_contact(session=session, account_id=account.id, email="no@acme.example", language="en", actor="a",
+                usage=ContactUsage.DO_NOT_CONTACT, today=today)
+    session.commit()
+    session.refresh(account)
+    assert account.contact_count == 0
+
+
+def test_only_one_primary(session, account, today) -> None:
+    a = add_contact(session=session, account_id=account.id, email="a@acme.example", language="en", actor="x", today=today)
+    b = add_contact(session=session, account_id=account.id, email="b@acme.example", language="en", actor="x",
+                    is_primary=True, today=today)
+    session.commit()
+    session.refresh(a)
+    assert b.is_primary and not a.is_primary
+
+
+def test_task_thread_and_audit(session, account) -> None:
+    task = tasks.open_task(session=session, kind=TaskKind.DISPUTE, subject="Customer disputes F-1", message="m",
+                           actor="alice", account_id=account.id)
+    tasks.reply(session=session, task_id=task.id, author="bob", body="Called them")
+    tasks.set_status(session=session, task_id=task.id, status=TaskStatus.AWAITING_RESPONSE, actor="bob")
+    tasks.set_status(session=session, task_id=task.id, status=TaskStatus.CANCELLED, actor="bob", note="resolved")
+    session.commit()
+    bodies = [m.body for m in tasks.thread(session=session, task_id=task.id)]
+    assert bodies[1] == "Called them"
+    assert bodies[-1] == "Status: awaiting_response → cancelled. resolved"
+    assert task.closed_at is not None
+    actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.entity == "task"))]
+    assert actions == ["task.opened", "task.replied", "task.status", "task.status"]
+    with pytest.raises(ValidationError):
+        tasks.reply(session=session, task_id=task.id, author="bob", body="  ")
+
+
+def test_default_filter_assigned_to_me(session, account) -> None:
+    mine = tasks.open_task(session=session, kind=TaskKind.DISPUTE, subject="a", message="", actor="x",
+                           account_id=account.id, assignees=["alice"])
+    everyone = tasks.open_task(session=session, kind=TaskKind.ANOMALY, subject="b", message="", actor="x",
+                               account_id=account.id)
+    tasks.open_task(session=session, kind=TaskKind.ESCALATION, subject="c", message="", actor="x",
+                    account_id=account.id, assignees=["bob"])
+    found = tasks.list_tasks(session=session, statuses=[TaskStatus.ACTION_REQUIRED], assignee="alice")
+    assert {t.id for t in found} == {mine.id, everyone.id}
