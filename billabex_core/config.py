@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     cookie_key: str | None = None
     secret_key: str | None = None
+    timezone: str = "Europe/Paris"
     max_upload_mb: int = 20
     max_pages: int = 50
     extraction_time_budget_s: float = 60.0

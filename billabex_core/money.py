@@ -31,7 +31,9 @@ def check_currency(code: str | None, *, field: str = "currency") -> str:
     return value
 
 
-def parse_money(value: Decimal | int | str | None, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
+def parse_money(
+    value: Decimal | int | str | None, *, field: str = "amount", allow_negative: bool = False
+) -> Decimal:
     """Parse a plain decimal ("1234.50") to a cent-exact Decimal; refuse floats and junk."""
     if isinstance(value, float):
         raise ValidationError(f"{field}: amounts must not be floats", field=field)
@@ -62,9 +64,9 @@ def normalise_vat(value: str | None, *, field: str = "vat") -> str | None:
         return None
     compact = "".join(value.split()).replace(".", "").replace("-", "").upper()
     prefix = compact[:2]
-    if prefix.isalpha() and prefix.lower() in eu_vat.MEMBER_STATES | {"el", "xi"}:
-        if not eu_vat.is_valid(compact):
-            raise ValidationError(f"invalid VAT number: {value}", field=field)
+    is_eu = prefix.isalpha() and prefix.lower() in eu_vat.MEMBER_STATES | {"el", "xi"}
+    if is_eu and not eu_vat.is_valid(compact):
+        raise ValidationError(f"invalid VAT number: {value}", field=field)
     return compact
 
 

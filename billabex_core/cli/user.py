@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from billabex_core.cli._common import err, session
-from billabex_core.services.users import add_user
+from billabex_core.services.users import add_user, has_users
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--admin", action="store_true", help="may manage users, integrations and settings")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=run_add)
+    ensure = users.add_parser(
+        "ensure-admin", help="first run: create the login 'admin' if no login exists, print its password once"
+    )
+    ensure.add_argument("--email", default="admin@example.com")
+    ensure.set_defaults(handler=run_ensure_admin)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -31,11 +36,30 @@ def run_add(args: argparse.Namespace) -> int:
             return 2
     with session(args) as s:
         user, generated = add_user(
-            session=s, username=args.username, email=args.email, name=args.name, password=password,
+            session=s,
+            username=args.username,
+            email=args.email,
+            name=args.name,
+            password=password,
             admin=args.admin,
         )
     print(f"user {user.username} created" + (" (admin)" if user.is_admin else ""))
     if generated:
         print(f"password: {generated}")
         print("(shown once: store it now)")
+    return 0
+
+
+def run_ensure_admin(args: argparse.Namespace) -> int:
+    with session(args) as s:
+        if has_users(session=s):
+            print("logins exist already: use one of them (or `user add` to create another)")
+            return 0
+        user, generated = add_user(
+            session=s, username="admin", email=args.email, name="Administrator", admin=True
+        )
+    print("=" * 60)
+    print(f"First login created — username: {user.username}   password: {generated}")
+    print("This password is shown once: store it now.")
+    print("=" * 60)
     return 0

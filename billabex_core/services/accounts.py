@@ -16,8 +16,39 @@ from billabex_core.money import check_currency, normalise_siren, normalise_vat
 from billabex_core.services import audit
 
 LEGAL_FORMS = frozenset(
-    "sa sas sasu sarl eurl sci snc scop selarl gmbh ag kg ohg ug ltd limited llc inc corp co plc bv nv "
-    "srl spa sl slu ab oy as aps".split()
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "sci",
+        "snc",
+        "scop",
+        "selarl",
+        "gmbh",
+        "ag",
+        "kg",
+        "ohg",
+        "ug",
+        "ltd",
+        "limited",
+        "llc",
+        "inc",
+        "corp",
+        "co",
+        "plc",
+        "bv",
+        "nv",
+        "srl",
+        "spa",
+        "sl",
+        "slu",
+        "ab",
+        "oy",
+        "as",
+        "aps",
+    ]
 )
 EDITABLE_FIELDS = ("name", "address", "country", "currency", "vat", "siren", "language")
 FUZZY_THRESHOLD = 85.0
@@ -38,7 +69,9 @@ def _clean_country(value: str | None) -> str | None:
         return None
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
-        raise ValidationError(f"invalid country code: {value!r} (expected ISO 3166-1 alpha-2, e.g. FR)", field="country")
+        raise ValidationError(
+            f"invalid country code: {value!r} (expected ISO 3166-1 alpha-2, e.g. FR)", field="country"
+        )
     return code
 
 
@@ -49,7 +82,9 @@ def _clean_language(value: str | None) -> str | None:
         return None
     code = value.strip().lower()[:2]
     if code not in LANGUAGES:
-        raise ValidationError(f"unsupported language: {value!r} (one of {', '.join(LANGUAGES)})", field="language")
+        raise ValidationError(
+            f"unsupported language: {value!r} (one of {', '.join(LANGUAGES)})", field="language"
+        )
     return code
 
 
@@ -103,8 +138,14 @@ def create_account(
     session.add(account)
     session.flush()
     audit.record(
-        session=session, actor=actor, action="account.created", entity="account",
-        entity_id=account.id, account_id=account.id, name=account.name, source=str(source),
+        session=session,
+        actor=actor,
+        action="account.created",
+        entity="account",
+        entity_id=account.id,
+        account_id=account.id,
+        name=account.name,
+        source=str(source),
     )
     return account
 
@@ -184,13 +225,21 @@ def update_account(*, session: Session, account_id: int, actor: str, **changes: 
     account.updated_at = utcnow()
     session.flush()
     audit.record(
-        session=session, actor=actor, action="account.updated", entity="account", entity_id=account.id,
-        account_id=account.id, before=before, after={k: v for k, v in values.items() if k != "normalized_name"},
+        session=session,
+        actor=actor,
+        action="account.updated",
+        entity="account",
+        entity_id=account.id,
+        account_id=account.id,
+        before=before,
+        after={k: v for k, v in values.items() if k != "normalized_name"},
     )
     return account
 
 
-def set_paused(*, session: Session, account_id: int, paused: bool, actor: str, reason: str | None = None) -> Account:
+def set_paused(
+    *, session: Session, account_id: int, paused: bool, actor: str, reason: str | None = None
+) -> Account:
     account = get_account(session=session, account_id=account_id)
     if paused and not (reason or "").strip():
         raise ValidationError("say why the follow-ups are paused", field="reason")
@@ -199,7 +248,12 @@ def set_paused(*, session: Session, account_id: int, paused: bool, actor: str, r
     account.updated_at = utcnow()
     session.flush()
     audit.record(
-        session=session, actor=actor, action="account.paused" if paused else "account.resumed",
-        entity="account", entity_id=account.id, account_id=account.id, reason=reason,
+        session=session,
+        actor=actor,
+        action="account.paused" if paused else "account.resumed",
+        entity="account",
+        entity_id=account.id,
+        account_id=account.id,
+        reason=reason,
     )
     return account

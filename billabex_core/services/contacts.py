@@ -12,6 +12,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
+from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import LANGUAGES, Account, Contact, ContactUsage, Referent, Source, TaskKind
@@ -79,10 +80,13 @@ def list_contacts(*, session: Session, account_id: int) -> list[Contact]:
 
 
 def _after_change(session: Session, account_id: int, actor: str, today: date | None) -> Account:
-    account = recompute_account(session=session, account_id=account_id, today=today or date.today())
+    account = recompute_account(session=session, account_id=account_id, today=today or business_today())
     if account.contact_count > 0:
         tasks.close_for_cause(
-            session=session, kind=TaskKind.MISSING_CONTACT, account_id=account_id, actor=actor,
+            session=session,
+            kind=TaskKind.MISSING_CONTACT,
+            account_id=account_id,
+            actor=actor,
             note="A contact was added to the account.",
         )
     else:
@@ -123,14 +127,22 @@ def add_contact(
     session.flush()
     _single_primary(session, contact)
     audit.record(
-        session=session, actor=actor, action="contact.added", entity="contact", entity_id=contact.id,
-        account_id=account_id, email=contact.email, source=source.value,
+        session=session,
+        actor=actor,
+        action="contact.added",
+        entity="contact",
+        entity_id=contact.id,
+        account_id=account_id,
+        email=contact.email,
+        source=source.value,
     )
     _after_change(session, account_id, actor, today)
     return contact
 
 
-def update_contact(*, session: Session, contact_id: int, actor: str, today: date | None = None, **changes: object) -> Contact:
+def update_contact(
+    *, session: Session, contact_id: int, actor: str, today: date | None = None, **changes: object
+) -> Contact:
     """Edit a contact. Correcting a bounced contact's e-mail makes it valid again."""
     contact = get_contact(session=session, contact_id=contact_id)
     values = _clean({k: v for k, v in changes.items() if k in CONTACT_FIELDS})
@@ -140,14 +152,26 @@ def update_contact(*, session: Session, contact_id: int, actor: str, today: date
     if not contact.is_valid and ("email" in values or changes.get("mark_valid")):
         contact.is_valid, contact.invalid_reason = True, None
         tasks.close_for_cause(
-            session=session, kind=TaskKind.INVALID_CONTACT, account_id=contact.account_id, contact_id=contact.id,
-            actor=actor, note="The contact was corrected.",
+            session=session,
+            kind=TaskKind.INVALID_CONTACT,
+            account_id=contact.account_id,
+            contact_id=contact.id,
+            actor=actor,
+            note="The contact was corrected.",
         )
     contact.updated_at = utcnow()
     _single_primary(session, contact)
     session.flush()
-    audit.record(session=session, actor=actor, action="contact.updated", entity="contact", entity_id=contact.id,
-                 account_id=contact.account_id, before=before, after=values)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="contact.updated",
+        entity="contact",
+        entity_id=contact.id,
+        account_id=contact.account_id,
+        before=before,
+        after=values,
+    )
     _after_change(session, contact.account_id, actor, today)
     return contact
 
@@ -157,22 +181,41 @@ def delete_contact(*, session: Session, contact_id: int, actor: str, today: date
     account_id = contact.account_id
     session.delete(contact)
     session.flush()
-    audit.record(session=session, actor=actor, action="contact.deleted", entity="contact", entity_id=contact_id,
-                 account_id=account_id, email=contact.email)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="contact.deleted",
+        entity="contact",
+        entity_id=contact_id,
+        account_id=account_id,
+        email=contact.email,
+    )
     _after_change(session, account_id, actor, today)
 
 
-def mark_invalid(*, session: Session, contact_id: int, reason: str, actor: str, today: date | None = None) -> Contact:
+def mark_invalid(
+    *, session: Session, contact_id: int, reason: str, actor: str, today: date | None = None
+) -> Contact:
     """A hard bounce: the contact is skipped until fixed, and an "invalid contact" task asks for it."""
     contact = get_contact(session=session, contact_id=contact_id)
     contact.is_valid, contact.invalid_reason = False, reason[:500]
     contact.updated_at = utcnow()
     session.flush()
-    audit.record(session=session, actor=actor, action="contact.invalid", entity="contact", entity_id=contact.id,
-                 account_id=contact.account_id, reason=reason)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="contact.invalid",
+        entity="contact",
+        entity_id=contact.id,
+        account_id=contact.account_id,
+        reason=reason,
+    )
     account = session.get(Account, contact.account_id)
     tasks.open_task(
-        session=session, kind=TaskKind.INVALID_CONTACT, account_id=contact.account_id, contact_id=contact.id,
+        session=session,
+        kind=TaskKind.INVALID_CONTACT,
+        account_id=contact.account_id,
+        contact_id=contact.id,
         subject=f"Fix the e-mail of {contact.name} ({account.name if account else ''})",
         message=f"Mail to {contact.email} bounced: {reason}. Correct the e-mail or replace the contact.",
         actor=actor,
@@ -183,14 +226,22 @@ def mark_invalid(*, session: Session, contact_id: int, reason: str, actor: str, 
 
 # Internal referents ------------------------------------------------------------------------
 
+
 def list_referents(*, session: Session, account_id: int) -> list[Referent]:
     query = select(Referent).where(Referent.account_id == account_id)
     return list(session.exec(query.order_by(col(Referent.is_primary).desc(), col(Referent.id))))
 
 
 def save_referent(
-    *, session: Session, account_id: int, name: str, email: str, language: str, actor: str,
-    is_primary: bool = False, referent_id: int | None = None,
+    *,
+    session: Session,
+    account_id: int,
+    name: str,
+    email: str,
+    language: str,
+    actor: str,
+    is_primary: bool = False,
+    referent_id: int | None = None,
 ) -> Referent:
     if session.get(Account, account_id) is None:
         raise NotFoundError("account", account_id)
@@ -210,8 +261,15 @@ def save_referent(
         for other in list_referents(session=session, account_id=account_id):
             if other.id != referent.id:
                 other.is_primary = False
-    audit.record(session=session, actor=actor, action="referent.saved", entity="referent", entity_id=referent.id,
-                 account_id=account_id, email=referent.email)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="referent.saved",
+        entity="referent",
+        entity_id=referent.id,
+        account_id=account_id,
+        email=referent.email,
+    )
     return referent
 
 
@@ -220,5 +278,11 @@ def delete_referent(*, session: Session, referent_id: int, actor: str) -> None:
     if referent is None:
         raise NotFoundError("referent", referent_id)
     session.delete(referent)
-    audit.record(session=session, actor=actor, action="referent.deleted", entity="referent", entity_id=referent_id,
-                 account_id=referent.account_id)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="referent.deleted",
+        entity="referent",
+        entity_id=referent_id,
+        account_id=referent.account_id,
+    )

@@ -44,7 +44,9 @@ def _open_invoices(session: Session, note: Document) -> list[Document]:
     return named + [inv for inv in invoices if inv.id != note.credited_invoice_id]
 
 
-def allocate_credit_note(*, session: Session, note: Document, today: date, actor: str) -> list[CreditApplication]:
+def allocate_credit_note(
+    *, session: Session, note: Document, today: date, actor: str
+) -> list[CreditApplication]:
     """Apply what is left of one manual credit note to the open invoices of its account."""
     if note.kind != DocumentKind.CREDIT_NOTE or note.source != Source.MANUAL or note.id is None:
         return []
@@ -56,22 +58,35 @@ def allocate_credit_note(*, session: Session, note: Document, today: date, actor
             break
         amount = min(left, invoice.remaining_amount)
         application = CreditApplication(
-            credit_note_id=note.id, invoice_id=invoice.id, amount=amount, applied_on=today, source=Source.MANUAL  # type: ignore[arg-type]
+            credit_note_id=note.id,
+            invoice_id=invoice.id,
+            amount=amount,
+            applied_on=today,
+            source=Source.MANUAL,  # type: ignore[arg-type]
         )
         session.add(application)
         invoice.remaining_amount -= amount  # keep the in-memory figure right for the next note
         left -= amount
         applications.append(application)
         audit.record(
-            session=session, actor=actor, action="credit_note.applied", entity="document", entity_id=note.id,
-            account_id=note.account_id, invoice_id=invoice.id, invoice_number=invoice.number, amount=amount,
+            session=session,
+            actor=actor,
+            action="credit_note.applied",
+            entity="document",
+            entity_id=note.id,
+            account_id=note.account_id,
+            invoice_id=invoice.id,
+            invoice_number=invoice.number,
+            amount=amount,
         )
     session.flush()
     recompute_account(session=session, account_id=note.account_id, today=today)
     return applications
 
 
-def apply_available_credit(*, session: Session, account_id: int, today: date, actor: str) -> list[CreditApplication]:
+def apply_available_credit(
+    *, session: Session, account_id: int, today: date, actor: str
+) -> list[CreditApplication]:
     """Apply every manual credit note of the account that still has credit, oldest first."""
     notes = session.exec(
         select(Document)

@@ -43,11 +43,14 @@ def check_document(data: DocumentInput) -> DocumentInput:
         raise ValidationError("the document number is required", field="number")
     currency = check_currency(data.currency)
     incl = parse_money(data.total_incl_tax, field="total_incl_tax")
-    excl = parse_money(data.total_excl_tax, field="total_excl_tax") if data.total_excl_tax is not None else None
+    excl = (
+        parse_money(data.total_excl_tax, field="total_excl_tax") if data.total_excl_tax is not None else None
+    )
     tax = parse_money(data.tax_amount, field="tax_amount") if data.tax_amount is not None else None
     if excl is not None and tax is not None and excl + tax != incl:
         raise ValidationError(
-            f"total excl. tax {excl} + tax {tax} = {excl + tax}, not the total incl. tax {incl}", field="total_incl_tax"
+            f"total excl. tax {excl} + tax {tax} = {excl + tax}, not the total incl. tax {incl}",
+            field="total_incl_tax",
         )
     if data.due_date < data.issue_date:
         raise ValidationError(
@@ -57,8 +60,15 @@ def check_document(data: DocumentInput) -> DocumentInput:
     if due is not None and due > incl:
         raise ValidationError(f"amount due {due} is more than the total {incl}", field="amount_due")
     return DocumentInput(
-        kind=DocumentKind(data.kind), number=number[:100], issue_date=data.issue_date, due_date=data.due_date,
-        currency=currency, total_excl_tax=excl, tax_amount=tax, total_incl_tax=incl, amount_due=due,
+        kind=DocumentKind(data.kind),
+        number=number[:100],
+        issue_date=data.issue_date,
+        due_date=data.due_date,
+        currency=currency,
+        total_excl_tax=excl,
+        tax_amount=tax,
+        total_incl_tax=incl,
+        amount_due=due,
         credited_invoice_number=(data.credited_invoice_number or "").strip() or None,
         prepayment_label=data.prepayment_label,
     )
@@ -66,7 +76,9 @@ def check_document(data: DocumentInput) -> DocumentInput:
 
 def find_duplicate(*, session: Session, account_id: int, kind: DocumentKind, number: str) -> Document | None:
     return session.exec(
-        select(Document).where(Document.account_id == account_id, Document.kind == kind, Document.number == number)
+        select(Document).where(
+            Document.account_id == account_id, Document.kind == kind, Document.number == number
+        )
     ).first()
 
 
@@ -74,7 +86,8 @@ def duplicate_error(existing: Document) -> DuplicateDocumentError:
     label = "credit note" if existing.kind == DocumentKind.CREDIT_NOTE else "invoice"
     return DuplicateDocumentError(
         f"duplicate: {label} {existing.number} already exists for this account (document #{existing.id})",
-        existing_id=existing.id, existing_kind=existing.kind.value,
+        existing_id=existing.id,
+        existing_kind=existing.kind.value,
     )
 
 
@@ -105,42 +118,94 @@ def create_manual_document(
     credited_id = None
     if clean.kind == DocumentKind.CREDIT_NOTE and clean.credited_invoice_number:
         credited = find_duplicate(
-            session=session, account_id=account.id, kind=DocumentKind.INVOICE, number=clean.credited_invoice_number  # type: ignore[arg-type]
+            session=session,
+            account_id=account.id,
+            kind=DocumentKind.INVOICE,
+            number=clean.credited_invoice_number,  # type: ignore[arg-type]
         )
         credited_id = credited.id if credited else None
     document = Document(
-        account_id=account.id, kind=clean.kind, number=clean.number, source=Source.MANUAL,  # type: ignore[arg-type]
-        file_sha256=file_sha256, file_name=file_name, issue_date=clean.issue_date, due_date=clean.due_date,
-        currency=clean.currency, total_excl_tax=clean.total_excl_tax, tax_amount=clean.tax_amount,
-        total_incl_tax=clean.total_incl_tax, remaining_amount=clean.total_incl_tax,
-        credited_invoice_number=clean.credited_invoice_number, credited_invoice_id=credited_id,
-        validated_at=utcnow(), validated_by=actor,
+        account_id=account.id,
+        kind=clean.kind,
+        number=clean.number,
+        source=Source.MANUAL,  # type: ignore[arg-type]
+        file_sha256=file_sha256,
+        file_name=file_name,
+        issue_date=clean.issue_date,
+        due_date=clean.due_date,
+        currency=clean.currency,
+        total_excl_tax=clean.total_excl_tax,
+        tax_amount=clean.tax_amount,
+        total_incl_tax=clean.total_incl_tax,
+        remaining_amount=clean.total_incl_tax,
+        credited_invoice_number=clean.credited_invoice_number,
+        credited_invoice_id=credited_id,
+        validated_at=utcnow(),
+        validated_by=actor,
     )
     session.add(document)
     session.flush()
     audit.record(
-        session=session, actor=actor, action="document.validated", entity="document", entity_id=document.id,
-        account_id=account.id, kind=clean.kind.value, number=clean.number, total=clean.total_incl_tax,
+        session=session,
+        actor=actor,
+        action="document.validated",
+        entity="document",
+        entity_id=document.id,
+        account_id=account.id,
+        kind=clean.kind.value,
+        number=clean.number,
+        total=clean.total_incl_tax,
         currency=clean.currency,
     )
-    if clean.kind == DocumentKind.INVOICE and clean.amount_due is not None and clean.amount_due < clean.total_incl_tax:
+    if (
+        clean.kind == DocumentKind.INVOICE
+        and clean.amount_due is not None
+        and clean.amount_due < clean.total_incl_tax
+    ):
         prepaid = clean.total_incl_tax - clean.amount_due
-        session.add(Payment(
-            account_id=account.id, document_id=document.id, amount=prepaid, currency=clean.currency,
-            paid_on=clean.issue_date, note=clean.prepayment_label, created_by=actor,
-        ))
-        audit.record(session=session, actor=actor, action="payment.recorded", entity="document",
-                     entity_id=document.id, account_id=account.id, amount=prepaid, note=clean.prepayment_label)
+        session.add(
+            Payment(
+                account_id=account.id,
+                document_id=document.id,
+                amount=prepaid,
+                currency=clean.currency,
+                paid_on=clean.issue_date,
+                note=clean.prepayment_label,
+                created_by=actor,
+            )
+        )
+        audit.record(
+            session=session,
+            actor=actor,
+            action="payment.recorded",
+            entity="document",
+            entity_id=document.id,
+            account_id=account.id,
+            amount=prepaid,
+            note=clean.prepayment_label,
+        )
     if account.paused:  # domain.md §6: a new document on a paused account resumes it
         account.paused, account.paused_reason = False, None
-        audit.record(session=session, actor=actor, action="account.resumed", entity="account",
-                     entity_id=account.id, account_id=account.id, reason="new document imported")
+        audit.record(
+            session=session,
+            actor=actor,
+            action="account.resumed",
+            entity="account",
+            entity_id=account.id,
+            account_id=account.id,
+            reason="new document imported",
+        )
     session.flush()
-    applications = credits.apply_available_credit(session=session, account_id=account.id, today=today, actor=actor)  # type: ignore[arg-type]
+    applications = credits.apply_available_credit(
+        session=session, account_id=account.id, today=today, actor=actor
+    )  # type: ignore[arg-type]
     refreshed = recompute_account(session=session, account_id=account.id, today=today)  # type: ignore[arg-type]
     task = tasks.ensure_missing_contact_task(session=session, account=refreshed)
     return ValidationOutcome(
-        document=document, account=refreshed, account_created=account_created, task=task,
+        document=document,
+        account=refreshed,
+        account_created=account_created,
+        task=task,
         credit_applied=sum((a.amount for a in applications), Decimal("0.00")),
     )
 
@@ -153,4 +218,6 @@ def get_document(*, session: Session, document_id: int) -> Document:
 
 
 def find_by_sha256(*, session: Session, sha256: str) -> Document | None:
-    return session.exec(select(Document).where(Document.file_sha256 == sha256).order_by(col(Document.id))).first()
+    return session.exec(
+        select(Document).where(Document.file_sha256 == sha256).order_by(col(Document.id))
+    ).first()

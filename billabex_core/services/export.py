@@ -40,10 +40,21 @@ def _value(value: Any) -> Any:
 def _accounts(session: Session) -> Iterator[dict]:
     for a in session.exec(select(Account).order_by(col(Account.id))):
         yield {
-            "id": a.id, "name": a.name, "source": a.source, "external_id": a.external_id, "vat": a.vat,
-            "siren": a.siren, "address": a.address, "country": a.country, "currency": a.currency,
-            "language": a.language, "outstanding_balance": a.outstanding_balance, "overdue_count": a.overdue_count,
-            "contact_count": a.contact_count, "paused": a.paused, "paused_reason": a.paused_reason,
+            "id": a.id,
+            "name": a.name,
+            "source": a.source,
+            "external_id": a.external_id,
+            "vat": a.vat,
+            "siren": a.siren,
+            "address": a.address,
+            "country": a.country,
+            "currency": a.currency,
+            "language": a.language,
+            "outstanding_balance": a.outstanding_balance,
+            "overdue_count": a.overdue_count,
+            "contact_count": a.contact_count,
+            "paused": a.paused,
+            "paused_reason": a.paused_reason,
         }
 
 
@@ -51,9 +62,19 @@ def _contacts(session: Session) -> Iterator[dict]:
     rows = session.exec(select(Contact, Account.name).join(Account).order_by(col(Contact.id)))
     for c, account_name in rows:
         yield {
-            "id": c.id, "account_id": c.account_id, "account_name": account_name, "name": c.name, "email": c.email,
-            "language": c.language, "role": c.role, "phone": c.phone, "usage": c.usage, "is_primary": c.is_primary,
-            "is_valid": c.is_valid, "notes": c.notes, "external_id": c.external_id,
+            "id": c.id,
+            "account_id": c.account_id,
+            "account_name": account_name,
+            "name": c.name,
+            "email": c.email,
+            "language": c.language,
+            "role": c.role,
+            "phone": c.phone,
+            "usage": c.usage,
+            "is_primary": c.is_primary,
+            "is_valid": c.is_valid,
+            "notes": c.notes,
+            "external_id": c.external_id,
         }
 
 
@@ -67,14 +88,27 @@ def _documents(kind: DocumentKind) -> Callable[[Session], Iterator[dict]]:
         )
         for d, account_name, account_external_id in session.exec(query):
             yield {
-                "id": d.id, "kind": d.kind, "number": d.number, "account_id": d.account_id,
-                "account_name": account_name, "account_external_id": account_external_id, "source": d.source,
-                "external_id": d.external_id, "issue_date": d.issue_date, "due_date": d.due_date,
-                "currency": d.currency, "total_excl_tax": d.total_excl_tax, "tax_amount": d.tax_amount,
-                "total_incl_tax": d.total_incl_tax, "paid_amount": d.paid_amount,
-                "credited_amount": d.credited_amount, "remaining_amount": d.remaining_amount,
-                "invoice_status": d.invoice_status, "payment_status": d.payment_status,
-                "credit_note_status": d.credit_status, "credited_invoice_number": d.credited_invoice_number,
+                "id": d.id,
+                "kind": d.kind,
+                "number": d.number,
+                "account_id": d.account_id,
+                "account_name": account_name,
+                "account_external_id": account_external_id,
+                "source": d.source,
+                "external_id": d.external_id,
+                "issue_date": d.issue_date,
+                "due_date": d.due_date,
+                "currency": d.currency,
+                "total_excl_tax": d.total_excl_tax,
+                "tax_amount": d.tax_amount,
+                "total_incl_tax": d.total_incl_tax,
+                "paid_amount": d.paid_amount,
+                "credited_amount": d.credited_amount,
+                "remaining_amount": d.remaining_amount,
+                "invoice_status": d.invoice_status,
+                "payment_status": d.payment_status,
+                "credit_note_status": d.credit_status,
+                "credited_invoice_number": d.credited_invoice_number,
             }
 
     return rows
@@ -89,9 +123,18 @@ def _payments(session: Session) -> Iterator[dict]:
     )
     for p, account_name, number in session.exec(query):
         yield {
-            "id": p.id, "account_id": p.account_id, "account_name": account_name, "document_id": p.document_id,
-            "invoice_number": number, "amount": p.amount, "currency": p.currency, "paid_on": p.paid_on,
-            "note": p.note, "source": p.source, "external_id": p.external_id, "created_by": p.created_by,
+            "id": p.id,
+            "account_id": p.account_id,
+            "account_name": account_name,
+            "document_id": p.document_id,
+            "invoice_number": number,
+            "amount": p.amount,
+            "currency": p.currency,
+            "paid_on": p.paid_on,
+            "note": p.note,
+            "source": p.source,
+            "external_id": p.external_id,
+            "created_by": p.created_by,
         }
 
 
@@ -99,8 +142,14 @@ def _tasks(session: Session) -> Iterator[dict]:
     query = select(Task, Account.name).join(Account, isouter=True).order_by(col(Task.id))
     for t, account_name in session.exec(query):
         yield {
-            "id": t.id, "kind": t.kind, "status": t.status, "account_id": t.account_id, "account_name": account_name,
-            "subject": t.subject, "assignees": ", ".join(t.assignees), "created_at": t.created_at,
+            "id": t.id,
+            "kind": t.kind,
+            "status": t.status,
+            "account_id": t.account_id,
+            "account_name": account_name,
+            "subject": t.subject,
+            "assignees": ", ".join(t.assignees),
+            "created_at": t.created_at,
             "closed_at": t.closed_at,
         }
 
@@ -109,9 +158,18 @@ def _communications(session: Session) -> Iterator[dict]:
     query = select(Communication, Account.name).join(Account).order_by(col(Communication.id))
     for c, account_name in session.exec(query):
         yield {
-            "id": c.id, "account_id": c.account_id, "account_name": account_name, "scheduled_for": c.scheduled_for,
-            "status": c.status, "tone": c.tone, "language": c.language, "recipients": ", ".join(c.recipients),
-            "cc": ", ".join(c.cc), "subject": c.subject, "sent_at": c.sent_at, "error": c.error,
+            "id": c.id,
+            "account_id": c.account_id,
+            "account_name": account_name,
+            "scheduled_for": c.scheduled_for,
+            "status": c.status,
+            "tone": c.tone,
+            "language": c.language,
+            "recipients": ", ".join(c.recipients),
+            "cc": ", ".join(c.cc),
+            "subject": c.subject,
+            "sent_at": c.sent_at,
+            "error": c.error,
         }
 
 

@@ -59,6 +59,13 @@ def update_organisation(*, session: Session, actor: str, **changes: object) -> O
         setattr(org, key, value)
     org.updated_at = utcnow()
     session.flush()
-    audit.record(session=session, actor=actor, action="organisation.updated", entity="organisation",
-                 entity_id=org.id, before=before, after=clean)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="organisation.updated",
+        entity="organisation",
+        entity_id=org.id,
+        before=before,
+        after=clean,
+    )
     return org

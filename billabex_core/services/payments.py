@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from billabex_core.clock import business_today
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import Document, DocumentKind, Payment, Source
 from billabex_core.money import parse_money
@@ -37,21 +38,36 @@ def record_payment(
     if value <= 0:
         raise ValidationError("a payment must be more than zero", field="amount")
     payment = Payment(
-        account_id=document.account_id, document_id=document.id, amount=value, currency=document.currency,
-        paid_on=paid_on, note=(note or "").strip()[:500] or None, created_by=actor,
+        account_id=document.account_id,
+        document_id=document.id,
+        amount=value,
+        currency=document.currency,
+        paid_on=paid_on,
+        note=(note or "").strip()[:500] or None,
+        created_by=actor,
     )
     session.add(payment)
     session.flush()
     audit.record(
-        session=session, actor=actor, action="payment.recorded", entity="payment", entity_id=payment.id,
-        account_id=document.account_id, document_id=document.id, number=document.number, amount=value,
-        paid_on=paid_on, note=payment.note,
+        session=session,
+        actor=actor,
+        action="payment.recorded",
+        entity="payment",
+        entity_id=payment.id,
+        account_id=document.account_id,
+        document_id=document.id,
+        number=document.number,
+        amount=value,
+        paid_on=paid_on,
+        note=payment.note,
     )
-    recompute_account(session=session, account_id=document.account_id, today=today or date.today())
+    recompute_account(session=session, account_id=document.account_id, today=today or business_today())
     return payment
 
 
-def list_payments(*, session: Session, document_id: int | None = None, account_id: int | None = None) -> list[Payment]:
+def list_payments(
+    *, session: Session, document_id: int | None = None, account_id: int | None = None
+) -> list[Payment]:
     query = select(Payment).order_by(col(Payment.paid_on), col(Payment.id))
     if document_id is not None:
         query = query.where(Payment.document_id == document_id)

@@ -85,7 +85,9 @@ def available_credit(note: Document, applied: Decimal) -> Decimal:
     return max(note.total_incl_tax - applied, ZERO)
 
 
-def _sums(session: Session, column: sa.ColumnElement, amount: sa.ColumnElement, ids: list[int]) -> dict[int, Decimal]:
+def _sums(
+    session: Session, column: sa.ColumnElement, amount: sa.ColumnElement, ids: list[int]
+) -> dict[int, Decimal]:
     if not ids:
         return {}
     rows = session.exec(select(column, func.sum(amount)).where(column.in_(ids)).group_by(column)).all()
@@ -107,24 +109,41 @@ def recompute_account(*, session: Session, account_id: int, today: date) -> Acco
     for doc in docs:
         if doc.kind == DocumentKind.INVOICE:
             fig = invoice_figures(
-                total=doc.total_incl_tax, paid=paid.get(doc.id, ZERO), credited=credited.get(doc.id, ZERO),
-                due_date=doc.due_date, today=today, provider_remaining=doc.provider_remaining,
+                total=doc.total_incl_tax,
+                paid=paid.get(doc.id, ZERO),
+                credited=credited.get(doc.id, ZERO),
+                due_date=doc.due_date,
+                today=today,
+                provider_remaining=doc.provider_remaining,
             )
-            _set(doc, paid_amount=fig.paid, credited_amount=fig.credited, remaining_amount=fig.remaining,
-                 payment_status=fig.payment_status, invoice_status=fig.invoice_status)
+            _set(
+                doc,
+                paid_amount=fig.paid,
+                credited_amount=fig.credited,
+                remaining_amount=fig.remaining,
+                payment_status=fig.payment_status,
+                invoice_status=fig.invoice_status,
+            )
             if doc.currency == account.currency:
                 balance += fig.remaining
             overdue += fig.invoice_status == InvoiceStatus.OVERDUE
         else:
             used = applied.get(doc.id, ZERO)
             left = available_credit(doc, used)
-            _set(doc, credited_amount=used, remaining_amount=left,
-                 credit_status=credit_note_status(doc.total_incl_tax - left, doc.total_incl_tax))
+            _set(
+                doc,
+                credited_amount=used,
+                remaining_amount=left,
+                credit_status=credit_note_status(doc.total_incl_tax - left, doc.total_incl_tax),
+            )
             if doc.currency == account.currency:
                 balance -= left
     contacts = session.exec(
-        select(func.count()).select_from(Contact).where(
-            Contact.account_id == account_id, col(Contact.is_valid).is_(True),
+        select(func.count())
+        .select_from(Contact)
+        .where(
+            Contact.account_id == account_id,
+            col(Contact.is_valid).is_(True),
             Contact.usage != ContactUsage.DO_NOT_CONTACT,
         )
     ).one()

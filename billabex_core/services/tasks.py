@@ -51,15 +51,26 @@ def open_task(
     if existing is not None:
         return existing
     task = Task(
-        kind=kind, subject=subject[:300], message=message, account_id=account_id, contact_id=contact_id,
-        assignees=list(assignees or []), created_by=actor,
+        kind=kind,
+        subject=subject[:300],
+        message=message,
+        account_id=account_id,
+        contact_id=contact_id,
+        assignees=list(assignees or []),
+        created_by=actor,
     )
     session.add(task)
     session.flush()
     session.add(TaskMessage(task_id=task.id, author=actor, body=message))  # type: ignore[arg-type]
     audit.record(
-        session=session, actor=actor, action="task.opened", entity="task", entity_id=task.id,
-        account_id=account_id, kind=kind.value, subject=task.subject,
+        session=session,
+        actor=actor,
+        action="task.opened",
+        entity="task",
+        entity_id=task.id,
+        account_id=account_id,
+        kind=kind.value,
+        subject=task.subject,
     )
     return task
 
@@ -73,12 +84,20 @@ def reply(*, session: Session, task_id: int, author: str, body: str) -> TaskMess
     session.add(message)
     task.updated_at = utcnow()
     session.flush()
-    audit.record(session=session, actor=author, action="task.replied", entity="task", entity_id=task_id,
-                 account_id=task.account_id)
+    audit.record(
+        session=session,
+        actor=author,
+        action="task.replied",
+        entity="task",
+        entity_id=task_id,
+        account_id=task.account_id,
+    )
     return message
 
 
-def set_status(*, session: Session, task_id: int, status: TaskStatus, actor: str, note: str | None = None) -> Task:
+def set_status(
+    *, session: Session, task_id: int, status: TaskStatus, actor: str, note: str | None = None
+) -> Task:
     task = get_task(session=session, task_id=task_id)
     if task.status == status:
         return task
@@ -86,11 +105,22 @@ def set_status(*, session: Session, task_id: int, status: TaskStatus, actor: str
     task.status = status
     task.updated_at = utcnow()
     task.closed_at = None if status.is_open else utcnow()
-    text = f"Status: {previous.value} → {status.value}" + (f". {note.strip()}" if note and note.strip() else "")
+    text = f"Status: {previous.value} → {status.value}" + (
+        f". {note.strip()}" if note and note.strip() else ""
+    )
     session.add(TaskMessage(task_id=task_id, author=actor, body=text))
     session.flush()
-    audit.record(session=session, actor=actor, action="task.status", entity="task", entity_id=task_id,
-                 account_id=task.account_id, before=previous.value, after=status.value, note=note)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="task.status",
+        entity="task",
+        entity_id=task_id,
+        account_id=task.account_id,
+        before=previous.value,
+        after=status.value,
+        note=note,
+    )
     return task
 
 
@@ -98,11 +128,21 @@ def set_assignees(*, session: Session, task_id: int, assignees: list[str], actor
     task = get_task(session=session, task_id=task_id)
     task.assignees = sorted(set(assignees))
     task.updated_at = utcnow()
-    session.add(TaskMessage(task_id=task_id, author=actor,
-                            body="Assigned to " + (", ".join(task.assignees) or "everybody")))
+    session.add(
+        TaskMessage(
+            task_id=task_id, author=actor, body="Assigned to " + (", ".join(task.assignees) or "everybody")
+        )
+    )
     session.flush()
-    audit.record(session=session, actor=actor, action="task.assigned", entity="task", entity_id=task_id,
-                 account_id=task.account_id, assignees=task.assignees)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="task.assigned",
+        entity="task",
+        entity_id=task_id,
+        account_id=task.account_id,
+        assignees=task.assignees,
+    )
     return task
 
 
@@ -110,7 +150,9 @@ def close_for_cause(
     *, session: Session, kind: TaskKind, account_id: int, note: str, actor: str, contact_id: int | None = None
 ) -> list[Task]:
     """Close the open tasks of this kind on the account: their cause has gone."""
-    query = select(Task).where(Task.kind == kind, Task.account_id == account_id, col(Task.status).in_(OPEN_STATUSES))
+    query = select(Task).where(
+        Task.kind == kind, Task.account_id == account_id, col(Task.status).in_(OPEN_STATUSES)
+    )
     if contact_id is not None:
         query = query.where(Task.contact_id == contact_id)
     tasks = list(session.exec(query))
@@ -119,7 +161,9 @@ def close_for_cause(
     return tasks
 
 
-def ensure_missing_contact_task(*, session: Session, account: Account, actor: str = audit.AGENT) -> Task | None:
+def ensure_missing_contact_task(
+    *, session: Session, account: Account, actor: str = audit.AGENT
+) -> Task | None:
     """The agent hook: an account without a valid contact gets a "Provide a contact" task."""
     if account.contact_count > 0:
         return None
@@ -161,4 +205,6 @@ def list_tasks(
 
 
 def thread(*, session: Session, task_id: int) -> list[TaskMessage]:
-    return list(session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id))))
+    return list(
+        session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id)))
+    )

@@ -27,7 +27,9 @@ def generate_password(length: int = 16) -> str:
 def hash_password(password: str) -> str:
     raw = password.encode("utf-8")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ValidationError(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password"
+        )
     if len(raw) > MAX_PASSWORD_BYTES:
         raise ValidationError(f"the password is longer than {MAX_PASSWORD_BYTES} bytes", field="password")
     return bcrypt.hashpw(raw, bcrypt.gensalt()).decode("ascii")
@@ -39,14 +41,21 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 
 def add_user(
-    *, session: Session, username: str, email: str, name: str, password: str | None = None,
-    admin: bool = False, actor: str = "cli",
+    *,
+    session: Session,
+    username: str,
+    email: str,
+    name: str,
+    password: str | None = None,
+    admin: bool = False,
+    actor: str = "cli",
 ) -> tuple[User, str | None]:
     """Create a login. Returns the user and the generated password (None when one was given)."""
     login = (username or "").strip().lower()
     if not USERNAME.match(login):
         raise ValidationError(
-            f"invalid username {username!r}: 2-64 lower-case letters, digits, '.', '_' or '-'", field="username"
+            f"invalid username {username!r}: 2-64 lower-case letters, digits, '.', '_' or '-'",
+            field="username",
         )
     if session.exec(select(User).where(User.username == login)).first():
         raise ValidationError(f"user {login} already exists", field="username")
@@ -57,13 +66,23 @@ def add_user(
     if password is None:
         password = generated = generate_password()
     user = User(
-        username=login, email=check_email(email), name=full_name[:200], password_hash=hash_password(password),
+        username=login,
+        email=check_email(email),
+        name=full_name[:200],
+        password_hash=hash_password(password),
         is_admin=admin,
     )
     session.add(user)
     session.flush()
-    audit.record(session=session, actor=actor, action="user.added", entity="user", entity_id=user.id,
-                 username=login, admin=admin)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.added",
+        entity="user",
+        entity_id=user.id,
+        username=login,
+        admin=admin,
+    )
     return user, generated
 
 

@@ -47,15 +47,28 @@ def test_match_external_id(session) -> None:
     session.add(integ)
     session.flush()
     acc = create_account(
-        session=session, name="Synced", actor="sync", source=Source.PENNYLANE, integration_id=integ.id, external_id="42"
+        session=session,
+        name="Synced",
+        actor="sync",
+        source=Source.PENNYLANE,
+        integration_id=integ.id,
+        external_id="42",
     )
-    m = match_account(session=session, name="nothing alike", integration_id=integ.id, external_id="42", fuzzy=False)
+    m = match_account(
+        session=session, name="nothing alike", integration_id=integ.id, external_id="42", fuzzy=False
+    )
     assert m.account.id == acc.id and m.method == "external_id"
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("vat", "FR41303265045"), ("siren", "123456789"), ("currency", "XYZ"), ("country", "France"), ("name", " ")],
+    [
+        ("vat", "FR41303265045"),
+        ("siren", "123456789"),
+        ("currency", "XYZ"),
+        ("country", "France"),
+        ("name", " "),
+    ],
 )
 def test_invalid_fields_are_refused(session, field: str, value: str) -> None:
     kwargs = {"name": "Valid"} | {field: value}
@@ -65,7 +78,9 @@ def test_invalid_fields_are_refused(session, field: str, value: str) -> None:
 
 
 def test_synced_accounts_are_read_only(session) -> None:
-    acc = create_account(session=session, name="Synced", actor="sync", source=Source.PENNYLANE, external_id="1")
+    acc = create_account(
+        session=session, name="Synced", actor="sync", source=Source.PENNYLANE, external_id="1"
+    )
     with pytest.raises(ValidationError, match="synced from pennylane"):
         update_account(session=session, account_id=acc.id, actor="alice", name="New")
 

@@ -34,7 +34,11 @@ def test_name_defaults_to_local_part_and_closes_task(session, account, add_docum
     add_document(account, "F-1", "10.00")
     assert _task(session).status == TaskStatus.ACTION_REQUIRED
     contact = add_contact(
-        session=session, account_id=account.id, email="comptabilite@acme.example", language="fr", actor="alice",
+        session=session,
+        account_id=account.id,
+        email="comptabilite@acme.example",
+        language="fr",
+        actor="alice",
         today=today,
     )
     session.commit()
@@ -47,7 +51,9 @@ def test_name_defaults_to_local_part_and_closes_task(session, account, add_docum
 
 
 def test_deleting_last_contact_reopens_a_task(session, account, today) -> None:
-    c = add_contact(session=session, account_id=account.id, email="x@acme.example", language="en", actor="a", today=today)
+    c = add_contact(
+        session=session, account_id=account.id, email="x@acme.example", language="en", actor="a", today=today
+    )
     session.commit()
     delete_contact(session=session, contact_id=c.id, actor="a", today=today)
     session.commit()
@@ -56,12 +62,21 @@ def test_deleting_last_contact_reopens_a_task(session, account, today) -> None:
 
 
 def test_bounce_marks_invalid_and_correction_revalidates(session, account, today) -> None:
-    c = add_contact(session=session, account_id=account.id, email="old@acme.example", language="en", actor="a", today=today)
+    c = add_contact(
+        session=session,
+        account_id=account.id,
+        email="old@acme.example",
+        language="en",
+        actor="a",
+        today=today,
+    )
     mark_invalid(session=session, contact_id=c.id, reason="550 no such user", actor="agent", today=today)
     session.commit()
     assert not c.is_valid
     assert _task(session, TaskKind.INVALID_CONTACT).status == TaskStatus.ACTION_REQUIRED
-    assert _task(session, TaskKind.MISSING_CONTACT).status == TaskStatus.ACTION_REQUIRED  # no valid contact left
+    assert (
+        _task(session, TaskKind.MISSING_CONTACT).status == TaskStatus.ACTION_REQUIRED
+    )  # no valid contact left
     update_contact(session=session, contact_id=c.id, actor="a", email="new@acme.example", today=today)
     session.commit()
     assert c.is_valid and c.email == "new@acme.example"
@@ -70,28 +85,52 @@ def test_bounce_marks_invalid_and_correction_revalidates(session, account, today
 
 
 def test_do_not_contact_does_not_count(session, account, today) -> None:
-    add_contact(session=session, account_id=account.id, email="no@acme.example", language="en", actor="a",
-                usage=ContactUsage.DO_NOT_CONTACT, today=today)
+    add_contact(
+        session=session,
+        account_id=account.id,
+        email="no@acme.example",
+        language="en",
+        actor="a",
+        usage=ContactUsage.DO_NOT_CONTACT,
+        today=today,
+    )
     session.commit()
     session.refresh(account)
     assert account.contact_count == 0
 
 
 def test_only_one_primary(session, account, today) -> None:
-    a = add_contact(session=session, account_id=account.id, email="a@acme.example", language="en", actor="x", today=today)
-    b = add_contact(session=session, account_id=account.id, email="b@acme.example", language="en", actor="x",
-                    is_primary=True, today=today)
+    a = add_contact(
+        session=session, account_id=account.id, email="a@acme.example", language="en", actor="x", today=today
+    )
+    b = add_contact(
+        session=session,
+        account_id=account.id,
+        email="b@acme.example",
+        language="en",
+        actor="x",
+        is_primary=True,
+        today=today,
+    )
     session.commit()
     session.refresh(a)
     assert b.is_primary and not a.is_primary
 
 
 def test_task_thread_and_audit(session, account) -> None:
-    task = tasks.open_task(session=session, kind=TaskKind.DISPUTE, subject="Customer disputes F-1", message="m",
-                           actor="alice", account_id=account.id)
+    task = tasks.open_task(
+        session=session,
+        kind=TaskKind.DISPUTE,
+        subject="Customer disputes F-1",
+        message="m",
+        actor="alice",
+        account_id=account.id,
+    )
     tasks.reply(session=session, task_id=task.id, author="bob", body="Called them")
     tasks.set_status(session=session, task_id=task.id, status=TaskStatus.AWAITING_RESPONSE, actor="bob")
-    tasks.set_status(session=session, task_id=task.id, status=TaskStatus.CANCELLED, actor="bob", note="resolved")
+    tasks.set_status(
+        session=session, task_id=task.id, status=TaskStatus.CANCELLED, actor="bob", note="resolved"
+    )
     session.commit()
     bodies = [m.body for m in tasks.thread(session=session, task_id=task.id)]
     assert bodies[1] == "Called them"
@@ -104,11 +143,26 @@ def test_task_thread_and_audit(session, account) -> None:
 
 
 def test_default_filter_assigned_to_me(session, account) -> None:
-    mine = tasks.open_task(session=session, kind=TaskKind.DISPUTE, subject="a", message="", actor="x",
-                           account_id=account.id, assignees=["alice"])
-    everyone = tasks.open_task(session=session, kind=TaskKind.ANOMALY, subject="b", message="", actor="x",
-                               account_id=account.id)
-    tasks.open_task(session=session, kind=TaskKind.ESCALATION, subject="c", message="", actor="x",
-                    account_id=account.id, assignees=["bob"])
+    mine = tasks.open_task(
+        session=session,
+        kind=TaskKind.DISPUTE,
+        subject="a",
+        message="",
+        actor="x",
+        account_id=account.id,
+        assignees=["alice"],
+    )
+    everyone = tasks.open_task(
+        session=session, kind=TaskKind.ANOMALY, subject="b", message="", actor="x", account_id=account.id
+    )
+    tasks.open_task(
+        session=session,
+        kind=TaskKind.ESCALATION,
+        subject="c",
+        message="",
+        actor="x",
+        account_id=account.id,
+        assignees=["bob"],
+    )
     found = tasks.list_tasks(session=session, statuses=[TaskStatus.ACTION_REQUIRED], assignee="alice")
     assert {t.id for t in found} == {mine.id, everyone.id}

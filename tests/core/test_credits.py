@@ -14,7 +14,10 @@ CN = DocumentKind.CREDIT_NOTE
 
 
 def _applications(session):
-    return [(a.credit_note_id, a.invoice_id, a.amount) for a in session.exec(select(CreditApplication).order_by(CreditApplication.id))]
+    return [
+        (a.credit_note_id, a.invoice_id, a.amount)
+        for a in session.exec(select(CreditApplication).order_by(CreditApplication.id))
+    ]
 
 
 def test_named_invoice_first_then_oldest_due(session, account, add_document, today) -> None:

@@ -15,8 +15,14 @@ from billabex_core.services.documents import DocumentInput, check_document
 
 D = Decimal
 GOOD = DocumentInput(
-    kind=DocumentKind.INVOICE, number="F-1", issue_date=date(2026, 1, 1), due_date=date(2026, 1, 31),
-    currency="eur", total_excl_tax=D("100.00"), tax_amount=D("20.00"), total_incl_tax=D("120.00"),
+    kind=DocumentKind.INVOICE,
+    number="F-1",
+    issue_date=date(2026, 1, 1),
+    due_date=date(2026, 1, 31),
+    currency="eur",
+    total_excl_tax=D("100.00"),
+    tax_amount=D("20.00"),
+    total_incl_tax=D("120.00"),
 )
 
 

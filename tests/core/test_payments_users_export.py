@@ -20,7 +20,9 @@ from billabex_core.services.users import add_user, credentials, verify_password
 def test_bad_payments_refused(session, account, add_document, today, amount) -> None:
     inv = add_document(account, "F-1", "10.00").document
     with pytest.raises(ValidationError):
-        record_payment(session=session, document_id=inv.id, amount=amount, paid_on=today, actor="a", today=today)
+        record_payment(
+            session=session, document_id=inv.id, amount=amount, paid_on=today, actor="a", today=today
+        )
 
 
 def test_no_payment_on_credit_note_or_synced(session, account, add_document, today) -> None:
@@ -47,23 +49,45 @@ def test_users(session) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "out"),
-    [("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("-12.50", "-12.50"), ("ok", "ok")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-12.50", "-12.50"),
+        ("ok", "ok"),
+    ],
 )
 def test_neutralise(cell: str, out: str) -> None:
     assert neutralise(cell) == out
 
 
 def test_export_all_entities(session, add_document) -> None:
-    evil = create_account(session=session, name="=HYPERLINK(\"x\")", actor="a")
+    evil = create_account(session=session, name='=HYPERLINK("x")', actor="a")
     add_document(evil, "F-1", "12.34")
     for entity in EXPORTERS:
         export_rows(session=session, entity=entity)
     rows = export_rows(session=session, entity="invoices")
     assert rows[0]["total_incl_tax"] == "12.34" and rows[0]["invoice_status"] in ("issued", "overdue")
     assert rows[0]["source"] == Source.MANUAL.value
-    for key in ("id", "kind", "number", "account_name", "account_external_id", "source", "external_id",
-                "issue_date", "due_date", "currency", "total_incl_tax", "paid_amount", "credited_amount",
-                "remaining_amount", "invoice_status", "payment_status"):
+    for key in (
+        "id",
+        "kind",
+        "number",
+        "account_name",
+        "account_external_id",
+        "source",
+        "external_id",
+        "issue_date",
+        "due_date",
+        "currency",
+        "total_incl_tax",
+        "paid_amount",
+        "credited_amount",
+        "remaining_amount",
+        "invoice_status",
+        "payment_status",
+    ):
         assert key in rows[0]
     accounts = export_rows(session=session, entity="accounts")
     parsed = list(csv.DictReader(io.StringIO(to_csv(accounts))))

@@ -27,7 +27,9 @@ TODAY = date(2026, 3, 2)
         ("0", "99.99", TODAY - timedelta(days=5), PaymentStatus.PARTIALLY_PAID, InvoiceStatus.OVERDUE),
     ],
 )
-def test_invoice_figures(paid: str, credited: str, due: date, payment: PaymentStatus, status: InvoiceStatus) -> None:
+def test_invoice_figures(
+    paid: str, credited: str, due: date, payment: PaymentStatus, status: InvoiceStatus
+) -> None:
     fig = invoice_figures(total=D("100.00"), paid=D(paid), credited=D(credited), due_date=due, today=TODAY)
     assert fig.payment_status == payment
     assert fig.invoice_status == status
@@ -36,7 +38,12 @@ def test_invoice_figures(paid: str, credited: str, due: date, payment: PaymentSt
 
 def test_provider_remaining_is_the_truth() -> None:
     fig = invoice_figures(
-        total=D("100.00"), paid=D("0"), credited=D("0"), due_date=TODAY, today=TODAY, provider_remaining=D("30.00")
+        total=D("100.00"),
+        paid=D("0"),
+        credited=D("0"),
+        due_date=TODAY,
+        today=TODAY,
+        provider_remaining=D("30.00"),
     )
     assert fig.remaining == D("30.00")
     assert fig.payment_status == PaymentStatus.PARTIALLY_PAID
@@ -44,7 +51,11 @@ def test_provider_remaining_is_the_truth() -> None:
 
 @pytest.mark.parametrize(
     ("applied", "expected"),
-    [("0", CreditNoteStatus.OPEN), ("10", CreditNoteStatus.PARTIALLY_APPLIED), ("50", CreditNoteStatus.SETTLED)],
+    [
+        ("0", CreditNoteStatus.OPEN),
+        ("10", CreditNoteStatus.PARTIALLY_APPLIED),
+        ("50", CreditNoteStatus.SETTLED),
+    ],
 )
 def test_credit_note_status(applied: str, expected: CreditNoteStatus) -> None:
     assert credit_note_status(D(applied), D("50")) == expected
@@ -55,12 +66,19 @@ def test_payments_drive_status_and_balance(session, account, add_document, today
     assert inv.invoice_status == InvoiceStatus.OVERDUE
     assert account.outstanding_balance == D("120.00")
     assert account.overdue_count == 1
-    record_payment(session=session, document_id=inv.id, amount="20.00", paid_on=today, actor="alice", today=today)
+    record_payment(
+        session=session, document_id=inv.id, amount="20.00", paid_on=today, actor="alice", today=today
+    )
     session.commit()
     session.refresh(inv)
     assert (inv.payment_status, inv.remaining_amount, inv.paid_amount) == (
-        PaymentStatus.PARTIALLY_PAID, D("100.00"), D("20.00"))
-    record_payment(session=session, document_id=inv.id, amount="100", paid_on=today, actor="alice", today=today)
+        PaymentStatus.PARTIALLY_PAID,
+        D("100.00"),
+        D("20.00"),
+    )
+    record_payment(
+        session=session, document_id=inv.id, amount="100", paid_on=today, actor="alice", today=today
+    )
     session.commit()
     session.refresh(inv)
     session.refresh(account)

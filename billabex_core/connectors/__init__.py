@@ -1,0 +1,15 @@
+"""Provider connectors: each yields normalised records (``records``) through one interface
+(``base.Connector``). ``CONNECTORS`` maps a provider name (as in ``integration add PROVIDER``)
+to its class; ``CONNECTORS[name].validate_config(config)`` checks an integration's config.
+"""
+
+from __future__ import annotations
+
+from billabex_core.connectors.base import ConnectionInfo, Connector
+from billabex_core.connectors.pennylane import PennylaneConnector
+
+CONNECTORS: dict[str, type[Connector]] = {
+    PennylaneConnector.provider: PennylaneConnector,
+}
+
+__all__ = ["CONNECTORS", "ConnectionInfo", "Connector"]

@@ -1,0 +1,425 @@
+"""Pennylane Company API v2 connector (connectors.md §1): customers, contacts, invoices,
+credit notes and payments, full scans resumable by id and incremental sync by change logs.
+
+Full scan: ``sort=id`` ascending, ``limit=100``, following ``next_cursor`` and replaying the
+same ``filter`` on every page (Pennylane's cursor does not carry filters). The cursor stored
+after each page says ``{"mode": "full", "after": <last id>}``; a resumed scan starts with
+``filter id gt <last id>``, so nothing is skipped or read twice.
+
+Incremental: once a scan completes, the cursor becomes ``{"mode": "incremental", "since":
+<scan start - 5 min>}``. The next run reads ``/changelogs/<resource>`` from ``since``
+(``start_date`` on the first page only), re-fetches changed ids 100 at a time with
+``filter id in``, and turns ``delete`` events into ``DeletionRecord``. The watermark advances
+to the last ``processed_at`` handled (``seen`` lists the ids already handled at that instant).
+Change logs keep 4 weeks: an older watermark (or a 422) silently falls back to a full scan.
+
+Payments cost one request per invoice: a full scan fetches them for partially paid open
+invoices, an incremental sync for every changed invoice that is (partly) paid.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+from urllib.parse import urlparse
+
+import httpx
+
+from billabex_core.connectors import pennylane_mapping as m
+from billabex_core.connectors.base import (
+    ConnectionInfo,
+    Connector,
+    RequestRejectedError,
+    WatermarkExpiredError,
+)
+from billabex_core.connectors.http import ApiClient, BearerAuth, RateLimiter
+from billabex_core.connectors.records import DeletionRecord, Entity, Page, Record
+from billabex_core.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://app.pennylane.com/api/external/v2"
+REQUIRED_SCOPES = ("customer_invoices:readonly", "customers:readonly")
+CHANGELOG_RETENTION = timedelta(weeks=4)
+RETENTION_MARGIN = timedelta(hours=1)  # don't even try a watermark this close to expiry
+SCAN_OVERLAP = timedelta(minutes=5)  # changes during a scan are read again incrementally
+CHANGELOG_LIMIT = 1000
+REFETCH_BATCH = 100
+_OPTIONAL = {
+    "base_url": DEFAULT_BASE_URL,
+    "excluded_customer_ids": [],
+    "rate_limit_per_5s": 25,  # 0 lifts client-side pacing (local sandbox, benchmarks)
+    "timeout_seconds": 30.0,
+    "page_size": 100,
+}
+
+
+def validate_pennylane_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the integration config (cli.md) and return it normalised, defaults filled in."""
+    if not isinstance(config, Mapping):
+        raise ValidationError("the Pennylane config must be a JSON object", field="config")
+    unknown = sorted(set(config) - {"api_token", *_OPTIONAL})
+    if unknown:
+        raise ValidationError(f"unknown Pennylane config key: {unknown[0]}", field=unknown[0])
+    token = config.get("api_token")
+    if not isinstance(token, str) or not token.strip():
+        raise ValidationError("the Pennylane API token (api_token) is required", field="api_token")
+    out: dict[str, Any] = {**_OPTIONAL, **config, "api_token": token.strip()}
+    url = urlparse(str(out["base_url"]))
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ValidationError("base_url must be an http(s) URL", field="base_url")
+    out["base_url"] = str(out["base_url"]).rstrip("/")
+    ids = out["excluded_customer_ids"]
+    if not isinstance(ids, list | tuple) or not all(isinstance(i, int | str) and str(i).strip() for i in ids):
+        raise ValidationError(
+            "excluded_customer_ids must be a list of customer ids", field="excluded_customer_ids"
+        )
+    out["excluded_customer_ids"] = sorted({str(i).strip() for i in ids})
+    for key, low, high in (
+        ("rate_limit_per_5s", 0, 10_000),
+        ("page_size", 1, 100),
+        ("timeout_seconds", 0.01, 600),
+    ):
+        value = out[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise ValidationError(f"{key} must be a number between {low} and {high}", field=key)
+    out["rate_limit_per_5s"], out["page_size"] = int(out["rate_limit_per_5s"]), int(out["page_size"])
+    return out
+
+
+@dataclass(slots=True)
+class SyncState:
+    """What ``Page.cursor`` holds (as JSON)."""
+
+    mode: str  # "full" | "incremental"
+    after: int = 0  # full: last id committed
+    started_at: str | None = None  # full: when the scan began
+    since: str | None = None  # incremental: change-log watermark (processed_at)
+    seen: list[int] = field(default_factory=list)  # incremental: ids handled at ``since``
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {k: v for k, v in asdict(self).items() if v not in (None, [], 0)}, separators=(",", ":")
+        )
+
+    @classmethod
+    def loads(cls, cursor: str | None) -> SyncState | None:
+        if not cursor:
+            return None
+        try:
+            data = json.loads(cursor)
+            state = cls(**data)
+            if state.mode == "incremental" and m.timestamp(state.since) is None:
+                raise ValueError("no watermark")
+            if state.mode not in ("full", "incremental"):
+                raise ValueError(state.mode)
+            return state
+        except (ValueError, TypeError, m.MalformedResponseError):
+            log.warning("unreadable Pennylane cursor, starting a full scan")
+            return None
+
+
+def batched(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _envelope(data: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """``{items, has_more, next_cursor}`` → (items, next cursor or None at the end)."""
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise m.malformed("a list without items")
+    items = data["items"]
+    if not all(isinstance(item, dict) for item in items):
+        raise m.malformed("a list item is not an object")
+    more = data.get("has_more") and data.get("next_cursor")
+    return items, (str(data["next_cursor"]) if more else None)
+
+
+class PennylaneConnector(Connector):
+    provider: ClassVar[str] = "pennylane"
+    display_name: ClassVar[str] = "Pennylane"
+    ENTITIES: ClassVar[tuple[Entity, ...]] = (
+        Entity.ACCOUNT,
+        Entity.CONTACT,
+        Entity.INVOICE,
+        Entity.CREDIT_NOTE,
+        Entity.PAYMENT,
+    )
+    SECRET_KEYS: ClassVar[frozenset[str]] = frozenset({"api_token"})
+
+    def __init__(
+        self,
+        config: Mapping[str, Any],
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        cfg = self.validate_config(config)
+        self._excluded = frozenset(cfg["excluded_customer_ids"])
+        self._page_size = cfg["page_size"]
+        self._now = clock
+        per_5s = cfg["rate_limit_per_5s"]
+        timeout = float(cfg["timeout_seconds"])
+        self._http = ApiClient(
+            provider=self.display_name,
+            base_url=cfg["base_url"],
+            auth=BearerAuth(cfg["api_token"]),
+            transport=transport,
+            sleep=sleep,
+            limiter=RateLimiter(per_5s, 5.0, sleep=sleep) if per_5s else None,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"X-Use-2026-API-Changes": "true"},
+        )
+        # Invoices whose payments the PAYMENT full scan needs, noted by a complete INVOICE scan.
+        self._payment_candidates: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def validate_config(cls, config: Mapping[str, Any]) -> dict[str, Any]:
+        return validate_pennylane_config(config)
+
+    @property
+    def requests(self) -> int:
+        return self._http.requests
+
+    def close(self) -> None:
+        self._http.close()
+
+    def test_connection(self) -> ConnectionInfo:
+        data = self._http.get_json("me")
+        if not isinstance(data, dict) or not isinstance(data.get("company"), dict):
+            raise m.malformed("/me has no company")
+        scopes = tuple(str(s) for s in data.get("scopes") or ())
+        granted = set(scopes)
+        missing = tuple(
+            s for s in REQUIRED_SCOPES if not granted & {s, s.replace(":readonly", ":all"), s.split(":")[0]}
+        )
+        company = data["company"]
+        return ConnectionInfo(
+            provider=self.provider,
+            company_name=str(company.get("name") or ""),
+            company_id=str(company["id"]) if company.get("id") is not None else None,
+            scopes=scopes,
+            missing_scopes=missing,
+        )
+
+    # -- paging ---------------------------------------------------------------------------
+
+    def pages(self, entity: Entity, *, cursor: str | None, full: bool = False) -> Iterator[Page]:
+        if entity not in self.ENTITIES:
+            raise ValueError(f"Pennylane does not provide {entity}")
+        state = None if full else SyncState.loads(cursor)
+        if state is not None and state.mode == "incremental":
+            try:
+                yield from self._incremental(entity, state)
+                return
+            except WatermarkExpiredError:
+                log.warning("Pennylane change log expired for %s, running a full scan", entity)
+                state = None
+        yield from self._full(entity, state)
+
+    def _full(self, entity: Entity, state: SyncState | None) -> Iterator[Page]:
+        started = state.started_at if state and state.started_at else _iso(self._now())
+        after = state.after if state else 0
+        if entity is Entity.PAYMENT and self._payment_candidates is not None:
+            yield from self._payments_from_candidates(after, started)
+            return
+        collect: list[dict[str, Any]] | None = [] if entity is Entity.INVOICE and after == 0 else None
+        path, filters = self._scan_target(entity)
+        spent = self.requests
+        for items, more in self._scan(path, filters, after):
+            records = self._records(entity, items, changed=False)
+            if collect is not None:
+                collect.extend(self._slim(i) for i in items if self._wants_payments(i, changed=False))
+            after = m.item_id(items[-1]) if items else after
+            if more:
+                next_state = SyncState("full", after=after, started_at=started)
+            else:
+                watermark = m.timestamp(started) or self._now()
+                next_state = SyncState("incremental", since=_iso(watermark - SCAN_OVERLAP))
+                if collect is not None:
+                    self._payment_candidates = collect
+            yield Page(records, next_state.dumps(), self.requests - spent)
+            spent = self.requests
+
+    def _scan_target(self, entity: Entity) -> tuple[str, list[dict[str, Any]]]:
+        if entity in (Entity.ACCOUNT, Entity.CONTACT):
+            return "customers", []
+        credit = "true" if entity is Entity.CREDIT_NOTE else "false"
+        return "customer_invoices", [
+            {"field": "credit_note", "operator": "eq", "value": credit},
+            {"field": "draft", "operator": "eq", "value": "false"},
+        ]
+
+    def _scan(
+        self, path: str, filters: list[dict[str, Any]], after: int
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """Pages of ``path`` by ascending id after ``after``, the same filter on every page."""
+        flt = [*filters, {"field": "id", "operator": "gt", "value": after}] if after else filters
+        params: dict[str, Any] = {"sort": "id", "limit": self._page_size}
+        if flt:
+            params["filter"] = json.dumps(flt, separators=(",", ":"))
+        native: str | None = None
+        while True:
+            data = self._http.get_json(path, {**params, "cursor": native} if native else params)
+            items, native = _envelope(data)
+            yield items, native is not None
+            if native is None:
+                return
+
+    def _all(self, path: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [item for items, _ in self._scan_params(path, params) for item in items]
+
+    def _scan_params(
+        self, path: str, params: Mapping[str, Any]
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        native: str | None = None
+        while True:
+            items, native = _envelope(
+                self._http.get_json(path, {**params, "cursor": native} if native else params)
+            )
+            yield items, native is not None
+            if native is None:
+                return
+
+    def _payments_from_candidates(self, after: int, started: str) -> Iterator[Page]:
+        candidates = [c for c in self._payment_candidates or () if int(c["id"]) > after]
+        self._payment_candidates = None
+        spent = self.requests
+        chunks = list(batched(candidates, 50)) or [[]]
+        for number, chunk in enumerate(chunks, 1):
+            records: list[Record] = [r for invoice in chunk for r in self._payments(invoice)]
+            after = int(chunk[-1]["id"]) if chunk else after
+            if number < len(chunks):
+                next_state = SyncState("full", after=after, started_at=started)
+            else:
+                watermark = m.timestamp(started) or self._now()
+                next_state = SyncState("incremental", since=_iso(watermark - SCAN_OVERLAP))
+            yield Page(records, next_state.dumps(), self.requests - spent)
+            spent = self.requests
+
+    # -- incremental ------------------------------------------------------------------------
+
+    def _incremental(self, entity: Entity, state: SyncState) -> Iterator[Page]:
+        mark = state.since or ""
+        mark_at = m.timestamp(mark)
+        assert mark_at is not None
+        if mark_at < self._now() - CHANGELOG_RETENTION + RETENTION_MARGIN:
+            raise WatermarkExpiredError(self.display_name)
+        resource = "customers" if entity in (Entity.ACCOUNT, Entity.CONTACT) else "customer_invoices"
+        seen = set(state.seen)
+        params: dict[str, Any] = {"start_date": mark, "limit": CHANGELOG_LIMIT}
+        spent, yielded = self.requests, False
+        while True:
+            try:
+                data = self._http.get_json(f"changelogs/{resource}", params)
+            except RequestRejectedError as exc:
+                if exc.status == 422 and "start_date" in params:
+                    raise WatermarkExpiredError(self.display_name) from None
+                raise
+            entries, native = _envelope(data)
+            fresh: list[tuple[int, str, str, datetime]] = []
+            for entry in entries:
+                at = m.timestamp(entry.get("processed_at"))
+                if at is None:
+                    raise m.malformed("a change log entry has no processed_at")
+                entry_id = m.item_id(entry)
+                if at < mark_at or (at == mark_at and entry_id in seen):
+                    continue
+                fresh.append((entry_id, str(entry.get("operation")), str(entry["processed_at"]), at))
+            last = {entry_id: pos for pos, (entry_id, *_) in enumerate(fresh)}
+            order = [pos for pos, (entry_id, *_) in enumerate(fresh) if last[entry_id] == pos]
+            for chunk in batched(order, REFETCH_BATCH):
+                records = self._changed(entity, [fresh[pos] for pos in chunk])
+                upto = chunk[-1]
+                if fresh[upto][3] != mark_at:
+                    mark, mark_at, seen = fresh[upto][2], fresh[upto][3], set()
+                seen |= {fresh[pos][0] for pos in range(upto + 1) if fresh[pos][3] == mark_at}
+                cursor = SyncState("incremental", since=mark, seen=sorted(seen)).dumps()
+                yield Page(records, cursor, self.requests - spent)
+                spent, yielded = self.requests, True
+            if native is None:
+                break
+            params = {"cursor": native, "limit": CHANGELOG_LIMIT}
+        if not yielded:
+            cursor = SyncState("incremental", since=mark, seen=sorted(seen)).dumps()
+            yield Page([], cursor, self.requests - spent)
+
+    def _changed(self, entity: Entity, entries: list[tuple[int, str, str, datetime]]) -> list[Record]:
+        """Records for one batch of changed ids: re-fetched state, deletions for the rest."""
+        deleted = [entry_id for entry_id, op, *_ in entries if op == "delete"]
+        wanted = [entry_id for entry_id, op, *_ in entries if op != "delete"]
+        path = "customers" if entity in (Entity.ACCOUNT, Entity.CONTACT) else "customer_invoices"
+        items: list[dict[str, Any]] = []
+        if wanted:
+            flt = json.dumps([{"field": "id", "operator": "in", "value": wanted}], separators=(",", ":"))
+            items = self._all(path, {"filter": flt, "sort": "id", "limit": REFETCH_BATCH})
+        found = {m.item_id(item) for item in items}
+        records = self._records(entity, items, changed=True)
+        if entity in (Entity.ACCOUNT, Entity.INVOICE, Entity.CREDIT_NOTE):
+            gone = sorted({*deleted, *(i for i in wanted if i not in found)})
+            if entity is Entity.ACCOUNT:
+                gone = [i for i in gone if str(i) not in self._excluded]
+            records.extend(DeletionRecord(entity, str(i)) for i in gone)
+        return records
+
+    # -- mapping with fetches ----------------------------------------------------------------
+
+    def _records(self, entity: Entity, items: Iterable[dict[str, Any]], *, changed: bool) -> list[Record]:
+        if entity is Entity.ACCOUNT:
+            return [m.map_account(c) for c in items if str(m.item_id(c)) not in self._excluded]
+        if entity is Entity.CONTACT:
+            return [r for c in items if str(m.item_id(c)) not in self._excluded for r in self._contacts(c)]
+        if entity is Entity.PAYMENT:
+            return [r for i in items if self._wants_payments(i, changed=changed) for r in self._payments(i)]
+        out: list[Record] = []
+        for item in items:
+            if item.get("draft") or m.customer_of(item) in self._excluded:
+                continue
+            if m.is_credit_note(item) != (entity is Entity.CREDIT_NOTE):
+                continue
+            record = m.map_document(item)
+            if record is not None:
+                out.append(record)
+        return out
+
+    def _contacts(self, customer: dict[str, Any]) -> list[Record]:
+        customer_id = str(m.item_id(customer))
+        lang = m.language(customer.get("billing_language"))
+        items = self._all(f"customers/{customer_id}/contacts", {"sort": "id", "limit": 100})
+        return [
+            m.map_contact(item, customer_id=customer_id, lang=lang, primary=n == 0)
+            for n, item in enumerate(items)
+        ]
+
+    def _wants_payments(self, invoice: dict[str, Any], *, changed: bool) -> bool:
+        customer = m.customer_of(invoice)
+        return (
+            customer is not None
+            and customer not in self._excluded
+            and m.needs_payments(invoice, changed=changed)
+        )
+
+    def _payments(self, invoice: dict[str, Any]) -> list[Record]:
+        items = self._all(f"customer_invoices/{m.item_id(invoice)}/payments", {"sort": "id", "limit": 100})
+        return [m.map_payment(item, invoice=invoice) for item in items]
+
+    @staticmethod
+    def _slim(invoice: dict[str, Any]) -> dict[str, Any]:
+        return {"id": invoice["id"], "customer": invoice.get("customer"), "currency": invoice.get("currency")}
+
+
+__all__ = ["DEFAULT_BASE_URL", "PennylaneConnector", "SyncState", "validate_pennylane_config"]

@@ -1,0 +1,86 @@
+"""AppTest fixtures: a SQLite database with one login, and an app already logged in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from billabex_core.config import reset_settings
+from billabex_core.db.engine import get_engine, session_scope
+from billabex_core.services.users import add_user
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make AppTest run like a live server once ``st.navigation`` has run.
+
+    AppTest forgets between runs that the app uses ``st.navigation`` and falls back to the
+    legacy ``pages/`` mode, which runs a page script without ``app.py``. A live server sets the
+    flag once for good; ``test_page_guard`` covers the legacy path on its own.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def ui_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    monkeypatch.setenv("BILLABEX_DATABASE_URL", url)
+    monkeypatch.setenv("BILLABEX_TODAY", "2026-03-02")
+    monkeypatch.chdir(ROOT)
+    reset_settings()
+    with session_scope(url) as s:
+        add_user(
+            session=s,
+            username="alice",
+            email="alice@example.com",
+            name="Alice Martin",
+            password=PASSWORD,
+            admin=True,
+        )
+    yield url
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def db(ui_db: str) -> Iterator[Session]:
+    with Session(get_engine(ui_db), expire_on_commit=False) as s:
+        yield s
+
+
+def login(at: AppTest, username: str = "alice", password: str = PASSWORD) -> AppTest:
+    at.run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return at.run()
+
+
+@pytest.fixture
+def app(ui_db: str) -> Callable[..., AppTest]:
+    """A logged-in app; ``app("pages/x.py")`` opens that page."""
+
+    def open_page(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        login(at)
+        assert not at.exception, at.exception
+        if page:
+            at.switch_page(page)
+            at.run()
+        return at
+
+    return open_page
