@@ -45,7 +45,9 @@ class DuplicateDocumentError(ValidationError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, existing_id: int | None = None, existing_kind: str = "document") -> None:
+    def __init__(
+        self, message: str, *, existing_id: int | None = None, existing_kind: str = "document"
+    ) -> None:
         super().__init__(message)
         self.existing_id = existing_id
         self.existing_kind = existing_kind
