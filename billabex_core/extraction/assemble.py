@@ -1,0 +1,93 @@
+"""From a ``Layout`` (text layer or OCR words) to an ``ExtractionResult``: the field logic."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from billabex_core.extraction.amounts import format_amount
+from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity
+from billabex_core.extraction.fields import (
+    find_credited,
+    find_currency,
+    find_due_date,
+    find_issue_date,
+    find_kind,
+    find_number,
+)
+from billabex_core.extraction.labels import Found, Neighbours, find_hits
+from billabex_core.extraction.layout import Layout
+from billabex_core.extraction.parties import find_parties
+from billabex_core.extraction.totals import choose, collect
+
+
+def _field(found: Found | None, confidence: float, value: str | None = None) -> ExtractedField:
+    if found is None:
+        return ExtractedField(value, confidence if value is not None else 0.0)
+    text = value if value is not None else str(found.value)
+    return ExtractedField(text, confidence, found.segment.page, found.bbox)
+
+
+def assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: float = 1.0) -> ExtractionResult:
+    hits = find_hits(layout)
+    nb = Neighbours(layout, hits)
+    kind, _ = find_kind(layout)
+    fields: dict[str, ExtractedField] = {}
+    warnings: list[str] = []
+    conf = scale
+
+    number = find_number(layout, hits, nb)
+    if number:
+        fields["number"] = _field(number[0], number[1] * conf)
+    issue = find_issue_date(layout, hits, nb)
+    issue_value = issue[0].value if issue else None
+    if issue:
+        fields["issue_date"] = _field(issue[0], issue[1] * conf, issue[0].value.isoformat())  # type: ignore[attr-defined]
+    due = find_due_date(layout, hits, nb, issue_value)  # type: ignore[arg-type]
+    if due:
+        where, value, confidence, warning = due
+        fields["due_date"] = _field(where, confidence * conf, value.isoformat())
+        if warning:
+            warnings.append(warning)
+    currency = find_currency(layout)
+    if currency:
+        code, seg, confidence = currency
+        fields["currency"] = ExtractedField(code, confidence * conf, seg.page, seg.bbox())
+
+    totals = choose(collect(hits, nb, len(layout.lines)))
+    warnings += totals.warnings
+    for role in ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due"):
+        cand = totals.picked.get(role)
+        if role in totals.derived:
+            fields[role] = ExtractedField(format_amount(totals.derived[role]), 0.5 * conf)
+        elif cand is not None:
+            fields[role] = ExtractedField(
+                format_amount(cand.value), 0.85 * conf, cand.segment.page, cand.bbox
+            )
+    if "amount_due" not in fields and "total_incl_tax" in fields:
+        incl = fields["total_incl_tax"]
+        fields["amount_due"] = ExtractedField(incl.value, incl.confidence * 0.8, incl.page, incl.bbox)
+    if totals.negative:
+        if kind == "invoice":
+            warnings.append("credit note: the total is negative")
+        kind = "credit_note"
+
+    parties = find_parties(layout, hits, nb, org)
+    for name in ("seller_name", "seller_vat", "seller_siren", "buyer_name", "buyer_vat", "buyer_siren"):
+        found = getattr(parties, name)
+        if found is not None:
+            fields[name] = _field(found, (0.8 if "name" in name else 0.9) * conf)
+    if parties.buyer_address:
+        text, seg = parties.buyer_address
+        fields["buyer_address"] = ExtractedField(text, 0.6 * conf, seg.page, seg.bbox())
+    if parties.buyer_country:
+        code, seg = parties.buyer_country
+        fields["buyer_country"] = ExtractedField(
+            code, 0.7 * conf, seg.page if seg else None, seg.bbox() if seg else None
+        )
+    credited = find_credited(hits, nb)
+    if credited:
+        fields["credited_invoice_number"] = _field(credited, 0.8 * conf)
+    return ExtractionResult(kind, source, fields, warnings)
+
+
+__all__ = ["Decimal", "assemble"]

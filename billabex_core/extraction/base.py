@@ -1,0 +1,117 @@
+"""The extractor interface and the values every backend returns.
+
+Contract of a backend (``Extractor``):
+
+- ``name`` is the value of ``source`` in the result (``"facturx"``, ``"text"``, ``"ocr"``).
+- ``is_available()`` says whether its optional dependencies (tesseract) are installed.
+- ``extract(doc)`` reads a ``Document`` (bytes already sniffed: a readable, unencrypted PDF
+  within the limits) and returns an ``ExtractionResult``, or ``None`` when this backend does
+  not apply (no embedded XML, no text layer). It raises an ``ExtractionError`` subclass for
+  input it cannot read, and calls ``doc.check_time()`` between steps so that the per-document
+  time budget is kept.
+
+Each field carries its value (a string in the formats of ``shared/spec/cli.md``), a confidence
+in 0..1 and, when it was read from the page, the 1-based page number and the bounding box
+``(x0, top, x1, bottom)`` in PDF points from the top-left corner of that page.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from billabex_core.extraction.errors import ExtractionTimeoutError
+
+FIELD_NAMES: tuple[str, ...] = (
+    "number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "total_excl_tax",
+    "tax_amount",
+    "total_incl_tax",
+    "amount_due",
+    "seller_name",
+    "seller_vat",
+    "seller_siren",
+    "buyer_name",
+    "buyer_address",
+    "buyer_country",
+    "buyer_vat",
+    "buyer_siren",
+    "credited_invoice_number",
+)
+
+Bbox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ExtractedField:
+    value: str | None
+    confidence: float = 0.0
+    page: int | None = None
+    bbox: Bbox | None = None
+
+    def to_contract(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "confidence": round(max(0.0, min(1.0, self.confidence)), 3),
+            "page": self.page,
+            "bbox": [round(v, 1) for v in self.bbox] if self.bbox else None,
+        }
+
+
+MISSING = ExtractedField(None, 0.0, None, None)
+
+
+@dataclass
+class ExtractionResult:
+    kind: str
+    source: str
+    fields: dict[str, ExtractedField] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def value(self, name: str) -> str | None:
+        return self.fields.get(name, MISSING).value
+
+    def to_contract(self) -> dict[str, Any]:
+        """Exactly the JSON object of ``extract --json`` (every field name present)."""
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "fields": {name: self.fields.get(name, MISSING).to_contract() for name in FIELD_NAMES},
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class OrgIdentity:
+    """The organisation's own identity: on a document it issued, it is the seller."""
+
+    name: str | None = None
+    vat: str | None = None
+    siren: str | None = None
+
+
+@dataclass
+class Document:
+    """A sniffed PDF handed to the backends, with the time budget of its extraction."""
+
+    data: bytes
+    page_count: int
+    org: OrgIdentity | None = None
+    budget_s: float = 60.0
+    started: float = field(default_factory=time.monotonic)
+
+    def check_time(self) -> None:
+        if time.monotonic() - self.started > self.budget_s:
+            raise ExtractionTimeoutError(self.budget_s)
+
+
+class Extractor(Protocol):
+    name: str
+
+    def is_available(self) -> bool: ...
+
+    def extract(self, doc: Document) -> ExtractionResult | None: ...

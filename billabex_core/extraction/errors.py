@@ -1,0 +1,64 @@
+"""Errors raised for PDFs that cannot be extracted.
+
+    ExtractionError (billabex_core.errors)
+    ├── EmptyFileError          zero bytes
+    ├── NotAPdfError            no ``%PDF-`` header
+    ├── FileTooLargeError       bigger than ``max_upload_mb``
+    ├── EncryptedPdfError       encrypted, with or without a user password
+    ├── CorruptPdfError         unreadable structure (also truncated, pathological files)
+    ├── TooManyPagesError       more than ``max_pages``
+    ├── ExtractionTimeoutError  the per-document time budget ran out
+    └── OcrUnavailableError     a scanned PDF while tesseract is not installed
+
+Every message is one line, suitable for ``error: <message>`` on the command line.
+"""
+
+from __future__ import annotations
+
+from billabex_core.errors import ExtractionError
+
+
+class EmptyFileError(ExtractionError):
+    def __init__(self) -> None:
+        super().__init__("empty file: not a PDF")
+
+
+class NotAPdfError(ExtractionError):
+    def __init__(self) -> None:
+        super().__init__("not a PDF file")
+
+
+class FileTooLargeError(ExtractionError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file too large: {size / 1_048_576:.1f} MB (limit {limit / 1_048_576:.0f} MB)")
+        self.size = size
+        self.limit = limit
+
+
+class EncryptedPdfError(ExtractionError):
+    def __init__(self) -> None:
+        super().__init__("encrypted PDF: remove the password protection and try again")
+
+
+class CorruptPdfError(ExtractionError):
+    def __init__(self, detail: str = "") -> None:
+        detail = " ".join(detail.split())[:120]
+        super().__init__(f"corrupt PDF: {detail}" if detail else "corrupt PDF")
+
+
+class TooManyPagesError(ExtractionError):
+    def __init__(self, pages: int, limit: int) -> None:
+        super().__init__(f"too many pages: {pages} (limit {limit})")
+        self.pages = pages
+        self.limit = limit
+
+
+class ExtractionTimeoutError(ExtractionError):
+    def __init__(self, budget_s: float) -> None:
+        super().__init__(f"extraction took longer than {budget_s:g} s: document too complex")
+        self.budget_s = budget_s
+
+
+class OcrUnavailableError(ExtractionError):
+    def __init__(self) -> None:
+        super().__init__("scanned PDF: OCR is not installed (install tesseract-ocr)")

@@ -1,0 +1,114 @@
+"""Finding labels on the page and the value printed next to (or below) each label."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.vocab import label_set
+
+T = TypeVar("T")
+_SEPARATORS = " :.-–#/()*"
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    role: str
+    phrase: str
+    segment: Segment
+    start: int
+    end: int
+
+    @property
+    def at_start(self) -> bool:
+        return self.start <= 2
+
+
+@dataclass(frozen=True)
+class Found:
+    """A parsed value with where it was read."""
+
+    value: object
+    segment: Segment
+    start: int
+    end: int
+    below: bool = False
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.segment.bbox(self.start, self.end)
+
+
+def find_hits(layout: Layout) -> list[LabelHit]:
+    """Label hits, at most one per segment: the earliest, then the longest."""
+    entries = label_set().entries
+    hits = []
+    for seg in layout.segments:
+        best: LabelHit | None = None
+        for role, phrase, pattern in entries:
+            m = pattern.search(seg.folded)
+            if m and (best is None or m.start() < best.start):
+                best = LabelHit(role, phrase, seg, m.start(), m.end())
+                if m.start() == 0:
+                    break
+        if best:
+            hits.append(best)
+    return hits
+
+
+class Neighbours:
+    """Segments to the right of and below a segment, and which segments carry a label."""
+
+    def __init__(self, layout: Layout, hits: list[LabelHit]) -> None:
+        self.layout = layout
+        self.labelled = {id(h.segment) for h in hits}
+
+    def right_of(self, seg: Segment, limit: int = 3) -> list[Segment]:
+        line = self.layout.lines[seg.line]
+        after = [s for s in line if s.x0 >= seg.x1 - 1]
+        out = []
+        for s in after[:limit]:
+            if id(s) in self.labelled:
+                break
+            out.append(s)
+        return out
+
+    def below(self, seg: Segment, max_lines: int = 3) -> list[Segment]:
+        out = []
+        lines = self.layout.lines
+        for idx in range(seg.line + 1, min(len(lines), seg.line + 1 + max_lines)):
+            for s in lines[idx]:
+                if s.page != seg.page or s.top - seg.bottom > 4 * seg.height:
+                    return out
+                if s.x0 < seg.x1 + 2 and s.x1 > seg.x0 - 2:
+                    out.append(s)
+        return out
+
+
+def value_for(
+    hit: LabelHit, nb: Neighbours, parse: Callable[[str], tuple[T, int, int] | None], *, below: bool = True
+) -> Found | None:
+    """The value after the label in its segment, else to its right, else below it."""
+    seg = hit.segment
+    rest_start = hit.end
+    while rest_start < len(seg.text) and seg.text[rest_start] in _SEPARATORS:
+        rest_start += 1
+    rest = seg.text[rest_start:]
+    if rest:
+        got = parse(rest)
+        if got:
+            return Found(got[0], seg, rest_start + got[1], rest_start + got[2])
+    for s in nb.right_of(seg):
+        got = parse(s.text)
+        if got:
+            return Found(got[0], s, got[1], got[2])
+    if below:
+        for s in nb.below(seg, 2):
+            if id(s) in nb.labelled:
+                continue
+            got = parse(s.text)
+            if got:
+                return Found(got[0], s, got[1], got[2], below=True)
+    return None

@@ -1,0 +1,99 @@
+"""Backend 3: OCR for scanned PDFs, pytesseract over pypdfium2 renders at 300 dpi.
+
+Renders are capped in pixels so a huge page cannot exhaust memory; the time budget is
+checked between pages. Word boxes are converted back to PDF points so the Review screen can
+draw them like text-layer boxes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+
+from billabex_core.extraction.assemble import assemble
+from billabex_core.extraction.base import Document, ExtractionResult
+from billabex_core.extraction.errors import CorruptPdfError, OcrUnavailableError
+from billabex_core.extraction.layout import Word, build_layout
+
+DPI = 300
+MAX_PIXELS = 40_000_000  # about A3 at 300 dpi
+OCR_CONFIDENCE = 0.85  # field confidences are scaled down on OCR
+
+
+@cache
+def tesseract_languages() -> tuple[str, ...]:
+    try:
+        import pytesseract
+
+        return tuple(pytesseract.get_languages(config=""))
+    except Exception:  # noqa: BLE001 - tesseract missing or broken
+        return ()
+
+
+def _lang() -> str:
+    have = tesseract_languages()
+    wanted = [lang for lang in ("fra", "deu", "eng") if lang in have]
+    return "+".join(wanted) or "eng"
+
+
+def render_pages(doc: Document):
+    """Yield (page number, PIL image, points-per-pixel) for each page."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(doc.data)
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(str(exc)) from exc
+    try:
+        for index in range(len(pdf)):
+            doc.check_time()
+            page = pdf[index]
+            width, height = page.get_size()
+            scale = DPI / 72
+            if width * height * scale * scale > MAX_PIXELS:
+                scale = (MAX_PIXELS / max(1.0, width * height)) ** 0.5
+            image = page.render(scale=scale).to_pil()
+            page.close()
+            yield index + 1, image, 1 / scale, height
+    finally:
+        pdf.close()
+
+
+def ocr_words(doc: Document) -> tuple[list[Word], dict[int, float]]:
+    import pytesseract
+
+    words: list[Word] = []
+    heights: dict[int, float] = {}
+    budget = max(1.0, doc.budget_s)
+    for number, image, k, height in render_pages(doc):
+        heights[number] = height
+        data = pytesseract.image_to_data(
+            image.convert("L"),
+            lang=_lang(),
+            config="--psm 3",
+            output_type=pytesseract.Output.DICT,
+            timeout=budget,
+        )
+        for i, text in enumerate(data["text"]):
+            text = (text or "").strip()
+            if text and float(data["conf"][i]) > 10:
+                x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+                words.append(Word(text, x * k, y * k, (x + w) * k, (y + h) * k, number))
+        doc.check_time()
+    return words, heights
+
+
+class OcrExtractor:
+    name = "ocr"
+
+    def is_available(self) -> bool:
+        return shutil.which("tesseract") is not None and bool(tesseract_languages())
+
+    def extract(self, doc: Document) -> ExtractionResult | None:
+        if not self.is_available():
+            raise OcrUnavailableError()
+        words, heights = ocr_words(doc)
+        if not words:
+            return None
+        layout = build_layout(words, doc.page_count, heights)
+        return assemble(layout, source=self.name, org=doc.org, scale=OCR_CONFIDENCE)
