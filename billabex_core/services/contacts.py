@@ -37,6 +37,39 @@ def default_name(email: str) -> str:
     return email.split("@", 1)[0]
 
 
+# Language inferred from a country when a contact's own is unknown (domain.md §6).
+COUNTRY_LANGUAGES = {
+    "FR": "fr",
+    "BE": "fr",
+    "LU": "fr",
+    "MC": "fr",
+    "CH": "fr",
+    "DE": "de",
+    "AT": "de",
+    "LI": "de",
+    "ES": "es",
+    "MX": "es",
+    "AR": "es",
+    "CO": "es",
+    "CL": "es",
+    "PE": "es",
+    "IT": "it",
+    "SM": "it",
+    "NL": "nl",
+    "SR": "nl",
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "CA": "en",
+    "AU": "en",
+    "NZ": "en",
+}
+
+
+def suggested_language(country: str | None, fallback: str = "en") -> str:
+    return COUNTRY_LANGUAGES.get((country or "").upper(), fallback)
+
+
 def check_language(value: str | None) -> str:
     code = (value or "").strip().lower()
     if code not in LANGUAGES:

@@ -17,22 +17,40 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "billabex_core", *args], cwd=ROOT, input=stdin, capture_output=True, text=True,
-        timeout=120, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "billabex_core", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
 def test_init_user_export_roundtrip(db_url: str) -> None:
     assert run("--db", db_url, "init").returncode == 0
     assert run("--db", db_url, "init").returncode == 0  # idempotent
-    made = run("--db", db_url, "user", "add", "ada", "--email", "ada@example.com", "--name", "Ada L", "--admin")
+    made = run(
+        "--db", db_url, "user", "add", "ada", "--email", "ada@example.com", "--name", "Ada L", "--admin"
+    )
     assert made.returncode == 0, made.stderr
     assert "password: " in made.stdout
     dup = run("--db", db_url, "user", "add", "ada", "--email", "ada@example.com", "--name", "Ada L")
     assert dup.returncode == 2 and dup.stderr.strip() == "error: user ada already exists"
     assert "Traceback" not in dup.stderr
-    piped = run("--db", db_url, "user", "add", "bob", "--email", "b@example.com", "--name", "Bob",
-                "--password-stdin", stdin="a-long-enough-password\n")
+    piped = run(
+        "--db",
+        db_url,
+        "user",
+        "add",
+        "bob",
+        "--email",
+        "b@example.com",
+        "--name",
+        "Bob",
+        "--password-stdin",
+        stdin="a-long-enough-password\n",
+    )
     assert piped.returncode == 0 and "password:" not in piped.stdout
     out = run("--db", db_url, "export", "accounts")
     assert out.returncode == 0 and json.loads(out.stdout) == []
@@ -79,3 +97,33 @@ def test_every_command_has_help_and_docs() -> None:
         with pytest.raises(SystemExit) as info:
             main([name, "--help"])
         assert info.value.code == 0
+
+
+FIXTURE = ROOT / "tests" / "fixtures" / "extraction" / "fr_invoice.pdf"
+
+
+def test_import_validate_and_duplicate(db_url: str, tmp_path: Path) -> None:
+    draft = run("--db", db_url, "import", str(FIXTURE), "--json")
+    assert draft.returncode == 0, draft.stderr
+    assert json.loads(draft.stdout)["status"] == "pending"
+    done = run("--db", db_url, "import", str(FIXTURE), "--validate", "--json")
+    result = json.loads(done.stdout)
+    assert (
+        result["status"] == "validated"
+        and result["account_created"]
+        and result["outstanding_balance"] == "1000.00"
+    )
+    again = run("--db", db_url, "import", str(FIXTURE), "--validate")
+    assert again.returncode == 1
+    assert (
+        again.stderr.strip()
+        == f"error: duplicate: this PDF was already imported as invoice F-2026-0042 (document #{result['document_id']})"
+    )
+    invoices = json.loads(run("--db", db_url, "export", "invoices").stdout)
+    assert [(i["number"], i["remaining_amount"], i["paid_amount"]) for i in invoices] == [
+        ("F-2026-0042", "1000.00", "481.47")
+    ]
+    bad = tmp_path / "x.pdf"
+    bad.write_text("hello")
+    refused = run("--db", db_url, "import", str(bad))
+    assert refused.returncode == 2 and refused.stderr.strip() == f"error: not a PDF file: {bad}"

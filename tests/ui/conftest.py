@@ -81,6 +81,9 @@ def app(ui_db: str) -> Callable[..., AppTest]:
         if page:
             at.switch_page(page)
             at.run()
+            # AppTest keeps requesting that page on every later run; a browser stays where the app
+            # navigated (st.switch_page), so forget the request once it has been served.
+            at._page_hash = ""
         return at
 
     return open_page

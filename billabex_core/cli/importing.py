@@ -1,0 +1,94 @@
+"""``import FILE [--validate] [--json]``: the manual import without the UI.
+
+Stores the PDF and its extraction as a draft; with ``--validate`` validates it at once (the
+account is the exact match by SIREN, VAT or name, else a new one: a fuzzy match needs a person's
+confirmation, which only the Review screen gives).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from billabex_core.cli._common import err, session
+from billabex_core.clock import business_today
+from billabex_core.errors import BillabexError, DuplicateDocumentError, ValidationError
+from billabex_core.services import imports
+from billabex_core.services.documents import duplicate_error
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("import", help="extract a PDF and store it as a draft (optionally validate it)")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--validate", action="store_true", help="validate the draft at once")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(handler=run)
+
+
+def _read(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise ValidationError(f"no such file: {path}")
+    return file.read_bytes()
+
+
+def run(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    with session(args) as s:
+        out = imports.upload_pdf(session=s, data=data, file_name=Path(args.file).name, actor="cli")
+        if out.error:
+            result: dict = {"error": out.error}
+        elif out.document is not None:
+            raise _already(out.document)
+        else:
+            draft = out.draft
+            assert draft is not None
+            result = {
+                "draft_id": draft.id,
+                "status": draft.status.value,
+                "existing": out.existing,
+                "kind": draft.kind.value,
+                "number": draft.values.get("number"),
+            }
+    if out.error:  # the audit line of the refusal is committed; the input was bad
+        err(out.error if args.file in out.error else f"{out.error}: {args.file}")
+        return 2
+    if args.validate:
+        with session(args) as s:
+            outcome = imports.validate_draft(
+                session=s, draft_id=result["draft_id"], actor="cli", today=business_today()
+            )
+            result |= {
+                "status": "validated",
+                "document_id": outcome.document.id,
+                "account_id": outcome.account.id,
+                "account_name": outcome.account.name,
+                "account_created": outcome.account_created,
+                "outstanding_balance": str(outcome.account.outstanding_balance),
+                "task_id": outcome.task.id if outcome.task else None,
+            }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif args.validate:
+        print(
+            f"document {result['document_id']} validated ({result['kind']} {result['number']}) for account "
+            f"{result['account_name']}" + (" (new)" if result["account_created"] else "")
+        )
+    else:
+        print(
+            f"draft {result['draft_id']} "
+            + ("exists already" if result["existing"] else "created")
+            + f" ({result['kind']} {result['number']}): review it in the app"
+        )
+    return 0
+
+
+def _already(document) -> BillabexError:  # type: ignore[no-untyped-def]
+    base = duplicate_error(document)
+    return DuplicateDocumentError(
+        f"duplicate: this PDF was already imported as {document.kind.value.replace('_', ' ')} {document.number} "
+        f"(document #{document.id})",
+        existing_id=base.existing_id,
+        existing_kind=base.existing_kind,
+    )

@@ -1,0 +1,248 @@
+"""Manual import: upload → draft → review → validate / discard, and every bad file."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from sqlmodel import select
+
+from billabex_core.config import reset_settings
+from billabex_core.errors import ConflictError, DuplicateDocumentError, ValidationError
+from billabex_core.models import (
+    Account,
+    AuditEvent,
+    Document,
+    DocumentKind,
+    DraftStatus,
+    ImportDraft,
+    Payment,
+    Task,
+    TaskKind,
+)
+from billabex_core.services import imports
+from billabex_core.services.accounts import create_account
+from billabex_core.services.files import pdf_path
+from billabex_core.services.preview import Box, page_count, render_page
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+
+
+@pytest.fixture
+def fr_pdf() -> bytes:
+    return (FIXTURES / "fr_invoice.pdf").read_bytes()
+
+
+def _upload(session, data: bytes, name: str = "f.pdf") -> imports.UploadOutcome:
+    out = imports.upload_pdf(session=session, data=data, file_name=name, actor="alice")
+    session.commit()
+    return out
+
+
+def test_upload_creates_a_draft_and_stores_the_file(session, fr_pdf) -> None:
+    out = _upload(session, fr_pdf, "facture.pdf")
+    assert out.error is None and out.draft is not None and not out.existing
+    draft = out.draft
+    assert draft.status == DraftStatus.PENDING and draft.kind == DocumentKind.INVOICE
+    assert draft.values["number"] == "F-2026-0042" and draft.values["total_incl_tax"] == "1481.47"
+    assert pdf_path(draft.sha256).read_bytes() == fr_pdf
+    # same bytes again: the same draft, nothing new
+    again = _upload(session, fr_pdf, "copy.pdf")
+    assert again.existing and again.draft.id == draft.id
+    assert len(session.exec(select(ImportDraft)).all()) == 1
+
+
+def test_review_then_validate_creates_account_document_prepayment_and_task(session, fr_pdf, today) -> None:
+    draft = _upload(session, fr_pdf).draft
+    review = imports.review_draft(session=session, draft_id=draft.id)
+    assert review.ready, [c.message for c in review.checks if not c.ok]
+    assert review.account_match is None
+    number = next(f for f in review.fields if f.name == "number")
+    assert number.page == 1 and number.bbox and number.confidence > 0
+    imports.save_draft(
+        session=session,
+        draft_id=draft.id,
+        values={"number": "F-2026-0042-A"},
+        actor="alice",
+        version=draft.version,
+    )
+    session.commit()
+    out = imports.validate_draft(
+        session=session, draft_id=draft.id, actor="alice", today=today, version=draft.version
+    )
+    session.commit()
+    assert out.account_created and out.account.name == "Boulangerie Martin SARL"
+    assert out.account.address == "3 place du Marché, 69002 Lyon" and out.account.country == "FR"
+    doc = out.document
+    assert doc.number == "F-2026-0042-A" and doc.total_incl_tax == Decimal("1481.47")
+    assert doc.file_sha256 == draft.sha256 and doc.validated_by == "alice"
+    prepaid = session.exec(select(Payment)).one()
+    assert prepaid.amount == Decimal("481.47")
+    assert out.account.outstanding_balance == Decimal("1000.00")
+    assert out.task is not None and out.task.kind == TaskKind.MISSING_CONTACT
+    assert draft.status == DraftStatus.VALIDATED and draft.document_id == doc.id
+    # the same bytes now lead to the document
+    assert _upload(session, fr_pdf).document.id == doc.id
+    actions = [e.action for e in session.exec(select(AuditEvent))]
+    for action in ("draft.created", "draft.edited", "document.validated", "draft.validated", "task.opened"):
+        assert action in actions
+
+
+def test_validation_matches_existing_account_and_refuses_duplicates(session, fr_pdf, today) -> None:
+    existing = create_account(session=session, name="BOULANGERIE MARTIN", actor="t")
+    session.commit()
+    draft = _upload(session, fr_pdf).draft
+    review = imports.review_draft(session=session, draft_id=draft.id)
+    assert review.account_match.account.id == existing.id and review.account_match.method == "name"
+    out = imports.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    session.commit()
+    assert not out.account_created and out.account.id == existing.id
+    # another PDF (other bytes) with the same number for the same account is a duplicate
+    other = imports.upload_pdf(session=session, data=_tweaked(fr_pdf), file_name="x.pdf", actor="a").draft
+    session.commit()
+    review = imports.review_draft(session=session, draft_id=other.id)
+    assert review.duplicate is not None and review.duplicate.id == out.document.id and not review.ready
+    with pytest.raises(DuplicateDocumentError, match=f"#{out.document.id}"):
+        imports.validate_draft(session=session, draft_id=other.id, actor="a", today=today)
+    session.rollback()
+    assert len(session.exec(select(Document)).all()) == 1
+    assert session.get(ImportDraft, other.id).status == DraftStatus.PENDING
+
+
+def _tweaked(data: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_metadata({"/Title": "another copy"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_checks_block_bad_values(session, fr_pdf, today) -> None:
+    draft = _upload(session, fr_pdf).draft
+    imports.save_draft(
+        session=session,
+        draft_id=draft.id,
+        actor="a",
+        values={"tax_amount": "246.90", "buyer_vat": "FR41303265045"},
+    )
+    review = imports.review_draft(session=session, draft_id=draft.id)
+    failed = {c.name: c for c in review.checks if not c.ok}
+    assert set(failed) == {"document", "account"}
+    assert failed["document"].field == "total_incl_tax" and failed["account"].field == "buyer_vat"
+    with pytest.raises(ValidationError):
+        imports.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    with pytest.raises(ValidationError, match="unknown fields"):
+        imports.save_draft(session=session, draft_id=draft.id, actor="a", values={"evil": "1"})
+
+
+def test_missing_due_date_uses_default_terms(session, fr_pdf, today) -> None:
+    draft = _upload(session, fr_pdf).draft
+    imports.save_draft(session=session, draft_id=draft.id, actor="a", values={"due_date": ""})
+    review = imports.review_draft(session=session, draft_id=draft.id)
+    assert str(review.due_date_default) == "2026-04-14"  # 2026-03-15 + 30 days
+    assert any("No due date" in w for w in review.warnings)
+
+
+def test_concurrent_edits_are_refused(session, fr_pdf) -> None:
+    draft = _upload(session, fr_pdf).draft
+    seen = draft.version
+    imports.save_draft(session=session, draft_id=draft.id, actor="bob", values={"number": "X"}, version=seen)
+    session.commit()
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        imports.save_draft(
+            session=session, draft_id=draft.id, actor="alice", values={"number": "Y"}, version=seen
+        )
+
+
+def test_discard_keeps_an_audit_line_and_allows_reupload(session, fr_pdf) -> None:
+    draft = _upload(session, fr_pdf).draft
+    imports.discard_draft(session=session, draft_id=draft.id, actor="a", reason="not ours")
+    session.commit()
+    assert imports.list_drafts(session=session) == []
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "draft.discarded")).one()
+    again = _upload(session, fr_pdf)
+    assert again.draft.id == draft.id and again.draft.status == DraftStatus.PENDING and not again.existing
+    with pytest.raises(ConflictError):
+        imports.discard_draft(session=session, draft_id=draft.id, actor="a", version=draft.version - 1)
+
+
+def _encrypted(data: bytes) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda pdf: b"PK\x03\x04 this is a zip", "not a PDF"),
+        (lambda pdf: b"", "empty"),
+        (_encrypted, "encrypted"),
+        (lambda pdf: pdf[: len(pdf) // 3], ""),
+        (lambda pdf: b"%PDF-1.7\n" + b"\x00garbage" * 100, ""),
+    ],
+    ids=["not-pdf", "empty", "encrypted", "truncated", "corrupt"],
+)
+def test_bad_files_leave_only_an_audit_line(session, fr_pdf, make, message) -> None:
+    out = _upload(session, make(fr_pdf), "bad.pdf")
+    assert out.error and out.draft is None and out.document is None
+    assert message.lower() in out.error.lower()
+    assert "\n" not in out.error
+    assert session.exec(select(ImportDraft)).all() == []
+    rejected = session.exec(select(AuditEvent).where(AuditEvent.action == "upload.rejected")).one()
+    assert rejected.details["file"] == "bad.pdf"
+
+
+def test_too_large_is_refused_before_reading(session, monkeypatch) -> None:
+    monkeypatch.setenv("BILLABEX_MAX_UPLOAD_MB", "1")
+    reset_settings()
+    out = _upload(session, b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1))
+    assert out.error and "limit is 1 MB" in out.error
+
+
+def test_scanned_pdf_without_ocr(session, monkeypatch) -> None:
+    from billabex_core.extraction import registry
+
+    monkeypatch.setattr(registry["ocr"], "is_available", lambda: False)
+    out = _upload(session, (FIXTURES / "scanned_fr_invoice.pdf").read_bytes())
+    assert out.error and "OCR" in out.error and out.draft is None
+
+
+def test_credit_note_proposes_and_credits_the_invoice(session, add_document, today) -> None:
+    contoso = create_account(session=session, name="Contoso GmbH", actor="t", currency="GBP", country="DE")
+    session.commit()
+    invoice = add_document(contoso, "INV-0999", "2000.00", currency="GBP").document
+    draft = _upload(session, (FIXTURES / "en_credit_note.pdf").read_bytes()).draft
+    assert draft.kind == DocumentKind.CREDIT_NOTE
+    review = imports.review_draft(session=session, draft_id=draft.id)
+    assert review.credited_invoice is not None and review.credited_invoice.id == invoice.id
+    out = imports.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    session.commit()
+    assert out.account.id == contoso.id and out.credit_applied == Decimal("1440.00")
+    session.refresh(invoice)
+    assert invoice.remaining_amount == Decimal("560.00")
+
+
+def test_preview_renders_with_boxes(session, fr_pdf) -> None:
+    draft = _upload(session, fr_pdf).draft
+    assert page_count(draft.sha256) == 1
+    plain = render_page(draft.sha256, 1, [], scale=1.0)
+    boxed = render_page(draft.sha256, 1, [Box("number", 1, (50, 50, 150, 70), False)], scale=1.0)
+    assert plain.startswith(b"\x89PNG") and boxed != plain
+    with pytest.raises(Exception, match="page 2 does not exist"):
+        render_page(draft.sha256, 2, [])
+
+
+def test_task_and_account_counts(session, fr_pdf, today) -> None:
+    draft = _upload(session, fr_pdf).draft
+    imports.validate_draft(
+        session=session, draft_id=draft.id, actor="a", today=today, account_id=imports.NEW_ACCOUNT
+    )
+    session.commit()
+    assert len(session.exec(select(Account)).all()) == 1
+    assert len(session.exec(select(Task)).all()) == 1

@@ -1,0 +1,133 @@
+"""Upload and Review pages: upload → review → correct → validate → add the contact; duplicates,
+discard and bad files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from billabex_core.models import (
+    Account,
+    AuditEvent,
+    Contact,
+    Document,
+    DraftStatus,
+    ImportDraft,
+    Task,
+    TaskStatus,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+FR = (FIXTURES / "fr_invoice.pdf").read_bytes()
+
+
+def _texts(at: AppTest) -> str:
+    items = [*at.markdown, *at.success, *at.info, *at.warning, *at.error, *at.caption]
+    return "\n".join(str(x.value) for x in items)
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="upload_file").upload(name, data, "application/pdf")
+    return at.run()
+
+
+def _field(at: AppTest, name: str):
+    return next(t for t in at.text_input if t.key and t.key.endswith(f"_{name}"))
+
+
+def test_upload_review_validate_and_add_contact(app, db) -> None:
+    at = _upload(app("pages/upload.py"), "facture.pdf", FR)
+    assert not at.exception, at.exception
+    assert "Draft #1 created from the text layer" in _texts(at)
+    next(b for b in at.button if b.label == "Review it now").click()
+    at.run()
+    assert at.title[0].value == "Review"
+    assert _field(at, "number").value == "F-2026-0042"
+    assert "✅ Number, dates, currency and totals are consistent" in _texts(at)
+    _field(at, "number").input("F-2026-0042-B")
+    next(b for b in at.button if b.label == "Validate").click()
+    at.run()
+    assert not at.exception, at.exception
+    text = _texts(at)
+    assert "F-2026-0042-B** validated" in text and "Boulangerie Martin SARL** created" in text
+    assert "€1,000.00" in text and "A task asks for a contact." in text
+    at.text_input(key="vc_email").input("comptabilite@martin.example")
+    at.selectbox(key="vc_language").select("fr")
+    next(b for b in at.button if b.label == "Add the contact").click()
+    at.run()
+    assert "Contact comptabilite <comptabilite@martin.example> added" in _texts(at)
+    db.expire_all()
+    doc = db.exec(select(Document)).one()
+    assert doc.number == "F-2026-0042-B"
+    contact = db.exec(select(Contact)).one()
+    assert contact.name == "comptabilite" and contact.language == "fr"
+    assert db.exec(select(Task)).one().status == TaskStatus.CLOSED
+    assert db.exec(select(ImportDraft)).one().status == DraftStatus.VALIDATED
+
+
+def test_same_bytes_lead_to_the_existing_draft(app, db) -> None:
+    at = _upload(app("pages/upload.py"), "a.pdf", FR)
+    at2 = _upload(app("pages/upload.py"), "b.pdf", FR)
+    assert "already waiting for review (draft #1)" in _texts(at2)
+    assert len(db.exec(select(ImportDraft)).all()) == 1
+    assert not at.exception
+
+
+def test_duplicate_refused_with_link(app, db) -> None:
+    at = _upload(app("pages/upload.py"), "a.pdf", FR)
+    at = app("pages/review.py")
+    next(b for b in at.button if b.label == "Validate").click()
+    at.run()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(FR)))
+    writer.add_metadata({"/Title": "resent"})
+    copy = io.BytesIO()
+    writer.write(copy)
+    _upload(app("pages/upload.py"), "copy.pdf", copy.getvalue())
+    at = app("pages/review.py")
+    assert "❌ duplicate: invoice F-2026-0042 already exists for this account (document #1)" in _texts(at)
+    assert any(b.label == "Open the existing document #1" for b in at.button)
+    next(b for b in at.button if b.label == "Validate").click()
+    at.run()
+    assert any("duplicate" in w.value for w in at.warning)
+    db.expire_all()
+    assert len(db.exec(select(Document)).all()) == 1
+
+
+def test_correction_is_checked_before_validation(app, db) -> None:
+    _upload(app("pages/upload.py"), "a.pdf", FR)
+    at = app("pages/review.py")
+    _field(at, "tax_amount").input("1.00")
+    next(b for b in at.button if b.label == "Save corrections").click()
+    at.run()
+    assert "❌ total excl. tax 1234.56 + tax 1.00" in _texts(at)
+    next(b for b in at.button if b.label == "Validate").click()
+    at.run()
+    assert any("not the total incl. tax" in w.value for w in at.warning)
+    assert db.exec(select(Account)).all() == []
+
+
+def test_discard(app, db) -> None:
+    _upload(app("pages/upload.py"), "a.pdf", FR)
+    at = app("pages/review.py")
+    at.text_input(key="discard_reason_1").input("sent to us by mistake")
+    at.button(key="discard_1").click()
+    at.run()
+    assert "No draft is waiting for review." in _texts(at)
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "draft.discarded")).one()
+    assert event.details["reason"] == "sent to us by mistake"
+
+
+def test_bad_file_message(app, db) -> None:
+    at = _upload(app("pages/upload.py"), "notes.pdf", b"just some text")
+    assert any("notes.pdf: not a PDF file. Nothing was stored." in e.value for e in at.error)
+    assert db.exec(select(ImportDraft)).all() == []
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "upload.rejected")).one()
+
+
+def test_review_empty_state(app) -> None:
+    at = app("pages/review.py")
+    assert "No draft is waiting for review." in _texts(at)
