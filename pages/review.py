@@ -95,7 +95,7 @@ def show_validated(summary: dict) -> None:
                 today=today(),
             )
             if contact is not None:
-                summary["contact_added"] = f"{contact.name} <{contact.email}>"
+                summary["contact_added"] = f"{contact.name} ({contact.email})"
                 st.rerun()
 
 

@@ -59,7 +59,7 @@ def test_upload_review_validate_and_add_contact(app, db) -> None:
     at.selectbox(key="vc_language").select("fr")
     next(b for b in at.button if b.label == "Add the contact").click()
     at.run()
-    assert "Contact comptabilite <comptabilite@martin.example> added" in _texts(at)
+    assert "Contact comptabilite (comptabilite@martin.example) added" in _texts(at)
     db.expire_all()
     doc = db.exec(select(Document)).one()
     assert doc.number == "F-2026-0042-B"

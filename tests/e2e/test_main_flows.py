@@ -1,0 +1,43 @@
+"""Smoke test in a real browser: log in → upload a PDF → correct a field → validate → add the
+contact → the account shows the invoice and its balance."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_invoice.pdf"
+
+
+def test_login_required(page, server) -> None:
+    page.goto(server)
+    page.get_by_role("textbox", name="Password").wait_for()
+    assert "Dashboard" not in page.content()
+    page.goto(f"{server}/accounts")
+    page.get_by_role("textbox", name="Password").wait_for()
+    assert page.get_by_text("Outstanding balance").count() == 0
+
+
+def test_upload_review_validate_contact(page, server, tmp_path) -> None:
+    login(page, server)
+    page.get_by_role("link", name="Upload").click()
+    page.get_by_role("heading", name="Upload an invoice or credit note").wait_for()
+    page.locator("input[type=file]").set_input_files(str(FIXTURE))
+    page.get_by_text(re.compile(r"Draft #\d+ created from the text layer")).wait_for()
+    page.get_by_role("button", name="Review it now").click()
+    page.get_by_role("heading", name="Review").wait_for()
+    number = page.get_by_label("Number", exact=True)
+    number.wait_for()
+    assert number.input_value() == "F-2026-0042"
+    number.fill("F-2026-0042-E2E")
+    page.get_by_role("button", name="Validate").click()
+    page.get_by_text("F-2026-0042-E2E validated").wait_for()
+    page.screenshot(path=str(tmp_path / "validated.png"))
+    page.get_by_label("E-mail").fill("compta@martin.example")
+    page.get_by_role("button", name="Add the contact").click()
+    page.get_by_text("Contact compta (compta@martin.example) added").wait_for()
