@@ -71,9 +71,11 @@ def dispose_engines() -> None:
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    import io
+
     from alembic.config import Config
 
-    cfg = Config()
+    cfg = Config(stdout=io.StringIO())  # alembic's default is the sys.stdout of import time
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
     return cfg

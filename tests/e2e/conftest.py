@@ -124,3 +124,17 @@ def login(page, server: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Login").click()
     page.get_by_text("Signed in as").wait_for()
+
+
+def open_page(page, link: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a navigation link until the page's heading shows (a click during a rerun can be lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.get_by_role("link", name=link).click()
+        try:
+            page.get_by_role("heading", name=heading).wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise

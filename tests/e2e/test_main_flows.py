@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, open_page
 
 pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_invoice.pdf"
@@ -25,8 +25,7 @@ def test_login_required(page, server) -> None:
 
 def test_upload_review_validate_contact(page, server, tmp_path) -> None:
     login(page, server)
-    page.get_by_role("link", name="Upload").click()
-    page.get_by_role("heading", name="Upload an invoice or credit note").wait_for()
+    open_page(page, "Upload", "Upload an invoice or credit note")
     page.locator("input[type=file]").set_input_files(str(FIXTURE))
     page.get_by_text(re.compile(r"Draft #\d+ created from the text layer")).wait_for()
     page.get_by_role("button", name="Review it now").click()
