@@ -6,6 +6,7 @@ PIP := $(VENV)/bin/pip
 DEPS_STAMP := $(VENV)/.deps-$(shell sha256sum requirements.txt | cut -c1-12)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng chromium poppler-utils
 PORT ?= 8501
+HOST ?= 127.0.0.1
 
 .PHONY: run test deps system-deps lint init bench clean help
 
@@ -39,7 +40,7 @@ init: deps
 	$(PY) -m billabex_core user ensure-admin
 
 run: init
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 lint: deps
 	$(VENV)/bin/ruff check .
