@@ -67,6 +67,35 @@ def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[F
             if parsed:
                 start = m.end() + stripped
                 return Found(parsed[0], seg, start + parsed[1], start + parsed[2]), 0.75
+    return _number_by_title_cell(layout, nb) or _number_dated(layout)
+
+
+def _number_by_title_cell(layout: Layout, nb: Neighbours) -> tuple[Found, float] | None:
+    """A title alone in its cell ("Factuur", "FACTURA") with the number to its right or below."""
+    for seg in layout.segments:
+        if seg.page != 1:
+            continue
+        for kind in ("credit_note", "invoice"):
+            m = title_pattern(kind).match(seg.folded)
+            if m and not seg.folded[m.end() :].strip(" .:"):
+                for s in [*nb.right_of(seg, 1), *nb.below(seg, 2)[:1]]:
+                    got = parse_id(s.text)
+                    if got and got[1] == 0 and not find_amounts(s.text[got[1] : got[2]]):
+                        return Found(got[0], s, got[1], got[2]), 0.6
+    return None
+
+
+_DATED_NUMBER = re.compile(r"\b(?:nr|no|n°|nº|num)\.?\s*(\S+)\s+(?:vom|du|of|dated|van|del)\s+", re.I)
+
+
+def _number_dated(layout: Layout) -> tuple[Found, float] | None:
+    """ "... Nr. TX-471102 vom 30.10.2019": a number followed by its date."""
+    for seg in layout.segments:
+        for m in _DATED_NUMBER.finditer(seg.text):
+            got = parse_id(m.group(1))
+            rest = find_dates(seg.text[m.end() :])
+            if got and got[2] == len(m.group(1).rstrip(".,")) and rest and rest[0].start == 0:
+                return Found(got[0], seg, m.start(1), m.start(1) + got[2]), 0.6
     return None
 
 

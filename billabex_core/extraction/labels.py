@@ -64,6 +64,11 @@ class Neighbours:
     def __init__(self, layout: Layout, hits: list[LabelHit]) -> None:
         self.layout = layout
         self.labelled = {id(h.segment) for h in hits}
+        self.headed = {  # segments that open with a label ("L'ACHETEUR" does not)
+            id(h.segment)
+            for h in hits
+            if h.at_start and not any(c.isalnum() for c in h.segment.folded[: h.start])
+        }
 
     def right_of(self, seg: Segment, limit: int = 3) -> list[Segment]:
         line = self.layout.lines[seg.line]
@@ -76,14 +81,16 @@ class Neighbours:
         return out
 
     def below(self, seg: Segment, max_lines: int = 3) -> list[Segment]:
-        out = []
+        out: list[Segment] = []
         lines = self.layout.lines
+        last_bottom = seg.bottom  # the gap is measured from the last line of the column
         for idx in range(seg.line + 1, min(len(lines), seg.line + 1 + max_lines)):
             for s in lines[idx]:
-                if s.page != seg.page or s.top - seg.bottom > 4 * seg.height:
+                if s.page != seg.page or s.top - last_bottom > 4 * seg.height:
                     return out
                 if s.x0 < seg.x1 + 2 and s.x1 > seg.x0 - 2:
                     out.append(s)
+                    last_bottom = max(last_bottom, s.bottom)
         return out
 
 

@@ -9,24 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-
-from babel import Locale
 
 from billabex_core.extraction.base import OrgIdentity
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.letters import Block, address_blocks, is_title, recipient, return_line_name
 from billabex_core.extraction.normalize import clean_vat, siren_from_vat, valid_siren, valid_vat
-from billabex_core.extraction.vocab import fold, language, title_pattern
+from billabex_core.extraction.partylines import address, name_in_block, parse_name
+from billabex_core.extraction.vocab import fold
 
 _VAT_CC = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|CHE"
 _VAT_RE = re.compile(rf"(?<![A-Za-z0-9])({_VAT_CC})[ ]?((?:[0-9A-Z]{{1,12}}[ .]?){{1,5}})")
 _VAT_LABEL = re.compile(r"(?<!\w)(tva|vat|ust|btw|iva|mwst|umsatzsteuer|steuer-?id|tax id|partita)", re.I)
-_POSTCODE_LINE = re.compile(
-    r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
-)
-_CONTACT = re.compile(r"@|https?:|www\.|\btel\b|\bt[ée]l[ée]?phone\b|\bphone\b|\bfax\b|\+\d", re.I)
-_LANGS = ("fr", "en", "de", "nl", "es", "it")
 
 
 @dataclass
@@ -39,29 +33,6 @@ class Parties:
     buyer_country: tuple[str, Segment | None] | None = None
     buyer_vat: Found | None = None
     buyer_siren: Found | None = None
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for lang in _LANGS:
-        for code, name in Locale(lang).territories.items():
-            if len(code) == 2 and code.isalpha():
-                table[fold(name)] = code
-    table.update({"deutschland": "DE", "usa": "US", "uk": "GB", "great britain": "GB", "holland": "NL"})
-    return table
-
-
-def _country_in(text: str) -> str | None:
-    folded = fold(text).strip(" ,.-")
-    names = _country_names()
-    for part in re.split(r"\s+-\s+|,\s*", folded):
-        if part.strip() in names:
-            return names[part.strip()]
-    m = re.match(r"^([A-Z]{2})[- ]\d{4,5}\b", text.strip()) or re.search(r",\s*([A-Z]{2})$", text.strip())
-    if m and m.group(1) in Locale("en").territories:
-        return m.group(1)
-    return None
 
 
 def find_vats(layout: Layout) -> list[Found]:
@@ -82,70 +53,6 @@ def find_vats(layout: Layout) -> list[Found]:
     return out
 
 
-def _clean_name(text: str) -> str | None:
-    if text.rstrip().endswith(":"):
-        return None  # a label
-    text = text.strip(" :,-")
-    folded = fold(text)
-    for prefix in language()["attention_prefixes"]:
-        if folded.startswith(prefix + " ") or (prefix.endswith(":") and folded.startswith(prefix)):
-            text, folded = text[len(prefix) :].strip(" :"), folded[len(prefix) :].strip(" :")
-    if len(text) < 2 or not re.search(r"[^\W\d_]{2}", text):
-        return None
-    digits = sum(c.isdigit() for c in text)
-    if digits > len(text) * 0.3 or _CONTACT.search(text) or _POSTCODE_LINE.search(text):
-        return None
-    if re.search(r",\s", text) and not re.search(r",\s*(inc|ltd|llc|s\.?a|gmbh|kg)\b", folded):
-        return None  # "contact, department" or "street, city": not a name
-    return text
-
-
-def parse_name(text: str) -> tuple[str, int, int] | None:
-    name = _clean_name(text)
-    if not name:
-        return None
-    start = text.find(name)
-    return name, max(start, 0), max(start, 0) + len(name)
-
-
-def _block_below(seg: Segment, layout: Layout, max_lines: int = 6) -> list[Segment]:
-    """Segments under ``seg`` starting at the same x (an address block), top to bottom."""
-    out, last = [], seg
-    for idx in range(seg.line + 1, min(len(layout.lines), seg.line + 1 + 2 * max_lines)):
-        nxt = [s for s in layout.lines[idx] if abs(s.x0 - seg.x0) < 8 and s.page == seg.page]
-        if not nxt:
-            continue  # a line of another column
-        if nxt[0].top - last.bottom > 2.2 * last.height or len(out) >= max_lines:
-            break
-        out.append(nxt[0])
-        last = nxt[0]
-    return out
-
-
-def _address(name_seg: Segment, layout: Layout) -> tuple[str | None, str | None, Segment | None]:
-    parts: list[str] = []
-    country, last = None, None
-    for s in _block_below(name_seg, layout):
-        code = _country_in(s.text)
-        if code and not _POSTCODE_LINE.search(s.text):
-            country, last = code, s
-            break
-        if _CONTACT.search(s.text):
-            continue
-        parts.append(s.text.strip(" ,"))
-        last = s
-        if _POSTCODE_LINE.search(s.text):
-            country = country or _country_in(s.text)
-            after = _block_below(s, layout, 1)
-            if after and _country_in(after[0].text):
-                country, last = _country_in(after[0].text), after[0]
-            break
-    else:
-        if not any(_POSTCODE_LINE.search(p) for p in parts):
-            return None, None, None
-    return (", ".join(parts) or None), country, last
-
-
 _NAME_LABELS = ("name", "nom", "firma", "company", "raison sociale", "naam", "nombre", "nome")
 
 
@@ -163,20 +70,18 @@ def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | 
             got = parse_name(s.text)
             if got:
                 return Found(got[0], s, got[1], got[2])
-    for s in nb.below(seg, 5):
+    lines: list[Segment] = []
+    for s in nb.below(seg, 6):
         if s.text.rstrip().endswith(":"):
-            if fold(s.text).rstrip(" :") in _NAME_LABELS:
+            if fold(s.text).rstrip(" :") in _NAME_LABELS and not lines:
                 for r in layout.lines[s.line]:
                     got = parse_name(r.text) if r.x0 > s.x1 - 1 else None
                     if got:
                         return Found(got[0], r, got[1], got[2])
             continue
-        if id(s) in nb.labelled:
-            continue
-        got = parse_name(s.text)
-        if got:
-            return Found(got[0], s, got[1], got[2])
-    return None
+        if id(s) not in nb.headed:  # "LE CLIENT" holds a label word but is a name
+            lines.append(s)
+    return name_in_block(lines)
 
 
 def _buyer_by_label(hits: list[LabelHit], layout: Layout, nb: Neighbours) -> Found | None:
@@ -187,23 +92,8 @@ def _buyer_by_label(hits: list[LabelHit], layout: Layout, nb: Neighbours) -> Fou
     return None
 
 
-def _blocks(layout: Layout) -> list[Segment]:
-    """First lines of address blocks on the top half of page 1 (a postcode line within 5 lines)."""
-    heads = []
-    height = layout.page_heights.get(1, 842.0)
-    used: set[int] = set()
-    for seg in layout.segments:
-        if seg.page != 1 or seg.top > height * 0.5 or id(seg) in used:
-            continue
-        block = _block_below(seg, layout, 5)
-        if any(_POSTCODE_LINE.search(s.text) for s in block[:5]) and parse_name(seg.text):
-            heads.append(seg)
-            used.update(id(s) for s in block)
-    return heads
-
-
 def _seller_name(
-    layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgIdentity | None
+    layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgIdentity | None, blocks: list[Block]
 ) -> Found | None:
     if org and org.name:
         key = fold(org.name)
@@ -215,8 +105,12 @@ def _seller_name(
         found = _name_after_label(hit, layout, nb)
         if found:
             return found
+    found = return_line_name(blocks)
+    if found:
+        return found
+    addressed = {id(s) for b in blocks if b.return_line or b.addressed for s in b.lines}
     for seg in layout.segments[:8]:
-        if title_pattern("invoice").match(seg.folded) or title_pattern("credit_note").match(seg.folded):
+        if is_title(seg) or id(seg) in addressed:
             continue
         got = parse_name(seg.text)
         if got:
@@ -226,7 +120,8 @@ def _seller_name(
 
 def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgIdentity | None) -> Parties:
     p = Parties()
-    p.seller_name = _seller_name(layout, hits, nb, org)
+    blocks = address_blocks(layout)
+    p.seller_name = _seller_name(layout, hits, nb, org, blocks)
     buyer_vat_lines = {h.segment.line for h in hits if h.role == "buyer_vat"}
     vats = find_vats(layout)
     org_vat = clean_vat(org.vat) if org and org.vat else None
@@ -238,19 +133,16 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
             p.seller_vat = p.seller_vat or v
     p.buyer_name = _buyer_by_label(hits, layout, nb)
     if p.buyer_name is None:
-        heads = _blocks(layout)
-        seller_key = fold(str(p.seller_name.value)) if p.seller_name else None
-        others = [h for h in heads if seller_key is None or seller_key not in h.folded]
-        if len(heads) >= 2 and len(others) == len(heads):
-            others = others[1:]  # the first block of a letter is the sender's
-        if others:
-            got = parse_name(others[0].text)
-            if got:
-                p.buyer_name = Found(got[0], others[0], got[1], got[2])
+        keys = [fold(str(p.seller_name.value))] if p.seller_name else []
+        keys += [fold(org.name)] if org and org.name else []
+        keys += [fold(org_vat)] if org_vat else []
+        block = recipient(blocks, keys)
+        if block:
+            p.buyer_name = block.name
     if p.buyer_name is not None:
-        address, country, last = _address(p.buyer_name.segment, layout)
-        if address:
-            p.buyer_address = (address, p.buyer_name.segment)
+        text, country, last = address(p.buyer_name.segment, layout)
+        if text:
+            p.buyer_address = (text, p.buyer_name.segment)
         if country:
             p.buyer_country = (country, last)
     if p.buyer_country is None and p.buyer_vat is not None:

@@ -7,7 +7,7 @@ derived and a warning says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import product
 
@@ -107,7 +107,12 @@ def choose(cands: list[Candidate]) -> Totals:
     picked: dict[str, Candidate | None] = dict.fromkeys(ROLES)
     derived: dict[str, Decimal] = {}
     best: tuple[float, Candidate, Candidate, Candidate, Decimal] | None = None
-    for e, (tv, t, ts), i in product(by["total_excl_tax"], _tax_sums(by["tax_amount"]), by["total_incl_tax"]):
+    # an amount due that equals excl + tax also gives the total ("Saldo adeudado" with no "Total")
+    incls = [
+        *by["total_incl_tax"],
+        *(replace(c, role="total_incl_tax", score=c.score - 1) for c in by["amount_due"]),
+    ]
+    for e, (tv, t, ts), i in product(by["total_excl_tax"], _tax_sums(by["tax_amount"]), incls):
         if e.value + tv == i.value and i.value > 0:
             score = e.score + ts + i.score
             if best is None or score > best[0]:
@@ -122,6 +127,9 @@ def choose(cands: list[Candidate]) -> Totals:
         picked["total_incl_tax"].value if picked["total_incl_tax"] else None
     )
     picked["amount_due"] = _due(by, incl)
+    if incl is None and picked["amount_due"] is not None and not by["prepaid"]:
+        picked["total_incl_tax"] = replace(picked["amount_due"], role="total_incl_tax")
+        warnings.append("total incl. tax read from the amount due")
     negative = any(c.negative for c in picked.values() if c is not None and c.role == "total_incl_tax")
     return Totals(picked, derived, negative, warnings)
 

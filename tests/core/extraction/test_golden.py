@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from billabex_core.extraction import FIELD_NAMES, OrgIdentity, extract, registry
+from billabex_core.extraction.base import Document
+from billabex_core.extraction.text import TextExtractor, read_words
 
 from .conftest import FIXTURES
 
@@ -49,3 +51,23 @@ def test_golden_scanned_page_goes_through_ocr() -> None:
         pytest.skip("tesseract not installed")
     contract = _check(FIXTURES / "scanned_fr_invoice.pdf")
     assert contract["source"] == "ocr"
+
+
+@pytest.mark.parametrize("case", ["fr_invoice", "de_letter_window", "nl_table_header"])
+def test_pdfplumber_reader_gives_the_same_fields(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(registry, "text", TextExtractor(reader="pdfplumber"))
+    _check(FIXTURES / f"{case}.pdf")
+
+
+def test_pdfium_words_are_in_page_coordinates() -> None:
+    """Both readers place words alike (top-left origin, the page box inherited from /Pages)."""
+    data = (FIXTURES / "de_letter_window.pdf").read_bytes()
+    doc = Document(data, 1)
+    fast, _ = read_words(doc, "pdfium")
+    slow, _ = read_words(doc, "pdfplumber")
+    once = {w.text for w in slow if sum(x.text == w.text for x in slow) == 1}
+    by_text = {w.text: w for w in slow if w.text in once}
+    pairs = [(w, by_text[w.text]) for w in fast if w.text in by_text]
+    assert len(pairs) > 20
+    for a, b in pairs:
+        assert abs(a.x0 - b.x0) < 2 and abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) < 3

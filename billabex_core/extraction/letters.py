@@ -1,0 +1,143 @@
+"""Address blocks of a letter layout: the sender's letterhead and the recipient's window.
+
+Without a label such as "Bill to", the buyer is the recipient of the letter. An address block
+is 2 to 9 lines starting at the same x on the top half of page 1, with a postcode or country
+line after its name. The recipient's block is told from the sender's by layout and wording:
+
+- a one-line sender address printed just above it (the return line of a window envelope);
+- an opening salutation, attention line or "Firma" ("Herrn", "z. Hd.", "Attn");
+- the sender's block carries the organisation's name or VAT id, or phone, e-mail and web
+  lines (a letterhead), and a letter's first block is the sender's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from billabex_core.extraction.labels import Found
+from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.partylines import (
+    CONTACT,
+    POSTCODE_LINE,
+    block_below,
+    country_in,
+    is_attention,
+    is_salutation,
+    name_in_block,
+)
+from billabex_core.extraction.vocab import title_pattern
+
+TOP_SHARE = 0.55  # address blocks start in the upper part of page 1
+
+
+@dataclass
+class Block:
+    lines: list[Segment]
+    name: Found
+    return_line: Segment | None  # a one-line sender address just above the block
+    addressed: bool  # opens with a salutation or an attention line
+    contacts: int  # phone, e-mail and web lines
+
+    @property
+    def folded(self) -> str:
+        return " ".join(s.folded for s in self.lines)
+
+
+def is_title(seg: Segment) -> bool:
+    return any(
+        (m := title_pattern(kind).match(seg.folded)) and len(seg.folded[m.end() :].strip(" .:")) < 3
+        for kind in ("invoice", "credit_note")
+    )
+
+
+def _return_line(seg: Segment, layout: Layout) -> bool:
+    """``seg`` starts a one-line address (name, street and postcode on one line)."""
+    line = [s for s in layout.lines[seg.line] if seg.x0 - 1 <= s.x0 <= seg.x0 + 320]
+    text = " ".join(s.text for s in line)
+    postcode = POSTCODE_LINE.search(text) or re.search(r"(?<![\w-])\d{4,6}\s+[^\W\d]{2}", text)
+    return bool(postcode) and (len(line) > 1 or bool(re.search(r"\S\s+[-·|]\s+\S", text)))
+
+
+def _first_run(lines: list[Segment]) -> list[Segment]:
+    """The lines before the first gap wider than the block's usual line spacing."""
+    steps = [b.top - a.top for a, b in itertools.pairwise(lines)]
+    if len(steps) < 2:
+        return lines
+    usual = sorted(steps)[len(steps) // 2]
+    for i, step in enumerate(steps):
+        if step > 1.6 * usual:
+            return lines[: i + 1]
+    return lines
+
+
+def address_blocks(layout: Layout) -> list[Block]:
+    height = layout.page_heights.get(1, 842.0)
+    used: set[int] = set()
+    blocks: list[Block] = []
+    pending: list[Segment] = []  # one-line sender addresses waiting for the block below them
+    for seg in layout.segments:
+        if seg.page != 1 or seg.top > height * TOP_SHARE or id(seg) in used or is_title(seg):
+            continue
+        lines = _first_run([seg, *block_below(seg, layout, 8)])
+        used.update(id(s) for s in lines)
+        returned = None
+        if _return_line(seg, layout):
+            if len(lines) == 1:
+                pending.append(seg)
+                continue
+            returned, lines = seg, lines[1:]
+        returned = returned or next(
+            (r for r in pending if abs(r.x0 - seg.x0) < 30 and 0 < seg.top - r.bottom < 100), None
+        )
+        ends = [
+            i for i, s in enumerate(lines) if i > 0 and (POSTCODE_LINE.search(s.text) or country_in(s.text))
+        ]
+        if not ends:
+            continue
+        head = lines[: ends[0]]
+        name = name_in_block(head)
+        if name is None:
+            continue
+        blocks.append(
+            Block(
+                lines,
+                name,
+                returned,
+                addressed=bool(head) and (is_salutation(head[0].text) or is_attention(head[0].text)),
+                contacts=sum(bool(CONTACT.search(s.text)) for s in lines),
+            )
+        )
+    return blocks
+
+
+def recipient(blocks: list[Block], seller_keys: list[str]) -> Block | None:
+    """The block of the letter's recipient, or None."""
+    keys = [k for k in seller_keys if len(k) >= 3]
+    scored = []
+    for order, b in enumerate(blocks):
+        compact = b.folded.replace(" ", "")
+        score = 0.0
+        if any(k in b.folded or k.replace(" ", "") in compact for k in keys):
+            score -= 5
+        score += 2 * (b.return_line is not None) + 2 * b.addressed - min(b.contacts, 2)
+        if order == 0 and len(blocks) > 1:
+            score -= 1  # a letterhead comes first
+        scored.append((score, -order, b))
+    if not scored:
+        return None
+    best = max(scored, key=lambda t: t[:2])
+    return best[2] if best[0] > -3 else None
+
+
+def return_line_name(blocks: list[Block]) -> Found | None:
+    """The sender's name from a return line ("ACME GmbH - Street 1 - 12345 City")."""
+    for b in blocks:
+        seg = b.return_line
+        if seg is None:
+            continue
+        part = re.split(r"\s+[-·|,]\s+|,\s*", seg.text)[0].strip()
+        if part and not POSTCODE_LINE.search(part) and re.search(r"[^\W\d_]{2}", part):
+            return Found(part, seg, 0, len(part))
+    return None

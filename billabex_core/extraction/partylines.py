@@ -1,0 +1,191 @@
+"""The lines of a party block: names, postcode lines, countries, contact and attention lines.
+
+A party block is the name and postal address of the seller or the buyer, printed as a few lines
+starting at the same x. These helpers say what each line is and read the name and the address.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel import Locale
+
+from billabex_core.extraction.labels import Found
+from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.vocab import fold, language
+
+POSTCODE_LINE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
+)
+CONTACT = re.compile(r"@|https?:|www\.|\btel\b|\bt[ée]l[ée]?phone\b|\bphone\b|\bfax\b|\+\d", re.I)
+_LANGS = ("fr", "en", "de", "nl", "es", "it")
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for lang in _LANGS:
+        for code, name in Locale(lang).territories.items():
+            if len(code) == 2 and code.isalpha():
+                table[fold(name)] = code
+    table.update(
+        {
+            "deutschland": "DE",
+            "usa": "US",
+            "uk": "GB",
+            "great britain": "GB",
+            "holland": "NL",
+            "hong kong": "HK",
+            "macau": "MO",
+            "united states of america": "US",
+            "u.s.a.": "US",
+            "england": "GB",
+            "scotland": "GB",
+            "wales": "GB",
+            "the netherlands": "NL",
+        }
+    )
+    return table
+
+
+def country_in(text: str) -> str | None:
+    folded = fold(text).strip(" ,.-")
+    names = _country_names()
+    for part in re.split(r"\s+-\s+|,\s*", folded):
+        if part.strip() in names:
+            return names[part.strip()]
+    m = re.match(r"^([A-Z]{2})[- ]\d{4,5}\b", text.strip()) or re.search(r",\s*([A-Z]{2})$", text.strip())
+    if m and m.group(1) in Locale("en").territories:
+        return m.group(1)
+    return None
+
+
+def clean_name(text: str) -> str | None:
+    if text.rstrip().endswith(":"):
+        return None  # a label
+    text = text.strip(" :,-")
+    folded = fold(text)
+    for prefix in language()["attention_prefixes"]:
+        if folded.startswith(prefix + " ") or (prefix.endswith(":") and folded.startswith(prefix)):
+            text, folded = text[len(prefix) :].strip(" :"), folded[len(prefix) :].strip(" :")
+    if len(text) < 2 or not re.search(r"[^\W\d_]{2}", text):
+        return None
+    digits = sum(c.isdigit() for c in text)
+    if digits > len(text) * 0.3 or CONTACT.search(text) or POSTCODE_LINE.search(text):
+        return None
+    if re.search(r"[^\W\d]\s*:\s+\S", text):
+        return None  # "Sold by : ACME": a label and its value
+    if re.search(r",\s", text) and not re.search(r",\s*(inc|ltd|llc|s\.?a|gmbh|kg)\b", folded):
+        return None  # "contact, department" or "street, city": not a name
+    return text
+
+
+def parse_name(text: str) -> tuple[str, int, int] | None:
+    name = clean_name(text)
+    if not name:
+        return None
+    start = text.find(name)
+    return name, max(start, 0), max(start, 0) + len(name)
+
+
+def block_below(seg: Segment, layout: Layout, max_lines: int = 6) -> list[Segment]:
+    """Segments under ``seg`` starting at the same x (an address block), top to bottom."""
+    out, last = [], seg
+    pitch: float | None = None  # line spacing inside the block: a wider gap ends it
+    for idx in range(seg.line + 1, min(len(layout.lines), seg.line + 1 + 2 * max_lines)):
+        nxt = [s for s in layout.lines[idx] if abs(s.x0 - seg.x0) < 8 and s.page == seg.page]
+        if not nxt:
+            continue  # a line of another column
+        step = nxt[0].top - last.top
+        if nxt[0].top - last.bottom > 2.2 * last.height or len(out) >= max_lines:
+            break
+        if pitch is not None and step > 1.6 * pitch:
+            break
+        pitch = step if pitch is None else min(pitch, step)
+        out.append(nxt[0])
+        last = nxt[0]
+    return out
+
+
+def address(name_seg: Segment, layout: Layout) -> tuple[str | None, str | None, Segment | None]:
+    parts: list[str] = []
+    country, last = None, None
+    for s in block_below(name_seg, layout):
+        code = country_in(s.text)
+        if code and not POSTCODE_LINE.search(s.text):
+            country, last = code, s
+            break
+        if CONTACT.search(s.text) or is_attention(s.text):
+            continue
+        parts.append(s.text.strip(" ,"))
+        last = s
+        if POSTCODE_LINE.search(s.text):
+            country = country or country_in(s.text)
+            after = block_below(s, layout, 1)
+            if after and country_in(after[0].text):
+                country, last = country_in(after[0].text), after[0]
+            break
+    else:
+        if not any(POSTCODE_LINE.search(p) for p in parts):
+            return None, None, None
+    return (", ".join(parts) or None), country, last
+
+
+STREET = re.compile(
+    r"^\d{1,5}\s?[a-z]?\b[ ,]+[^\W\d]|[^\W\d]{3,}\.?\s+\d{1,5}\s?[a-z]?$"
+    r"|\b(?:str\.|strasse|straße|weg|gasse|platz|allee|rue|avenue|av\.|boulevard|bd|chemin|street|st\.?$|road|rd\.?$"
+    r"|lane|drive|laan|straat|calle|avenida|via|viale|piazza|po box|postfach|bp)\b",
+    re.I,
+)
+
+
+def is_street(text: str) -> bool:
+    """A street or post-box line ("12 rue de la Paix", "Musterstr. 11", "PO Box 16122")."""
+    return bool(STREET.search(fold(text).strip(" ,")))
+
+
+def _starts_with(folded: str, prefixes: list[str]) -> bool:
+    return any(folded == p or folded.startswith(p + " ") or folded.startswith(p + ":") for p in prefixes)
+
+
+def is_salutation(text: str) -> bool:
+    """A line that is only a form of address ("Herrn", "Mr.", "Madame"): part of the name below."""
+    return fold(text).strip(" .,:") in language()["salutations"]
+
+
+def is_attention(text: str) -> bool:
+    """A contact or attention line ("Attn: ...", "z. Hd. ...", "Contact ..."), or "Firma" alone."""
+    folded = fold(text).strip(" ,")
+    lang = language()
+    if folded.strip(" .:") in lang["block_fillers"]:
+        return True
+    return _starts_with(
+        folded, [p.rstrip(":") for p in (*lang["attention_prefixes"], *lang["contact_prefixes"])]
+    )
+
+
+def name_in_block(lines: list[Segment]) -> Found | None:
+    """The party name of a block: its first name-like line before the postcode line.
+
+    Contact and attention lines are passed over when a name follows them; a salutation line
+    ("Herrn") is joined to the name below it ("Herrn Max Mustermann").
+    """
+    fallback: Found | None = None
+    for i, seg in enumerate(lines):
+        if POSTCODE_LINE.search(seg.text) or country_in(seg.text) or is_street(seg.text):
+            break  # the name comes before the address
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if is_salutation(seg.text) and nxt is not None:
+            got = parse_name(nxt.text)
+            if got:
+                return Found(f"{seg.text.strip()} {got[0]}", nxt, got[1], got[2])
+            continue
+        if is_attention(seg.text):
+            if fallback is None and (got := parse_name(seg.text)):
+                fallback = Found(got[0], seg, got[1], got[2])
+            continue
+        got = parse_name(seg.text)
+        if got:
+            return Found(got[0], seg, got[1], got[2])
+    return fallback
