@@ -1,0 +1,153 @@
+"""Sync benchmark: a full sync, then an incremental one after 1% of changes, against the
+Pennylane sandbox; compared with downloading the very same pages with a bare httpx loop.
+
+    .venv/bin/python bench/sync.py [--customers 2000] [--invoices 100000] [--db sqlite|URL]
+
+Set-up (say it when quoting numbers): the sandbox runs in its own process (so its CPU does
+not share the client's GIL), on 127.0.0.1, with its rate limit lifted (the real Pennylane
+allows 25 requests / 5 s: a first sync of this size would take hours there, whatever the
+client). The database is SQLite in a temporary directory unless ``--db`` names another.
+The bare loop replays the exact URLs the sync requested (recorded by a transport), one
+after the other on one keep-alive connection, reading each body; nothing is parsed or stored.
+
+Targets: full sync ≤ 1.5 × the bare download, incremental sync < 10 s, peak RSS < 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def serve(conn: Any, customers: int, invoices: int) -> None:
+    """The sandbox process: answers commands on ``conn`` until "stop"."""
+    from billabex_core.sandbox import PennylaneSandbox
+
+    sandbox = PennylaneSandbox(seed=2026, customers=customers, invoices=invoices, rate_limit=False)
+    sandbox.start()
+    conn.send(sandbox.connector_config())
+    while True:
+        command = conn.recv()
+        if command == "mutate":
+            conn.send({k: len(v) for k, v in sandbox.mutate(0.01, seed=1).items()})
+        elif command == "requests":
+            conn.send(sandbox.request_count)
+        else:
+            sandbox.stop()
+            conn.send("stopped")
+            return
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--db", default="sqlite", help="sqlite (a temp file) or a SQLAlchemy URL")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="billabex-bench-")
+    os.environ.setdefault("BILLABEX_SECRET_KEY", "benchmark-secret-key-0123456789abcdef")
+    os.environ["BILLABEX_DATA_DIR"] = tmp
+    url = f"sqlite:///{tmp}/bench.db" if args.db == "sqlite" else args.db
+
+    import httpx
+
+    from billabex_core.connectors.pennylane import PennylaneConnector
+    from billabex_core.db.engine import get_engine, session_scope
+    from billabex_core.services.integrations import add_integration
+    from billabex_core.sync import run_sync
+
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    server = ctx.Process(target=serve, args=(child, args.customers, args.invoices), daemon=True)
+    t0 = time.perf_counter()
+    server.start()
+    config = parent.recv()
+    print(
+        f"sandbox: {args.customers:,} customers, {args.invoices:,} invoices, ready in "
+        f"{time.perf_counter() - t0:.1f} s (separate process, rate limit lifted)"
+    )
+
+    engine = get_engine(url)
+    with session_scope(url) as s:
+        integration_id = add_integration(
+            session=s, provider="pennylane", name="bench", config=config, actor="bench"
+        ).id
+
+    urls: list[str] = []
+
+    class Recording(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            urls.append(str(request.url))
+            return super().handle_request(request)
+
+    def factory(_provider: str, cfg: dict[str, Any]) -> PennylaneConnector:
+        return PennylaneConnector(cfg, transport=Recording())
+
+    rows: list[tuple[str, float, int, float, str]] = []
+
+    start = time.perf_counter()
+    full = run_sync(engine=engine, integration_id=integration_id, connector_factory=factory)
+    full_time = time.perf_counter() - start
+    stored = {k: c.created for k, c in full.counts.items()}
+    rows.append(("full sync", full_time, full.requests, peak_rss_mb(), full.status.value))
+    full_urls = list(urls)
+
+    start = time.perf_counter()
+    with httpx.Client(
+        headers={"Authorization": f"Bearer {config['api_token']}", "X-Use-2026-API-Changes": "true"},
+        timeout=60,
+    ) as client:
+        for page_url in full_urls:
+            client.get(page_url).read()
+    bare_time = time.perf_counter() - start
+    rows.insert(0, ("bare httpx download", bare_time, len(full_urls), peak_rss_mb(), "-"))
+
+    parent.send("mutate")
+    changes = parent.recv()
+    urls.clear()
+    start = time.perf_counter()
+    incremental = run_sync(engine=engine, integration_id=integration_id, connector_factory=factory)
+    inc_time = time.perf_counter() - start
+    rows.append(
+        ("incremental sync (1%)", inc_time, incremental.requests, peak_rss_mb(), incremental.status.value)
+    )
+    parent.send("stop")
+    parent.recv()
+    server.join(timeout=10)
+
+    print(f"stored: {stored}")
+    print(f"changes made: {changes}")
+    print(f"incremental: { {k: c.summary() for k, c in incremental.counts.items() if c.total} }")
+    print()
+    print(f"| {'run':<22} | {'wall time':>9} | {'requests':>8} | {'peak RSS':>8} | status    |")
+    print(f"|{'-' * 24}|{'-' * 11}|{'-' * 10}|{'-' * 10}|-----------|")
+    for name, seconds, requests, rss, status in rows:
+        print(f"| {name:<22} | {seconds:>7.1f} s | {requests:>8,} | {rss:>5.0f} MB | {status:<9} |")
+    ratio = full_time / bare_time if bare_time else float("inf")
+    print()
+    print(f"full sync / bare download = {ratio:.2f} (target ≤ 1.5)")
+    print(
+        f"incremental sync = {inc_time:.1f} s (target < 10 s); peak RSS = {peak_rss_mb():.0f} MB (target < 400 MB)"
+    )
+    ok = ratio <= 1.5 and inc_time < 10 and peak_rss_mb() < 400
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

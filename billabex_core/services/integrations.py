@@ -1,0 +1,352 @@
+"""Integrations: connections to billing tools (domain.md §7, docs/sync.md).
+
+Credentials are encrypted at rest (``billabex_core.secrets``) and decrypted only here, in the
+core, to build a connector: no function returns them, no log line or audit event holds them.
+Screens and the CLI see ``IntegrationView`` (public settings only).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from billabex_core import secrets
+from billabex_core.connectors import CONNECTORS, ConnectionInfo, Connector
+from billabex_core.db.types import utcnow
+from billabex_core.errors import NotFoundError, ValidationError
+from billabex_core.models import Integration, Source, SyncCursor, SyncRun, SyncStatus
+from billabex_core.services import audit
+
+PLANNED = {"zoho_books": "Zoho Books", "netsuite": "NetSuite"}  # in the CLI contract, not built yet
+DEMO_NAME = "Demo Pennylane"
+DEMO_SIZE = {"customers": 40, "invoices": 400}
+MIN_SCHEDULE, MAX_SCHEDULE = 5, 7 * 24 * 60
+
+
+def provider_class(provider: str) -> type[Connector]:
+    key = (provider or "").strip().lower()
+    if key in CONNECTORS:
+        return CONNECTORS[key]
+    if key in PLANNED:
+        raise ValidationError(f"{PLANNED[key]} integration is not available yet", field="provider")
+    raise ValidationError(
+        f"unknown provider {provider!r} (one of {', '.join([*CONNECTORS, *PLANNED])})", field="provider"
+    )
+
+
+def providers() -> dict[str, str]:
+    """Available providers, name → display name."""
+    return {name: cls.display_name for name, cls in CONNECTORS.items()}
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    status: SyncStatus
+    full: bool
+    started_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, dict[str, int]]
+    errors: list[str]
+    requests: int
+
+
+@dataclass(frozen=True)
+class IntegrationView:
+    """What a screen or ``integration list`` shows: never a secret."""
+
+    id: int
+    name: str
+    provider: str
+    enabled: bool
+    schedule_minutes: int
+    excluded_customer_ids: list[str]
+    settings: dict[str, Any]  # the config without its secret keys
+    last_success_at: datetime | None
+    last_error: str | None
+    running: bool
+    last_run: RunView | None = None
+    secret_keys: list[str] = field(default_factory=list)
+
+    def data_age(self, now: datetime | None = None) -> timedelta | None:
+        return None if self.last_success_at is None else (now or utcnow()) - self.last_success_at
+
+
+def _run_view(run: SyncRun) -> RunView:
+    return RunView(
+        id=run.id or 0,
+        status=run.status,
+        full=run.full,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        counts=dict(run.counts),
+        errors=list(run.errors),
+        requests=run.requests,
+    )
+
+
+def _clean_name(name: str) -> str:
+    text = " ".join((name or "").split())
+    if not text or len(text) > 100:
+        raise ValidationError("the integration name is required (at most 100 characters)", field="name")
+    return text
+
+
+def _clean_schedule(minutes: int) -> int:
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not MIN_SCHEDULE <= minutes <= MAX_SCHEDULE
+    ):
+        raise ValidationError(
+            f"the schedule must be between {MIN_SCHEDULE} minutes and one week", field="schedule_minutes"
+        )
+    return minutes
+
+
+def _store_config(integration: Integration, config: Mapping[str, Any]) -> None:
+    """Validate with the connector, keep the excluded ids in their column, encrypt the rest."""
+    clean = provider_class(integration.provider.value).validate_config(config)
+    integration.excluded_customer_ids = list(clean.pop("excluded_customer_ids", []) or [])
+    integration.config_encrypted = secrets.encrypt(json.dumps(clean, sort_keys=True))
+
+
+def _config(integration: Integration) -> dict[str, Any]:
+    return dict(json.loads(secrets.decrypt(integration.config_encrypted)))
+
+
+def connector_config(integration: Integration) -> dict[str, Any]:
+    """The decrypted config a connector needs (core only: never shown, never logged)."""
+    return {**_config(integration), "excluded_customer_ids": list(integration.excluded_customer_ids)}
+
+
+def _view(session: Session, integration: Integration) -> IntegrationView:
+    from billabex_core.sync.lock import is_locked
+
+    secret_keys = provider_class(integration.provider.value).SECRET_KEYS
+    try:
+        settings = {k: v for k, v in _config(integration).items() if k not in secret_keys}
+    except Exception:  # noqa: BLE001 - a changed secret key must not break the list
+        settings = {}
+    last = session.exec(
+        select(SyncRun).where(SyncRun.integration_id == integration.id).order_by(col(SyncRun.id).desc())
+    ).first()
+    return IntegrationView(
+        id=integration.id or 0,
+        name=integration.name,
+        provider=integration.provider.value,
+        enabled=integration.enabled,
+        schedule_minutes=integration.schedule_minutes,
+        excluded_customer_ids=[str(i) for i in integration.excluded_customer_ids],
+        settings=settings,
+        last_success_at=integration.last_success_at,
+        last_error=integration.last_error,
+        running=is_locked(integration),
+        last_run=_run_view(last) if last is not None else None,
+        secret_keys=sorted(secret_keys),
+    )
+
+
+def add_integration(
+    *,
+    session: Session,
+    provider: str,
+    name: str,
+    config: Mapping[str, Any],
+    actor: str,
+    schedule_minutes: int = 60,
+    enabled: bool = True,
+) -> IntegrationView:
+    cls = provider_class(provider)
+    clean_name = _clean_name(name)
+    if session.exec(select(Integration).where(Integration.name == clean_name)).first() is not None:
+        raise ValidationError(f"an integration named {clean_name!r} already exists", field="name")
+    integration = Integration(
+        name=clean_name,
+        provider=Source(cls.provider),
+        config_encrypted="",
+        enabled=enabled,
+        schedule_minutes=_clean_schedule(schedule_minutes),
+    )
+    _store_config(integration, config)
+    session.add(integration)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="integration.created",
+        entity="integration",
+        entity_id=integration.id,
+        name=clean_name,
+        provider=cls.provider,
+    )
+    return _view(session, integration)
+
+
+def get_integration(*, session: Session, integration_id: int) -> Integration:
+    integration = session.get(Integration, integration_id)
+    if integration is None:
+        raise NotFoundError("integration", integration_id)
+    return integration
+
+
+def find_integration(*, session: Session, name: str) -> IntegrationView:
+    integration = session.exec(select(Integration).where(Integration.name == " ".join(name.split()))).first()
+    if integration is None:
+        raise ValidationError(f"no integration named {name!r} (see `integration list`)", field="name")
+    return _view(session, integration)
+
+
+def list_integrations(*, session: Session, enabled_only: bool = False) -> list[IntegrationView]:
+    query = select(Integration).order_by(col(Integration.name))
+    if enabled_only:
+        query = query.where(col(Integration.enabled).is_(True))
+    return [_view(session, i) for i in session.exec(query)]
+
+
+def update_integration(
+    *,
+    session: Session,
+    integration_id: int,
+    actor: str,
+    name: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    excluded_customer_ids: list[str] | None = None,
+    enabled: bool | None = None,
+    schedule_minutes: int | None = None,
+) -> IntegrationView:
+    """Change settings. ``config`` holds only the keys to change (e.g. a new ``api_token``);
+    a secret left empty keeps the stored one."""
+    integration = get_integration(session=session, integration_id=integration_id)
+    changed: list[str] = []
+    if name is not None and _clean_name(name) != integration.name:
+        clean = _clean_name(name)
+        if session.exec(select(Integration).where(Integration.name == clean)).first() is not None:
+            raise ValidationError(f"an integration named {clean!r} already exists", field="name")
+        integration.name = clean
+        changed.append("name")
+    if config or excluded_customer_ids is not None:
+        merged = connector_config(integration)
+        merged.update({k: v for k, v in (config or {}).items() if v not in (None, "")})
+        if excluded_customer_ids is not None:
+            merged["excluded_customer_ids"] = excluded_customer_ids
+        _store_config(integration, merged)
+        changed.extend(
+            sorted(
+                {*(config or {}), *(["excluded_customer_ids"] if excluded_customer_ids is not None else [])}
+            )
+        )
+    if enabled is not None and enabled != integration.enabled:
+        integration.enabled = enabled
+        changed.append("enabled")
+    if schedule_minutes is not None and schedule_minutes != integration.schedule_minutes:
+        integration.schedule_minutes = _clean_schedule(schedule_minutes)
+        changed.append("schedule_minutes")
+    if changed:
+        integration.updated_at = utcnow()
+        session.flush()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="integration.updated",
+            entity="integration",
+            entity_id=integration.id,
+            fields=changed,  # names only: values may be secrets
+        )
+    return _view(session, integration)
+
+
+def set_enabled(*, session: Session, integration_id: int, enabled: bool, actor: str) -> IntegrationView:
+    return update_integration(session=session, integration_id=integration_id, enabled=enabled, actor=actor)
+
+
+def test_connection(*, session: Session, integration_id: int) -> ConnectionInfo:
+    """One cheap authenticated call with the stored credentials."""
+    integration = get_integration(session=session, integration_id=integration_id)
+    cls = provider_class(integration.provider.value)
+    with cls(connector_config(integration)) as connector:
+        return connector.test_connection()
+
+
+def test_new_connection(*, session: Session, provider: str, config: Mapping[str, Any]) -> ConnectionInfo:
+    """Test credentials before saving them (the Add form)."""
+    cls = provider_class(provider)
+    with cls(cls.validate_config(config)) as connector:
+        return connector.test_connection()
+
+
+def reset_cursors(*, session: Session, integration_id: int, actor: str) -> int:
+    """Forget the sync position: the next sync is a full scan."""
+    cursors = list(session.exec(select(SyncCursor).where(SyncCursor.integration_id == integration_id)))
+    for cursor in cursors:
+        session.delete(cursor)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="integration.reset",
+        entity="integration",
+        entity_id=integration_id,
+    )
+    return len(cursors)
+
+
+def sync_history(*, session: Session, integration_id: int, limit: int = 20) -> list[RunView]:
+    runs = session.exec(
+        select(SyncRun)
+        .where(SyncRun.integration_id == integration_id)
+        .order_by(col(SyncRun.id).desc())
+        .limit(limit)
+    )
+    return [_run_view(r) for r in runs]
+
+
+def sync_now(*, session: Session, integration_id: int, full: bool = False, progress: Any = None) -> Any:
+    """Run a sync now (returns ``sync.SyncResult``). The sync commits page by page on its own
+    connections; ``session`` only names the database."""
+    from billabex_core.sync import run_sync
+
+    return run_sync(engine=session.get_bind(), integration_id=integration_id, full=full, progress=progress)  # type: ignore[arg-type]
+
+
+# -- the demo: a local Pennylane sandbox, so a newcomer sees a full sync without any account --
+
+_demo_lock = threading.Lock()
+_demo: Any = None
+
+
+def demo_sandbox() -> Any:
+    """The process's demo sandbox, started on first use (127.0.0.1, rate limit on)."""
+    global _demo
+    from billabex_core.sandbox import PennylaneSandbox
+
+    with _demo_lock:
+        if _demo is None:
+            sandbox = PennylaneSandbox(seed=42, **DEMO_SIZE)
+            sandbox.start()
+            _demo = sandbox
+        return _demo
+
+
+def stop_demo() -> None:
+    global _demo
+    with _demo_lock:
+        if _demo is not None:
+            _demo.stop()
+            _demo = None
+
+
+def connect_demo(*, session: Session, actor: str) -> IntegrationView:
+    """Start the demo sandbox and create (or re-point) the "Demo Pennylane" integration."""
+    config = demo_sandbox().connector_config()
+    existing = session.exec(select(Integration).where(Integration.name == DEMO_NAME)).first()
+    if existing is None:
+        return add_integration(
+            session=session, provider="pennylane", name=DEMO_NAME, config=config, actor=actor
+        )
+    return update_integration(session=session, integration_id=existing.id or 0, config=config, actor=actor)

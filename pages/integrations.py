@@ -1,0 +1,161 @@
+"""Integrations: connect a billing tool, test it, exclude customers, sync now with live
+progress, and read the sync history. Credentials are never shown again once saved."""
+
+import pandas as pd
+import streamlit as st
+
+from billabex_core.services import integrations as svc
+from billabex_ui import call, current_user, require_login
+
+require_login()
+st.title("Integrations")
+
+
+def _age(view: svc.IntegrationView) -> str:
+    age = view.data_age()
+    if age is None:
+        return "never synced"
+    minutes = int(age.total_seconds() // 60)
+    text = (
+        f"{minutes} min"
+        if minutes < 120
+        else f"{minutes // 60} h"
+        if minutes < 2880
+        else f"{minutes // 1440} days"
+    )
+    return f"last successful sync {view.last_success_at:%Y-%m-%d %H:%M} UTC — data {text} old"
+
+
+def _counts_table(counts: dict) -> pd.DataFrame:
+    rows = [{"entity": entity, **(c if isinstance(c, dict) else c.as_dict())} for entity, c in counts.items()]
+    return pd.DataFrame(rows)
+
+
+def _sync(view: svc.IntegrationView, full: bool) -> None:
+    bar = st.progress(0.0, text=f"Syncing {view.name}…")
+    live = st.empty()
+
+    def progress(p) -> None:
+        bar.progress(
+            p.fraction, text="Done" if p.done else f"{p.entity}: {p.pages} pages, {p.requests} requests"
+        )
+        live.dataframe(_counts_table(p.counts), hide_index=True)
+
+    result = call(svc.sync_now, integration_id=view.id, full=full, progress=progress)
+    if result is None:
+        return
+    if result.ok:
+        st.success(f"Sync {result.status.value}: {result.requests} requests.", icon="✅")
+        for problem in result.errors[:5]:
+            st.caption(f"⚠️ {problem}")
+    else:
+        st.error(f"Sync failed: {result.error}", icon="🚫")
+
+
+with st.expander("Connect to the demo Pennylane", expanded=False):
+    st.caption(
+        "Starts a local emulation of Pennylane with made-up customers and invoices (nothing leaves "
+        'this machine) and adds the integration "Demo Pennylane". Then click Sync now.'
+    )
+    if st.button("Connect to the demo Pennylane", key="demo"):
+        made = call(svc.connect_demo, actor=current_user())
+        if made is not None:
+            st.success(f"{made.name} is ready: click Sync now below.")
+
+views = call(svc.list_integrations) or []
+if not views:
+    st.info("No integration yet: add a connection below, or try the demo Pennylane.")
+
+for view in views:
+    with st.container(border=True):
+        state = "enabled" if view.enabled else "disabled"
+        st.subheader(f"{view.name} · {view.provider} · {state}")
+        st.caption(_age(view) + (" · a sync is running" if view.running else ""))
+        if view.last_error:
+            st.error(view.last_error, icon="🚫")
+        left, mid, right, far = st.columns(4)
+        if left.button("Sync now", key=f"sync-{view.id}", type="primary", disabled=view.running):
+            _sync(view, full=False)
+        if mid.button("Full sync", key=f"full-{view.id}", disabled=view.running):
+            _sync(view, full=True)
+        if right.button("Test connection", key=f"test-{view.id}"):
+            info = call(svc.test_connection, integration_id=view.id)
+            if info is not None and info.ok:
+                st.success(f"Connected to {info.company_name}.")
+            elif info is not None:
+                st.warning(f"Connected to {info.company_name}, but missing: {', '.join(info.missing_scopes)}")
+        toggle = far.button("Disable" if view.enabled else "Enable", key=f"toggle-{view.id}")
+        if toggle and call(
+            svc.set_enabled, integration_id=view.id, enabled=not view.enabled, actor=current_user()
+        ):
+            st.rerun()
+        with st.expander("Settings"):
+            st.json(view.settings)
+            st.caption(f"Secrets ({', '.join(view.secret_keys)}) are stored encrypted and never shown.")
+            with st.form(f"settings-{view.id}"):
+                excluded = st.text_area(
+                    "Excluded customer ids (one per line): never synced",
+                    "\n".join(view.excluded_customer_ids),
+                )
+                schedule = st.number_input("Sync every (minutes)", 5, 10080, view.schedule_minutes)
+                token = st.text_input("New API token (leave empty to keep the current one)", type="password")
+                if st.form_submit_button("Save"):
+                    saved = call(
+                        svc.update_integration,
+                        integration_id=view.id,
+                        excluded_customer_ids=[
+                            line.strip() for line in excluded.splitlines() if line.strip()
+                        ],
+                        schedule_minutes=int(schedule),
+                        config={"api_token": token} if token else None,
+                        actor=current_user(),
+                    )
+                    if saved is not None:
+                        st.success("Saved.")
+        with st.expander("Sync history"):
+            history = call(svc.sync_history, integration_id=view.id) or []
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "started": run.started_at,
+                            "finished": run.finished_at,
+                            "status": run.status.value,
+                            "full": run.full,
+                            "requests": run.requests,
+                            "changes": ", ".join(
+                                f"{e} +{c.get('created', 0)}/~{c.get('updated', 0)}/✗{c.get('failed', 0)}"
+                                for e, c in run.counts.items()
+                            ),
+                            "errors": " | ".join(run.errors[:3]),
+                        }
+                        for run in history
+                    ]
+                ),
+                hide_index=True,
+            )
+
+st.header("Add a connection")
+providers = svc.providers()
+with st.form("add-integration"):
+    provider = st.selectbox("Provider", list(providers), format_func=providers.get)
+    name = st.text_input("Name", placeholder="e.g. Pennylane FR")
+    token = st.text_input("API token", type="password", help="Stored encrypted; never shown again.")
+    base_url = st.text_input("API base URL (optional)", placeholder="default: the provider's production URL")
+    excluded_text = st.text_area("Excluded customer ids (optional, one per line)")
+    test_first, save = st.columns(2)
+    tested = test_first.form_submit_button("Test connection")
+    added = save.form_submit_button("Add", type="primary")
+config = {"api_token": token, **({"base_url": base_url.strip()} if base_url.strip() else {})}
+config["excluded_customer_ids"] = [line.strip() for line in excluded_text.splitlines() if line.strip()]
+if tested:
+    info = call(svc.test_new_connection, provider=provider, config=config)
+    if info is not None:
+        st.success(
+            f"Connected to {info.company_name}." if info.ok else f"Missing: {', '.join(info.missing_scopes)}"
+        )
+if added:
+    made = call(svc.add_integration, provider=provider, name=name, config=config, actor=current_user())
+    if made is not None:
+        st.success(f"{made.name} added. Click Sync now.")
+        st.rerun()

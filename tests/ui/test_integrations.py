@@ -1,0 +1,51 @@
+"""The Integrations screen: demo connection, Sync now with counts, history, secrets never shown."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from billabex_core.models import Document, Integration, SyncRun
+from billabex_core.services import integrations
+
+PAGE = "pages/integrations.py"
+
+
+@pytest.fixture(autouse=True)
+def _small_fast_demo(monkeypatch):
+    monkeypatch.setattr(integrations, "DEMO_SIZE", {"customers": 8, "invoices": 60, "rate_limit": False})
+    yield
+    integrations.stop_demo()
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_demo_connection_then_sync_now(app, db) -> None:
+    at = app(PAGE)
+    assert not at.exception and any("No integration yet" in i.value for i in at.info)
+    _button(at, "Connect to the demo Pennylane").click()
+    at.run()
+    assert not at.exception, at.exception
+    integration = db.exec(select(Integration)).one()
+    assert integration.name == "Demo Pennylane"
+    _button(at, "Sync now").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Sync" in s.value for s in at.success), [e.value for e in at.error]
+    assert db.exec(select(Document)).first() is not None
+    assert db.exec(select(SyncRun)).one().finished_at is not None
+    at.run()
+    token = integrations.demo_sandbox().token
+    rendered = " ".join(str(el.value) for el in (*at.markdown, *at.caption, *at.json) if el.value)
+    assert token not in rendered and "last successful sync" in rendered
+
+
+def test_add_form_shows_errors_without_traceback(app) -> None:
+    at = app(PAGE)
+    at.text_input[0].input("Pennylane FR")  # name; the token is left empty
+    next(b for b in at.button if b.label == "Add").click()
+    at.run()
+    assert not at.exception
+    assert any("api_token" in w.value for w in at.warning)
