@@ -74,6 +74,7 @@ class TaskStatus(enum.StrEnum):
 
 class CommunicationStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
+    SENDING = "sending"  # claimed by a delivery; never sent again, even after a crash
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"

@@ -314,6 +314,8 @@ class Communication(SQLModel, table=True):
     body: str = Field(sa_type=sa.Text)
     invoice_ids: list = Field(default_factory=list, sa_type=JSONList)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_on: date | None = None  # the business day it was sent as (``agent run --today``)
+    channel: str | None = Field(default=None, max_length=16)  # smtp | outbox (dry run)
     error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = _created()
 
