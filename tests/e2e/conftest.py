@@ -119,11 +119,21 @@ def page(browser, server):  # type: ignore[no-untyped-def]
 
 
 def login(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Log in; the form is filled again if a rerun (the cookie component loading) cleared it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(server)
-    page.get_by_label("Username").fill("erin")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Login").click()
-    page.get_by_text("Signed in as").wait_for()
+    for attempt in range(3):
+        page.get_by_label("Username").fill("erin")
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Login").click()
+        try:
+            page.get_by_text("Signed in as").wait_for(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                page.screenshot(path="/tmp/billabex-login-failure.png")
+                raise
 
 
 def open_page(page, link: str, heading: str) -> None:  # type: ignore[no-untyped-def]

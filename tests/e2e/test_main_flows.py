@@ -40,3 +40,20 @@ def test_upload_review_validate_contact(page, server, tmp_path) -> None:
     page.get_by_label("E-mail").fill("compta@martin.example")
     page.get_by_role("button", name="Add the contact").click()
     page.get_by_text("Contact compta (compta@martin.example) added").wait_for()
+
+
+def test_demo_pennylane_full_sync(page, server, tmp_path) -> None:
+    """Integrations → connect the demo Pennylane → Sync now → the synced data is on the dashboard."""
+    login(page, server)
+    open_page(page, "Integrations", "Integrations")
+    page.get_by_text("Connect to the demo Pennylane").first.click()  # the expander
+    page.get_by_role("button", name="Connect to the demo Pennylane").click()
+    page.get_by_text("Demo Pennylane is ready").wait_for()
+    page.get_by_role("button", name="Sync now").first.click()
+    page.get_by_text(re.compile(r"Sync (succeeded|partial): \d+ requests")).wait_for(timeout=120_000)
+    page.screenshot(path=str(tmp_path / "synced.png"), full_page=True)
+    open_page(page, "Dashboard", "Dashboard")
+    page.get_by_text("Data freshness").wait_for()
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    accounts = page.get_by_test_id("stMetric").filter(has_text="Accounts").first
+    assert int(accounts.get_by_test_id("stMetricValue").inner_text().replace(",", "")) >= 40
