@@ -1,15 +1,18 @@
-"""Dashboard: outstanding and overdue per currency, aging, DSO, tasks, data freshness."""
+"""Dashboard: outstanding and overdue per currency, aging, DSO, my tasks needing action,
+accounts without a contact, data freshness."""
 
 import pandas as pd
 import streamlit as st
 
-from billabex_core.services.dashboard import AGING_BUCKETS, summary
-from billabex_ui import call, money, require_login, today
+from billabex_core.queries import dashboard
+from billabex_core.services.dashboard import AGING_BUCKETS
+from billabex_ui import call, current_user, money, require_login, today
 
 require_login()
 st.title("Dashboard")
-data = call(summary, today=today())
-if data is not None:
+board = call(dashboard, today=today(), username=current_user())
+if board is not None:
+    data = board.summary
     cols = st.columns(4)
     cols[0].metric("Accounts", f"{data.account_count:,}")
     cols[1].metric("Invoices", f"{data.invoice_count:,}", help=f"and {data.credit_note_count:,} credit notes")
@@ -36,6 +39,35 @@ if data is not None:
             {"bucket": list(AGING_BUCKETS), "amount": [float(fig.aging[b]) for b in AGING_BUCKETS]}
         )  # float only for the chart's axis; figures above stay Decimal
         st.bar_chart(aging, x="bucket", y="amount", x_label="Days past due", y_label=currency)
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("My tasks needing action")
+        for task in board.my_tasks.rows:
+            st.page_link(
+                "pages/tasks.py",
+                label=f"#{task.id} {task.subject}" + (f" — {task.account_name}" if task.account_name else ""),
+                query_params={"task": str(task.id)},
+            )
+        if board.my_tasks.total > len(board.my_tasks.rows):
+            st.caption(f"and {board.my_tasks.total - len(board.my_tasks.rows):,} more on the Tasks screen.")
+        if not board.my_tasks.total:
+            st.caption("Nothing needs your action. 🎉")
+    with right:
+        st.subheader("Accounts without contact")
+        for account in board.without_contact.rows:
+            st.page_link(
+                "pages/accounts.py",
+                label=f"{account.name} — {money(account.outstanding_balance, account.currency)}",
+                query_params={"account": str(account.id)},
+            )
+        if board.without_contact.total > len(board.without_contact.rows):
+            st.caption(
+                f"{len(board.without_contact.rows)} largest balances of {board.without_contact.total:,}; "
+                "see Accounts → Show: without contact."
+            )
+        if not board.without_contact.total:
+            st.caption("Every account has a valid contact.")
 
     st.subheader("Data freshness")
     if data.last_syncs:

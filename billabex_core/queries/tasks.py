@@ -1,0 +1,110 @@
+"""Tasks screen: the filtered list (default: assigned to me + Action required) and one task's detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from billabex_core.errors import NotFoundError
+from billabex_core.models import Account, Contact, Task, TaskKind, TaskMessage, TaskStatus, User
+from billabex_core.queries.common import Page, check_paging, like_pattern
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    kind: TaskKind
+    subject: str
+    status: TaskStatus
+    account_id: int | None
+    account_name: str | None
+    assignees: list[str]
+    created_by: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    task: Task
+    account_name: str | None
+    contact: Contact | None  # the contact an "invalid contact" task is about
+    thread: list[TaskMessage]
+    usernames: list[str]  # who the task can be assigned to
+
+    @property
+    def answerable_with_contact(self) -> bool:
+        return self.task.kind == TaskKind.MISSING_CONTACT and self.task.status.is_open
+
+    @property
+    def answerable_with_correction(self) -> bool:
+        return (
+            self.task.kind == TaskKind.INVALID_CONTACT
+            and self.task.status.is_open
+            and self.contact is not None
+        )
+
+
+def _assigned_to(username: str) -> sa.ColumnElement[bool]:
+    """Assigned to ``username`` or to everybody (empty list), on the JSON text of the column."""
+    text = sa.cast(col(Task.assignees), sa.Text)
+    return sa.or_(text == "[]", text.like(like_pattern(f'"{username}"'), escape="\\"))
+
+
+def list_tasks(
+    *,
+    session: Session,
+    assignee: str | None = None,
+    statuses: list[TaskStatus] | None = None,
+    kinds: list[TaskKind] | None = None,
+    account_id: int | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[TaskRow]:
+    """Tasks, newest activity first. ``assignee`` keeps the user's tasks and everybody's."""
+    offset, limit = check_paging(page, page_size)
+    where: list[sa.ColumnElement[bool]] = []
+    if assignee:
+        where.append(_assigned_to(assignee))
+    if statuses:
+        where.append(col(Task.status).in_(statuses))
+    if kinds:
+        where.append(col(Task.kind).in_(kinds))
+    if account_id is not None:
+        where.append(Task.account_id == account_id)
+    total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
+    query = (
+        select(
+            Task.id,
+            Task.kind,
+            Task.subject,
+            Task.status,
+            Task.account_id,
+            Account.name,
+            Task.assignees,
+            Task.created_by,
+            Task.updated_at,
+        )
+        .outerjoin(Account, col(Account.id) == Task.account_id)
+        .where(*where)
+        .order_by(col(Task.updated_at).desc(), col(Task.id).desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = [TaskRow(*row) for row in session.exec(query)]
+    return Page(rows, int(total), page, page_size)
+
+
+def task_detail(*, session: Session, task_id: int) -> TaskDetail:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFoundError("task", task_id)
+    account = session.get(Account, task.account_id) if task.account_id else None
+    contact = session.get(Contact, task.contact_id) if task.contact_id else None
+    thread = list(
+        session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id)))
+    )
+    usernames = list(session.exec(select(User.username).order_by(col(User.username))))
+    return TaskDetail(task, account.name if account else None, contact, thread, usernames)

@@ -1,0 +1,87 @@
+"""Dashboard through AppTest: figures per currency, aging chart, my tasks, accounts without contact."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from streamlit.testing.v1 import AppTest
+
+from billabex_core.db.engine import session_scope
+from billabex_core.models import Integration, Source, TaskKind
+from billabex_core.services.accounts import create_account
+from billabex_core.services.contacts import add_contact
+from billabex_core.services.documents import DocumentInput, create_manual_document
+from billabex_core.services.tasks import open_task
+
+TODAY = date(2026, 3, 2)
+
+
+def page_links(at: AppTest) -> list[str]:
+    return [el.proto.label for el in at.get("page_link")]
+
+
+def seed() -> None:
+    with session_scope() as s:
+        for name, total, due, with_contact in (
+            ("Globex", "1000", date(2025, 11, 1), False),  # > 90 days past due
+            ("Initech", "200", date(2026, 2, 15), False),  # 1-30
+            ("Umbrella", "50", date(2026, 4, 1), True),  # not due
+        ):
+            acc = create_account(session=s, name=name, actor="t")
+            create_manual_document(
+                session=s,
+                account=acc,
+                actor="t",
+                today=TODAY,
+                data=DocumentInput(
+                    kind="invoice",  # type: ignore[arg-type]
+                    number=f"F-{name}",
+                    issue_date=date(2025, 10, 15),
+                    due_date=due,
+                    currency="EUR",
+                    total_excl_tax=None,
+                    tax_amount=None,
+                    total_incl_tax=Decimal(total),
+                ),
+            )
+            if with_contact:
+                add_contact(
+                    session=s,
+                    account_id=acc.id,
+                    email="ap@umbrella.com",
+                    language="en",
+                    actor="t",
+                    today=TODAY,
+                )
+        open_task(
+            session=s, kind=TaskKind.DISPUTE, subject="Bob only", message="m", actor="t", assignees=["bob"]
+        )
+        s.add(Integration(name="Pennylane prod", provider=Source.PENNYLANE, config_encrypted="x"))
+
+
+def test_dashboard_figures_and_work_lists(app) -> None:  # type: ignore[no-untyped-def]
+    seed()
+    at = app()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Outstanding balance"] == "€1,250.00"
+    assert metrics["Overdue"] == "€1,200.00"
+    assert metrics["Accounts without contact"] == "2"
+    assert "Outstanding today ÷ invoiced" in next(m.help for m in at.metric if m.label == "DSO (90 days)")
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # the aging chart
+    links = page_links(at)
+    # Missing-contact tasks are everybody's; Bob's dispute is not in Alice's list.
+    assert "#1 Provide a contact for Globex — Globex" in links
+    assert not [link for link in links if "Bob only" in link]
+    # Accounts without contact, largest balance first.
+    without = [link for link in links if link.startswith(("Globex —", "Initech —"))]
+    assert without == ["Globex — €1,000.00", "Initech — €200.00"]
+    assert "Pennylane prod" in list(at.dataframe[0].value["Integration"])
+
+
+def test_empty_dashboard(app) -> None:  # type: ignore[no-untyped-def]
+    at = app()
+    assert "No invoice yet" in " ".join(i.value for i in at.info)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Nothing needs your action." in captions and "Every account has a valid contact." in captions
