@@ -46,17 +46,6 @@ def flash(message: str) -> None:
     st.rerun()
 
 
-def succeeds(fn):  # type: ignore[no-untyped-def]
-    """For a core function that returns nothing: True once it ran (``call`` gives None on error)."""
-
-    def run(**kwargs):  # type: ignore[no-untyped-def]
-        fn(**kwargs)
-        return True
-
-    run.__name__ = fn.__name__
-    return run
-
-
 def open_account(account_id: int | None) -> None:
     if account_id is None:
         st.query_params.pop("account", None)
@@ -283,9 +272,7 @@ def show_contacts(detail: AccountDetail) -> None:
                 )
                 if done is not None:
                     flash(f"Contact {done.name} saved." + (" It is valid again." if done.is_valid else ""))
-            if delete and call(
-                succeeds(delete_contact), contact_id=contact.id, actor=current_user(), today=today()
-            ):
+            if delete and call(delete_contact, contact_id=contact.id, actor=current_user(), today=today()):
                 flash(f"Contact {contact.name} deleted.")
 
     st.markdown("**Add a contact**")
@@ -357,7 +344,7 @@ def show_referents(detail: AccountDetail) -> None:
                 )
                 if done is not None:
                     flash(f"Referent {done.name} saved.")
-            if delete and call(succeeds(delete_referent), referent_id=ref.id, actor=current_user()):
+            if delete and call(delete_referent, referent_id=ref.id, actor=current_user()):
                 flash(f"Referent {ref.name} deleted.")
 
 

@@ -209,7 +209,8 @@ def update_contact(
     return contact
 
 
-def delete_contact(*, session: Session, contact_id: int, actor: str, today: date | None = None) -> None:
+def delete_contact(*, session: Session, contact_id: int, actor: str, today: date | None = None) -> int:
+    """Delete a contact; returns its id. The last valid one gone, the missing-contact task opens."""
     contact = get_contact(session=session, contact_id=contact_id)
     account_id = contact.account_id
     session.delete(contact)
@@ -224,6 +225,7 @@ def delete_contact(*, session: Session, contact_id: int, actor: str, today: date
         email=contact.email,
     )
     _after_change(session, account_id, actor, today)
+    return contact_id
 
 
 def mark_invalid(
@@ -306,7 +308,7 @@ def save_referent(
     return referent
 
 
-def delete_referent(*, session: Session, referent_id: int, actor: str) -> None:
+def delete_referent(*, session: Session, referent_id: int, actor: str) -> int:
     referent = session.get(Referent, referent_id)
     if referent is None:
         raise NotFoundError("referent", referent_id)
@@ -319,3 +321,4 @@ def delete_referent(*, session: Session, referent_id: int, actor: str) -> None:
         entity_id=referent_id,
         account_id=referent.account_id,
     )
+    return referent_id

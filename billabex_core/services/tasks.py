@@ -35,6 +35,10 @@ def find_open_task(
     return session.exec(query.order_by(col(Task.id))).first()
 
 
+# Kinds the agent or the sync raise for a cause: one open task per cause, never a pile of copies.
+ONE_PER_CAUSE = (TaskKind.MISSING_CONTACT, TaskKind.INVALID_CONTACT, TaskKind.ESCALATION)
+
+
 def open_task(
     *,
     session: Session,
@@ -46,8 +50,27 @@ def open_task(
     contact_id: int | None = None,
     assignees: list[str] | None = None,
 ) -> Task:
-    """Open a task, or return the open one that already asks the same thing."""
-    existing = find_open_task(session=session, kind=kind, account_id=account_id, contact_id=contact_id)
+    """Open a task. For a cause the agent or the sync raises (missing or invalid contact,
+    escalation: per account and contact; an anomaly: per account and subject) the open task that
+    already asks the same thing is returned instead, an anomaly's new message added to its thread.
+    Tasks people open (a dispute, a customer request) are always new."""
+    existing = None
+    if account_id is not None and kind in ONE_PER_CAUSE:
+        existing = find_open_task(session=session, kind=kind, account_id=account_id, contact_id=contact_id)
+    elif account_id is not None and kind == TaskKind.ANOMALY:
+        existing = session.exec(
+            select(Task).where(
+                Task.kind == kind,
+                Task.account_id == account_id,
+                Task.subject == subject[:300],
+                col(Task.status).in_(OPEN_STATUSES),
+            )
+        ).first()
+        if existing is not None and message not in {
+            m.body for m in thread(session=session, task_id=existing.id)
+        }:  # type: ignore[arg-type]
+            session.add(TaskMessage(task_id=existing.id, author=actor, body=message))  # type: ignore[arg-type]
+            existing.updated_at = utcnow()
     if existing is not None:
         return existing
     task = Task(
@@ -198,10 +221,10 @@ def list_tasks(
         query = query.where(col(Task.kind).in_(kinds))
     if account_id is not None:
         query = query.where(Task.account_id == account_id)
-    tasks = list(session.exec(query.limit(limit if not assignee else limit * 4)))
-    if assignee:
-        tasks = [t for t in tasks if not t.assignees or assignee in t.assignees][:limit]
-    return tasks
+    if not assignee:
+        return list(session.exec(query.limit(limit)))
+    mine = (t for t in session.exec(query) if not t.assignees or assignee in t.assignees)
+    return [t for _, t in zip(range(limit), mine, strict=False)]
 
 
 def thread(*, session: Session, task_id: int) -> list[TaskMessage]:

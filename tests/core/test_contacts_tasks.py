@@ -166,3 +166,80 @@ def test_default_filter_assigned_to_me(session, account) -> None:
     )
     found = tasks.list_tasks(session=session, statuses=[TaskStatus.ACTION_REQUIRED], assignee="alice")
     assert {t.id for t in found} == {mine.id, everyone.id}
+
+
+def test_people_tasks_are_never_merged_but_causes_are(session, account) -> None:
+    first = tasks.open_task(
+        session=session,
+        kind=TaskKind.DISPUTE,
+        subject="Disputes F-1",
+        message="a",
+        actor="alice",
+        account_id=account.id,
+    )
+    second = tasks.open_task(
+        session=session,
+        kind=TaskKind.DISPUTE,
+        subject="Disputes F-2",
+        message="b",
+        actor="alice",
+        account_id=account.id,
+    )
+    unattached = [
+        tasks.open_task(
+            session=session, kind=TaskKind.DISPUTE, subject="Call back", message="c", actor="alice"
+        )
+        for _ in range(2)
+    ]
+    assert len({first.id, second.id, *(t.id for t in unattached)}) == 4
+    a1 = tasks.open_task(
+        session=session,
+        kind=TaskKind.ANOMALY,
+        subject="Sync anomaly on ACME",
+        message="m1",
+        actor="sync",
+        account_id=account.id,
+    )
+    a2 = tasks.open_task(
+        session=session,
+        kind=TaskKind.ANOMALY,
+        subject="Sync anomaly on ACME",
+        message="m2",
+        actor="sync",
+        account_id=account.id,
+    )
+    assert a1.id == a2.id
+    assert [m.body for m in tasks.thread(session=session, task_id=a1.id)] == ["m1", "m2"]
+
+
+def test_assignee_filter_is_applied_before_the_limit(session, account) -> None:
+    for i in range(6):
+        tasks.open_task(
+            session=session,
+            kind=TaskKind.DISPUTE,
+            subject=f"bob {i}",
+            message="",
+            actor="x",
+            account_id=account.id,
+            assignees=["bob"],
+        )
+    mine = tasks.open_task(
+        session=session,
+        kind=TaskKind.DISPUTE,
+        subject="alice",
+        message="",
+        actor="x",
+        account_id=account.id,
+        assignees=["alice"],
+    )
+    for i in range(6):
+        tasks.open_task(
+            session=session,
+            kind=TaskKind.DISPUTE,
+            subject=f"bob again {i}",
+            message="",
+            actor="x",
+            account_id=account.id,
+            assignees=["bob"],
+        )
+    assert [t.id for t in tasks.list_tasks(session=session, assignee="alice", limit=1)] == [mine.id]
