@@ -143,8 +143,9 @@ def open_page(page, link: str, heading: str) -> None:  # type: ignore[no-untyped
     for attempt in range(3):
         page.get_by_role("link", name=link).click()
         try:
-            page.get_by_role("heading", name=heading).wait_for(timeout=10_000)
+            page.get_by_role("heading", name=heading).wait_for(timeout=20_000)
             return
         except PlaywrightTimeout:
             if attempt == 2:
+                page.screenshot(path="/tmp/billabex-open-page-failure.png", full_page=True)
                 raise

@@ -40,6 +40,15 @@ def test_upload_review_validate_contact(page, server, tmp_path) -> None:
     page.get_by_label("E-mail").fill("compta@martin.example")
     page.get_by_role("button", name="Add the contact").click()
     page.get_by_text("Contact compta (compta@martin.example) added").wait_for()
+    # the account shows the invoice and the balance
+    open_page(page, "Accounts", "Accounts")
+    page.locator("[data-testid=stButton] button", has_text=re.compile(r"^Open$")).click()
+    page.get_by_role("heading", name="Boulangerie Martin SARL").wait_for()
+    balance = page.get_by_test_id("stMetric").filter(has_text="Outstanding balance").first
+    assert balance.get_by_test_id("stMetricValue").inner_text() == "€1,000.00"
+    page.get_by_role("tab", name="Invoices (1)").click()
+    page.get_by_text("F-2026-0042-E2E").first.wait_for(state="attached")  # a data-grid cell
+    page.screenshot(path=str(tmp_path / "account.png"), full_page=True)
 
 
 def test_demo_pennylane_full_sync(page, server, tmp_path) -> None:
