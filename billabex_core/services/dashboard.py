@@ -51,67 +51,58 @@ class Summary:
     last_syncs: list[tuple[str, str, datetime | None]]  # (name, provider, last success)
 
 
-def _aging_case(today: date) -> sa.Case:
+def _bucket_conditions(today: date) -> list[tuple[str, sa.ColumnElement[bool]]]:
     due = col(Document.due_date)
-    return sa.case(
-        (due.is_(None) | (due >= today), AGING_BUCKETS[0]),
-        (due >= today - timedelta(days=30), AGING_BUCKETS[1]),
-        (due >= today - timedelta(days=60), AGING_BUCKETS[2]),
-        (due >= today - timedelta(days=90), AGING_BUCKETS[3]),
-        else_=AGING_BUCKETS[4],
-    )
+    edges = [today - timedelta(days=d) for d in (30, 60, 90)]
+    return [
+        (AGING_BUCKETS[0], due.is_(None) | (due >= today)),
+        (AGING_BUCKETS[1], (due < today) & (due >= edges[0])),
+        (AGING_BUCKETS[2], (due < edges[0]) & (due >= edges[1])),
+        (AGING_BUCKETS[3], (due < edges[1]) & (due >= edges[2])),
+        (AGING_BUCKETS[4], due < edges[2]),
+    ]
 
 
 def summary(*, session: Session, today: date) -> Summary:
+    """Every figure per currency in one pass over the documents (conditional sums)."""
+    is_invoice = col(Document.kind) == DocumentKind.INVOICE
+    is_note = col(Document.kind) == DocumentKind.CREDIT_NOTE
+    open_ = col(Document.remaining_amount) > 0
+    remaining, total = col(Document.remaining_amount), col(Document.total_incl_tax)
+    recent = (col(Document.issue_date) > today - timedelta(days=90)) & (col(Document.issue_date) <= today)
+    buckets = _bucket_conditions(today)
+    columns = [
+        *(func.sum(sa.case((is_invoice & open_ & cond, remaining))) for _, cond in buckets),
+        func.sum(sa.case((is_note & open_, remaining))),
+        func.sum(sa.case((is_invoice & recent, total))),
+        func.count(sa.case((is_invoice, 1))),
+        func.count(sa.case((is_note, 1))),
+    ]
     currencies: dict[str, CurrencyFigures] = {}
-
-    def figures(code: str) -> CurrencyFigures:
-        return currencies.setdefault(code, CurrencyFigures())
-
-    bucket = _aging_case(today).label("bucket")
-    open_invoices = (
-        select(Document.currency, bucket, func.sum(Document.remaining_amount))
-        .where(Document.kind == DocumentKind.INVOICE, col(Document.remaining_amount) > 0)
-        .group_by(Document.currency, bucket)
-    )
-    for currency, name, amount in session.exec(open_invoices):
-        fig = figures(currency)
-        fig.aging[name] = amount or ZERO
-        fig.outstanding += amount or ZERO
-        if name != AGING_BUCKETS[0]:
-            fig.overdue += amount or ZERO
-    credits = (
-        select(Document.currency, func.sum(Document.remaining_amount))
-        .where(Document.kind == DocumentKind.CREDIT_NOTE, col(Document.remaining_amount) > 0)
-        .group_by(Document.currency)
-    )
-    for currency, amount in session.exec(credits):
-        figures(currency).outstanding -= amount or ZERO
-    invoiced = (
-        select(Document.currency, func.sum(Document.total_incl_tax))
-        .where(
-            Document.kind == DocumentKind.INVOICE,
-            col(Document.issue_date) > today - timedelta(days=90),
-            col(Document.issue_date) <= today,
-        )
-        .group_by(Document.currency)
-    )
-    for currency, amount in session.exec(invoiced):
-        fig = figures(currency)
-        fig.invoiced_90d = amount or ZERO
+    invoice_count = credit_note_count = 0
+    for row in session.exec(select(Document.currency, *columns).group_by(Document.currency)):
+        currency, *aging, credit, invoiced, invoices, notes = row
+        invoice_count += invoices
+        credit_note_count += notes
+        fig = CurrencyFigures()
+        fig.aging = {name: amount or ZERO for (name, _), amount in zip(buckets, aging, strict=True)}
+        fig.overdue = sum((fig.aging[name] for name in AGING_BUCKETS[1:]), ZERO)
+        fig.outstanding = fig.aging[AGING_BUCKETS[0]] + fig.overdue - (credit or ZERO)
+        fig.invoiced_90d = invoiced or ZERO
         if fig.invoiced_90d > 0:
             fig.dso_days = (max(fig.outstanding, ZERO) / fig.invoiced_90d * 90).quantize(Decimal("0.1"))
+        if any(aging) or credit or invoiced:  # a currency with something to show
+            currencies[currency] = fig
 
     def count(query: sa.Select) -> int:
         return int(session.exec(query).one())
 
-    doc_counts = dict(session.exec(select(Document.kind, func.count()).group_by(Document.kind)).all())
     return Summary(
         today=today,
         currencies=dict(sorted(currencies.items())),
         account_count=count(select(func.count()).select_from(Account)),
-        invoice_count=int(doc_counts.get(DocumentKind.INVOICE, 0)),
-        credit_note_count=int(doc_counts.get(DocumentKind.CREDIT_NOTE, 0)),
+        invoice_count=invoice_count,
+        credit_note_count=credit_note_count,
         open_task_count=count(
             select(func.count()).select_from(Task).where(col(Task.status).in_(OPEN_STATUSES))
         ),
