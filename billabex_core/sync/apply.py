@@ -8,8 +8,10 @@ accounts whose statuses must be recomputed.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +29,7 @@ from billabex_core.connectors.records import (
 )
 from billabex_core.db.types import utcnow
 from billabex_core.models import (
+    ZERO,
     Account,
     Contact,
     CreditApplication,
@@ -36,9 +39,10 @@ from billabex_core.models import (
     Payment,
     Task,
 )
+from billabex_core.services.status import invoice_figures
 from billabex_core.sync import mapping as mp
 from billabex_core.sync.result import Counts
-from billabex_core.sync.writer import Upserted, existing, table_of, upsert
+from billabex_core.sync.writer import Upserted, chunks, existing, table_of, upsert
 
 ACC, CON, DOC = table_of(Account), table_of(Contact), table_of(Document)
 PAY, APP = table_of(Payment), table_of(CreditApplication)
@@ -123,6 +127,7 @@ def _accounts(conn: Connection, ctx: mp.SyncContext, records: list[AccountRecord
             out.fail("account", str(exc))
     up = upsert(conn, ACC, keys=_keys(ctx, ACC), rows=rows, fields=mp.ACCOUNT_FIELDS, versioned=True)
     out.tally("account", up)
+    ctx.account_ids.update(up.ids)
     out.accounts.update(up.ids[ext] for ext in (*up.created, *up.updated))
 
 
@@ -187,7 +192,19 @@ def _documents(
         row["credited_invoice_id"] = target.id if target is not None else None
         row["credited_invoice_number"] = target.number if target is not None else None
         rows[ext] = row
-    _drop_identity_clashes(conn, ctx, entity, doc_kind, rows, out)
+    before = existing(
+        conn,
+        DOC,
+        integration_id=ctx.integration_id,
+        external_ids=rows,
+        columns=mp.DOCUMENT_FIELDS,
+        scope=DOC.c.kind == doc_kind,
+    )
+    _drop_identity_clashes(conn, ctx, entity, doc_kind, rows, before, out)
+    if doc_kind is DocumentKind.INVOICE:
+        for ext, row in rows.items():
+            if ext not in before:
+                row.update(_new_invoice_figures(row, ctx.today))
     up = upsert(
         conn,
         DOC,
@@ -195,6 +212,7 @@ def _documents(
         rows=rows,
         fields=mp.DOCUMENT_FIELDS,
         scope=DOC.c.kind == doc_kind,
+        before=before,
     )
     out.tally(entity, up)
     for ext in (*up.created, *up.updated):
@@ -205,17 +223,49 @@ def _documents(
         _implied_applications(conn, ctx, rows, up, targets, out)
 
 
+def _new_invoice_figures(row: dict[str, Any], today: date) -> dict[str, Any]:
+    """The figures ``statuses.py`` gives a new invoice (no payment or credit can point to it
+    yet), written with it: the recompute after the pages then finds most invoices unchanged.
+    It still runs on every touched account and stays the source of truth."""
+    fig = invoice_figures(
+        total=row["total_incl_tax"],
+        paid=ZERO,
+        credited=ZERO,
+        due_date=row["due_date"],
+        today=today,
+        provider_remaining=row["provider_remaining"],
+    )
+    return {
+        "paid_amount": fig.paid,
+        "credited_amount": fig.credited,
+        "remaining_amount": fig.remaining,
+        "invoice_status": fig.invoice_status,
+        "payment_status": fig.payment_status,
+    }
+
+
 def _accounts_or_stubs(
     conn: Connection, ctx: mp.SyncContext, external_ids: set[str], out: PageOutcome
 ) -> dict[str, int]:
     """Account ids by external id; a customer not synced yet gets a placeholder account."""
-    found = {ext: row.id for ext, row in _resolve_accounts(conn, ctx, external_ids).items()}
+    found = _account_ids(conn, ctx, external_ids)
     missing = {ext: mp.stub_account_row(ext, ctx) for ext in external_ids - set(found)}
     if missing:
         up = upsert(conn, ACC, keys=_keys(ctx, ACC), rows=missing, fields=(), versioned=True)
         out.tally("account", up)
         found.update(up.ids)
+        ctx.account_ids.update(up.ids)
     return found
+
+
+def _account_ids(conn: Connection, ctx: mp.SyncContext, external_ids: set[str]) -> dict[str, int]:
+    """Stored account ids by external id (those not stored are left out), from the run's cache
+    when known: most pages then need no account query."""
+    known = ctx.account_ids
+    unknown = {ext for ext in external_ids if ext not in known}
+    if unknown:
+        known.update({ext: row.id for ext, row in _resolve_accounts(conn, ctx, unknown).items()})
+    return {ext: known[ext] for ext in external_ids if ext in known}
 
 
 def _invoices(conn: Connection, ctx: mp.SyncContext, external_ids: set[str]) -> dict[str, Any]:
@@ -231,34 +281,62 @@ def _invoices(conn: Connection, ctx: mp.SyncContext, external_ids: set[str]) -> 
     )
 
 
+IDENTITY_BATCH = 200
+
+
+@functools.cache
+def _identity_query(size: int) -> sa.Select[Any]:
+    """Documents holding any of ``size`` (account, number) identities of one kind: an ``OR`` of
+    exact keys, so both databases probe the identity index instead of scanning accounts."""
+    pairs = (
+        sa.and_(DOC.c.account_id == sa.bindparam(f"a{i}"), DOC.c.number == sa.bindparam(f"n{i}"))
+        for i in range(size)
+    )
+    return sa.select(DOC.c.account_id, DOC.c.number, DOC.c.integration_id, DOC.c.external_id).where(
+        DOC.c.kind == sa.bindparam("kind", type_=DOC.c.kind.type), sa.or_(*pairs)
+    )
+
+
 def _drop_identity_clashes(
     conn: Connection,
     ctx: mp.SyncContext,
     entity: str,
     kind: DocumentKind,
     rows: dict[str, dict[str, Any]],
+    before: dict[str, Any],
     out: PageOutcome,
 ) -> None:
     """(account, kind, number) is a document's identity: a synced document that would take the
-    identity of another one (a manual import, another integration) fails with an anomaly task."""
-    if not rows:
+    identity of another one (a manual import, another integration) fails with an anomaly task.
+
+    Only new documents and documents whose account or number changed can clash (a stored one
+    already holds its identity); they are looked up by the identity index, a page at a time."""
+    claims: dict[tuple[int, str], str] = {}  # (account, number) → external id, in page order
+    for ext, row in rows.items():
+        stored = before.get(ext)
+        if stored is None or (stored.account_id, stored.number) != (row["account_id"], row["number"]):
+            claims.setdefault((row["account_id"], row["number"]), ext)
+    if not claims:
         return
-    owners: dict[tuple[int, Any, str], tuple[int | None, str | None]] = {}
-    account_ids = {row["account_id"] for row in rows.values()}
-    numbers = {row["number"] for row in rows.values()}
-    query = sa.select(
-        DOC.c.account_id, DOC.c.kind, DOC.c.number, DOC.c.integration_id, DOC.c.external_id
-    ).where(DOC.c.account_id.in_(account_ids), DOC.c.number.in_(numbers))
-    for row in conn.execute(query):
-        owners[(row.account_id, row.kind, row.number)] = (row.integration_id, row.external_id)
+    owners: dict[tuple[int, str], tuple[int | None, str | None]] = {}
+    for batch in chunks(claims, IDENTITY_BATCH):
+        size = -(-len(batch) // 25) * 25  # a few statement shapes, so compiled ones are reused
+        padded = batch + [batch[-1]] * (size - len(batch))
+        params: dict[str, Any] = {"kind": kind}
+        for i, (account_id, number) in enumerate(padded):
+            params[f"a{i}"], params[f"n{i}"] = account_id, number
+        for r in conn.execute(_identity_query(size), params):
+            owners[(r.account_id, r.number)] = (r.integration_id, r.external_id)
     for ext in list(rows):
         row = rows[ext]
-        identity = (row["account_id"], row["kind"], row["number"])
+        identity = (row["account_id"], row["number"])
+        if identity not in claims:
+            continue
         owner = owners.get(identity)
         if owner is not None and owner != (ctx.integration_id, ext):
             del rows[ext]
             message = (
-                f"{row['kind'].value.replace('_', ' ')} {row['number']} ({ctx.provider_label} id {ext}) "
+                f"{kind.value.replace('_', ' ')} {row['number']} ({ctx.provider_label} id {ext}) "
                 "clashes with a document of the same number already on this account"
             )
             out.fail(entity, message)
@@ -279,10 +357,11 @@ def _implied_applications(
     the provider says: stored as a provider credit application, never re-allocated."""
     apps: dict[str, dict[str, Any]] = {}
     gone: list[str] = []
+    by_id = {t.id: t for t in targets.values()}
     for ext, row in rows.items():
         key = f"{IMPLIED}{ext}"
         invoice_id = row["credited_invoice_id"]
-        target = next((t for t in targets.values() if t.id == invoice_id), None) if invoice_id else None
+        target = by_id.get(invoice_id) if invoice_id else None
         amount = (
             mp.implied_application_amount(
                 credit_total=row["total_incl_tax"],
@@ -314,14 +393,12 @@ def _implied_applications(
 def _payments(conn: Connection, ctx: mp.SyncContext, records: list[PaymentRecord], out: PageOutcome) -> None:
     by_ext = _last_wins(records)
     invoices = _invoices(conn, ctx, {r.invoice_external_id for r in by_ext.values()} - {None})
-    accounts = _resolve_accounts(conn, ctx, {r.account_external_id for r in by_ext.values()} - {None})
+    accounts = _account_ids(conn, ctx, {r.account_external_id for r in by_ext.values()} - {None})
     rows: dict[str, dict[str, Any]] = {}
     for ext, record in by_ext.items():
         invoice = invoices.get(record.invoice_external_id or "")
         account = accounts.get(record.account_external_id or "")
-        account_id = (
-            invoice.account_id if invoice is not None else account.id if account is not None else None
-        )
+        account_id = invoice.account_id if invoice is not None else account
         if account_id is None:
             out.fail("payment", f"payment {ext}: unknown customer and invoice")
             continue

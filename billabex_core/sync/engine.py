@@ -1,8 +1,9 @@
 """Run one sync of one integration (docs/sync.md).
 
-    lock → SyncRun(running) → for each page (read ahead in a thread):
-        one transaction: upsert the page's records, store the page's cursor, renew the lock,
-        update the run's counts → commit
+    lock → SyncRun(running) → for each page (read ahead in a thread; pages already waiting
+    are taken together, see prefetch.py):
+        one transaction: upsert the pages' records, store the last page's cursor, renew the
+        lock, update the run's counts → commit
     → statuses of the touched accounts → agent hooks (missing-contact tasks) → SyncRun(done)
 
 Because a page's cursor is stored in the same transaction as its records, a sync stopped
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[SyncProgress], None]
 ConnectorFactory = Callable[[str, dict[str, Any]], Connector]
+# Pages already read ahead are written together, up to these limits (prefetch.py).
+GROUP_PAGES, GROUP_RECORDS = 10, 1000
+SQLITE_CACHE_KB = 64 * 1024  # page cache of the sync's SQLite connection
 INTERRUPTED = "interrupted: the process stopped before the end; the next sync resumed it"
 RUN, CURSOR, AUDIT = table_of(SyncRun), table_of(SyncCursor), table_of(AuditEvent)
 
@@ -193,12 +197,21 @@ class _Run:
         for entity in entities:
             self.counts[entity.value] = Counts()
         plan = [(e, None if self.full else cursors.get(e.value)) for e in entities]
-        for pages, (entity, page) in enumerate(prefetch(connector, plan, full=self.full), 1):
+        pages = 0
+        groups = prefetch(connector, plan, full=self.full, max_pages=GROUP_PAGES, max_records=GROUP_RECORDS)
+        for group in groups:
+            entity, last = group[-1]
+            records = group[0][1].records if len(group) == 1 else [r for _, p in group for r in p.records]
             with self.engine.begin() as conn:
-                outcome = apply_page(conn, ctx, page.records, implied_applications=implied)
+                if conn.dialect.name == "sqlite":
+                    # Per connection; the default 2 MB makes every index insert read pages
+                    # back from the OS once the database outgrows it (the cost per page grew
+                    # with the database). Memory is only taken as pages are read.
+                    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+                outcome = apply_page(conn, ctx, records, implied_applications=implied)
                 if outcome.anomalies:
                     _open_anomalies(conn, ctx, outcome.anomalies)
-                self._store_cursor(conn, entity.value, page.cursor)
+                self._store_cursor(conn, entity.value, last.cursor)  # the group's last page
                 lock.renew(
                     conn, integration_id=ctx.integration_id, token=self.token, name=ctx.integration_name
                 )
@@ -212,6 +225,7 @@ class _Run:
                     )
                 )
             self.touched |= outcome.accounts
+            pages += len(group)
             if self.progress is not None:
                 index = entities.index(entity)
                 self.progress(

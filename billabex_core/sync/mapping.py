@@ -6,7 +6,7 @@ it as failed and goes on with the rest of the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -47,6 +47,9 @@ class SyncContext:
     payment_terms_days: int
     today: date
     excluded: frozenset[str] = frozenset()
+    # Account ids by external id, learnt during this run (the sync never deletes an account, and
+    # a page that fails ends the run, so an id seen in a rolled-back page is never used again).
+    account_ids: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def provider_label(self) -> str:

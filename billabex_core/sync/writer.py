@@ -77,14 +77,20 @@ def upsert(
     fields: tuple[str, ...],
     versioned: bool = False,
     scope: Any = None,
+    before: dict[str, Row] | None = None,
 ) -> Upserted:
     """Insert or update ``rows`` (external id → values); ``fields`` are compared to decide
-    whether a stored row changed. ``keys`` are the constant columns (source, integration)."""
+    whether a stored row changed. ``keys`` are the constant columns (source, integration).
+    ``before``: the stored rows (``existing`` with ``fields`` as columns) when already loaded."""
     out = Upserted()
     if not rows:
         return out
-    out.before = existing(
-        conn, table, integration_id=keys["integration_id"], external_ids=rows, columns=fields, scope=scope
+    out.before = (
+        before
+        if before is not None
+        else existing(
+            conn, table, integration_id=keys["integration_id"], external_ids=rows, columns=fields, scope=scope
+        )
     )
     now = utcnow()
     new: list[dict[str, Any]] = []

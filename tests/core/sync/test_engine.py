@@ -189,6 +189,35 @@ def test_bad_records_fail_alone_with_any_connector(session, db_url, integration_
     assert stub.name == "Pennylane customer c9"
 
 
+def test_identity_clashes_new_renumbered_and_within_a_page(session, db_url, integration_id, today) -> None:
+    def doc(ext: str, number: str) -> DocumentRecord:
+        return DocumentRecord(ext, "c1", Entity.INVOICE, number, "EUR", Decimal("10.00"), due_date=today)
+
+    def run(invoices: list[DocumentRecord]):
+        fake = FakeConnector({Entity.ACCOUNT: [AccountRecord("c1", "Acme SAS")], Entity.INVOICE: invoices})
+        return run_sync(
+            engine=get_engine(db_url),
+            integration_id=integration_id,
+            today=today,
+            connector_factory=lambda *_: fake,
+            full=True,
+        )
+
+    first = run([doc("i1", "F-1"), doc("i2", "F-2"), doc("i3", "F-1")])  # i3 takes i1's number
+    assert (first.counts["invoice"].created, first.counts["invoice"].failed) == (2, 1)
+    # i2 renumbered onto F-1 (held by i1) fails; i1 unchanged; i4 new and free is stored
+    second = run([doc("i1", "F-1"), doc("i2", "F-1"), doc("i4", "F-4")])
+    c = second.counts["invoice"]
+    assert (c.created, c.updated, c.unchanged, c.failed) == (1, 0, 1, 1)
+    numbers = dict(session.exec(select(Document.external_id, Document.number)).all())
+    assert numbers == {"i1": "F-1", "i2": "F-2", "i4": "F-4"}
+    task = session.exec(select(Task).where(Task.kind == TaskKind.ANOMALY)).one()  # one per account
+    assert "F-1" in task.message
+    # a free renumbering goes through
+    third = run([doc("i2", "F-22")])
+    assert third.counts["invoice"].updated == 1 and third.counts["invoice"].failed == 0
+
+
 def test_excluded_customers_are_never_stored(session, sync, pennylane_sandbox, integration_id) -> None:
     excluded = [str(i) for i in pennylane_sandbox.customer_ids()[:3]]
     update_integration(
@@ -232,6 +261,7 @@ def test_unexpected_error_rolls_back_the_page(
         return outcome
 
     monkeypatch.setattr("billabex_core.sync.engine.apply_page", flaky)
+    monkeypatch.setattr("billabex_core.sync.engine.GROUP_PAGES", 1)  # one page per transaction
     with pytest.raises(RuntimeError):
         sync()
     run = session.exec(select(SyncRun)).one()
