@@ -39,13 +39,15 @@ def parse_first_date(text: str) -> tuple[date, int, int] | None:
     return dates[0].value, dates[0].start, dates[0].end
 
 
-def best_hit_value(hits: list[LabelHit], role: str, nb: Neighbours, parse) -> tuple[Found, LabelHit] | None:
+def best_hit_value(
+    hits: list[LabelHit], role: str, nb: Neighbours, parse, *, across: bool = False
+) -> tuple[Found, LabelHit] | None:
     """The value of the most specific label of ``role`` (longest phrase, then first)."""
     ranked = sorted(
         (h for h in hits if h.role == role), key=lambda h: (-len(h.phrase), not h.at_start, h.segment.line)
     )
     for hit in ranked:
-        found = value_for(hit, nb, parse)
+        found = value_for(hit, nb, parse, across=across)
         if found:
             return found, hit
     return None
@@ -86,17 +88,61 @@ def _number_by_title_cell(layout: Layout, nb: Neighbours) -> tuple[Found, float]
 
 
 _DATED_NUMBER = re.compile(r"\b(?:nr|no|n°|nº|num)\.?\s*(\S+)\s+(?:vom|du|of|dated|van|del)\s+", re.I)
+_DATED_BY = re.compile(r"\b(?:vom|du|del|van|dated|of)\s+")
+
+
+def line_view(line: list[Segment]) -> tuple[str, list[int]]:
+    """The segments of one line joined by a space, with the start offset of each segment.
+
+    OCR splits "Rechnung | Nr. 123 | vom | 30.10.2019" into several segments where the text
+    layer keeps one, so rules that read a phrase across it work on the whole line.
+    """
+    starts, pos = [], 0
+    for seg in line:
+        starts.append(pos)
+        pos += len(seg.text) + 1
+    return " ".join(seg.text for seg in line), starts
+
+
+def found_in_line(value: object, line: list[Segment], starts: list[int], start: int, end: int) -> Found:
+    """A value read at [start, end) of a line view, located in the segment holding its start."""
+    index = max(i for i, s in enumerate(starts) if s <= start)
+    seg, offset = line[index], starts[index]
+    return Found(value, seg, start - offset, min(len(seg.text), end - offset))
 
 
 def _number_dated(layout: Layout) -> tuple[Found, float] | None:
     """ "... Nr. TX-471102 vom 30.10.2019": a number followed by its date."""
-    for seg in layout.segments:
-        for m in _DATED_NUMBER.finditer(seg.text):
+    for line in layout.lines:
+        text, starts = line_view(line)
+        for m in _DATED_NUMBER.finditer(text):
             got = parse_id(m.group(1))
-            rest = find_dates(seg.text[m.end() :])
+            rest = find_dates(text[m.end() :])
             if got and got[2] == len(m.group(1).rstrip(".,")) and rest and rest[0].start == 0:
-                return Found(got[0], seg, m.start(1), m.start(1) + got[2]), 0.6
+                return found_in_line(got[0], line, starts, m.start(1), m.start(1) + got[2]), 0.6
     return None
+
+
+def _issue_dated(layout: Layout) -> tuple[Found, float] | None:
+    """ "Rechnung Nr. 123 vom 30.10.2019": the date after "vom/du/of" on a line with a title."""
+    invoice, credit = title_pattern("invoice"), title_pattern("credit_note")
+    for line in layout.lines:
+        text, starts = line_view(line)
+        folded = fold(text)
+        if not (invoice.search(folded) or credit.search(folded)):
+            continue
+        for m in _DATED_BY.finditer(folded):
+            d = find_dates(text[m.end() :])
+            if d and d[0].start == 0:
+                where = found_in_line(d[0].value, line, starts, m.end(), m.end() + d[0].end)
+                return where, 0.8
+    return None
+
+
+def _not_issue_date_line(line: list[Segment]) -> bool:
+    """A line that dates something else than the document ("Stylesheet-Version: 2.6 vom ...")."""
+    folded = fold(" ".join(s.text for s in line))
+    return any(re.search(rf"(?<!\w){re.escape(w)}", folded) for w in language()["not_issue_date_words"])
 
 
 def find_kind(layout: Layout) -> tuple[str, Segment | None]:
@@ -109,23 +155,21 @@ def find_kind(layout: Layout) -> tuple[str, Segment | None]:
 
 
 def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found, float] | None:
-    got = best_hit_value(hits, "issue_date", nb, parse_first_date)
+    got = best_hit_value(hits, "issue_date", nb, parse_first_date, across=True)
     if got:
         return got[0], 0.9 if len(got[1].phrase) > 5 else 0.75
-    for seg in layout.segments:  # "Rechnung Nr. 123 vom 30.10.2019"
-        m = re.search(r"\b(?:vom|du|del|van|dated|of)\s+", seg.folded)
-        if m and (
-            title_pattern("invoice").search(seg.folded) or title_pattern("credit_note").search(seg.folded)
-        ):
-            d = find_dates(seg.text[m.end() :])
-            if d and d[0].start == 0:
-                return Found(d[0].value, seg, m.end(), m.end() + d[0].end), 0.8
+    dated = _issue_dated(layout)
+    if dated:
+        return dated
     labelled = {id(h.segment) for h in hits if h.role != "issue_date"}
-    for seg in layout.segments:
-        if seg.page == 1 and id(seg) not in labelled:
-            d = find_dates(seg.text)
-            if d:
-                return Found(d[0].value, seg, d[0].start, d[0].end), 0.4
+    for line in layout.lines:
+        if line[0].page != 1 or _not_issue_date_line(line):
+            continue
+        for seg in line:
+            if id(seg) not in labelled:
+                d = find_dates(seg.text)
+                if d:
+                    return Found(d[0].value, seg, d[0].start, d[0].end), 0.4
     return None
 
 
@@ -133,7 +177,7 @@ def find_due_date(
     layout: Layout, hits: list[LabelHit], nb: Neighbours, issue: date | None
 ) -> tuple[Found | None, date, float, str | None] | None:
     """(where, value, confidence, warning) of the due date, from its label or from payment terms."""
-    got = best_hit_value(hits, "due_date", nb, parse_first_date)
+    got = best_hit_value(hits, "due_date", nb, parse_first_date, across=True)
     if got:
         return got[0], got[0].value, 0.9, None  # type: ignore[return-value]
     return _due_from_terms(layout, issue)

@@ -94,10 +94,44 @@ class Neighbours:
         return out
 
 
-def value_for(
-    hit: LabelHit, nb: Neighbours, parse: Callable[[str], tuple[T, int, int] | None], *, below: bool = True
+def _across(
+    seg: Segment, rest_start: int, right: list[Segment], parse: Callable[[str], tuple[T, int, int] | None]
 ) -> Found | None:
-    """The value after the label in its segment, else to its right, else below it."""
+    """A value split over cells: OCR cuts "August 3 | , | 2014" at the gap before a comma.
+
+    The rest of the label's segment and the segments to its right are read as one text; the
+    value is located in the piece where it starts.
+    """
+    pieces = [(seg, rest_start)] if rest_start < len(seg.text) else []
+    pieces += [(s, 0) for s in right]
+    if len(pieces) < 2:
+        return None
+    starts, pos = [], 0
+    for s, start in pieces:
+        starts.append(pos)
+        pos += len(s.text) - start + 1
+    got = parse(" ".join(s.text[start:] for s, start in pieces))
+    if not got:
+        return None
+    index = max(i for i, p in enumerate(starts) if p <= got[1])
+    s, start = pieces[index]
+    local = got[1] - starts[index] + start
+    return Found(got[0], s, local, min(len(s.text), local + got[2] - got[1]))
+
+
+def value_for(
+    hit: LabelHit,
+    nb: Neighbours,
+    parse: Callable[[str], tuple[T, int, int] | None],
+    *,
+    below: bool = True,
+    across: bool = False,
+) -> Found | None:
+    """The value after the label in its segment, else to its right, else below it.
+
+    ``across`` also reads the label's rest and the cells to its right as one text (dates that
+    OCR split at a comma).
+    """
     seg = hit.segment
     rest_start = hit.end
     while rest_start < len(seg.text) and seg.text[rest_start] in _SEPARATORS:
@@ -107,10 +141,14 @@ def value_for(
         got = parse(rest)
         if got:
             return Found(got[0], seg, rest_start + got[1], rest_start + got[2])
-    for s in nb.right_of(seg):
+    right = nb.right_of(seg)
+    for s in right:
         got = parse(s.text)
         if got:
             return Found(got[0], s, got[1], got[2])
+    joined = _across(seg, rest_start, right, parse) if across else None
+    if joined:
+        return joined
     if below:
         for s in nb.below(seg, 2):
             if id(s) in nb.labelled:
