@@ -223,3 +223,22 @@ def test_cli_agent_run(db_url, overdue_account, tmp_path: Path) -> None:
         timeout=120,
     )
     assert bad.returncode == 2 and bad.stderr.startswith("error: --today")
+
+
+def test_worker_runs_the_agent_once_per_business_day(db_url, overdue_account, monkeypatch, tmp_path) -> None:
+    from billabex_core.db.engine import get_engine
+    from billabex_core.sync import worker
+
+    calls = []
+    monkeypatch.setenv("BILLABEX_TODAY", "2026-02-02")
+    monkeypatch.setattr(
+        worker,
+        "run_agent",
+        lambda **kw: calls.append(kw) or run_agent(mailer=OutboxMailer(tmp_path / "outbox"), **kw),
+    )
+    engine = get_engine(db_url)
+    day = worker.run_daily_agent(engine, last_day=None)
+    assert day == date(2026, 2, 2) and calls[0]["send"] is True
+    assert worker.run_daily_agent(engine, last_day=day) == day
+    assert len(calls) == 1  # not again the same day
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
