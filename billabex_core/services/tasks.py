@@ -98,24 +98,29 @@ def open_task(
     return task
 
 
-def reply(*, session: Session, task_id: int, author: str, body: str) -> TaskMessage:
-    text = (body or "").strip()
-    if not text:
-        raise ValidationError("the reply is empty", field="body")
-    task = get_task(session=session, task_id=task_id)
-    message = TaskMessage(task_id=task_id, author=author, body=text)
+def _log(session: Session, task: Task, actor: str, body: str, action: str, **details: object) -> TaskMessage:
+    """Every change of a task: a line in its thread and an event in the audit log."""
+    message = TaskMessage(task_id=task.id, author=actor, body=body)  # type: ignore[arg-type]
     session.add(message)
     task.updated_at = utcnow()
     session.flush()
     audit.record(
         session=session,
-        actor=author,
-        action="task.replied",
+        actor=actor,
+        action=action,
         entity="task",
-        entity_id=task_id,
+        entity_id=task.id,
         account_id=task.account_id,
+        **details,
     )
     return message
+
+
+def reply(*, session: Session, task_id: int, author: str, body: str) -> TaskMessage:
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError("the reply is empty", field="body")
+    return _log(session, get_task(session=session, task_id=task_id), author, text, "task.replied")
 
 
 def set_status(
@@ -126,46 +131,19 @@ def set_status(
         return task
     previous = task.status
     task.status = status
-    task.updated_at = utcnow()
     task.closed_at = None if status.is_open else utcnow()
     text = f"Status: {previous.value} → {status.value}" + (
         f". {note.strip()}" if note and note.strip() else ""
     )
-    session.add(TaskMessage(task_id=task_id, author=actor, body=text))
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="task.status",
-        entity="task",
-        entity_id=task_id,
-        account_id=task.account_id,
-        before=previous.value,
-        after=status.value,
-        note=note,
-    )
+    _log(session, task, actor, text, "task.status", before=previous.value, after=status.value, note=note)
     return task
 
 
 def set_assignees(*, session: Session, task_id: int, assignees: list[str], actor: str) -> Task:
     task = get_task(session=session, task_id=task_id)
     task.assignees = sorted(set(assignees))
-    task.updated_at = utcnow()
-    session.add(
-        TaskMessage(
-            task_id=task_id, author=actor, body="Assigned to " + (", ".join(task.assignees) or "everybody")
-        )
-    )
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="task.assigned",
-        entity="task",
-        entity_id=task_id,
-        account_id=task.account_id,
-        assignees=task.assignees,
-    )
+    text = "Assigned to " + (", ".join(task.assignees) or "everybody")
+    _log(session, task, actor, text, "task.assigned", assignees=task.assignees)
     return task
 
 
