@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from billabex_core.extraction.base import Document, ExtractedField, ExtractionResult
+from billabex_core.extraction.locate import locate_fields
 from billabex_core.extraction.normalize import clean_vat, one_line, siren_from_vat
 
 CREDIT_TYPE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
@@ -275,4 +276,8 @@ class FacturXExtractor:
     def extract(self, doc: Document) -> ExtractionResult | None:
         root = embedded_xml(doc.data)
         doc.check_time()
-        return map_xml(root) if root is not None else None
+        if root is None:
+            return None
+        result = map_xml(root)
+        locate_fields(result, doc)
+        return result
