@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from billabex_core.errors import BillabexError
 
 COMMAND_MODULES = (
@@ -62,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BillabexError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except SQLAlchemyError as exc:  # e.g. the database server cannot be reached
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"error: cannot use the database: {detail}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 1

@@ -42,8 +42,10 @@ def _read(path: str) -> bytes:
 
 
 def _extract_file(path: str, args: argparse.Namespace) -> ExtractionResult:
+    if not hasattr(args, "org"):  # read once per process, not once per file
+        args.org = org_identity(args)
     try:
-        return extract(_read(path), org=org_identity(args), mode=args.mode)
+        return extract(_read(path), org=args.org, mode=args.mode)
     except ExtractionError as exc:
         raise ExtractionError(f"{exc}: {path}") from exc
 

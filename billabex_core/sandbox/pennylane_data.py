@@ -170,6 +170,9 @@ class PennylaneData:
 
     def __init__(self, *, seed: int, customers: int, invoices: int, today: date, now: datetime) -> None:
         self.seed, self.today, self.now = seed, today, now
+        # Generated timestamps never pass the start of ``today``: the data is the same for the same
+        # seed and day, whatever the time the sandbox starts (``now`` only dates later mutations).
+        self.ceiling = min(datetime.combine(today, time(0), UTC), now)
         self.customer_count = max(1, customers)
         self.inv_customer = array("i")
         self.inv_kind = bytearray()
@@ -233,7 +236,7 @@ class PennylaneData:
         moment = datetime.combine(date.fromordinal(day), time(8), UTC) + timedelta(
             seconds=rng.randrange(36_000), microseconds=rng.randrange(10**6)
         )
-        return min(moment, self.now)
+        return min(moment, self.ceiling)
 
     def customer(self, index: int, base_url: str) -> dict[str, Any]:
         rng = random.Random(self.seed * 7_919 + index)
@@ -275,7 +278,7 @@ class PennylaneData:
             "billing_address": address,
             "delivery_address": dict(address),
             "created_at": iso(created),
-            "updated_at": iso(min(created + timedelta(days=rng.randint(0, 400)), self.now)),
+            "updated_at": iso(min(created + timedelta(days=rng.randint(0, 400)), self.ceiling)),
             "customer_type": "individual" if individual else "company",
             "external_reference": f"{self.seed:04x}-{customer_id:08x}",
             "billing_language": lang,
