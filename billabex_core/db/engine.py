@@ -39,6 +39,17 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+IMMUTABLE_MESSAGE = "a validated document is immutable"  # raised by the triggers of migration 0004
+
+
+def _domain_errors(context) -> None:  # type: ignore[no-untyped-def]
+    """A database trigger's refusal becomes the domain's ``ImmutableError``."""
+    from billabex_core.errors import ImmutableError
+
+    if IMMUTABLE_MESSAGE in str(context.original_exception):
+        raise ImmutableError(None, ["refused by the database"])
+
+
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -46,8 +57,10 @@ def _create_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    event.listen(engine, "handle_error", _domain_errors)
+    return engine
 
 
 def get_engine(url: str | None = None, *, migrate_schema: bool = True) -> Engine:

@@ -4,6 +4,9 @@ A manual document, once validated, keeps its extracted fields forever: a flush t
 change one of them, or delete the document, raises ``ImmutableError``. Only the computed
 columns (payments, credits, statuses) change afterwards. Synced documents are owned by their
 billing tool and updated by the sync engine only.
+
+Database triggers (migration 0004) enforce the same rule for every other path: bulk SQL, a
+stale object whose old values the ORM no longer knows, another program on the database.
 """
 
 from __future__ import annotations
@@ -27,12 +30,16 @@ def _was_validated(state: Any) -> bool:
 
 def _guard(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.dirty:
-        if not isinstance(obj, Document) or obj.source != Source.MANUAL:
+        if not isinstance(obj, Document):
             continue
         state = inspect(obj)
+        source = state.attrs.source.history
+        if (source.deleted[0] if source.deleted else obj.source) != Source.MANUAL:
+            continue
         if not _was_validated(state):
             continue
-        changed = [name for name in (*EXTRACTED_FIELDS, "validated_at") if state.attrs[name].history.deleted]
+        frozen = (*EXTRACTED_FIELDS, "source", "validated_at", "validated_by")
+        changed = [name for name in frozen if state.attrs[name].history.deleted]
         changed = [n for n in changed if state.attrs[n].history.added != state.attrs[n].history.deleted]
         if changed:
             raise ImmutableError(obj.id, changed)

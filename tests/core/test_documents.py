@@ -109,3 +109,35 @@ def test_new_document_resumes_paused_account(session, account, add_document, tod
     add_document(account, "F-7", "10.00", due=today + timedelta(days=3))
     session.refresh(account)
     assert account.paused is False
+
+
+def test_immutability_holds_below_the_orm(session, account, add_document) -> None:
+    """Stale objects, a changed source, bulk SQL and raw deletes are refused by the database too."""
+    import sqlalchemy as sa
+
+    from billabex_core.models import Source
+
+    doc = add_document(account, "F-8", "10.00").document
+    session.expire_all()  # the ORM no longer knows the old values
+    stale = session.get(Document, doc.id)
+    session.expire(stale)
+    stale.total_incl_tax = D("1.00")
+    with pytest.raises(ImmutableError):
+        session.commit()
+    session.rollback()
+    fresh = session.get(Document, doc.id)
+    fresh.source = Source.PENNYLANE
+    fresh.number = "HACK"
+    with pytest.raises(ImmutableError):
+        session.commit()
+    session.rollback()
+    with pytest.raises(ImmutableError):
+        session.execute(sa.update(Document).where(Document.id == doc.id).values(number="BULK"))
+    session.rollback()
+    with pytest.raises(ImmutableError):
+        session.execute(sa.delete(Document).where(Document.id == doc.id))
+    session.rollback()
+    session.execute(sa.update(Document).where(Document.id == doc.id).values(remaining_amount=D("0.00")))
+    session.commit()  # computed columns still change
+    session.expire_all()
+    assert session.get(Document, doc.id).number == "F-8"
