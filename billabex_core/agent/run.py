@@ -13,9 +13,12 @@ Each phase is its own transaction:
 
 from __future__ import annotations
 
+import smtplib
+import socket
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -31,6 +34,7 @@ from billabex_core.agent.plan import (
     plan_account,
 )
 from billabex_core.agent.templates import Line, languages, render
+from billabex_core.config import get_settings
 from billabex_core.db.engine import session_scope
 from billabex_core.db.types import utcnow
 from billabex_core.models import (
@@ -42,6 +46,7 @@ from billabex_core.models import (
     Document,
     DocumentKind,
     Source,
+    Task,
     TaskKind,
 )
 from billabex_core.services import audit, tasks
@@ -51,6 +56,17 @@ from billabex_core.services.org import get_organisation
 from billabex_core.services.status import refresh_overdue
 
 ESCALATION_AGE_DAYS = 90
+# Failures before the SMTP server accepted anything: the message can safely be tried again.
+NOT_SENT = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+    smtplib.SMTPSenderRefused,
+)
 DELIVERED = (CommunicationStatus.SENT, CommunicationStatus.SENDING, CommunicationStatus.FAILED)
 
 
@@ -97,13 +113,19 @@ def _statuses_and_tasks(session: Session, today: date, report: AgentReport) -> N
     for account_id in with_credit:
         apply_available_credit(session=session, account_id=account_id, today=today, actor=audit.AGENT)
     for account in session.exec(select(Account).where(Account.contact_count == 0)):
-        if (
-            tasks.find_open_task(session=session, kind=TaskKind.MISSING_CONTACT, account_id=account.id)
-            is None
-        ):
+        if not _ever_asked(session, TaskKind.MISSING_CONTACT, account.id):  # type: ignore[arg-type]
             tasks.ensure_missing_contact_task(session=session, account=account)
             report.tasks_opened += 1
     _escalation_suggestions(session, today, report)
+
+
+def _ever_asked(session: Session, kind: TaskKind, account_id: int) -> bool:
+    """The daily pass asks once: a task people closed or cancelled is not opened again by it.
+    (Events still reopen the missing-contact task: deleting or invalidating the last contact.)"""
+    return (
+        session.exec(select(Task.id).where(Task.kind == kind, Task.account_id == account_id).limit(1)).first()
+        is not None
+    )
 
 
 def _escalation_suggestions(session: Session, today: date, report: AgentReport) -> None:
@@ -121,7 +143,7 @@ def _escalation_suggestions(session: Session, today: date, report: AgentReport) 
         .group_by(Account.id, Account.name)
     ).all()
     for account_id, name, oldest in rows:
-        if tasks.find_open_task(session=session, kind=TaskKind.ESCALATION, account_id=account_id) is None:
+        if not _ever_asked(session, TaskKind.ESCALATION, account_id):
             tasks.open_task(
                 session=session,
                 kind=TaskKind.ESCALATION,
@@ -140,6 +162,7 @@ def _escalation_suggestions(session: Session, today: date, report: AgentReport) 
 
 
 def _states(session: Session, today: date, org_country: str) -> list[AccountState]:
+    zone = ZoneInfo(get_settings().timezone)
     accounts = {a.id: a for a in session.exec(select(Account).where(col(Account.outstanding_balance) > 0))}
     if not accounts:
         return []
@@ -158,7 +181,7 @@ def _states(session: Session, today: date, org_country: str) -> list[AccountStat
                 d.id,
                 d.number,
                 d.due_date,
-                d.created_at.date(),  # type: ignore[arg-type]
+                min(d.created_at.astimezone(zone).date(), today),  # run "as of" a past day: arrived by then
                 d.remaining_amount,
                 d.currency,
             )
@@ -310,7 +333,14 @@ def _deliver_one(
     )
     try:
         delivery = mailer.deliver(message)
-    except Exception as exc:  # noqa: BLE001 - any transport failure is recorded on the row, the run goes on
+    except NOT_SENT as exc:  # the server was never given the message: it stays due, sent on a later run
+        row.status, row.error = (
+            CommunicationStatus.SCHEDULED,
+            f"not sent yet: {type(exc).__name__}: {exc}"[:1000],
+        )
+        report.errors.append(f"{row.step_key}: {row.error}")
+        return
+    except Exception as exc:  # noqa: BLE001 - unknown state: recorded on the row, never sent again
         row.status, row.error = CommunicationStatus.FAILED, f"{type(exc).__name__}: {exc}"[:1000]
         report.failed += 1
         report.errors.append(f"{row.step_key}: {row.error}")

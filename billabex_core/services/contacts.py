@@ -182,7 +182,8 @@ def update_contact(
     before = {k: getattr(contact, k) for k in values}
     for key, value in values.items():
         setattr(contact, key, value)
-    if not contact.is_valid and ("email" in values or changes.get("mark_valid")):
+    corrected = "email" in values and values["email"] != before.get("email")
+    if not contact.is_valid and (corrected or changes.get("mark_valid")):
         contact.is_valid, contact.invalid_reason = True, None
         tasks.close_for_cause(
             session=session,

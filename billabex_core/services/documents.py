@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from billabex_core.db.types import utcnow
 from billabex_core.errors import DuplicateDocumentError, NotFoundError, ValidationError
-from billabex_core.models import Account, Document, DocumentKind, Payment, Source, Task
+from billabex_core.models import Account, Document, DocumentKind, Payment, Source, Task, TaskKind
 from billabex_core.money import check_currency, parse_money
 from billabex_core.services import audit, credits, tasks
 from billabex_core.services.status import recompute_account
@@ -183,6 +183,19 @@ def create_manual_document(
             account_id=account.id,
             amount=prepaid,
             note=clean.prepayment_label,
+        )
+    if clean.currency != account.currency:  # domain.md §5: an anomaly a person must look at
+        tasks.open_task(
+            session=session,
+            kind=TaskKind.ANOMALY,
+            account_id=account.id,
+            actor=actor,
+            subject=f"Currency mismatch on {account.name}",
+            message=(
+                f"{clean.kind.value.replace('_', ' ').capitalize()} {clean.number} is in {clean.currency}, the "
+                f"account in {account.currency}: it is not counted in the account's balance nor in its "
+                "reminders. Check the document or the account's currency."
+            ),
         )
     if account.paused:  # domain.md §6: a new document on a paused account resumes it
         account.paused, account.paused_reason = False, None

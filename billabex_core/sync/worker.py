@@ -1,6 +1,6 @@
 """Scheduled sync and the daily agent run, forever (``worker`` command).
 
-Once per business day (and at start) the worker runs the collection agent with delivery on
+Once per business day of the organisation's country (and at start, on a business day) the worker runs the collection agent with delivery on
 (``agent run --send``: SMTP when configured, else the dry-run outbox); sending is exactly once,
 so a restart on the same day sends nothing twice.
 
@@ -21,11 +21,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from billabex_core.agent.business_days import is_business_day
 from billabex_core.agent.run import run_agent
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
 from billabex_core.errors import BillabexError
 from billabex_core.models import Integration, SyncRun, SyncStatus
+from billabex_core.services.org import get_organisation
 from billabex_core.sync.engine import run_sync
 from billabex_core.sync.result import SyncResult
 
@@ -104,6 +106,10 @@ def run_daily_agent(engine: Engine, *, last_day: date | None) -> date:
     """Run the agent (with delivery) when the business day changed; returns the day it ran for."""
     today = business_today()
     if last_day == today:
+        return today
+    with Session(engine) as s:
+        country = get_organisation(session=s).country
+    if not is_business_day(today, country):  # reminders go out on business days only
         return today
     report = run_agent(today=today, send=True, url=engine.url.render_as_string(hide_password=False))
     log.info(

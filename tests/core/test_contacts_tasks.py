@@ -243,3 +243,21 @@ def test_assignee_filter_is_applied_before_the_limit(session, account) -> None:
             assignees=["bob"],
         )
     assert [t.id for t in tasks.list_tasks(session=session, assignee="alice", limit=1)] == [mine.id]
+
+
+def test_editing_a_bounced_contact_without_a_new_email_keeps_it_invalid(session, account, today) -> None:
+    c = add_contact(
+        session=session,
+        account_id=account.id,
+        email="old@acme.example",
+        language="en",
+        actor="a",
+        today=today,
+    )
+    mark_invalid(session=session, contact_id=c.id, reason="550", actor="agent", today=today)
+    update_contact(
+        session=session, contact_id=c.id, actor="a", email="old@acme.example", role="AP", today=today
+    )
+    session.commit()
+    assert not c.is_valid and c.role == "AP"
+    assert _task(session, TaskKind.INVALID_CONTACT).status == TaskStatus.ACTION_REQUIRED

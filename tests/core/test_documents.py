@@ -141,3 +141,9 @@ def test_immutability_holds_below_the_orm(session, account, add_document) -> Non
     session.commit()  # computed columns still change
     session.expire_all()
     assert session.get(Document, doc.id).number == "F-8"
+
+
+def test_currency_mismatch_opens_an_anomaly(session, account, add_document) -> None:
+    add_document(account, "F-USD", "10.00", currency="USD")
+    anomaly = session.exec(select(Task).where(Task.kind == TaskKind.ANOMALY)).one()
+    assert anomaly.subject == "Currency mismatch on ACME SAS" and "USD" in anomaly.message

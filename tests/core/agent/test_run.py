@@ -242,3 +242,56 @@ def test_worker_runs_the_agent_once_per_business_day(db_url, overdue_account, mo
     assert worker.run_daily_agent(engine, last_day=day) == day
     assert len(calls) == 1  # not again the same day
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_nothing_sent_stays_due_and_goes_out_later(session, db_url, overdue_account, tmp_path) -> None:
+    class Down:
+        def deliver(self, message):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    first = run_agent(today=date(2026, 2, 2), send=True, url=db_url, mailer=Down())
+    assert first.sent == 0 and first.errors
+    comm = _comms(session)[0]
+    assert comm.status == CommunicationStatus.SCHEDULED and "not sent yet" in comm.error
+    later = run_agent(today=date(2026, 2, 3), send=True, url=db_url, mailer=OutboxMailer(tmp_path / "outbox"))
+    assert later.sent == 1 and _comms(session)[0].status == CommunicationStatus.SENT
+
+
+def test_cancelled_tasks_are_not_reopened_by_the_daily_pass(session, db_url, account, add_document) -> None:
+    from billabex_core.services.tasks import set_status
+
+    add_document(account, "F-9", "10.00", due=date(2026, 2, 20), on=date(2026, 1, 2))
+    task = session.exec(select(Task)).one()
+    set_status(
+        session=session, task_id=task.id, status=TaskStatus.CANCELLED, actor="alice", note="not needed"
+    )
+    session.commit()
+    assert run_agent(today=date(2026, 3, 2), url=db_url).tasks_opened == 0
+    session.expire_all()
+    assert [t.status for t in session.exec(select(Task))] == [TaskStatus.CANCELLED]
+
+
+def test_pre_due_reminder_when_run_as_of_a_past_day(session, db_url, account, add_document, tmp_path) -> None:
+    add_document(
+        account, "F-PRE", "80.00", issued=date(2026, 2, 16), due=date(2026, 3, 16), on=date(2026, 2, 16)
+    )
+    add_contact(
+        session=session,
+        account_id=account.id,
+        email="ap@acme.example",
+        language="fr",
+        actor="t",
+        today=date(2026, 2, 16),
+    )
+    session.commit()
+    run_agent(today=date(2026, 3, 2), url=db_url)
+    [comm] = _comms(session)
+    assert (comm.step_key.startswith("pre:"), comm.scheduled_for, comm.language) == (
+        True,
+        date(2026, 3, 11),
+        "fr",
+    )
+    outbox = OutboxMailer(tmp_path / "outbox")
+    assert run_agent(today=date(2026, 3, 10), send=True, url=db_url, mailer=outbox).sent == 0
+    assert run_agent(today=date(2026, 3, 11), send=True, url=db_url, mailer=outbox).sent == 1
+    assert "16 mars 2026" in _comms(session)[0].body
