@@ -134,12 +134,28 @@ def test_detail_explains_remaining_and_records_a_payment(app) -> None:  # type: 
 
 def test_synced_invoice_has_no_payment_form(app) -> None:  # type: ignore[no-untyped-def]
     ids = seed()
-    with session_scope() as s:
-        doc = s.get(Document, ids["F-2"])
-        assert doc is not None
-        doc.source = Source.PENNYLANE
+    with session_scope() as s:  # a document as the sync stores it (a manual one can never become synced)
+        manual = s.get(Document, ids["F-2"])
+        assert manual is not None
+        synced = Document(
+            account_id=manual.account_id,
+            kind=manual.kind,
+            number="PL-2",
+            source=Source.PENNYLANE,
+            external_id="42",
+            issue_date=manual.issue_date,
+            due_date=manual.due_date,
+            currency="EUR",
+            total_incl_tax=manual.total_incl_tax,
+            remaining_amount=manual.total_incl_tax,
+            file_sha256=manual.file_sha256,
+            file_name="f2.pdf",
+        )
+        s.add(synced)
+        s.flush()
+        synced_id = synced.id
     at = app("pages/invoices.py")
-    at.query_params["document"] = str(ids["F-2"])
+    at.query_params["document"] = str(synced_id)
     at.run()
     assert not [b for b in at.button if b.label == "Record payment"]
     assert "Payments of this invoice come from pennylane." in texts(at)
