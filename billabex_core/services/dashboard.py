@@ -20,9 +20,7 @@ from billabex_core.models import (
     Document,
     DocumentKind,
     Integration,
-    InvoiceStatus,
     Task,
-    TaskKind,
 )
 from billabex_core.services.tasks import OPEN_STATUSES
 
@@ -116,23 +114,4 @@ def summary(*, session: Session, today: date) -> Summary:
             (row.name, row.provider.value, row.last_success_at)
             for row in session.exec(select(Integration).order_by(col(Integration.name)))
         ],
-    )
-
-
-def overdue_invoice_count(*, session: Session) -> int:
-    return int(
-        session.exec(
-            select(func.count()).select_from(Document).where(Document.invoice_status == InvoiceStatus.OVERDUE)
-        ).one()
-    )
-
-
-def missing_contact_tasks(*, session: Session, limit: int = 10) -> list[Task]:
-    return list(
-        session.exec(
-            select(Task)
-            .where(Task.kind == TaskKind.MISSING_CONTACT, col(Task.status).in_(OPEN_STATUSES))
-            .order_by(col(Task.id).desc())
-            .limit(limit)
-        )
     )

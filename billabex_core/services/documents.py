@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from billabex_core.db.types import utcnow
-from billabex_core.errors import DuplicateDocumentError, NotFoundError, ValidationError
+from billabex_core.errors import DuplicateDocumentError, ValidationError
 from billabex_core.models import Account, Document, DocumentKind, Payment, Source, Task, TaskKind
 from billabex_core.money import check_currency, parse_money
 from billabex_core.services import audit, credits, tasks
@@ -221,13 +221,6 @@ def create_manual_document(
         task=task,
         credit_applied=sum((a.amount for a in applications), Decimal("0.00")),
     )
-
-
-def get_document(*, session: Session, document_id: int) -> Document:
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError("document", document_id)
-    return document
 
 
 def find_by_sha256(*, session: Session, sha256: str) -> Document | None:

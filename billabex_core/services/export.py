@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from billabex_core.errors import ValidationError
@@ -212,7 +211,3 @@ def to_csv(rows: list[dict]) -> str:
 
 def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
-
-
-def count(session: Session, model: type) -> int:
-    return int(session.exec(select(sa.func.count()).select_from(model)).one())

@@ -22,9 +22,7 @@ from sqlmodel import Session, col, select
 from billabex_core.config import get_settings
 from billabex_core.db.types import utcnow
 from billabex_core.errors import (
-    BillabexError,
     ConflictError,
-    DuplicateDocumentError,
     ExtractionError,
     NotFoundError,
     ValidationError,
@@ -221,7 +219,7 @@ def _account_fields(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _checks(session: Session, values: dict[str, Any], terms: int) -> tuple[list[Check], DocumentInput | None]:
+def _checks(values: dict[str, Any], terms: int) -> tuple[list[Check], DocumentInput | None]:
     checks: list[Check] = []
     clean = None
     try:
@@ -261,7 +259,7 @@ def review_draft(*, session: Session, draft_id: int) -> DraftReview:
                 extracted=info.get("value"),
             )
         )
-    checks, clean = _checks(session, values, org.payment_terms_days)
+    checks, clean = _checks(values, org.payment_terms_days)
     buyer = _account_fields(values)
     match = (
         match_account(
@@ -436,17 +434,3 @@ def discard_draft(
         reason=reason,
     )
     return draft
-
-
-__all__ = [
-    "NEW_ACCOUNT",
-    "BillabexError",
-    "DuplicateDocumentError",
-    "UploadOutcome",
-    "discard_draft",
-    "list_drafts",
-    "review_draft",
-    "save_draft",
-    "upload_pdf",
-    "validate_draft",
-]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from billabex_core.clock import business_today
 from billabex_core.errors import NotFoundError, ValidationError
@@ -63,14 +63,3 @@ def record_payment(
     )
     recompute_account(session=session, account_id=document.account_id, today=today or business_today())
     return payment
-
-
-def list_payments(
-    *, session: Session, document_id: int | None = None, account_id: int | None = None
-) -> list[Payment]:
-    query = select(Payment).order_by(col(Payment.paid_on), col(Payment.id))
-    if document_id is not None:
-        query = query.where(Payment.document_id == document_id)
-    if account_id is not None:
-        query = query.where(Payment.account_id == account_id)
-    return list(session.exec(query))

@@ -182,29 +182,6 @@ def ensure_missing_contact_task(
     )
 
 
-def list_tasks(
-    *,
-    session: Session,
-    statuses: list[TaskStatus] | None = None,
-    kinds: list[TaskKind] | None = None,
-    account_id: int | None = None,
-    assignee: str | None = None,
-    limit: int = 500,
-) -> list[Task]:
-    """Tasks, newest first. ``assignee`` keeps tasks assigned to that user or to everybody."""
-    query = select(Task).order_by(col(Task.id).desc())
-    if statuses:
-        query = query.where(col(Task.status).in_(statuses))
-    if kinds:
-        query = query.where(col(Task.kind).in_(kinds))
-    if account_id is not None:
-        query = query.where(Task.account_id == account_id)
-    if not assignee:
-        return list(session.exec(query.limit(limit)))
-    mine = (t for t in session.exec(query) if not t.assignees or assignee in t.assignees)
-    return [t for _, t in zip(range(limit), mine, strict=False)]
-
-
 def thread(*, session: Session, task_id: int) -> list[TaskMessage]:
     return list(
         session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id)))

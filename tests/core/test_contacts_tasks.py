@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from billabex_core.errors import ValidationError
 from billabex_core.models import AuditEvent, ContactUsage, Task, TaskKind, TaskStatus
+from billabex_core.queries.tasks import list_tasks
 from billabex_core.services import tasks
 from billabex_core.services.contacts import add_contact, delete_contact, mark_invalid, update_contact
 
@@ -164,7 +165,7 @@ def test_default_filter_assigned_to_me(session, account) -> None:
         account_id=account.id,
         assignees=["bob"],
     )
-    found = tasks.list_tasks(session=session, statuses=[TaskStatus.ACTION_REQUIRED], assignee="alice")
+    found = list_tasks(session=session, statuses=[TaskStatus.ACTION_REQUIRED], assignee="alice").rows
     assert {t.id for t in found} == {mine.id, everyone.id}
 
 
@@ -242,7 +243,7 @@ def test_assignee_filter_is_applied_before_the_limit(session, account) -> None:
             account_id=account.id,
             assignees=["bob"],
         )
-    assert [t.id for t in tasks.list_tasks(session=session, assignee="alice", limit=1)] == [mine.id]
+    assert [t.id for t in list_tasks(session=session, assignee="alice", page_size=1).rows] == [mine.id]
 
 
 def test_editing_a_bounced_contact_without_a_new_email_keeps_it_invalid(session, account, today) -> None:
