@@ -23,9 +23,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from billabex_core.agent.business_days import supported
 from billabex_core.agent.mailer import Mailer, build_message, default_mailer
-from billabex_core.agent.plan import (
+from billabex_core.agent.templates import Line, languages, render
+from billabex_core.config import get_settings
+from billabex_core.db.engine import session_scope
+from billabex_core.db.types import utcnow
+from billabex_core.domain.business_days import supported
+from billabex_core.domain.plan import (
     AccountState,
     OpenInvoice,
     PlannedMessage,
@@ -33,10 +37,6 @@ from billabex_core.agent.plan import (
     SentStep,
     plan_account,
 )
-from billabex_core.agent.templates import Line, languages, render
-from billabex_core.config import get_settings
-from billabex_core.db.engine import session_scope
-from billabex_core.db.types import utcnow
 from billabex_core.models import (
     Account,
     Communication,

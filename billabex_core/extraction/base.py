@@ -21,27 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from billabex_core.domain.fields import FIELD_NAMES
 from billabex_core.extraction.errors import ExtractionTimeoutError
-
-FIELD_NAMES: tuple[str, ...] = (
-    "number",
-    "issue_date",
-    "due_date",
-    "currency",
-    "total_excl_tax",
-    "tax_amount",
-    "total_incl_tax",
-    "amount_due",
-    "seller_name",
-    "seller_vat",
-    "seller_siren",
-    "buyer_name",
-    "buyer_address",
-    "buyer_country",
-    "buyer_vat",
-    "buyer_siren",
-    "credited_invoice_number",
-)
 
 Bbox = tuple[float, float, float, float]
 

@@ -1,6 +1,6 @@
 """The domain model: enums and tables (importing this registers every table)."""
 
+from billabex_core.domain.enums import *  # noqa: F403
 from billabex_core.models import guards  # noqa: F401  (registers the immutability guard)
-from billabex_core.models.enums import *  # noqa: F403
 from billabex_core.models.tables import *  # noqa: F403
-from billabex_core.models.tables import EXTRACTED_FIELDS, ZERO  # noqa: F401
+from billabex_core.models.tables import ZERO  # noqa: F401

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from billabex_core.domain.enums import Source
+from billabex_core.domain.fields import FROZEN_FIELDS
 from billabex_core.errors import ImmutableError
-from billabex_core.models.enums import Source
-from billabex_core.models.tables import EXTRACTED_FIELDS, Document
+from billabex_core.models.tables import Document
 
 
 def _was_validated(state: Any) -> bool:
@@ -38,7 +39,7 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
             continue
         if not _was_validated(state):
             continue
-        frozen = (*EXTRACTED_FIELDS, "source", "validated_at", "validated_by")
+        frozen = (*FROZEN_FIELDS, "source", "validated_at", "validated_by")
         changed = [name for name in frozen if state.attrs[name].history.deleted]
         changed = [n for n in changed if state.attrs[n].history.added != state.attrs[n].history.deleted]
         if changed:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from billabex_core.db.types import JSONDict, JSONList, Money, UTCDateTime, str_enum, utcnow
-from billabex_core.models.enums import (
+from billabex_core.domain.enums import (
     CommunicationStatus,
     ContactUsage,
     CreditNoteStatus,
@@ -194,22 +194,6 @@ class Document(SQLModel, table=True):
     credit_status: CreditNoteStatus | None = Field(default=None, sa_type=str_enum(CreditNoteStatus))
     created_at: datetime = _created()
     updated_at: datetime = _created()
-
-
-# Fields that come from the PDF or the billing tool: frozen once validated (manual documents).
-EXTRACTED_FIELDS: tuple[str, ...] = (
-    "account_id",
-    "kind",
-    "number",
-    "issue_date",
-    "due_date",
-    "currency",
-    "total_excl_tax",
-    "tax_amount",
-    "total_incl_tax",
-    "credited_invoice_number",
-    "file_sha256",
-)
 
 
 class ImportDraft(SQLModel, table=True):

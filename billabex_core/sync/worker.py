@@ -21,10 +21,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from billabex_core.agent.business_days import is_business_day
 from billabex_core.agent.run import run_agent
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
+from billabex_core.domain.business_days import is_business_day
 from billabex_core.errors import BillabexError
 from billabex_core.models import Integration, SyncRun, SyncStatus
 from billabex_core.services.org import get_organisation

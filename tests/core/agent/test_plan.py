@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from billabex_core.agent.business_days import is_business_day, shift
-from billabex_core.agent.plan import (
+from billabex_core.domain.business_days import is_business_day, shift
+from billabex_core.domain.plan import (
     AccountState,
     OpenInvoice,
     Recipient,

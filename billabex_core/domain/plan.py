@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billabex_core.agent.business_days import shift
-from billabex_core.models import Tone
+from billabex_core.domain.business_days import shift
+from billabex_core.domain.enums import Tone
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Jobs: sync runs, agent runs and the worker that schedules both."""

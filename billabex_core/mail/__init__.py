@@ -1,0 +1,1 @@
+"""Outgoing e-mail: SMTP delivery and the dry-run outbox."""
