@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from billabex_core.domain.names import suggested_language
 from billabex_core.errors import BillabexError
 from billabex_core.models import LANGUAGES
-from billabex_core.services.contacts import add_contact, suggested_language
+from billabex_core.services.contacts import add_contact
 from billabex_core.services.imports import (
     NEW_ACCOUNT,
     discard_draft,

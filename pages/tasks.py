@@ -4,9 +4,9 @@
 import pandas as pd
 import streamlit as st
 
+from billabex_core.domain.names import default_name
 from billabex_core.models import LANGUAGES, TaskKind, TaskStatus
 from billabex_core.queries import TaskDetail, list_accounts, list_tasks, task_detail
-from billabex_core.services.contacts import default_name
 from billabex_core.services.task_actions import answer_missing_contact, cancel_task, correct_invalid_contact
 from billabex_core.services.tasks import open_task, reply, set_assignees, set_status
 from billabex_ui import call, current_user, require_login, today

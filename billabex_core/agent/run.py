@@ -29,6 +29,7 @@ from billabex_core.config import get_settings
 from billabex_core.db.engine import session_scope
 from billabex_core.db.types import utcnow
 from billabex_core.domain.business_days import supported
+from billabex_core.domain.names import suggested_language
 from billabex_core.domain.plan import (
     AccountState,
     OpenInvoice,
@@ -50,7 +51,7 @@ from billabex_core.models import (
     TaskKind,
 )
 from billabex_core.services import audit, tasks
-from billabex_core.services.contacts import mark_invalid, suggested_language
+from billabex_core.services.contacts import mark_invalid
 from billabex_core.services.credits import apply_available_credit
 from billabex_core.services.org import get_organisation
 from billabex_core.services.status import refresh_overdue

@@ -11,10 +11,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine, ExceptionContext, make_url
 from sqlmodel import Session
 
 from billabex_core.config import get_settings
@@ -30,7 +32,7 @@ def resolve_url(url: str | None = None) -> str:
     return url or get_settings().resolved_database_url
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
@@ -42,7 +44,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 IMMUTABLE_MESSAGE = "a validated document is immutable"  # raised by the triggers of migration 0004
 
 
-def _domain_errors(context) -> None:  # type: ignore[no-untyped-def]
+def _domain_errors(context: ExceptionContext) -> None:
     """A database trigger's refusal becomes the domain's ``ImmutableError``."""
     from billabex_core.errors import ImmutableError
 
@@ -83,10 +85,8 @@ def dispose_engines() -> None:
         _migrated.clear()
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine) -> Config:
     import io
-
-    from alembic.config import Config
 
     cfg = Config(stdout=io.StringIO())  # alembic's default is the sys.stdout of import time
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

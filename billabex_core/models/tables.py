@@ -16,6 +16,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from billabex_core.db.types import JSONDict, JSONList, Money, UTCDateTime, str_enum, utcnow
+from billabex_core.domain.contacts import UNREACHABLE_USAGES
 from billabex_core.domain.enums import (
     CommunicationStatus,
     ContactUsage,
@@ -30,8 +31,7 @@ from billabex_core.domain.enums import (
     TaskStatus,
     Tone,
 )
-
-ZERO = Decimal("0.00")
+from billabex_core.domain.statuses import ZERO
 
 
 def _versioned(cls: Any) -> dict[str, Any]:
@@ -97,7 +97,7 @@ class Integration(SQLModel, table=True):
 
 class Account(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_account_external"),)
-    __mapper_args__ = declared_attr.directive(_versioned)  # type: ignore[assignment]
+    __mapper_args__ = declared_attr.directive(_versioned)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -199,7 +199,7 @@ class Document(SQLModel, table=True):
 class ImportDraft(SQLModel, table=True):
     """An uploaded PDF waiting for review: the extraction and the user's corrections."""
 
-    __mapper_args__ = declared_attr.directive(_versioned)  # type: ignore[assignment]
+    __mapper_args__ = declared_attr.directive(_versioned)
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, unique=True)
@@ -255,7 +255,7 @@ class CreditApplication(SQLModel, table=True):
 
 
 class Task(SQLModel, table=True):
-    __mapper_args__ = declared_attr.directive(_versioned)  # type: ignore[assignment]
+    __mapper_args__ = declared_attr.directive(_versioned)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: TaskKind = _enum(TaskKind, TaskKind.MISSING_CONTACT)
@@ -337,3 +337,9 @@ class AuditEvent(SQLModel, table=True):
     entity_id: int | None = Field(default=None, index=True)
     account_id: int | None = Field(default=None, index=True)
     details: dict = Field(default_factory=dict, sa_type=JSONDict)
+
+
+def reachable_contact(contact: Any = Contact) -> sa.ColumnElement[bool]:
+    """SQL form of ``domain.contacts.can_be_reminded``, on the ORM class or a Core table's columns."""
+    columns = getattr(contact, "c", contact)
+    return sa.and_(columns.is_valid.is_(True), columns.usage.not_in(list(UNREACHABLE_USAGES)))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from billabex_core.domain.names import normalise_name
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import (
     Account,
@@ -23,7 +24,6 @@ from billabex_core.models import (
     Task,
 )
 from billabex_core.queries.common import Page, check_paging, like_pattern
-from billabex_core.services.accounts import normalise_name
 
 # Sort keys offered by the list; each maps to an indexed or cheap column, id breaks ties.
 ACCOUNT_SORTS: dict[str, sa.ColumnElement] = {

@@ -3,65 +3,20 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
 
 from billabex_core.db.types import utcnow
+from billabex_core.domain.names import normalise_name
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import Account, Source
 from billabex_core.money import check_currency, normalise_siren, normalise_vat
 from billabex_core.services import audit
 
-LEGAL_FORMS = frozenset(
-    [
-        "sa",
-        "sas",
-        "sasu",
-        "sarl",
-        "eurl",
-        "sci",
-        "snc",
-        "scop",
-        "selarl",
-        "gmbh",
-        "ag",
-        "kg",
-        "ohg",
-        "ug",
-        "ltd",
-        "limited",
-        "llc",
-        "inc",
-        "corp",
-        "co",
-        "plc",
-        "bv",
-        "nv",
-        "srl",
-        "spa",
-        "sl",
-        "slu",
-        "ab",
-        "oy",
-        "as",
-        "aps",
-    ]
-)
 EDITABLE_FIELDS = ("name", "address", "country", "currency", "vat", "siren", "language")
 FUZZY_THRESHOLD = 85.0
-
-
-def normalise_name(name: str) -> str:
-    """Case-, accent-, punctuation- and legal-form-insensitive key ("ACME S.A.S." → "acme")."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", text)  # s.a.s → sas
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    kept = [w for w in words if w not in LEGAL_FORMS] or words
-    return " ".join(kept)[:200]
 
 
 def _clean_country(value: str | None) -> str | None:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
+from billabex_core.domain.names import default_name
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import LANGUAGES, Account, Contact, ContactUsage, Referent, Source, TaskKind
 from billabex_core.services import audit, tasks
@@ -30,44 +31,6 @@ def check_email(value: str | None, *, field: str = "email") -> str:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValidationError(f"invalid e-mail {text!r}: {exc}", field=field) from None
-
-
-def default_name(email: str) -> str:
-    """The tip of domain.md §5: with no name, use the part of the e-mail before the @."""
-    return email.split("@", 1)[0]
-
-
-# Language inferred from a country when a contact's own is unknown (domain.md §6).
-COUNTRY_LANGUAGES = {
-    "FR": "fr",
-    "BE": "fr",
-    "LU": "fr",
-    "MC": "fr",
-    "CH": "fr",
-    "DE": "de",
-    "AT": "de",
-    "LI": "de",
-    "ES": "es",
-    "MX": "es",
-    "AR": "es",
-    "CO": "es",
-    "CL": "es",
-    "PE": "es",
-    "IT": "it",
-    "SM": "it",
-    "NL": "nl",
-    "SR": "nl",
-    "GB": "en",
-    "IE": "en",
-    "US": "en",
-    "CA": "en",
-    "AU": "en",
-    "NZ": "en",
-}
-
-
-def suggested_language(country: str | None, fallback: str = "en") -> str:
-    return COUNTRY_LANGUAGES.get((country or "").upper(), fallback)
 
 
 def check_language(value: str | None) -> str:

@@ -1,10 +1,9 @@
 """Credit note allocation (domain.md §4) for documents the tool owns (manual imports).
 
-1. the invoice the credit note names, if it is open;
-2. then the account's open invoices, oldest due date first;
-3. what is left stays on the credit note and goes to the next invoice of the account.
-Each application is a stored ``CreditApplication`` row. Synced documents are never
-re-allocated: the billing tool's own applications are stored as they are by the sync engine.
+The order is the domain's (``domain.allocation``): the named invoice first, then the account's
+open invoices oldest due date first; what is left stays on the credit note and goes to the next
+invoice of the account. Each application is a stored ``CreditApplication`` row. Synced documents
+are never re-allocated: the billing tool's own applications are stored as they are by the sync.
 """
 
 from __future__ import annotations
@@ -14,9 +13,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
-from billabex_core.models import ZERO, CreditApplication, Document, DocumentKind, Source
+from billabex_core.domain.allocation import OpenInvoice, allocate
+from billabex_core.domain.statuses import ZERO, available_credit
+from billabex_core.models import CreditApplication, Document, DocumentKind, Source
 from billabex_core.services import audit
-from billabex_core.services.status import available_credit, recompute_account
+from billabex_core.services.status import recompute_account
 
 
 def _applied(session: Session, note_id: int) -> Decimal:
@@ -26,22 +27,16 @@ def _applied(session: Session, note_id: int) -> Decimal:
     return total or ZERO
 
 
-def _open_invoices(session: Session, note: Document) -> list[Document]:
-    """Open manual invoices of the note's account and currency, oldest due date first."""
-    query = (
-        select(Document)
-        .where(
-            Document.account_id == note.account_id,
-            Document.kind == DocumentKind.INVOICE,
-            Document.currency == note.currency,
-            Document.source == Source.MANUAL,
-            col(Document.remaining_amount) > 0,
-        )
-        .order_by(col(Document.due_date).asc().nulls_last(), col(Document.issue_date), col(Document.id))
+def _open_invoices(session: Session, note: Document) -> dict[int, Document]:
+    """Open manual invoices of the note's account and currency, by id."""
+    query = select(Document).where(
+        Document.account_id == note.account_id,
+        Document.kind == DocumentKind.INVOICE,
+        Document.currency == note.currency,
+        Document.source == Source.MANUAL,
+        col(Document.remaining_amount) > 0,
     )
-    invoices = list(session.exec(query))
-    named = [inv for inv in invoices if inv.id == note.credited_invoice_id]
-    return named + [inv for inv in invoices if inv.id != note.credited_invoice_id]
+    return {inv.id: inv for inv in session.exec(query) if inv.id is not None}
 
 
 def allocate_credit_note(
@@ -51,22 +46,28 @@ def allocate_credit_note(
     if note.kind != DocumentKind.CREDIT_NOTE or note.source != Source.MANUAL or note.id is None:
         return []
     recompute_account(session=session, account_id=note.account_id, today=today)
-    left = available_credit(note, _applied(session, note.id))
+    left = available_credit(
+        total=note.total_incl_tax,
+        applied=_applied(session, note.id),
+        provider_remaining=note.provider_remaining,
+    )
+    invoices = _open_invoices(session, note)
+    candidates = [
+        OpenInvoice(i, inv.currency, inv.remaining_amount, inv.due_date, inv.issue_date)
+        for i, inv in invoices.items()
+    ]
     applications = []
-    for invoice in _open_invoices(session, note):
-        if left <= 0:
-            break
-        amount = min(left, invoice.remaining_amount)
+    for share in allocate(left, note.currency, candidates, named_invoice_id=note.credited_invoice_id):
+        invoice = invoices[share.invoice_id]
         application = CreditApplication(
             credit_note_id=note.id,
-            invoice_id=invoice.id,
-            amount=amount,
+            invoice_id=share.invoice_id,
+            amount=share.amount,
             applied_on=today,
-            source=Source.MANUAL,  # type: ignore[arg-type]
+            source=Source.MANUAL,
         )
         session.add(application)
-        invoice.remaining_amount -= amount  # keep the in-memory figure right for the next note
-        left -= amount
+        invoice.remaining_amount -= share.amount  # keep the in-memory figure right for the next note
         applications.append(application)
         audit.record(
             session=session,
@@ -75,9 +76,9 @@ def allocate_credit_note(
             entity="document",
             entity_id=note.id,
             account_id=note.account_id,
-            invoice_id=invoice.id,
+            invoice_id=share.invoice_id,
             invoice_number=invoice.number,
-            amount=amount,
+            amount=share.amount,
         )
     session.flush()
     recompute_account(session=session, account_id=note.account_id, today=today)

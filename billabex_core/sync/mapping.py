@@ -22,11 +22,10 @@ from billabex_core.connectors.records import (
     PaymentRecord,
 )
 from billabex_core.db.types import to_money, utcnow
+from billabex_core.domain.names import default_name, normalise_name, suggested_language
 from billabex_core.errors import ValidationError
 from billabex_core.models import LANGUAGES, DocumentKind, Source
 from billabex_core.money import check_currency, normalise_siren, normalise_vat
-from billabex_core.services.accounts import normalise_name
-from billabex_core.services.contacts import default_name, suggested_language
 
 SYNC_ACTOR = "sync"
 

@@ -1,7 +1,7 @@
 """Statuses of many accounts at once, after a sync (domain.md §3).
 
-The rules are those of ``services.status`` (``invoice_figures``, ``credit_note_status``,
-``available_credit``); only the reading and writing is done in bulk, a few hundred accounts per
+The rules are those of ``domain.statuses`` (``document_figures``, ``account_figures``), as in
+``services.status.recompute_account``; only the reading and writing is done in bulk, a few hundred accounts per
 query, and only rows whose figures changed are written. ``recompute_account`` on any of these
 accounts afterwards finds nothing to change (a test checks it).
 """
@@ -17,18 +17,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from billabex_core.models import (
+from billabex_core.domain.statuses import (
     ZERO,
+    DocumentAmounts,
+    DocumentFigures,
+    account_figures,
+    document_figures,
+)
+from billabex_core.models import (
     Account,
     Contact,
-    ContactUsage,
     CreditApplication,
     Document,
     DocumentKind,
-    InvoiceStatus,
     Payment,
+    reachable_contact,
 )
-from billabex_core.services.status import available_credit, credit_note_status, invoice_figures
 from billabex_core.sync.writer import chunks, table_of
 
 ACC, CON, DOC = table_of(Account), table_of(Contact), table_of(Document)
@@ -59,10 +63,7 @@ def recompute_accounts(conn: Connection, account_ids: Iterable[int], *, today: d
 
 
 def _recompute_batch(conn: Connection, account_ids: list[int], today: date) -> int:
-    paid = _sums(conn, PAY.c.document_id, PAY.c.amount, account_ids)
-    credited = _sums(conn, APP.c.invoice_id, APP.c.amount, account_ids)
-    applied = _sums(conn, APP.c.credit_note_id, APP.c.amount, account_ids)
-    currency = {
+    accounts = {
         row.id: row
         for row in conn.execute(
             sa.select(*(ACC.c[n] for n in ("id", "currency", *ACCOUNT_FIGURES))).where(
@@ -70,88 +71,73 @@ def _recompute_batch(conn: Connection, account_ids: list[int], today: date) -> i
             )
         )
     }
-    contacts = dict(
-        conn.execute(
-            sa.select(CON.c.account_id, sa.func.count())
-            .where(
-                CON.c.account_id.in_(account_ids),
-                CON.c.is_valid.is_(True),
-                CON.c.usage != ContactUsage.DO_NOT_CONTACT,
-            )
-            .group_by(CON.c.account_id)
-        ).all()
-    )
-    balance: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    overdue: dict[int, int] = defaultdict(int)
-    doc_updates: list[dict[str, Any]] = []
-    cols = (
-        "id",
-        "account_id",
-        "kind",
-        "currency",
-        "total_incl_tax",
-        "due_date",
-        "provider_remaining",
-        *DOC_FIGURES,
-    )
-    for doc in conn.execute(sa.select(*(DOC.c[n] for n in cols)).where(DOC.c.account_id.in_(account_ids))):
-        account_currency = currency[doc.account_id].currency
-        if doc.kind == DocumentKind.INVOICE:
-            fig = invoice_figures(
-                total=doc.total_incl_tax,
-                paid=paid.get(doc.id, ZERO),
-                credited=credited.get(doc.id, ZERO),
-                due_date=doc.due_date,
-                today=today,
-                provider_remaining=doc.provider_remaining,
-            )
-            values = {
-                "paid_amount": fig.paid,
-                "credited_amount": fig.credited,
-                "remaining_amount": fig.remaining,
-                "invoice_status": fig.invoice_status,
-                "payment_status": fig.payment_status,
-                "credit_status": doc.credit_status,
-            }
-            if doc.currency == account_currency:
-                balance[doc.account_id] += fig.remaining
-            overdue[doc.account_id] += fig.invoice_status == InvoiceStatus.OVERDUE
-        else:
-            used = applied.get(doc.id, ZERO)
-            left = available_credit(doc, used)  # type: ignore[arg-type]
-            values = {
-                "paid_amount": doc.paid_amount,
-                "credited_amount": used,
-                "remaining_amount": left,
-                "invoice_status": doc.invoice_status,
-                "payment_status": doc.payment_status,
-                "credit_status": credit_note_status(doc.total_incl_tax - left, doc.total_incl_tax),
-            }
-            if doc.currency == account_currency:
-                balance[doc.account_id] -= left
-        if any(getattr(doc, k) != v for k, v in values.items()):
-            doc_updates.append({"_id": doc.id, **{f"v_{k}": v for k, v in values.items()}})
-    if doc_updates:
-        assign = {k: sa.bindparam(f"v_{k}") for k in DOC_FIGURES}
-        conn.execute(sa.update(DOC).where(DOC.c.id == sa.bindparam("_id")).values(assign), doc_updates)
+    figures, doc_updates = _document_figures(conn, account_ids, today)
+    contacts = _reachable_contacts(conn, account_ids)
     acc_updates = []
-    for account_id, row in currency.items():
+    for account_id, row in accounts.items():
+        totals = account_figures(row.currency, figures[account_id])
         values = {
-            "outstanding_balance": balance[account_id],
-            "overdue_count": overdue[account_id],
-            "contact_count": int(contacts.get(account_id, 0)),
+            "outstanding_balance": totals.outstanding_balance,
+            "overdue_count": totals.overdue_count,
+            "contact_count": contacts.get(account_id, 0),
         }
         if any(getattr(row, k) != v for k, v in values.items()):
             acc_updates.append({"_id": account_id, **{f"v_{k}": v for k, v in values.items()}})
-    if acc_updates:
-        assign = {k: sa.bindparam(f"v_{k}") for k in ACCOUNT_FIGURES}
-        conn.execute(
-            sa.update(ACC)
-            .where(ACC.c.id == sa.bindparam("_id"))
-            .values({**assign, "version": ACC.c.version + 1}),
-            acc_updates,
-        )
+    _write(conn, DOC, DOC_FIGURES, doc_updates, versioned=False)
+    _write(conn, ACC, ACCOUNT_FIGURES, acc_updates, versioned=True)
     return len(doc_updates) + len(acc_updates)
+
+
+def _document_figures(
+    conn: Connection, account_ids: list[int], today: date
+) -> tuple[dict[int, list[DocumentFigures]], list[dict[str, Any]]]:
+    """Each document's figures by account, and the rows whose stored figures changed."""
+    paid = _sums(conn, PAY.c.document_id, PAY.c.amount, account_ids)
+    credited = _sums(conn, APP.c.invoice_id, APP.c.amount, account_ids)
+    applied = _sums(conn, APP.c.credit_note_id, APP.c.amount, account_ids)
+    cols = ("id", "account_id", "kind", "currency", "total_incl_tax", "due_date", "provider_remaining")
+    query = sa.select(*(DOC.c[n] for n in (*cols, *DOC_FIGURES))).where(DOC.c.account_id.in_(account_ids))
+    figures: dict[int, list[DocumentFigures]] = defaultdict(list)
+    updates: list[dict[str, Any]] = []
+    for doc in conn.execute(query):
+        is_invoice = doc.kind == DocumentKind.INVOICE
+        columns, fig = document_figures(
+            DocumentAmounts(
+                kind=DocumentKind(doc.kind),
+                currency=doc.currency,
+                total=doc.total_incl_tax,
+                due_date=doc.due_date,
+                provider_remaining=doc.provider_remaining,
+                paid=paid.get(doc.id, ZERO),
+                credited=(credited if is_invoice else applied).get(doc.id, ZERO),
+            ),
+            today=today,
+        )
+        figures[doc.account_id].append(fig)
+        if any(getattr(doc, k) != v for k, v in columns.items()):
+            values = {k: columns.get(k, getattr(doc, k)) for k in DOC_FIGURES}
+            updates.append({"_id": doc.id, **{f"v_{k}": v for k, v in values.items()}})
+    return figures, updates
+
+
+def _reachable_contacts(conn: Connection, account_ids: list[int]) -> dict[int, int]:
+    query = (
+        sa.select(CON.c.account_id, sa.func.count())
+        .where(CON.c.account_id.in_(account_ids), reachable_contact(CON))
+        .group_by(CON.c.account_id)
+    )
+    return {account_id: int(count) for account_id, count in conn.execute(query)}
+
+
+def _write(
+    conn: Connection, table: sa.Table, names: tuple[str, ...], rows: list[dict[str, Any]], *, versioned: bool
+) -> None:
+    if not rows:
+        return
+    assign: dict[str, Any] = {k: sa.bindparam(f"v_{k}") for k in names}
+    if versioned:
+        assign["version"] = table.c.version + 1
+    conn.execute(sa.update(table).where(table.c.id == sa.bindparam("_id")).values(assign), rows)
 
 
 def integration_accounts(conn: Connection, integration_id: int) -> list[int]:
