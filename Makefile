@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 
 help:
 	@echo "make run    — set up on first use, then start the app on http://localhost:$(PORT)"
-	@echo "make test   — set up what is missing, then ruff and the whole test suite"
+	@echo "make test   — set up what is missing, then ruff, import contracts, mypy and the whole test suite"
 	@echo "make bench  — the benchmarks (extraction, UI, sync)"
 
 $(PY):
@@ -45,6 +45,8 @@ run: init
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 test: deps system-deps lint
 	$(PY) -m pytest

@@ -20,7 +20,7 @@ MAX_FUNCTION_LINES = 60
 
 
 def source_files() -> list[Path]:
-    files = [ROOT / "app.py"]
+    files = [ROOT / "app.py"] if (ROOT / "app.py").exists() else []
     for tree in TREES:
         if (ROOT / tree).is_dir():
             files += sorted((ROOT / tree).rglob("*.py"))

@@ -9,7 +9,8 @@ from billabex_core.cli._common import session
 from billabex_core.db.engine import get_engine
 from billabex_core.errors import ValidationError
 from billabex_core.services.integrations import find_integration, list_integrations
-from billabex_core.sync import SyncResult, run_sync
+from billabex_core.jobs.sync_runs import run_integration_sync
+from billabex_core.sync import SyncResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     engine = get_engine(getattr(args, "db", None))
     failed = 0
     for view in targets:
-        result = run_sync(engine=engine, integration_id=view.id, full=args.full)
+        result = run_integration_sync(engine=engine, integration_id=view.id, full=args.full)
         print_result(result)
         if not result.ok:
             failed += 1

@@ -4,7 +4,11 @@
     are taken together, see prefetch.py):
         one transaction: upsert the pages' records, store the last page's cursor, renew the
         lock, update the run's counts → commit
-    → statuses of the touched accounts → agent hooks (missing-contact tasks) → SyncRun(done)
+    → statuses of the touched accounts → the caller's hooks (tasks) → SyncRun(done)
+
+The engine is a leaf: its caller (``jobs.sync_runs``) gives it the decrypted connector config,
+the organisation's defaults and the hooks that open tasks through the services; it imports no
+service itself.
 
 Because a page's cursor is stored in the same transaction as its records, a sync stopped
 anywhere (exception, ``kill -9``) resumes after the last committed page: nothing lost, nothing
@@ -14,9 +18,10 @@ doubled (records are upserted by external id, so a page read twice is harmless).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -29,20 +34,15 @@ from billabex_core.connectors.records import Entity
 from billabex_core.db.types import utcnow
 from billabex_core.errors import BillabexError, NotFoundError
 from billabex_core.models import (
-    Account,
     AuditEvent,
     Integration,
     SyncCursor,
     SyncRun,
     SyncStatus,
-    Task,
-    TaskKind,
 )
-from billabex_core.services import audit, tasks
-from billabex_core.services.org import get_organisation
 from billabex_core.sync import lock
 from billabex_core.sync.apply import PageOutcome, apply_page
-from billabex_core.sync.mapping import SyncContext
+from billabex_core.sync.mapping import SYNC_ACTOR, SyncContext
 from billabex_core.sync.prefetch import prefetch
 from billabex_core.sync.result import Counts, SyncProgress, SyncResult, counts_as_dict
 from billabex_core.sync.statuses import integration_accounts, recompute_accounts
@@ -63,10 +63,42 @@ def default_factory(provider: str, config: dict[str, Any]) -> Connector:
     return CONNECTORS[provider](config)
 
 
+@dataclass(frozen=True)
+class OrgDefaults:
+    """What the mapping takes from the organisation when a record does not say."""
+
+    default_currency: str = "EUR"
+    default_language: str = "fr"
+    payment_terms_days: int = 30
+
+
+class SyncHooks(Protocol):
+    """What the caller does with the domain's follow-ups of a sync (tasks, through services)."""
+
+    def anomalies(self, session: Session, ctx: SyncContext, anomalies: list[tuple[int, str]]) -> None:
+        """Inside the page's transaction: one anomaly task per (account id, message)."""
+
+    def finished(self, session: Session, ctx: SyncContext) -> None:
+        """After the statuses, in the transaction that closes the run."""
+
+
+class NoHooks:
+    """For callers that want the data only (benchmarks, tools): no task is opened."""
+
+    def anomalies(self, session: Session, ctx: SyncContext, anomalies: list[tuple[int, str]]) -> None:
+        return None
+
+    def finished(self, session: Session, ctx: SyncContext) -> None:
+        return None
+
+
 def run_sync(
     *,
     engine: Engine,
     integration_id: int,
+    config: Mapping[str, Any],
+    hooks: SyncHooks,
+    org: OrgDefaults | None = None,
     full: bool = False,
     progress: ProgressCallback | None = None,
     today: date | None = None,
@@ -84,24 +116,29 @@ def run_sync(
         name = integration.name
     token = lock.acquire(engine, integration_id=integration_id, name=name)
     try:
-        return _Run(engine, integration_id, token, full, progress, today, connector_factory).run()
+        setup = _Setup(dict(config), hooks, org or OrgDefaults(), full, progress, connector_factory)
+        return _Run(engine, integration_id, token, setup, today).run()
     finally:
         lock.release(engine, integration_id=integration_id, token=token)
 
 
+@dataclass(frozen=True)
+class _Setup:
+    config: dict[str, Any]
+    hooks: SyncHooks
+    org: OrgDefaults
+    full: bool
+    progress: ProgressCallback | None
+    factory: ConnectorFactory
+
+
 class _Run:
     def __init__(
-        self,
-        engine: Engine,
-        integration_id: int,
-        token: str,
-        full: bool,
-        progress: ProgressCallback | None,
-        today: date | None,
-        factory: ConnectorFactory,
+        self, engine: Engine, integration_id: int, token: str, setup: _Setup, today: date | None
     ) -> None:
-        self.engine, self.integration_id, self.token, self.full = engine, integration_id, token, full
-        self.progress, self.today, self.factory = progress, today or business_today(), factory
+        self.engine, self.integration_id, self.token = engine, integration_id, token
+        self.config, self.hooks, self.org, self.full = setup.config, setup.hooks, setup.org, setup.full
+        self.progress, self.factory, self.today = setup.progress, setup.factory, today or business_today()
         self.counts: dict[str, Counts] = {}
         self.errors: list[str] = []
         self.failures = 0
@@ -146,13 +183,11 @@ class _Run:
     # -- start ------------------------------------------------------------------------------
 
     def _start(self) -> tuple[SyncContext, dict[str, Any], dict[str, str | None], bool]:
-        from billabex_core.services.integrations import connector_config
-
         self.started = utcnow()
         with Session(self.engine, expire_on_commit=False) as s:
             integration = s.get(Integration, self.integration_id)
-            assert integration is not None
-            org = get_organisation(session=s)
+            if integration is None:
+                raise NotFoundError("integration", self.integration_id)
             stale = list(
                 s.exec(
                     select(SyncRun).where(
@@ -172,7 +207,7 @@ class _Run:
             s.add(run)
             s.commit()
             self.run_id = run.id or 0
-            config = connector_config(integration)
+            config = self.config
             cursors = {
                 c.entity: c.cursor
                 for c in s.exec(select(SyncCursor).where(SyncCursor.integration_id == self.integration_id))
@@ -181,9 +216,9 @@ class _Run:
                 integration_id=self.integration_id,
                 integration_name=integration.name,
                 provider=integration.provider,
-                default_currency=org.default_currency,
-                default_language=org.default_language,
-                payment_terms_days=org.payment_terms_days,
+                default_currency=self.org.default_currency,
+                default_language=self.org.default_language,
+                payment_terms_days=self.org.payment_terms_days,
                 today=self.today,
                 excluded=frozenset(str(i) for i in integration.excluded_customer_ids),
             )
@@ -210,7 +245,9 @@ class _Run:
                     conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
                 outcome = apply_page(conn, ctx, records, implied_applications=implied)
                 if outcome.anomalies:
-                    _open_anomalies(conn, ctx, outcome.anomalies)
+                    with Session(bind=conn) as s:
+                        self.hooks.anomalies(s, ctx, outcome.anomalies)
+                        s.flush()
                 self._store_cursor(conn, entity.value, last.cursor)  # the group's last page
                 lock.renew(
                     conn, integration_id=ctx.integration_id, token=self.token, name=ctx.integration_name
@@ -279,7 +316,7 @@ class _Run:
             recompute_accounts(conn, accounts, today=ctx.today)
         finished = utcnow()
         with Session(self.engine) as s:
-            _agent_hooks(s, ctx)
+            self.hooks.finished(s, ctx)
             run = s.get(SyncRun, self.run_id)
             integration = s.get(Integration, ctx.integration_id)
             assert run is not None and integration is not None
@@ -298,68 +335,20 @@ class _Run:
                     if self.failures and self.errors
                     else None
                 )
-            audit.record(
-                session=s,
-                actor=audit.SYNC,
-                action=f"sync.{status.value}",
-                entity="integration",
-                entity_id=ctx.integration_id,
-                run_id=self.run_id,
-                counts=counts_as_dict(self.counts),
-                error=self.errors[0] if status == SyncStatus.FAILED and self.errors else None,
+            s.add(
+                AuditEvent(
+                    actor=SYNC_ACTOR,
+                    action=f"sync.{status.value}",
+                    entity="integration",
+                    entity_id=ctx.integration_id,
+                    details={
+                        "run_id": self.run_id,
+                        "counts": counts_as_dict(self.counts),
+                        "error": self.errors[0] if status == SyncStatus.FAILED and self.errors else None,
+                    },
+                )
             )
             s.commit()
-
-
-def _agent_hooks(s: Session, ctx: SyncContext) -> None:
-    """Missing-contact tasks for the integration's accounts that never had one and have no
-    contact; close those whose account now has a contact (domain.md §5)."""
-    asked = select(Task.id).where(Task.account_id == Account.id, Task.kind == TaskKind.MISSING_CONTACT)
-    without = s.exec(
-        select(Account).where(
-            Account.integration_id == ctx.integration_id,
-            Account.contact_count == 0,
-            col(Account.paused).is_(False),
-            ~sa.exists(asked),
-        )
-    )
-    for account in list(without):
-        tasks.ensure_missing_contact_task(session=s, account=account, actor=audit.SYNC)
-    solved = s.exec(
-        select(Account.id)
-        .join(Task, col(Task.account_id) == Account.id)
-        .where(
-            Account.integration_id == ctx.integration_id,
-            Account.contact_count > 0,
-            Task.kind == TaskKind.MISSING_CONTACT,
-            col(Task.status).in_(tasks.OPEN_STATUSES),
-        )
-        .distinct()
-    )
-    for account_id in list(solved):
-        tasks.close_for_cause(
-            session=s,
-            kind=TaskKind.MISSING_CONTACT,
-            account_id=account_id,
-            note=f"a contact was synced from {ctx.provider_label}",
-            actor=audit.SYNC,
-        )
-
-
-def _open_anomalies(conn: Connection, ctx: SyncContext, anomalies: list[tuple[int, str]]) -> None:
-    with Session(bind=conn) as s:
-        ids = sorted({a for a, _ in anomalies})
-        names = dict(s.exec(select(Account.id, Account.name).where(col(Account.id).in_(ids))).all())
-        for account_id, message in anomalies:
-            tasks.open_task(
-                session=s,
-                kind=TaskKind.ANOMALY,
-                account_id=account_id,
-                subject=f"Sync anomaly on {names.get(account_id, account_id)}",
-                message=f"{ctx.integration_name}: {message}. Fix it in {ctx.provider_label} or here, then sync again.",
-                actor=audit.SYNC,
-            )
-        s.flush()
 
 
 def _audit_page(conn: Connection, ctx: SyncContext, entity: Entity, outcome: PageOutcome) -> None:
@@ -374,7 +363,7 @@ def _audit_page(conn: Connection, ctx: SyncContext, entity: Entity, outcome: Pag
     conn.execute(
         sa.insert(AUDIT).values(
             at=utcnow(),
-            actor=audit.SYNC,
+            actor=SYNC_ACTOR,
             action="sync.page",
             entity=entity.value,
             details={"integration": ctx.integration_name, "changes": changes},

@@ -36,7 +36,8 @@ from billabex_core.models import (
 from billabex_core.services.integrations import update_integration
 from billabex_core.services.status import recompute_account
 from billabex_core.sync import apply as apply_module
-from billabex_core.sync import lock, run_sync
+from billabex_core.jobs.sync_runs import run_integration_sync
+from billabex_core.sync import lock
 
 
 def _expected(sandbox) -> dict[str, int]:
@@ -162,7 +163,7 @@ def test_bad_records_fail_alone_with_any_connector(session, db_url, integration_
             ],
         }
     )
-    result = run_sync(
+    result = run_integration_sync(
         engine=get_engine(db_url),
         integration_id=integration_id,
         today=today,
@@ -195,7 +196,7 @@ def test_identity_clashes_new_renumbered_and_within_a_page(session, db_url, inte
 
     def run(invoices: list[DocumentRecord]):
         fake = FakeConnector({Entity.ACCOUNT: [AccountRecord("c1", "Acme SAS")], Entity.INVOICE: invoices})
-        return run_sync(
+        return run_integration_sync(
             engine=get_engine(db_url),
             integration_id=integration_id,
             today=today,
