@@ -14,6 +14,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The one megabyte of upload limits and sizes shown to people: a mebibyte, as Streamlit counts
+# ``server.maxUploadSize`` (.streamlit/config.toml) on its server.
+MEGABYTE = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -42,7 +45,7 @@ class Settings(BaseSettings):
 
     @property
     def max_upload_bytes(self) -> int:
-        return self.max_upload_mb * 1024 * 1024
+        return self.max_upload_mb * MEGABYTE
 
     @property
     def files_dir(self) -> Path:

@@ -1,8 +1,11 @@
 """The extraction engine: PDF bytes in, fields out. No database.
 
     from billabex_core.extraction import extract, sniff_pdf
-    result = extract(pdf_bytes, org=OrgIdentity(name="ACME", vat="FR...", siren="..."))
+    pdf = sniff_pdf(pdf_bytes)  # the cheap checks, once: a SniffedPdf or an ExtractionError
+    result = extract(pdf, org=OrgIdentity(name="ACME", vat="FR...", siren="..."))
     result.to_contract()  # the ``extract --json`` object of shared/spec/cli.md
+
+``extract`` also takes the bytes themselves and sniffs them first.
 
 Backends are tried in the order of ``registry``: embedded e-invoice XML (exact), the text
 layer, then OCR for scanned pages. ``mode="text"`` ignores embedded XML; ``mode="ocr"``
@@ -18,16 +21,17 @@ from billabex_core.config import get_settings
 from billabex_core.errors import ExtractionError
 from billabex_core.extraction.base import (
     FIELD_NAMES,
-    Document,
     ExtractedField,
+    ExtractionJob,
     ExtractionResult,
     Extractor,
     OrgIdentity,
+    SniffedPdf,
 )
 from billabex_core.extraction.errors import CorruptPdfError, OcrUnavailableError
 from billabex_core.extraction.facturx import FacturXExtractor
 from billabex_core.extraction.ocr import OcrExtractor
-from billabex_core.extraction.sniff import sniff_pdf as _sniff
+from billabex_core.extraction.sniff import sniff_pdf
 from billabex_core.extraction.text import TextExtractor
 
 Mode = Literal["auto", "text", "ocr"]
@@ -45,27 +49,20 @@ _ORDER: dict[str, tuple[str, ...]] = {
 }
 
 
-def sniff_pdf(data: bytes) -> None:
-    """Cheap checks before storing an upload; raises an ``ExtractionError`` subclass."""
-    _sniff(data)
+def extract(
+    pdf: bytes | SniffedPdf, *, org: OrgIdentity | None = None, mode: Mode = "auto"
+) -> ExtractionResult:
+    """Extract the fields of one PDF; raises an ``ExtractionError`` subclass for bad input.
 
-
-def extract(data: bytes, *, org: OrgIdentity | None = None, mode: Mode = "auto") -> ExtractionResult:
-    """Extract the fields of one PDF; raises an ``ExtractionError`` subclass for bad input."""
+    Bytes are sniffed first; a ``SniffedPdf`` (from ``sniff_pdf``) is not checked again.
+    """
     if mode not in _ORDER:
         raise ValueError(f"unknown extraction mode: {mode}")
-    pages = _sniff(data)
-    doc = Document(data, pages, org, budget_s=get_settings().extraction_time_budget_s)
+    sniffed = pdf if isinstance(pdf, SniffedPdf) else sniff_pdf(pdf)
+    job = ExtractionJob(sniffed, org, budget_s=get_settings().extraction_time_budget_s)
     limit = sys.getrecursionlimit()
     try:
-        for name in _ORDER[mode]:
-            backend = registry[name]
-            if name == "ocr" and not backend.is_available():
-                raise OcrUnavailableError()
-            result = backend.extract(doc)
-            if result is not None:
-                return result
-            doc.check_time()
+        return _run_backends(job, mode)
     except ExtractionError:
         raise
     except RecursionError as exc:
@@ -76,15 +73,30 @@ def extract(data: bytes, *, org: OrgIdentity | None = None, mode: Mode = "auto")
         raise CorruptPdfError(f"{type(exc).__name__}: {exc}") from exc
     finally:
         sys.setrecursionlimit(limit)
+
+
+def _run_backends(job: ExtractionJob, mode: Mode) -> ExtractionResult:
+    """The first backend of the mode's order that applies gives the result."""
+    for name in _ORDER[mode]:
+        backend = registry[name]
+        if name == "ocr" and not backend.is_available():
+            raise OcrUnavailableError()
+        result = backend.extract(job)
+        if result is not None:
+            return result
+        job.check_time()
     raise CorruptPdfError("no readable content")
 
 
 __all__ = [
     "FIELD_NAMES",
     "ExtractedField",
+    "ExtractionJob",
     "ExtractionResult",
     "Extractor",
+    "Mode",
     "OrgIdentity",
+    "SniffedPdf",
     "extract",
     "registry",
     "sniff_pdf",

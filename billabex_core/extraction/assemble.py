@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from billabex_core.extraction.amounts import format_amount
 from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity
 from billabex_core.extraction.fields import (
@@ -14,10 +12,10 @@ from billabex_core.extraction.fields import (
     find_kind,
     find_number,
 )
-from billabex_core.extraction.labels import Found, Neighbours, find_hits
+from billabex_core.extraction.labels import Found, LabelHit, Neighbours, find_hits
 from billabex_core.extraction.layout import Layout
-from billabex_core.extraction.parties import find_parties
-from billabex_core.extraction.totals import choose, collect
+from billabex_core.extraction.parties import Parties, find_parties
+from billabex_core.extraction.totals import Totals, choose, collect
 
 
 def _field(found: Found | None, confidence: float, value: str | None = None) -> ExtractedField:
@@ -28,66 +26,80 @@ def _field(found: Found | None, confidence: float, value: str | None = None) -> 
 
 
 def assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: float = 1.0) -> ExtractionResult:
+    """Every field found on the layout; ``scale`` lowers the confidences (OCR)."""
     hits = find_hits(layout)
     nb = Neighbours(layout, hits)
     kind, _ = find_kind(layout)
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
-    conf = scale
+    _identity_and_dates(layout, hits, nb, scale, fields, warnings)
+    totals = choose(collect(hits, nb, len(layout.lines)))
+    warnings += totals.warnings
+    _totals(totals, scale, fields)
+    if totals.negative:
+        if kind == "invoice":
+            warnings.append("credit note: the total is negative")
+        kind = "credit_note"
+    _parties(find_parties(layout, hits, nb, org), scale, fields)
+    credited = find_credited(hits, nb)
+    if credited:
+        fields["credited_invoice_number"] = _field(credited, 0.8 * scale)
+    return ExtractionResult(kind, source, fields, warnings)
 
+
+def _identity_and_dates(
+    layout: Layout,
+    hits: list[LabelHit],
+    nb: Neighbours,
+    scale: float,
+    fields: dict[str, ExtractedField],
+    warnings: list[str],
+) -> None:
+    """Number, issue date, due date (printed or from payment terms) and currency."""
     number = find_number(layout, hits, nb)
     if number:
-        fields["number"] = _field(number[0], number[1] * conf)
+        fields["number"] = _field(number[0], number[1] * scale)
     issue = find_issue_date(layout, hits, nb)
-    issue_value = issue[0].value if issue else None
     if issue:
-        fields["issue_date"] = _field(issue[0], issue[1] * conf, issue[0].value.isoformat())  # type: ignore[attr-defined]
-    due = find_due_date(layout, hits, nb, issue_value)  # type: ignore[arg-type]
+        fields["issue_date"] = _field(issue[0], issue[1] * scale, issue[0].value.isoformat())
+    due = find_due_date(layout, hits, nb, issue[0].value if issue else None)
     if due:
         where, value, confidence, warning = due
-        fields["due_date"] = _field(where, confidence * conf, value.isoformat())
+        fields["due_date"] = _field(where, confidence * scale, value.isoformat())
         if warning:
             warnings.append(warning)
     currency = find_currency(layout)
     if currency:
         code, seg, confidence = currency
-        fields["currency"] = ExtractedField(code, confidence * conf, seg.page, seg.bbox())
+        fields["currency"] = ExtractedField(code, confidence * scale, seg.page, seg.bbox())
 
-    totals = choose(collect(hits, nb, len(layout.lines)))
-    warnings += totals.warnings
+
+def _totals(totals: Totals, scale: float, fields: dict[str, ExtractedField]) -> None:
+    """The four amounts: read on the page, else derived from the others (lower confidence)."""
     for role in ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due"):
         cand = totals.picked.get(role)
         if role in totals.derived:
-            fields[role] = ExtractedField(format_amount(totals.derived[role]), 0.5 * conf)
+            fields[role] = ExtractedField(format_amount(totals.derived[role]), 0.5 * scale)
         elif cand is not None:
             fields[role] = ExtractedField(
-                format_amount(cand.value), 0.85 * conf, cand.segment.page, cand.bbox
+                format_amount(cand.value), 0.85 * scale, cand.segment.page, cand.bbox
             )
     if "amount_due" not in fields and "total_incl_tax" in fields:
         incl = fields["total_incl_tax"]
         fields["amount_due"] = ExtractedField(incl.value, incl.confidence * 0.8, incl.page, incl.bbox)
-    if totals.negative:
-        if kind == "invoice":
-            warnings.append("credit note: the total is negative")
-        kind = "credit_note"
 
-    parties = find_parties(layout, hits, nb, org)
+
+def _parties(parties: Parties, scale: float, fields: dict[str, ExtractedField]) -> None:
+    """Seller and buyer: names, VAT numbers, SIRENs, the buyer's address and country."""
     for name in ("seller_name", "seller_vat", "seller_siren", "buyer_name", "buyer_vat", "buyer_siren"):
         found = getattr(parties, name)
         if found is not None:
-            fields[name] = _field(found, (0.8 if "name" in name else 0.9) * conf)
+            fields[name] = _field(found, (0.8 if "name" in name else 0.9) * scale)
     if parties.buyer_address:
         text, seg = parties.buyer_address
-        fields["buyer_address"] = ExtractedField(text, 0.6 * conf, seg.page, seg.bbox())
+        fields["buyer_address"] = ExtractedField(text, 0.6 * scale, seg.page, seg.bbox())
     if parties.buyer_country:
-        code, seg = parties.buyer_country
+        code, where = parties.buyer_country
         fields["buyer_country"] = ExtractedField(
-            code, 0.7 * conf, seg.page if seg else None, seg.bbox() if seg else None
+            code, 0.7 * scale, where.page if where else None, where.bbox() if where else None
         )
-    credited = find_credited(hits, nb)
-    if credited:
-        fields["credited_invoice_number"] = _field(credited, 0.8 * conf)
-    return ExtractionResult(kind, source, fields, warnings)
-
-
-__all__ = ["Decimal", "assemble"]

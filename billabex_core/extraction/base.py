@@ -4,11 +4,11 @@ Contract of a backend (``Extractor``):
 
 - ``name`` is the value of ``source`` in the result (``"facturx"``, ``"text"``, ``"ocr"``).
 - ``is_available()`` says whether its optional dependencies (tesseract) are installed.
-- ``extract(doc)`` reads a ``Document`` (bytes already sniffed: a readable, unencrypted PDF
-  within the limits) and returns an ``ExtractionResult``, or ``None`` when this backend does
-  not apply (no embedded XML, no text layer). It raises an ``ExtractionError`` subclass for
-  input it cannot read, and calls ``doc.check_time()`` between steps so that the per-document
-  time budget is kept.
+- ``extract(job)`` reads an ``ExtractionJob`` (a ``SniffedPdf``: a readable, unencrypted PDF
+  within the limits, with the organisation's identity and the time budget) and returns an
+  ``ExtractionResult``, or ``None`` when this backend does not apply (no embedded XML, no text
+  layer). It raises an ``ExtractionError`` subclass for input it cannot read, and calls
+  ``job.check_time()`` between steps so that the per-document time budget is kept.
 
 Each field carries its value (a string in the formats of ``shared/spec/cli.md``), a confidence
 in 0..1 and, when it was read from the page, the 1-based page number and the bounding box
@@ -75,15 +75,32 @@ class OrgIdentity:
     siren: str | None = None
 
 
-@dataclass
-class Document:
-    """A sniffed PDF handed to the backends, with the time budget of its extraction."""
+@dataclass(frozen=True)
+class SniffedPdf:
+    """Bytes that passed ``sniff_pdf``: a readable, unencrypted PDF within the size and page
+    limits. (The invoice row that a validated import becomes is ``models.Document``.)"""
 
     data: bytes
     page_count: int
+
+
+@dataclass
+class ExtractionJob:
+    """One extraction under way, as the backends receive it: the sniffed PDF, the organisation
+    (the seller on its own documents) and the time budget, counted from ``started``."""
+
+    pdf: SniffedPdf
     org: OrgIdentity | None = None
     budget_s: float = 60.0
     started: float = field(default_factory=time.monotonic)
+
+    @property
+    def data(self) -> bytes:
+        return self.pdf.data
+
+    @property
+    def page_count(self) -> int:
+        return self.pdf.page_count
 
     def check_time(self) -> None:
         if time.monotonic() - self.started > self.budget_s:
@@ -95,4 +112,4 @@ class Extractor(Protocol):
 
     def is_available(self) -> bool: ...
 
-    def extract(self, doc: Document) -> ExtractionResult | None: ...
+    def extract(self, job: ExtractionJob) -> ExtractionResult | None: ...

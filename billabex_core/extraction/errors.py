@@ -15,6 +15,9 @@ Every message is one line, suitable for ``error: <message>`` on the command line
 
 from __future__ import annotations
 
+import math
+
+from billabex_core.config import MEGABYTE
 from billabex_core.errors import ExtractionError
 
 
@@ -29,8 +32,12 @@ class NotAPdfError(ExtractionError):
 
 
 class FileTooLargeError(ExtractionError):
+    """``size`` and ``limit`` in bytes; the message shows megabytes (``config.MEGABYTE``)."""
+
     def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"file too large: {size / 1_048_576:.1f} MB (limit {limit / 1_048_576:.0f} MB)")
+        # Rounded up, so that a file just over the limit never reads as the limit itself.
+        shown = math.ceil(size * 10 / MEGABYTE) / 10
+        super().__init__(f"file too large: {shown:.1f} MB (limit {limit / MEGABYTE:g} MB)")
         self.size = size
         self.limit = limit
 

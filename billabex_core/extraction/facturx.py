@@ -12,9 +12,9 @@ import re
 import warnings
 from decimal import Decimal, InvalidOperation
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
 
-from billabex_core.extraction.base import Document, ExtractedField, ExtractionResult
+from billabex_core.extraction.base import ExtractedField, ExtractionJob, ExtractionResult
 from billabex_core.extraction.locate import locate_fields
 from billabex_core.extraction.normalize import clean_vat, one_line, siren_from_vat
 
@@ -273,11 +273,11 @@ class FacturXExtractor:
     def is_available(self) -> bool:
         return True
 
-    def extract(self, doc: Document) -> ExtractionResult | None:
-        root = embedded_xml(doc.data)
-        doc.check_time()
+    def extract(self, job: ExtractionJob) -> ExtractionResult | None:
+        root = embedded_xml(job.data)
+        job.check_time()
         if root is None:
             return None
         result = map_xml(root)
-        locate_fields(result, doc)
+        locate_fields(result, job)
         return result

@@ -5,13 +5,17 @@ from __future__ import annotations
 import calendar
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
 from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, value_for
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.vocab import fold, language, title_pattern
+
+T = TypeVar("T")
 
 _ID_TOKEN = re.compile(
     r"(?<![\w/.-])([A-Z0-9][A-Z0-9_./-]*\d[A-Z0-9_./-]*|[A-Z0-9]*\d[A-Z0-9_./-]*)(?![\w])", re.I
@@ -40,8 +44,13 @@ def parse_first_date(text: str) -> tuple[date, int, int] | None:
 
 
 def best_hit_value(
-    hits: list[LabelHit], role: str, nb: Neighbours, parse, *, across: bool = False
-) -> tuple[Found, LabelHit] | None:
+    hits: list[LabelHit],
+    role: str,
+    nb: Neighbours,
+    parse: Callable[[str], tuple[T, int, int] | None],
+    *,
+    across: bool = False,
+) -> tuple[Found[T], LabelHit] | None:
     """The value of the most specific label of ``role`` (longest phrase, then first)."""
     ranked = sorted(
         (h for h in hits if h.role == role), key=lambda h: (-len(h.phrase), not h.at_start, h.segment.line)
@@ -53,7 +62,7 @@ def best_hit_value(
     return None
 
 
-def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found, float] | None:
+def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found[str], float] | None:
     got = best_hit_value(hits, "number", nb, parse_id)
     if got:
         return got[0], 0.9
@@ -72,7 +81,7 @@ def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[F
     return _number_by_title_cell(layout, nb) or _number_dated(layout)
 
 
-def _number_by_title_cell(layout: Layout, nb: Neighbours) -> tuple[Found, float] | None:
+def _number_by_title_cell(layout: Layout, nb: Neighbours) -> tuple[Found[str], float] | None:
     """A title alone in its cell ("Factuur", "FACTURA") with the number to its right or below."""
     for seg in layout.segments:
         if seg.page != 1:
@@ -104,14 +113,14 @@ def line_view(line: list[Segment]) -> tuple[str, list[int]]:
     return " ".join(seg.text for seg in line), starts
 
 
-def found_in_line(value: object, line: list[Segment], starts: list[int], start: int, end: int) -> Found:
+def found_in_line(value: T, line: list[Segment], starts: list[int], start: int, end: int) -> Found[T]:
     """A value read at [start, end) of a line view, located in the segment holding its start."""
     index = max(i for i, s in enumerate(starts) if s <= start)
     seg, offset = line[index], starts[index]
     return Found(value, seg, start - offset, min(len(seg.text), end - offset))
 
 
-def _number_dated(layout: Layout) -> tuple[Found, float] | None:
+def _number_dated(layout: Layout) -> tuple[Found[str], float] | None:
     """ "... Nr. TX-471102 vom 30.10.2019": a number followed by its date."""
     for line in layout.lines:
         text, starts = line_view(line)
@@ -123,7 +132,7 @@ def _number_dated(layout: Layout) -> tuple[Found, float] | None:
     return None
 
 
-def _issue_dated(layout: Layout) -> tuple[Found, float] | None:
+def _issue_dated(layout: Layout) -> tuple[Found[date], float] | None:
     """ "Rechnung Nr. 123 vom 30.10.2019": the date after "vom/du/of" on a line with a title."""
     invoice, credit = title_pattern("invoice"), title_pattern("credit_note")
     for line in layout.lines:
@@ -154,7 +163,7 @@ def find_kind(layout: Layout) -> tuple[str, Segment | None]:
     return "invoice", None
 
 
-def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found, float] | None:
+def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found[date], float] | None:
     got = best_hit_value(hits, "issue_date", nb, parse_first_date, across=True)
     if got:
         return got[0], 0.9 if len(got[1].phrase) > 5 else 0.75
@@ -175,11 +184,11 @@ def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tup
 
 def find_due_date(
     layout: Layout, hits: list[LabelHit], nb: Neighbours, issue: date | None
-) -> tuple[Found | None, date, float, str | None] | None:
+) -> tuple[Found[date] | None, date, float, str | None] | None:
     """(where, value, confidence, warning) of the due date, from its label or from payment terms."""
     got = best_hit_value(hits, "due_date", nb, parse_first_date, across=True)
     if got:
-        return got[0], got[0].value, 0.9, None  # type: ignore[return-value]
+        return got[0], got[0].value, 0.9, None
     return _due_from_terms(layout, issue)
 
 
@@ -198,7 +207,7 @@ def _terms_segments(layout: Layout) -> list[Segment]:
 
 def _due_from_terms(
     layout: Layout, issue: date | None
-) -> tuple[Found | None, date, float, str | None] | None:
+) -> tuple[Found[date] | None, date, float, str | None] | None:
     lang = language()
     segments = _terms_segments(layout)
     for seg in segments:  # "zahlbar bis 04.07.2013"
@@ -257,6 +266,6 @@ def find_currency(layout: Layout) -> tuple[str, Segment, float] | None:
     return code, first[code], 0.9 if count > 1 else 0.6
 
 
-def find_credited(hits: list[LabelHit], nb: Neighbours) -> Found | None:
+def find_credited(hits: list[LabelHit], nb: Neighbours) -> Found[str] | None:
     got = best_hit_value(hits, "credited", nb, parse_id)
     return got[0] if got else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.vocab import label_set
@@ -27,10 +27,10 @@ class LabelHit:
 
 
 @dataclass(frozen=True)
-class Found:
-    """A parsed value with where it was read."""
+class Found(Generic[T]):
+    """A parsed value with where it was read (``Found[date]``, ``Found[str]``...)."""
 
-    value: object
+    value: T
     segment: Segment
     start: int
     end: int
@@ -96,7 +96,7 @@ class Neighbours:
 
 def _across(
     seg: Segment, rest_start: int, right: list[Segment], parse: Callable[[str], tuple[T, int, int] | None]
-) -> Found | None:
+) -> Found[T] | None:
     """A value split over cells: OCR cuts "August 3 | , | 2014" at the gap before a comma.
 
     The rest of the label's segment and the segments to its right are read as one text; the
@@ -126,7 +126,7 @@ def value_for(
     *,
     below: bool = True,
     across: bool = False,
-) -> Found | None:
+) -> Found[T] | None:
     """The value after the label in its segment, else to its right, else below it.
 
     ``across`` also reads the label's rest and the cells to its right as one text (dates that

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from billabex_core.errors import ExtractionError
 from billabex_core.extraction.amounts import find_amounts
-from billabex_core.extraction.base import Bbox, Document, ExtractionResult
+from billabex_core.extraction.base import Bbox, ExtractionJob, ExtractionResult
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.layout import Segment, build_layout
 from billabex_core.extraction.text import read_words
@@ -65,10 +65,10 @@ def _find_text(value: str, segments: list[Segment]) -> tuple[int, Bbox] | None:
     return None
 
 
-def locate_fields(result: ExtractionResult, doc: Document) -> None:
+def locate_fields(result: ExtractionResult, job: ExtractionJob) -> None:
     """Add page and box to the fields that have a value but no position (best effort)."""
     try:
-        words, heights = read_words(doc)
+        words, heights = read_words(job)
     except ExtractionError:
         return
     if not words:

@@ -11,7 +11,7 @@ import shutil
 from functools import cache
 
 from billabex_core.extraction.assemble import assemble
-from billabex_core.extraction.base import Document, ExtractionResult
+from billabex_core.extraction.base import ExtractionJob, ExtractionResult
 from billabex_core.extraction.errors import CorruptPdfError, OcrUnavailableError
 from billabex_core.extraction.layout import Word, build_layout
 
@@ -36,17 +36,17 @@ def _lang() -> str:
     return "+".join(wanted) or "eng"
 
 
-def render_pages(doc: Document):
+def render_pages(job: ExtractionJob):
     """Yield (page number, PIL image, points-per-pixel) for each page."""
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(doc.data)
+        pdf = pdfium.PdfDocument(job.data)
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(str(exc)) from exc
     try:
         for index in range(len(pdf)):
-            doc.check_time()
+            job.check_time()
             page = pdf[index]
             width, height = page.get_size()
             scale = DPI / 72
@@ -59,13 +59,13 @@ def render_pages(doc: Document):
         pdf.close()
 
 
-def ocr_words(doc: Document) -> tuple[list[Word], dict[int, float]]:
+def ocr_words(job: ExtractionJob) -> tuple[list[Word], dict[int, float]]:
     import pytesseract
 
     words: list[Word] = []
     heights: dict[int, float] = {}
-    budget = max(1.0, doc.budget_s)
-    for number, image, k, height in render_pages(doc):
+    budget = max(1.0, job.budget_s)
+    for number, image, k, height in render_pages(job):
         heights[number] = height
         data = pytesseract.image_to_data(
             image.convert("L"),
@@ -79,7 +79,7 @@ def ocr_words(doc: Document) -> tuple[list[Word], dict[int, float]]:
             if text and float(data["conf"][i]) > 10:
                 x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
                 words.append(Word(text, x * k, y * k, (x + w) * k, (y + h) * k, number))
-        doc.check_time()
+        job.check_time()
     return words, heights
 
 
@@ -89,11 +89,11 @@ class OcrExtractor:
     def is_available(self) -> bool:
         return shutil.which("tesseract") is not None and bool(tesseract_languages())
 
-    def extract(self, doc: Document) -> ExtractionResult | None:
+    def extract(self, job: ExtractionJob) -> ExtractionResult | None:
         if not self.is_available():
             raise OcrUnavailableError()
-        words, heights = ocr_words(doc)
+        words, heights = ocr_words(job)
         if not words:
             return None
-        layout = build_layout(words, doc.page_count, heights)
-        return assemble(layout, source=self.name, org=doc.org, scale=OCR_CONFIDENCE)
+        layout = build_layout(words, job.page_count, heights)
+        return assemble(layout, source=self.name, org=job.org, scale=OCR_CONFIDENCE)

@@ -91,7 +91,8 @@ def parse_name(text: str) -> tuple[str, int, int] | None:
 
 def block_below(seg: Segment, layout: Layout, max_lines: int = 6) -> list[Segment]:
     """Segments under ``seg`` starting at the same x (an address block), top to bottom."""
-    out, last = [], seg
+    out: list[Segment] = []
+    last = seg
     pitch: float | None = None  # line spacing inside the block: a wider gap ends it
     for idx in range(seg.line + 1, min(len(layout.lines), seg.line + 1 + 2 * max_lines)):
         nxt = [s for s in layout.lines[idx] if abs(s.x0 - seg.x0) < 8 and s.page == seg.page]

@@ -2,7 +2,9 @@
 
 ``sniff_pdf`` rejects what no backend can read (empty, not a PDF, too large, truncated,
 encrypted, corrupt, too many pages) with the matching ``ExtractionError`` subclass and
-returns the page count of an acceptable file.
+returns a ``SniffedPdf`` (bytes and page count) for an acceptable file. This is the one place
+where the upload size and the page count are checked: ``extract`` takes the ``SniffedPdf``
+without checking again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import warnings
 
 from billabex_core.config import get_settings
+from billabex_core.extraction.base import SniffedPdf
 from billabex_core.extraction.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -25,8 +28,8 @@ _HEADER_WINDOW = 1024  # the PDF spec tolerates leading junk before %PDF-
 _EOF_WINDOW = 64 * 1024
 
 
-def sniff_pdf(data: bytes) -> int:
-    """Raise the right error for unacceptable bytes; return the page count otherwise."""
+def sniff_pdf(data: bytes) -> SniffedPdf:
+    """Raise the right error for unacceptable bytes; return them with their page count otherwise."""
     settings = get_settings()
     if not data or not data.strip():
         raise EmptyFileError()
@@ -41,7 +44,7 @@ def sniff_pdf(data: bytes) -> int:
         raise CorruptPdfError("no pages")
     if pages > settings.max_pages:
         raise TooManyPagesError(pages, settings.max_pages)
-    return pages
+    return SniffedPdf(data, pages)
 
 
 def _count_pages(data: bytes) -> int:

@@ -14,7 +14,7 @@ import logging
 from typing import Literal
 
 from billabex_core.extraction.assemble import assemble
-from billabex_core.extraction.base import Document, ExtractionResult
+from billabex_core.extraction.base import ExtractionJob, ExtractionResult
 from billabex_core.extraction.errors import CorruptPdfError
 from billabex_core.extraction.layout import Word, build_layout
 
@@ -33,18 +33,20 @@ def _plumber_page(page, number: int) -> list[Word]:
     return words
 
 
-def read_words_pdfplumber(doc: Document, only: set[int] | None = None) -> tuple[list[Word], dict[int, float]]:
+def read_words_pdfplumber(
+    job: ExtractionJob, only: set[int] | None = None
+) -> tuple[list[Word], dict[int, float]]:
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     words: list[Word] = []
     heights: dict[int, float] = {}
     try:
-        with pdfplumber.open(io.BytesIO(doc.data)) as pdf:
+        with pdfplumber.open(io.BytesIO(job.data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 if only is not None and number not in only:
                     continue
-                doc.check_time()
+                job.check_time()
                 heights[number] = float(page.height)
                 words += _plumber_page(page, number)
                 page.flush_cache()
@@ -95,11 +97,11 @@ def _pdfium_page(page, number: int) -> list[Word]:
         textpage.close()
 
 
-def read_words_pdfium(doc: Document) -> tuple[list[Word], dict[int, float]]:
+def read_words_pdfium(job: ExtractionJob) -> tuple[list[Word], dict[int, float]]:
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(doc.data)
+        pdf = pdfium.PdfDocument(job.data)
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(str(exc)) from exc
     words: list[Word] = []
@@ -107,7 +109,7 @@ def read_words_pdfium(doc: Document) -> tuple[list[Word], dict[int, float]]:
     rotated: set[int] = set()
     try:
         for index in range(len(pdf)):
-            doc.check_time()
+            job.check_time()
             page = pdf[index]
             try:
                 heights[index + 1] = float(page.get_height())
@@ -120,7 +122,7 @@ def read_words_pdfium(doc: Document) -> tuple[list[Word], dict[int, float]]:
     finally:
         pdf.close()
     if rotated:
-        more, more_heights = read_words_pdfplumber(doc, rotated)
+        more, more_heights = read_words_pdfplumber(job, rotated)
         words += more
         heights.update(more_heights)
     return words, heights
@@ -129,8 +131,8 @@ def read_words_pdfium(doc: Document) -> tuple[list[Word], dict[int, float]]:
 READERS = {"pdfium": read_words_pdfium, "pdfplumber": read_words_pdfplumber}
 
 
-def read_words(doc: Document, reader: Reader = "pdfium") -> tuple[list[Word], dict[int, float]]:
-    return READERS[reader](doc)
+def read_words(job: ExtractionJob, reader: Reader = "pdfium") -> tuple[list[Word], dict[int, float]]:
+    return READERS[reader](job)
 
 
 class TextExtractor:
@@ -142,9 +144,9 @@ class TextExtractor:
     def is_available(self) -> bool:
         return True
 
-    def extract(self, doc: Document) -> ExtractionResult | None:
-        words, heights = read_words(doc, self.reader)
+    def extract(self, job: ExtractionJob) -> ExtractionResult | None:
+        words, heights = read_words(job, self.reader)
         if len(words) < MIN_WORDS or not any(any(c.isalpha() for c in w.text) for w in words):
             return None
-        doc.check_time()
-        return assemble(build_layout(words, doc.page_count, heights), source=self.name, org=doc.org)
+        job.check_time()
+        return assemble(build_layout(words, job.page_count, heights), source=self.name, org=job.org)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from billabex_core.config import reset_settings
 from billabex_core.errors import ExtractionError
 from billabex_core.extraction import extract, registry, sniff_pdf
-from billabex_core.extraction.base import Document
+from billabex_core.extraction.base import ExtractionJob, SniffedPdf
 from billabex_core.extraction.errors import (
     CorruptPdfError,
     EmptyFileError,
@@ -70,10 +70,33 @@ def test_limits(monkeypatch: pytest.MonkeyPatch, simple_pdf_bytes: bytes) -> Non
         reset_settings()
 
 
+def test_too_large_message_never_reads_as_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BILLABEX_MAX_UPLOAD_MB", "1")
+    reset_settings()
+    try:
+        with pytest.raises(FileTooLargeError, match=r"^file too large: 1\.1 MB \(limit 1 MB\)$"):
+            sniff_pdf(b"%PDF-1.7\n" + b"0" * (1024 * 1024))
+    finally:
+        reset_settings()
+
+
+def test_a_sniffed_pdf_is_not_checked_again(monkeypatch: pytest.MonkeyPatch, simple_pdf_bytes: bytes) -> None:
+    import billabex_core.extraction as extraction
+
+    pdf = sniff_pdf(simple_pdf_bytes)
+    assert isinstance(pdf, SniffedPdf) and pdf.page_count == 1 and pdf.data == simple_pdf_bytes
+
+    def refuse(data: bytes) -> SniffedPdf:
+        raise AssertionError("sniffed twice")
+
+    monkeypatch.setattr(extraction, "sniff_pdf", refuse)
+    assert extract(pdf).kind == "invoice"
+
+
 def test_time_budget_is_enforced() -> None:
-    doc = Document(b"", 1, budget_s=0.0, started=time.monotonic() - 1)
+    job = ExtractionJob(SniffedPdf(b"", 1), budget_s=0.0, started=time.monotonic() - 1)
     with pytest.raises(ExtractionTimeoutError):
-        doc.check_time()
+        job.check_time()
 
 
 def test_deep_nesting_is_rejected_quickly() -> None:

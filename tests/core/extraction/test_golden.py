@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from billabex_core.extraction import FIELD_NAMES, OrgIdentity, extract, registry
-from billabex_core.extraction.base import Document
+from billabex_core.extraction.base import ExtractionJob, SniffedPdf
 from billabex_core.extraction.text import TextExtractor, read_words
 
 from .conftest import FIXTURES
@@ -62,9 +62,9 @@ def test_pdfplumber_reader_gives_the_same_fields(case: str, monkeypatch: pytest.
 def test_pdfium_words_are_in_page_coordinates() -> None:
     """Both readers place words alike (top-left origin, the page box inherited from /Pages)."""
     data = (FIXTURES / "de_letter_window.pdf").read_bytes()
-    doc = Document(data, 1)
-    fast, _ = read_words(doc, "pdfium")
-    slow, _ = read_words(doc, "pdfplumber")
+    job = ExtractionJob(SniffedPdf(data, 1))
+    fast, _ = read_words(job, "pdfium")
+    slow, _ = read_words(job, "pdfplumber")
     once = {w.text for w in slow if sum(x.text == w.text for x in slow) == 1}
     by_text = {w.text: w for w in slow if w.text in once}
     pairs = [(w, by_text[w.text]) for w in fast if w.text in by_text]
