@@ -13,7 +13,7 @@ it never touches the database. The sync engine drives it::
 
 Cursor semantics:
 
-- ``Page.cursor`` is an opaque JSON string that resumes *after* that page. The engine stores it
+- ``RecordPage.cursor`` is an opaque JSON string that resumes *after* that page. The engine stores it
   only once the page's records are committed and passes it back on the next run.
 - ``cursor=None`` or ``full=True`` starts a full scan. A full scan's last page carries a cursor
   for incremental sync, so passing it back next time gets only what changed since the scan began.
@@ -46,7 +46,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from billabex_core.connectors.records import Entity, Page
+from billabex_core.connectors.records import Entity, RecordPage
 from billabex_core.errors import ConnectorError
 
 __all__ = [
@@ -161,8 +161,8 @@ class Connector(ABC):
         """One cheap authenticated call; raises ``AuthenticationError`` on bad credentials."""
 
     @abstractmethod
-    def pages(self, entity: Entity, *, cursor: str | None, full: bool = False) -> Iterator[Page]:
-        """Yield pages of records for ``entity`` (one of ``ENTITIES``), resumable by ``Page.cursor``."""
+    def pages(self, entity: Entity, *, cursor: str | None, full: bool = False) -> Iterator[RecordPage]:
+        """Yield pages of records for ``entity`` (one of ``ENTITIES``), resumable by ``RecordPage.cursor``."""
 
     @abstractmethod
     def close(self) -> None:

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-from urllib.parse import urlparse
 
 import httpx
 
@@ -38,63 +37,22 @@ from billabex_core.connectors.base import (
     WatermarkExpiredError,
 )
 from billabex_core.connectors.http import ApiClient, BearerAuth, RateLimiter
-from billabex_core.connectors.records import DeletionRecord, Entity, Page, Record
-from billabex_core.errors import ValidationError
+from billabex_core.connectors.pennylane_config import DEFAULT_BASE_URL, validate_pennylane_config
+from billabex_core.connectors.records import DeletionRecord, Entity, Record, RecordPage
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://app.pennylane.com/api/external/v2"
 REQUIRED_SCOPES = ("customer_invoices:readonly", "customers:readonly")
 CHANGELOG_RETENTION = timedelta(weeks=4)
 RETENTION_MARGIN = timedelta(hours=1)  # don't even try a watermark this close to expiry
 SCAN_OVERLAP = timedelta(minutes=5)  # changes during a scan are read again incrementally
 CHANGELOG_LIMIT = 1000
 REFETCH_BATCH = 100
-_OPTIONAL = {
-    "base_url": DEFAULT_BASE_URL,
-    "excluded_customer_ids": [],
-    "rate_limit_per_5s": 25,  # 0 lifts client-side pacing (local sandbox, benchmarks)
-    "timeout_seconds": 30.0,
-    "page_size": 100,
-}
-
-
-def validate_pennylane_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the integration config (cli.md) and return it normalised, defaults filled in."""
-    if not isinstance(config, Mapping):
-        raise ValidationError("the Pennylane config must be a JSON object", field="config")
-    unknown = sorted(set(config) - {"api_token", *_OPTIONAL})
-    if unknown:
-        raise ValidationError(f"unknown Pennylane config key: {unknown[0]}", field=unknown[0])
-    token = config.get("api_token")
-    if not isinstance(token, str) or not token.strip():
-        raise ValidationError("the Pennylane API token (api_token) is required", field="api_token")
-    out: dict[str, Any] = {**_OPTIONAL, **config, "api_token": token.strip()}
-    url = urlparse(str(out["base_url"]))
-    if url.scheme not in ("http", "https") or not url.netloc:
-        raise ValidationError("base_url must be an http(s) URL", field="base_url")
-    out["base_url"] = str(out["base_url"]).rstrip("/")
-    ids = out["excluded_customer_ids"]
-    if not isinstance(ids, list | tuple) or not all(isinstance(i, int | str) and str(i).strip() for i in ids):
-        raise ValidationError(
-            "excluded_customer_ids must be a list of customer ids", field="excluded_customer_ids"
-        )
-    out["excluded_customer_ids"] = sorted({str(i).strip() for i in ids})
-    for key, low, high in (
-        ("rate_limit_per_5s", 0, 10_000),
-        ("page_size", 1, 100),
-        ("timeout_seconds", 0.01, 600),
-    ):
-        value = out[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            raise ValidationError(f"{key} must be a number between {low} and {high}", field=key)
-    out["rate_limit_per_5s"], out["page_size"] = int(out["rate_limit_per_5s"]), int(out["page_size"])
-    return out
 
 
 @dataclass(slots=True)
 class SyncState:
-    """What ``Page.cursor`` holds (as JSON)."""
+    """What ``RecordPage.cursor`` holds (as JSON)."""
 
     mode: str  # "full" | "incremental"
     after: int = 0  # full: last id committed
@@ -218,7 +176,7 @@ class PennylaneConnector(Connector):
 
     # -- paging ---------------------------------------------------------------------------
 
-    def pages(self, entity: Entity, *, cursor: str | None, full: bool = False) -> Iterator[Page]:
+    def pages(self, entity: Entity, *, cursor: str | None, full: bool = False) -> Iterator[RecordPage]:
         if entity not in self.ENTITIES:
             raise ValueError(f"Pennylane does not provide {entity}")
         state = None if full else SyncState.loads(cursor)
@@ -231,7 +189,7 @@ class PennylaneConnector(Connector):
                 state = None
         yield from self._full(entity, state)
 
-    def _full(self, entity: Entity, state: SyncState | None) -> Iterator[Page]:
+    def _full(self, entity: Entity, state: SyncState | None) -> Iterator[RecordPage]:
         started = state.started_at if state and state.started_at else _iso(self._now())
         after = state.after if state else 0
         if entity is Entity.PAYMENT and self._payment_candidates is not None:
@@ -252,7 +210,7 @@ class PennylaneConnector(Connector):
                 next_state = SyncState("incremental", since=_iso(watermark - SCAN_OVERLAP))
                 if collect is not None:
                     self._payment_candidates = collect
-            yield Page(records, next_state.dumps(), self.requests - spent)
+            yield RecordPage(records, next_state.dumps(), self.requests - spent)
             spent = self.requests
 
     def _scan_target(self, entity: Entity) -> tuple[str, list[dict[str, Any]]]:
@@ -272,13 +230,7 @@ class PennylaneConnector(Connector):
         params: dict[str, Any] = {"sort": "id", "limit": self._page_size}
         if flt:
             params["filter"] = json.dumps(flt, separators=(",", ":"))
-        native: str | None = None
-        while True:
-            data = self._http.get_json(path, {**params, "cursor": native} if native else params)
-            items, native = _envelope(data)
-            yield items, native is not None
-            if native is None:
-                return
+        return self._scan_params(path, params)
 
     def _all(self, path: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [item for items, _ in self._scan_params(path, params) for item in items]
@@ -286,6 +238,7 @@ class PennylaneConnector(Connector):
     def _scan_params(
         self, path: str, params: Mapping[str, Any]
     ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        """Every page of ``path`` with ``params`` (and the native cursor): (items, more to come)."""
         native: str | None = None
         while True:
             items, native = _envelope(
@@ -295,7 +248,7 @@ class PennylaneConnector(Connector):
             if native is None:
                 return
 
-    def _payments_from_candidates(self, after: int, started: str) -> Iterator[Page]:
+    def _payments_from_candidates(self, after: int, started: str) -> Iterator[RecordPage]:
         candidates = [c for c in self._payment_candidates or () if int(c["id"]) > after]
         self._payment_candidates = None
         spent = self.requests
@@ -308,12 +261,12 @@ class PennylaneConnector(Connector):
             else:
                 watermark = m.timestamp(started) or self._now()
                 next_state = SyncState("incremental", since=_iso(watermark - SCAN_OVERLAP))
-            yield Page(records, next_state.dumps(), self.requests - spent)
+            yield RecordPage(records, next_state.dumps(), self.requests - spent)
             spent = self.requests
 
     # -- incremental ------------------------------------------------------------------------
 
-    def _incremental(self, entity: Entity, state: SyncState) -> Iterator[Page]:
+    def _incremental(self, entity: Entity, state: SyncState) -> Iterator[RecordPage]:
         mark = state.since or ""
         mark_at = m.timestamp(mark)
         assert mark_at is not None
@@ -349,14 +302,14 @@ class PennylaneConnector(Connector):
                     mark, mark_at, seen = fresh[upto][2], fresh[upto][3], set()
                 seen |= {fresh[pos][0] for pos in range(upto + 1) if fresh[pos][3] == mark_at}
                 cursor = SyncState("incremental", since=mark, seen=sorted(seen)).dumps()
-                yield Page(records, cursor, self.requests - spent)
+                yield RecordPage(records, cursor, self.requests - spent)
                 spent, yielded = self.requests, True
             if native is None:
                 break
             params = {"cursor": native, "limit": CHANGELOG_LIMIT}
         if not yielded:
             cursor = SyncState("incremental", since=mark, seen=sorted(seen)).dumps()
-            yield Page([], cursor, self.requests - spent)
+            yield RecordPage([], cursor, self.requests - spent)
 
     def _changed(self, entity: Entity, entries: list[tuple[int, str, str, datetime]]) -> list[Record]:
         """Records for one batch of changed ids: re-fetched state, deletions for the rest."""

@@ -108,7 +108,7 @@ Record = (
 
 
 @dataclass(slots=True)
-class Page:
+class RecordPage:
     """One page of records and the cursor to resume *after* it.
 
     The engine commits the records, then stores ``cursor``; on the next run it passes that

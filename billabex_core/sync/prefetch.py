@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from billabex_core.connectors.base import Connector
-from billabex_core.connectors.records import DeletionRecord, DocumentRecord, Entity, Page, Record
+from billabex_core.connectors.records import DeletionRecord, DocumentRecord, Entity, Record, RecordPage
 
 _DONE = object()
-Group = list[tuple[Entity, Page]]
+Group = list[tuple[Entity, RecordPage]]
 
 
 def _key(record: Record) -> tuple[Any, str]:
@@ -39,7 +39,7 @@ class _Grouper:
         self.size = 0
         self.closed = False  # the group takes no more pages
 
-    def accepts(self, entity: Entity, page: Page) -> bool:
+    def accepts(self, entity: Entity, page: RecordPage) -> bool:
         if not self.group:
             return True
         if self.closed or entity is not self.group[0][0] or len(self.group) >= self.max_pages:
@@ -49,7 +49,7 @@ class _Grouper:
         keys = {_key(r) for r in page.records}
         return len(keys) == len(page.records) and self.keys.isdisjoint(keys) and not _deletes(page)
 
-    def add(self, entity: Entity, page: Page) -> None:
+    def add(self, entity: Entity, page: RecordPage) -> None:
         keys = {_key(r) for r in page.records}
         self.group.append((entity, page))
         self.keys |= keys
@@ -62,7 +62,7 @@ class _Grouper:
         return group
 
 
-def _deletes(page: Page) -> bool:
+def _deletes(page: RecordPage) -> bool:
     return any(isinstance(r, DeletionRecord) for r in page.records)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from billabex_core.connectors.pennylane import PennylaneConnector
-from billabex_core.connectors.records import Entity, Page, Record
+from billabex_core.connectors.records import Entity, Record, RecordPage
 from billabex_core.sandbox import PennylaneSandbox
 
 
@@ -49,7 +49,7 @@ def make_connector(pennylane_sandbox: PennylaneSandbox, fake_sleep: FakeSleep) -
 
 def drain(
     connector: PennylaneConnector, entity: Entity, cursor: str | None = None, *, full: bool = False
-) -> tuple[list[Record], str | None, list[Page]]:
+) -> tuple[list[Record], str | None, list[RecordPage]]:
     """Every record of one run, the last cursor and the pages."""
     pages = list(connector.pages(entity, cursor=cursor, full=full))
     records = [r for page in pages for r in page.records]

@@ -14,11 +14,12 @@ from billabex_core.connectors.records import (
     CreditApplicationRecord,
     DocumentRecord,
     Entity,
-    Page,
+    RecordPage,
 )
 from billabex_core.db.engine import get_engine
 from billabex_core.db.types import utcnow
 from billabex_core.errors import ConflictError
+from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.models import (
     Account,
     AuditEvent,
@@ -36,7 +37,6 @@ from billabex_core.models import (
 from billabex_core.services.integrations import update_integration
 from billabex_core.services.status import recompute_account
 from billabex_core.sync import apply as apply_module
-from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.sync import lock
 
 
@@ -132,7 +132,7 @@ class FakeConnector:
         self._pages = pages
 
     def pages(self, entity, *, cursor, full=False):
-        yield Page(self._pages.get(entity, []), cursor=f"{entity.value}-done")
+        yield RecordPage(self._pages.get(entity, []), cursor=f"{entity.value}-done")
 
     def close(self) -> None:
         pass

@@ -11,7 +11,7 @@ from billabex_core.connectors.records import (
     DeletionRecord,
     DocumentRecord,
     Entity,
-    Page,
+    RecordPage,
 )
 from billabex_core.sync.prefetch import _Grouper, prefetch
 
@@ -20,15 +20,15 @@ def _invoice(ext: str) -> DocumentRecord:
     return DocumentRecord(ext, "c1", Entity.INVOICE, f"F-{ext}", "EUR", Decimal("10.00"))
 
 
-def _pages(entity: Entity, ids: list[list[str]]) -> list[Page]:
+def _pages(entity: Entity, ids: list[list[str]]) -> list[RecordPage]:
     make = (lambda e: AccountRecord(e, f"n{e}")) if entity is Entity.ACCOUNT else _invoice
-    return [Page([make(i) for i in page], cursor=f"{entity.value}-{n}") for n, page in enumerate(ids)]
+    return [RecordPage([make(i) for i in page], cursor=f"{entity.value}-{n}") for n, page in enumerate(ids)]
 
 
 class _Connector:
     requests = 0
 
-    def __init__(self, pages: dict[Entity, list[Page]], fail: bool = False) -> None:
+    def __init__(self, pages: dict[Entity, list[RecordPage]], fail: bool = False) -> None:
         self._pages, self._fail = pages, fail
 
     def pages(self, entity, *, cursor, full=False):
@@ -44,13 +44,13 @@ def test_grouper_merges_only_what_cannot_interact() -> None:
     assert g.accepts(Entity.INVOICE, second)
     assert not g.accepts(Entity.ACCOUNT, _pages(Entity.ACCOUNT, [["9"]])[0])  # another entity
     assert not g.accepts(Entity.INVOICE, _pages(Entity.INVOICE, [["2"]])[0])  # read twice
-    assert not g.accepts(Entity.INVOICE, Page([DeletionRecord(Entity.INVOICE, "7")], cursor="d"))
+    assert not g.accepts(Entity.INVOICE, RecordPage([DeletionRecord(Entity.INVOICE, "7")], cursor="d"))
     assert not g.accepts(Entity.INVOICE, _pages(Entity.INVOICE, [["4", "5", "6", "8"]])[0])  # size
     g.add(Entity.INVOICE, second)
     g.add(Entity.INVOICE, _pages(Entity.INVOICE, [["4"]])[0])
     assert not g.accepts(Entity.INVOICE, _pages(Entity.INVOICE, [["5"]])[0])  # max pages
     assert [p.cursor for _, p in g.take()] == ["invoice-0", "invoice-1", "invoice-0"]
-    g.add(Entity.INVOICE, Page([DeletionRecord(Entity.INVOICE, "7")], cursor="d"))
+    g.add(Entity.INVOICE, RecordPage([DeletionRecord(Entity.INVOICE, "7")], cursor="d"))
     assert not g.accepts(Entity.INVOICE, second)  # a page with deletions stays alone
 
 
@@ -61,7 +61,7 @@ def test_groups_keep_every_page_in_order(fail: bool) -> None:
         Entity.INVOICE: _pages(Entity.INVOICE, [[str(i), str(i + 100)] for i in range(30)]),
     }
     plan = [(Entity.ACCOUNT, None), (Entity.INVOICE, None)]
-    seen: list[tuple[Entity, Page]] = []
+    seen: list[tuple[Entity, RecordPage]] = []
     groups = prefetch(_Connector(pages, fail), plan, full=True, max_pages=4, max_records=7)
     if fail:
         with pytest.raises(RuntimeError, match="provider down"):

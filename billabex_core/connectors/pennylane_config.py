@@ -1,0 +1,51 @@
+"""The settings of a Pennylane integration (cli.md ``integration add pennylane --config``):
+which keys exist, their defaults and bounds. The connector and the Add form both go through
+``validate_pennylane_config``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+from billabex_core.errors import ValidationError
+
+DEFAULT_BASE_URL = "https://app.pennylane.com/api/external/v2"
+_OPTIONAL = {
+    "base_url": DEFAULT_BASE_URL,
+    "excluded_customer_ids": [],
+    "rate_limit_per_5s": 25,  # 0 lifts client-side pacing (local sandbox, benchmarks)
+    "timeout_seconds": 30.0,
+    "page_size": 100,
+}
+_BOUNDS = {"rate_limit_per_5s": (0, 10_000), "page_size": (1, 100), "timeout_seconds": (0.01, 600)}
+
+
+def validate_pennylane_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the integration config (cli.md) and return it normalised, defaults filled in."""
+    if not isinstance(config, Mapping):
+        raise ValidationError("the Pennylane config must be a JSON object", field="config")
+    unknown = sorted(set(config) - {"api_token", *_OPTIONAL})
+    if unknown:
+        raise ValidationError(f"unknown Pennylane config key: {unknown[0]}", field=unknown[0])
+    token = config.get("api_token")
+    if not isinstance(token, str) or not token.strip():
+        raise ValidationError("the Pennylane API token (api_token) is required", field="api_token")
+    out: dict[str, Any] = {**_OPTIONAL, **config, "api_token": token.strip()}
+    url = urlparse(str(out["base_url"]))
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ValidationError("base_url must be an http(s) URL", field="base_url")
+    out["base_url"] = str(out["base_url"]).rstrip("/")
+    ids = out["excluded_customer_ids"]
+    if not isinstance(ids, list | tuple) or not all(isinstance(i, int | str) and str(i).strip() for i in ids):
+        raise ValidationError(
+            "excluded_customer_ids must be a list of customer ids", field="excluded_customer_ids"
+        )
+    out["excluded_customer_ids"] = sorted({str(i).strip() for i in ids})
+    for key, (low, high) in _BOUNDS.items():
+        value = out[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise ValidationError(f"{key} must be a number between {low} and {high}", field=key)
+    out["rate_limit_per_5s"], out["page_size"] = int(out["rate_limit_per_5s"]), int(out["page_size"])
+    return out
