@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 def serve(conn: Any, customers: int, invoices: int) -> None:
     """The sandbox process: answers commands on ``conn`` until "stop"."""
-    from billabex_core.sandbox import PennylaneSandbox
+    from billabex_sandbox.pennylane import PennylaneSandbox
 
     sandbox = PennylaneSandbox(seed=2026, customers=customers, invoices=invoices, rate_limit=False)
     sandbox.start()
@@ -73,8 +73,8 @@ def main() -> int:
 
     from billabex_core.connectors.pennylane import PennylaneConnector
     from billabex_core.db.engine import get_engine, session_scope
+    from billabex_core.jobs.sync_runs import run_integration_sync
     from billabex_core.services.integrations import add_integration
-    from billabex_core.sync import run_sync
 
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
@@ -113,7 +113,7 @@ def main() -> int:
     start, cpu = time.perf_counter(), time.process_time()
     if profiler is not None:
         profiler.enable()
-    full = run_sync(engine=engine, integration_id=integration_id, connector_factory=factory)
+    full = run_integration_sync(engine=engine, integration_id=integration_id, connector_factory=factory)
     full_time, full_cpu = time.perf_counter() - start, time.process_time() - cpu
     if profiler is not None:
         profiler.disable()
@@ -136,7 +136,9 @@ def main() -> int:
     changes = parent.recv()
     urls.clear()
     start = time.perf_counter()
-    incremental = run_sync(engine=engine, integration_id=integration_id, connector_factory=factory)
+    incremental = run_integration_sync(
+        engine=engine, integration_id=integration_id, connector_factory=factory
+    )
     inc_time = time.perf_counter() - start
     rows.append(
         ("incremental sync (1%)", inc_time, incremental.requests, peak_rss_mb(), incremental.status.value)

@@ -4,6 +4,8 @@ progress, and read the sync history. Credentials are never shown again once save
 import pandas as pd
 import streamlit as st
 
+import billabex_sandbox
+from billabex_core.jobs.sync_runs import sync_now
 from billabex_core.services import integrations as svc
 from billabex_ui import call, current_user, require_login
 
@@ -41,7 +43,7 @@ def _sync(view: svc.IntegrationView, full: bool) -> None:
         )
         live.dataframe(_counts_table(p.counts), hide_index=True)
 
-    result = call(svc.sync_now, integration_id=view.id, full=full, progress=progress)
+    result = call(sync_now, integration_id=view.id, full=full, progress=progress)
     if result is None:
         return
     if result.ok:
@@ -58,7 +60,12 @@ with st.expander("Connect to the demo Pennylane", expanded=False):
         'this machine) and adds the integration "Demo Pennylane". Then click Sync now.'
     )
     if st.button("Connect to the demo Pennylane", key="demo"):
-        made = call(svc.connect_demo, actor=current_user())
+        made = call(
+            svc.connect_demo,
+            base_url=billabex_sandbox.start_demo(),
+            api_token=billabex_sandbox.DEMO_TOKEN,
+            actor=current_user(),
+        )
         if made is not None:
             st.success(f"{made.name} is ready: click Sync now below.")
 

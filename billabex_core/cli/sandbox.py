@@ -8,7 +8,7 @@ import shlex
 import sys
 import threading
 
-from billabex_core.sandbox import SANDBOXES
+from billabex_sandbox import SANDBOXES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,7 +8,6 @@ Screens and the CLI see ``IntegrationView`` (public settings only).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +24,6 @@ from billabex_core.services import audit
 
 PLANNED = {"zoho_books": "Zoho Books", "netsuite": "NetSuite"}  # in the CLI contract, not built yet
 DEMO_NAME = "Demo Pennylane"
-DEMO_SIZE = {"customers": 40, "invoices": 400}
 MIN_SCHEDULE, MAX_SCHEDULE = 5, 7 * 24 * 60
 
 
@@ -126,9 +124,13 @@ def connector_config(integration: Integration) -> dict[str, Any]:
     return {**_config(integration), "excluded_customer_ids": list(integration.excluded_customer_ids)}
 
 
-def _view(session: Session, integration: Integration) -> IntegrationView:
-    from billabex_core.sync.lock import is_locked
+def _sync_running(integration: Integration, now: datetime | None = None) -> bool:
+    """Whether a sync holds the integration's lease (``sync.lock``): a token not yet expired."""
+    expires = integration.lock_expires_at
+    return bool(integration.lock_token and expires and expires > (now or utcnow()))
 
+
+def _view(session: Session, integration: Integration) -> IntegrationView:
     secret_keys = provider_class(integration.provider.value).SECRET_KEYS
     try:
         settings = {k: v for k, v in _config(integration).items() if k not in secret_keys}
@@ -147,7 +149,7 @@ def _view(session: Session, integration: Integration) -> IntegrationView:
         settings=settings,
         last_success_at=integration.last_success_at,
         last_error=integration.last_error,
-        running=is_locked(integration),
+        running=_sync_running(integration),
         last_run=_run_view(last) if last is not None else None,
         secret_keys=sorted(secret_keys),
     )
@@ -306,44 +308,13 @@ def sync_history(*, session: Session, integration_id: int, limit: int = 20) -> l
     return [_run_view(r) for r in runs]
 
 
-def sync_now(*, session: Session, integration_id: int, full: bool = False, progress: Any = None) -> Any:
-    """Run a sync now (returns ``sync.SyncResult``). The sync commits page by page on its own
-    connections; ``session`` only names the database."""
-    from billabex_core.sync import run_sync
+def connect_demo(*, session: Session, actor: str, base_url: str, api_token: str) -> IntegrationView:
+    """Create (or re-point) the "Demo Pennylane" integration to a running demo sandbox.
 
-    return run_sync(engine=session.get_bind(), integration_id=integration_id, full=full, progress=progress)  # type: ignore[arg-type]
-
-
-# -- the demo: a local Pennylane sandbox, so a newcomer sees a full sync without any account --
-
-_demo_lock = threading.Lock()
-_demo: Any = None
-
-
-def demo_sandbox() -> Any:
-    """The process's demo sandbox, started on first use (127.0.0.1, rate limit on)."""
-    global _demo
-    from billabex_core.sandbox import PennylaneSandbox
-
-    with _demo_lock:
-        if _demo is None:
-            sandbox = PennylaneSandbox(seed=42, **DEMO_SIZE)
-            sandbox.start()
-            _demo = sandbox
-        return _demo
-
-
-def stop_demo() -> None:
-    global _demo
-    with _demo_lock:
-        if _demo is not None:
-            _demo.stop()
-            _demo = None
-
-
-def connect_demo(*, session: Session, actor: str) -> IntegrationView:
-    """Start the demo sandbox and create (or re-point) the "Demo Pennylane" integration."""
-    config = demo_sandbox().connector_config()
+    The caller starts the sandbox (the Integrations page, through ``billabex_sandbox``) and
+    passes its base URL and the token it accepts: the core never starts one itself.
+    """
+    config = {"api_token": api_token, "base_url": base_url}
     existing = session.exec(select(Integration).where(Integration.name == DEMO_NAME)).first()
     if existing is None:
         return add_integration(

@@ -9,7 +9,7 @@ import pytest
 
 from billabex_core.connectors.pennylane import PennylaneConnector
 from billabex_core.connectors.records import Entity, Record, RecordPage
-from billabex_core.sandbox import PennylaneSandbox
+from billabex_sandbox.pennylane import PennylaneSandbox
 
 
 class FakeSleep:

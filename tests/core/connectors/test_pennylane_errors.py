@@ -20,7 +20,7 @@ from billabex_core.connectors.http import RateLimiter
 from billabex_core.connectors.pennylane import PennylaneConnector, validate_pennylane_config
 from billabex_core.connectors.records import Entity
 from billabex_core.errors import ValidationError
-from billabex_core.sandbox import PennylaneSandbox
+from billabex_sandbox.pennylane import PennylaneSandbox
 
 
 def test_invalid_token_is_a_clear_authentication_error(make_connector, drain):

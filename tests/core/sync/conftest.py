@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session, func, select
 
 from billabex_core.db.engine import get_engine
+from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.models import Account, Contact, CreditApplication, Document, DocumentKind, Payment
-from billabex_core.sandbox import PennylaneSandbox
 from billabex_core.services.integrations import add_integration
-from billabex_core.sync import SyncResult, run_sync
+from billabex_core.sync import SyncResult
+from billabex_sandbox.pennylane import PennylaneSandbox
 
 
 @pytest.fixture
@@ -37,7 +38,9 @@ def integration_id(session: Session, pennylane_sandbox: PennylaneSandbox) -> int
 @pytest.fixture
 def sync(db_url: str, integration_id: int, today: Any) -> Callable[..., SyncResult]:
     def run(**kwargs: Any) -> SyncResult:
-        return run_sync(engine=get_engine(db_url), integration_id=integration_id, today=today, **kwargs)
+        return run_integration_sync(
+            engine=get_engine(db_url), integration_id=integration_id, today=today, **kwargs
+        )
 
     return run
 

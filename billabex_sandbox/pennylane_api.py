@@ -1,7 +1,8 @@
-"""Request handling of the Pennylane sandbox: routes, filters, sorting, cursors, change logs.
+"""The query language of the Pennylane sandbox: filters, sorting, cursors, change logs.
 
-Pure functions of (data, query) → (status, body); ``sandbox.pennylane`` adds HTTP, auth,
-scopes, rate limits and fault injection around them.
+Pure functions of (records, query) → body, raising ``ApiError`` for the answers that are not a
+200; ``pennylane_routes`` maps paths to them, ``pennylane`` adds HTTP, auth, scopes, rate limits
+and fault injection around them.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from billabex_core.sandbox.pennylane_data import (
+from billabex_sandbox.pennylane_data import (
     CREDIT_NOTE,
     CUSTOMER_BASE,
     DRAFT,
     INVOICE_BASE,
     PennylaneData,
-    iso,
+    invoice_number,
+    invoice_reference,
 )
+from billabex_sandbox.pennylane_fakes import iso
 
 _RANGE = frozenset({"lt", "lteq", "gt", "gteq", "eq", "not_eq", "in", "not_in"})
 _SET = frozenset({"eq", "not_eq", "in", "not_in"})
@@ -160,37 +163,30 @@ def decode_cursor(raw: str, kind: str) -> int:
         raise bad_request("cursor is invalid", "ValidateError", "cursor") from None
 
 
-def paginate(
-    *,
-    query: dict[str, str],
-    count: int,
-    base: int,
-    alive: Callable[[int], bool],
-    field_of: Callable[[int, str], Any],
-    allowed: dict[str, frozenset[str]],
-    render: Callable[[int], dict[str, Any]],
-    day_of: Callable[[int], int] | None = None,
-) -> dict[str, Any]:
-    """A cursor-paginated list over indices ``0..count`` whose ids are ``base + index``.
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A collection of records by index ``0..count``, whose ids are ``base + index``."""
 
-    The cursor holds only a position (the last id, or an offset for date sorts); the filter and
-    sort of the current request apply, as on Pennylane.
-    """
-    limit = limit_param(query, 100)
-    conds = parse_filter(query.get("filter"), allowed)
-    sort = query.get("sort", "-id")
-    sorts = ("id", "-id", "date", "-date") if day_of else ("id", "-id")
-    if sort not in sorts:
-        raise bad_request(f"sort must be one of {', '.join(sorts)}", "NotEnumInclude", "sort")
-    lo, hi, only = 0, count, None
+    count: int
+    base: int
+    alive: Callable[[int], bool]
+    field_of: Callable[[int, str], Any]
+    allowed: dict[str, frozenset[str]]
+    render: Callable[[int], dict[str, Any]]
+    day_of: Callable[[int], int] | None = None  # lets the list sort by date
+
+
+def _id_bounds(conds: list[Cond], listing: Listing) -> tuple[int, int, list[int] | None]:
+    """The index range ``lo..hi`` (and the explicit indices, if any) that the id filters allow."""
+    lo, hi, only = 0, listing.count, None
     for cond in conds:
         if cond.field != "id":
             continue
         if cond.op == "in":
-            ids = {_norm(v, 0) - base for v in cond.value}
-            only = sorted(i for i in ids if 0 <= i < count and (only is None or i in only))
+            ids = {_norm(v, 0) - listing.base for v in cond.value}
+            only = sorted(i for i in ids if 0 <= i < listing.count and (only is None or i in only))
         elif cond.op != "not_in" and cond.op != "not_eq":
-            v = _norm(cond.value, 0) - base
+            v = _norm(cond.value, 0) - listing.base
             lo, hi = {
                 "gt": (max(lo, v + 1), hi),
                 "gteq": (max(lo, v), hi),
@@ -198,40 +194,101 @@ def paginate(
                 "lteq": (lo, min(hi, v + 1)),
                 "eq": (max(lo, v), min(hi, v + 1)),
             }[cond.op]
+    return lo, hi, only
 
-    def ok(index: int) -> bool:
-        return alive(index) and all(matches(field_of(index, c.field), c) for c in conds)
+
+def _page(listing: Listing, chunk: list[int], next_cursor: str | None) -> dict[str, Any]:
+    return {
+        "items": [listing.render(i) for i in chunk],
+        "has_more": next_cursor is not None,
+        "next_cursor": next_cursor,
+    }
+
+
+def _by_date(
+    listing: Listing,
+    keep: Callable[[int], bool],
+    indices: Iterable[int],
+    *,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> dict[str, Any]:
+    """A date-sorted page: the cursor is an offset into the filtered, sorted list."""
+    day_of = listing.day_of
+    assert day_of is not None
+    kept = [i for i in indices if keep(i)]
+    kept.sort(key=lambda i: (day_of(i), i), reverse=descending)
+    more = offset + limit < len(kept)
+    return _page(listing, kept[offset : offset + limit], encode_cursor("o", offset + limit) if more else None)
+
+
+def _by_id(
+    listing: Listing, keep: Callable[[int], bool], candidates: Iterable[int], limit: int
+) -> dict[str, Any]:
+    """An id-sorted page: the cursor is the last id served."""
+    chunk: list[int] = []
+    for index in candidates:
+        if keep(index):
+            if len(chunk) == limit:
+                return _page(listing, chunk, encode_cursor("id", listing.base + chunk[-1]))
+            chunk.append(index)
+    return _page(listing, chunk, None)
+
+
+def _id_candidates(lo: int, hi: int, only: list[int] | None, *, descending: bool) -> Iterable[int]:
+    if only is None:
+        return range(hi - 1, lo - 1, -1) if descending else range(lo, hi)
+    ordered = reversed(only) if descending else only
+    return (i for i in ordered if lo <= i < hi)
+
+
+def paginate(listing: Listing, query: dict[str, str]) -> dict[str, Any]:
+    """A cursor-paginated list of ``listing``, filtered and sorted as ``query`` asks.
+
+    The cursor holds only a position (the last id, or an offset for date sorts); the filter and
+    sort of the current request apply, as on Pennylane.
+    """
+    limit = limit_param(query, 100)
+    conds = parse_filter(query.get("filter"), listing.allowed)
+    sort = query.get("sort", "-id")
+    sorts = ("id", "-id", "date", "-date") if listing.day_of else ("id", "-id")
+    if sort not in sorts:
+        raise bad_request(f"sort must be one of {', '.join(sorts)}", "NotEnumInclude", "sort")
+    lo, hi, only = _id_bounds(conds, listing)
+
+    def keep(index: int) -> bool:
+        return listing.alive(index) and all(matches(listing.field_of(index, c.field), c) for c in conds)
 
     descending = sort.startswith("-")
     cursor = query.get("cursor")
     if sort.lstrip("-") == "date":
-        assert day_of is not None
         offset = decode_cursor(cursor, "o") if cursor else 0
-        indices = [i for i in (only if only is not None else range(lo, max(lo, hi))) if ok(i)]
-        indices.sort(key=lambda i: (day_of(i), i), reverse=descending)
-        chunk = indices[offset : offset + limit]
-        more = offset + limit < len(indices)
-        next_cursor = encode_cursor("o", offset + limit) if more else None
-        return {"items": [render(i) for i in chunk], "has_more": more, "next_cursor": next_cursor}
+        indices = only if only is not None else range(lo, max(lo, hi))
+        return _by_date(listing, keep, indices, descending=descending, offset=offset, limit=limit)
     if cursor:
-        position = decode_cursor(cursor, "id") - base
+        position = decode_cursor(cursor, "id") - listing.base
         lo, hi = (max(lo, position + 1), hi) if not descending else (lo, min(hi, position))
-    candidates: Iterable[int]
-    if only is not None:
-        candidates = reversed(only) if descending else only
-        candidates = (i for i in candidates if lo <= i < hi)
-    else:
-        candidates = range(hi - 1, lo - 1, -1) if descending else range(lo, hi)
-    chunk: list[int] = []
-    more = False
-    for index in candidates:
-        if ok(index):
-            if len(chunk) == limit:
-                more = True
-                break
-            chunk.append(index)
-    next_cursor = encode_cursor("id", base + chunk[-1]) if more else None
-    return {"items": [render(i) for i in chunk], "has_more": more, "next_cursor": next_cursor}
+    return _by_id(listing, keep, _id_candidates(lo, hi, only, descending=descending), limit)
+
+
+def sub_list(items: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
+    """A small nested collection: cursor pagination by id, ``sort`` ``id`` / ``-id``."""
+    limit = limit_param(query, 100)
+    sort = query.get("sort", "-id")
+    if sort not in ("id", "-id"):
+        raise bad_request("sort must be one of id, -id", "NotEnumInclude", "sort")
+    items = sorted(items, key=lambda item: item["id"], reverse=sort == "-id")
+    if query.get("cursor"):
+        last = decode_cursor(query["cursor"], "id")
+        items = [i for i in items if (i["id"] > last if sort == "id" else i["id"] < last)]
+    more = len(items) > limit
+    items = items[:limit]
+    return {
+        "items": items,
+        "has_more": more,
+        "next_cursor": encode_cursor("id", items[-1]["id"]) if more else None,
+    }
 
 
 def invoice_field(data: PennylaneData, index: int, field: str) -> Any:
@@ -247,10 +304,9 @@ def invoice_field(data: PennylaneData, index: int, field: str) -> Any:
     if field == "date":
         return date.fromordinal(data.inv_day[index]).isoformat()
     if field == "invoice_number":
-        year = date.fromordinal(data.inv_day[index]).year
-        return "" if kind == DRAFT else f"{'AV' if kind == CREDIT_NOTE else 'F'}-{year}-{index + 1:06d}"
+        return invoice_number(kind, data.inv_day[index], index)
     if field == "external_reference":
-        return f"PL-{data.seed:04x}-{INVOICE_BASE + index}"
+        return invoice_reference(data.seed, index)
     return None
 
 
@@ -291,7 +347,8 @@ def changelog_page(
             raise ApiError(
                 422, {"error": "start_date is older than the 4 weeks of change log retention", "status": 422}
             )
-    items, more, last = [], False, position
+    items: list[dict[str, Any]] = []
+    more, last = False, position
     for seq in range(position + 1, len(entries)):
         entry = entries[seq]
         if entry.processed_at < since or entry.processed_at < oldest:

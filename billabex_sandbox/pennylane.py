@@ -15,23 +15,20 @@ token with ``ratelimit-*`` headers and a plain-text 429.
 
 from __future__ import annotations
 
-import json
-import math
 import random
-import re
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from billabex_core.sandbox import pennylane_api as api
-from billabex_core.sandbox.pennylane_data import (
+from billabex_sandbox import pennylane_api as api
+from billabex_sandbox import pennylane_routes as routes
+from billabex_sandbox.pennylane_customers import contacts, customer
+from billabex_sandbox.pennylane_data import (
     CREDIT_NOTE,
     CUSTOMER_BASE,
     DRAFT,
@@ -40,21 +37,12 @@ from billabex_core.sandbox.pennylane_data import (
     Payment,
     PennylaneData,
 )
+from billabex_sandbox.pennylane_fakes import iso
+from billabex_sandbox.pennylane_http import Fault, RateLimit, Reply, json_reply, serve, take_fault
+from billabex_sandbox.pennylane_invoices import invoice, payment_items
+from billabex_sandbox.pennylane_routes import PREFIX
 
-PREFIX = "/api/external/v2"
 READ_SCOPES = ("customer_invoices:readonly", "customers:readonly")
-_INVOICE_ROUTE = re.compile(r"^/customer_invoices/(\d+)(/payments|/matched_transactions)?$")
-_CUSTOMER_ROUTE = re.compile(r"^/(customers|company_customers|individual_customers)/(\d+)(/contacts)?$")
-
-
-@dataclass(slots=True)
-class Fault:
-    remaining: int
-    status: int = 500
-    kind: str = "status"  # status | malformed | delay
-    delay: float = 0.0
-    retry_after: int = 1
-    path: str | None = None
 
 
 class PennylaneSandbox:
@@ -82,41 +70,25 @@ class PennylaneSandbox:
         self.data = PennylaneData(
             seed=seed, customers=customers, invoices=invoices, today=today or self.now.date(), now=self.now
         )
-        self.rate_limit, self.rate_limit_requests, self.rate_limit_period = (
-            rate_limit,
-            rate_limit_requests,
-            rate_limit_period,
-        )
+        self.rate_limit = rate_limit
+        self.limits = RateLimit(rate_limit_requests, rate_limit_period)
         self.retention = retention
         self.changelogs: dict[str, list[api.ChangeEntry]] = {"customers": [], "customer_invoices": []}
         self.request_count = 0
         self.request_log: deque[tuple[str, dict[str, str]]] = deque(maxlen=5_000)
         self._faults: list[Fault] = []
-        self._windows: dict[str, tuple[float, int]] = {}
         self._last_tick = self.now
         self._lock = threading.RLock()
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.base_url = f"https://app.pennylane.com{PREFIX}"
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> str:
-        sandbox = self
-
-        class Handler(_Handler):
-            pass
-
-        Handler.sandbox = sandbox
-        self._server = ThreadingHTTPServer((self._host, self._port), Handler)
-        self._server.daemon_threads = True
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}{PREFIX}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="pennylane-sandbox", daemon=True
-        )
-        self._thread.start()
+        """Serve the API; returns its base URL (``http://127.0.0.1:<port>/api/external/v2``)."""
+        self._server, origin = serve(self, self._host, self._port)
+        self.base_url = origin + PREFIX
         return self.base_url
 
     def stop(self) -> None:
@@ -158,6 +130,11 @@ class PennylaneSandbox:
         with self._lock:
             self._faults.append(Fault(n, status, kind, delay, retry_after, path))
 
+    def clear_faults(self) -> None:
+        """Drop the faults not used yet."""
+        with self._lock:
+            self._faults.clear()
+
     def invoice_ids(self, *, credit_notes: bool | None = None, drafts: bool = False) -> list[int]:
         data, out = self.data, []
         for index in range(data.invoice_count):
@@ -177,21 +154,21 @@ class PennylaneSandbox:
         index = self.data.invoice_index(invoice_id)
         if index is None:
             raise KeyError(invoice_id)
-        return self.data.invoice(index, self.base_url)
+        return invoice(self.data, index, self.base_url)
 
     def customer(self, customer_id: int) -> dict[str, Any]:
         index = self.data.customer_index(customer_id)
         if index is None:
             raise KeyError(customer_id)
-        return self.data.customer(index, self.base_url)
+        return customer(self.data, index, self.base_url)
 
     def contacts(self, customer_id: int) -> list[dict[str, Any]]:
         index = self.data.customer_index(customer_id)
-        return [] if index is None else self.data.contacts(index, self.base_url)
+        return [] if index is None else contacts(self.data, index, self.base_url)
 
     def payments(self, invoice_id: int) -> list[dict[str, Any]]:
         index = self.data.invoice_index(invoice_id)
-        return [] if index is None else self.data.payment_items(index)
+        return [] if index is None else payment_items(self.data, index)
 
     def touch_invoices(self, ids: Iterable[int]) -> None:
         with self._lock:
@@ -219,10 +196,10 @@ class PennylaneSandbox:
 
     def add_invoice(self, customer_id: int, *, credit_note: bool = False) -> int:
         with self._lock:
-            customer = self.data.customer_index(customer_id)
-            if customer is None:
+            owner = self.data.customer_index(customer_id)
+            if owner is None:
                 raise KeyError(customer_id)
-            index = self.data.add_invoice(customer, kind=CREDIT_NOTE if credit_note else INVOICE)
+            index = self.data.add_invoice(owner, kind=CREDIT_NOTE if credit_note else INVOICE)
             self.data.touched[index] = self._tick()
             self._log("customer_invoices", INVOICE_BASE + index, "insert")
             return INVOICE_BASE + index
@@ -239,7 +216,7 @@ class PennylaneSandbox:
             if index is None:
                 raise KeyError(customer_id)
             overrides = self.data.customer_overrides.setdefault(index, {})
-            overrides.update(fields, updated_at=api.iso(self._tick()))
+            overrides.update(fields, updated_at=iso(self._tick()))
             self._log("customers", customer_id, "update")
 
     def delete_customer(self, customer_id: int) -> None:
@@ -301,211 +278,57 @@ class PennylaneSandbox:
         return moment
 
     def _log(self, resource: str, record_id: int, operation: str) -> None:
-        moment = api.iso(self._last_tick)
+        moment = iso(self._last_tick)
         self.changelogs[resource].append(
             api.ChangeEntry(record_id, operation, self._last_tick, moment, moment)
         )
 
     # -- request handling -------------------------------------------------------------------
 
-    def handle(self, path: str, query: dict[str, str], headers: Any) -> tuple[int, dict[str, str], bytes]:
-        """One request → (status, headers, body)."""
+    def handle(self, path: str, query: dict[str, str], headers: Any) -> Reply:
+        """One request → (status, headers, body): faults first, then auth, rate limit, route."""
         with self._lock:
             self.request_count += 1
             self.request_log.append((path, query))
-            fault = self._take_fault(path)
+            fault = take_fault(self._faults, path)
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.delay)
             fault = None
-        if fault is not None and fault.kind == "malformed":
-            return 200, {"Content-Type": "application/json"}, b'{"items": [{"id": 1, "na'
-        if fault is not None and fault.status == 429:
-            return self._too_many(fault.retry_after, time.time() + fault.retry_after)
         if fault is not None:
-            return fault.status, {"Content-Type": "text/html"}, b"<html><body>Server error</body></html>"
+            return self._fault_reply(fault)
         auth = headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else None
-        if token not in self.tokens:
-            return _json(401, {"error": "The access token is invalid", "status": 401})
-        limit_headers = self._rate(token)
+        if token is None or token not in self.tokens:
+            return json_reply(401, {"error": "The access token is invalid", "status": 401})
+        limit_headers = self.limits.take(token) if self.rate_limit else {}
         if limit_headers is None:
-            window = self._windows[token][0] + self.rate_limit_period
-            return self._too_many(max(1, math.ceil(window - time.time())), window)
+            return self.limits.refused(token)
         try:
-            status, body = self._route(path, query, self.tokens[token])
+            status, body = 200, self._answer(path, query, self.tokens[token])
         except api.ApiError as exc:
             status, body = exc.status, exc.body
-        status, out_headers, payload = _json(status, body)
+        status, out_headers, payload = json_reply(status, body)
         out_headers.update(limit_headers)
         return status, out_headers, payload
 
-    def _take_fault(self, path: str) -> Fault | None:
-        for fault in self._faults:
-            if fault.path is None or path.startswith(fault.path):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
-                return fault
-        return None
+    def _fault_reply(self, fault: Fault) -> Reply:
+        if fault.kind == "malformed":
+            return 200, {"Content-Type": "application/json"}, b'{"items": [{"id": 1, "na'
+        if fault.status == 429:
+            return self.limits.too_many(fault.retry_after, time.time() + fault.retry_after)
+        return fault.status, {"Content-Type": "text/html"}, b"<html><body>Server error</body></html>"
 
-    def _rate(self, token: str) -> dict[str, str] | None:
-        if not self.rate_limit:
-            return {}
+    def _answer(self, path: str, query: dict[str, str], scopes: frozenset[str]) -> Any:
+        resource = routes.resource_path(path)
+        if resource == "/me":
+            return routes.me(scopes)
+        routes.check_scope(resource, scopes)
         with self._lock:
-            now = time.time()
-            start, count = self._windows.get(token, (now, 0))
-            if now - start >= self.rate_limit_period:
-                start, count = now, 0
-            if count >= self.rate_limit_requests:
-                self._windows[token] = (start, count)
-                return None
-            self._windows[token] = (start, count + 1)
-        return {
-            "ratelimit-limit": str(self.rate_limit_requests),
-            "ratelimit-remaining": str(self.rate_limit_requests - count - 1),
-            "ratelimit-reset": str(math.ceil(start + self.rate_limit_period)),
-        }
-
-    def _too_many(self, seconds: int, reset: float) -> tuple[int, dict[str, str], bytes]:
-        headers = {
-            "Content-Type": "text/plain; charset=utf-8",
-            "retry-after": str(seconds),
-            "ratelimit-limit": str(self.rate_limit_requests),
-            "ratelimit-remaining": "0",
-            "ratelimit-reset": str(math.ceil(reset)),
-        }
-        return 429, headers, f"Rate limit exceeded. Please retry in {seconds} seconds.".encode()
-
-    def _route(self, path: str, query: dict[str, str], scopes: frozenset[str]) -> tuple[int, Any]:
-        if not path.startswith(PREFIX + "/"):
-            raise api.not_found()
-        path = path[len(PREFIX) :].rstrip("/")
-        if path == "/me":
-            return 200, {
-                "user": {
-                    "id": 1,
-                    "first_name": "Demo",
-                    "last_name": "User",
-                    "email": "demo@example.org",
-                    "locale": "fr",
-                },
-                "company": {"id": 424242, "name": "Démo Pennylane SAS", "reg_no": "732829320"},
-                "scopes": sorted(scopes),
-            }
-        resource = (
-            "customers" if "customer" in path and "customer_invoices" not in path else "customer_invoices"
-        )
-        if not scopes & {f"{resource}:readonly", f"{resource}:all"}:
-            raise api.ApiError(
-                403,
-                {"error": f'Access to this resource requires scope "{resource}:readonly".', "status": 403},
+            return routes.read(
+                self.data,
+                resource,
+                query,
+                base_url=self.base_url,
+                changelogs=self.changelogs,
+                retention=self.retention,
             )
-        data = self.data
-        with self._lock:
-            if path == "/customer_invoices":
-                return 200, api.paginate(
-                    query=query,
-                    count=data.invoice_count,
-                    base=INVOICE_BASE,
-                    alive=lambda i: i not in data.deleted_invoices,
-                    field_of=lambda i, f: api.invoice_field(data, i, f),
-                    allowed=api.INVOICE_FILTERS,
-                    render=lambda i: data.invoice(i, self.base_url),
-                    day_of=lambda i: data.inv_day[i],
-                )
-            if path == "/customers":
-                return 200, api.paginate(
-                    query=query,
-                    count=data.customer_count,
-                    base=CUSTOMER_BASE,
-                    alive=lambda i: i not in data.deleted_customers,
-                    field_of=lambda i, f: api.customer_field(data.customer(i, self.base_url), f),
-                    allowed=api.CUSTOMER_FILTERS,
-                    render=lambda i: data.customer(i, self.base_url),
-                )
-            if path.startswith("/changelogs/") and path[12:] in self.changelogs:
-                now = datetime.now(UTC)
-                return 200, api.changelog_page(
-                    self.changelogs[path[12:]], query, now=now, retention=self.retention
-                )
-            if match := _INVOICE_ROUTE.match(path):
-                index = data.invoice_index(int(match.group(1)))
-                if index is None:
-                    raise api.not_found()
-                if match.group(2) is None:
-                    return 200, data.invoice(index, self.base_url)
-                items = data.payment_items(index) if match.group(2) == "/payments" else []
-                return 200, _sub_list(items, query)
-            if match := _CUSTOMER_ROUTE.match(path):
-                index = data.customer_index(int(match.group(2)))
-                if index is None:
-                    raise api.not_found()
-                item = data.customer(index, self.base_url)
-                kind = {"company_customers": "company", "individual_customers": "individual"}.get(
-                    match.group(1)
-                )
-                if kind and item["customer_type"] != kind:
-                    raise api.not_found()
-                if match.group(3):
-                    return 200, _sub_list(data.contacts(index, self.base_url), query)
-                return 200, item
-        raise api.not_found()
-
-
-def _sub_list(items: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
-    """A small nested collection: cursor pagination by id, ``sort`` ``id`` / ``-id``."""
-    limit = api.limit_param(query, 100)
-    sort = query.get("sort", "-id")
-    if sort not in ("id", "-id"):
-        raise api.bad_request("sort must be one of id, -id", "NotEnumInclude", "sort")
-    items = sorted(items, key=lambda item: item["id"], reverse=sort == "-id")
-    if query.get("cursor"):
-        last = api.decode_cursor(query["cursor"], "id")
-        items = [i for i in items if (i["id"] > last if sort == "id" else i["id"] < last)]
-    more = len(items) > limit
-    items = items[:limit]
-    return {
-        "items": items,
-        "has_more": more,
-        "next_cursor": api.encode_cursor("id", items[-1]["id"]) if more else None,
-    }
-
-
-def _json(status: int, body: Any) -> tuple[int, dict[str, str], bytes]:
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return status, {"Content-Type": "application/json; charset=utf-8"}, payload
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "PennylaneSandbox/1.0"
-    disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms delayed ACK
-    sandbox: PennylaneSandbox
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        try:
-            status, headers, body = self.sandbox.handle(parts.path, query, self.headers)
-        except Exception:  # noqa: BLE001 - the sandbox must answer, like a real 500
-            status, headers, body = 500, {"Content-Type": "text/plain"}, b"Internal Server Error"
-        self._reply(status, headers, body)
-
-    def do_POST(self) -> None:
-        self.close_connection = True
-        self._reply(*_json(405, {"error": "The sandbox is read-only", "status": 405}))
-
-    def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        try:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Api-Version-Expires-At", "")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
