@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from billabex_core.agent.run import run_agent
 from billabex_core.cli._common import db_url
 from billabex_core.clock import business_today
 from billabex_core.errors import ValidationError
+from billabex_core.jobs.agent_run import run_agent
 
 
 def register(sub: argparse._SubParsersAction) -> None:

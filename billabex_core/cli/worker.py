@@ -9,7 +9,7 @@ import sys
 
 from billabex_core.cli.sync import print_result
 from billabex_core.db.engine import get_engine
-from billabex_core.sync.worker import run_daily_agent, run_due, run_forever
+from billabex_core.jobs.worker import run_daily_agent, run_due, run_forever
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,6 +1,8 @@
 """The follow-up plan of one account (domain.md §6), as pure functions over plain data.
 
 - Active when the balance is positive, the account is not paused and it has a recipient.
+- One currency per message (§6b): only the invoices in the account's currency, the one of its
+  balance, are reminded; an invoice in another currency has its anomaly task instead.
 - Pre-due: one courteous reminder per invoice on the Nth business day before its due date
   (organisation setting, default 3); none when that day had passed when the invoice arrived.
 - Overdue: one message per account for all its overdue invoices. The first is due on the 1st
@@ -19,7 +21,10 @@ from datetime import date
 from decimal import Decimal
 
 from billabex_core.domain.business_days import shift
-from billabex_core.domain.enums import Tone
+from billabex_core.domain.enums import CommunicationStatus, Tone
+
+# Stored statuses of a step that happened, or may have (a crash mid-delivery): never planned again.
+STEP_TAKEN = (CommunicationStatus.SENT, CommunicationStatus.SENDING, CommunicationStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class AccountState:
     account_id: int
     name: str
     country: str
+    currency: str
     balance: Decimal
     paused: bool
     invoices: tuple[OpenInvoice, ...]
@@ -103,20 +109,26 @@ def is_active(state: AccountState) -> bool:
     return state.balance > 0 and not state.paused and bool(state.recipients)
 
 
+def remindable(state: AccountState) -> list[OpenInvoice]:
+    """The open invoices a reminder may list: those in the account's currency."""
+    return [inv for inv in state.invoices if inv.currency == state.currency]
+
+
 def plan_account(state: AccountState, *, today: date, pre_due_days: int) -> list[PlannedMessage]:
     """The messages of this account that are due on ``today`` or planned after it."""
     if not is_active(state):
         return []
     to, cc = recipients(state)
     sent = {step.step_key for step in state.history}
+    invoices = remindable(state)
     planned = [
         PlannedMessage(key, day, False, Tone.COURTEOUS, (inv.id,), to, cc)
-        for inv in state.invoices
+        for inv in invoices
         if inv.due_date >= today
         and (day := shift(inv.due_date, -pre_due_days, state.country)) >= inv.arrived_on
         and (key := f"pre:{inv.id}:{inv.due_date.isoformat()}") not in sent
     ]
-    overdue = [inv for inv in state.invoices if inv.due_date < today]
+    overdue = [inv for inv in invoices if inv.due_date < today]
     if overdue:
         planned.append(_next_overdue(state, overdue, to, cc, today))
     return sorted(planned, key=lambda m: (m.scheduled_for, m.step_key))

@@ -27,12 +27,12 @@ def _state(
     *invoices: OpenInvoice, history=(), recipients=(ALICE,), paused=False, balance="100"
 ) -> AccountState:
     return AccountState(
-        1, "ACME", "FR", Decimal(balance), paused, tuple(invoices), tuple(recipients), tuple(history)
+        1, "ACME", "FR", "EUR", Decimal(balance), paused, tuple(invoices), tuple(recipients), tuple(history)
     )
 
 
-def _inv(i: int, due: date, arrived: date = date(2026, 1, 1)) -> OpenInvoice:
-    return OpenInvoice(i, f"F-{i}", due, arrived, Decimal("100"), "EUR")
+def _inv(i: int, due: date, arrived: date = date(2026, 1, 1), currency: str = "EUR") -> OpenInvoice:
+    return OpenInvoice(i, f"F-{i}", due, arrived, Decimal("100"), currency)
 
 
 def test_the_spec_example() -> None:
@@ -119,3 +119,18 @@ def test_recipients_primary_first_copy_only_in_cc() -> None:
     )
     assert [r.email for r in plan[0].to] == ["alice@acme.example", "bob@acme.example"]
     assert [r.email for r in plan[0].cc] == ["compta@acme.example"]
+
+
+def test_only_invoices_in_the_account_currency() -> None:
+    """One currency per message (domain.md §6b): another currency is never listed nor pre-due-reminded."""
+    plan = plan_account(
+        _state(
+            _inv(1, date(2026, 1, 10), currency="USD"),
+            _inv(2, date(2026, 2, 10)),
+            _inv(3, date(2026, 4, 1), currency="USD"),
+        ),
+        today=date(2026, 3, 2),
+        pre_due_days=3,
+    )
+    assert [(m.step_key, m.invoice_ids) for m in plan] == [("overdue:1:1", (2,))]
+    assert plan[0].scheduled_for == date(2026, 2, 11)  # after the oldest invoice in EUR

@@ -9,9 +9,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from billabex_core.agent.mailer import OutboxMailer
-from billabex_core.agent.run import run_agent
 from billabex_core.config import reset_settings
+from billabex_core.jobs.agent_run import run_agent
+from billabex_core.mail import OutboxMailer
 from billabex_core.models import Communication, CommunicationStatus, Contact, Task, TaskKind, TaskStatus
 from billabex_core.services.accounts import set_paused
 from billabex_core.services.contacts import add_contact
@@ -227,7 +227,7 @@ def test_cli_agent_run(db_url, overdue_account, tmp_path: Path) -> None:
 
 def test_worker_runs_the_agent_once_per_business_day(db_url, overdue_account, monkeypatch, tmp_path) -> None:
     from billabex_core.db.engine import get_engine
-    from billabex_core.sync import worker
+    from billabex_core.jobs import worker
 
     calls = []
     monkeypatch.setenv("BILLABEX_TODAY", "2026-02-02")
@@ -295,3 +295,24 @@ def test_pre_due_reminder_when_run_as_of_a_past_day(session, db_url, account, ad
     assert run_agent(today=date(2026, 3, 10), send=True, url=db_url, mailer=outbox).sent == 0
     assert run_agent(today=date(2026, 3, 11), send=True, url=db_url, mailer=outbox).sent == 1
     assert "16 mars 2026" in _comms(session)[0].body
+
+
+def test_reminders_list_only_invoices_in_the_account_currency(session, db_url, account, add_document) -> None:
+    """domain.md §6b: one currency per message, the one of the balance; the other has its anomaly task."""
+    add_document(account, "F-EUR", "120.00", due=date(2026, 1, 30), on=date(2026, 1, 2))
+    add_document(account, "F-USD", "99.00", due=date(2026, 1, 20), on=date(2026, 1, 2), currency="USD")
+    add_document(account, "F-USD-SOON", "50.00", due=date(2026, 3, 16), on=date(2026, 1, 2), currency="USD")
+    add_contact(
+        session=session,
+        account_id=account.id,
+        email="ap@acme.example",
+        language="en",
+        actor="t",
+        today=date(2026, 1, 2),
+    )
+    session.commit()
+    run_agent(today=date(2026, 2, 2), url=db_url)
+    [comm] = _comms(session)
+    assert comm.step_key == "overdue:1:1" and comm.scheduled_for == date(2026, 2, 2)  # after F-EUR's due date
+    assert "F-EUR" in comm.body and "USD" not in comm.body and "F-USD" not in comm.subject
+    assert len(comm.invoice_ids) == 1

@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from billabex_core.cli import main
 from billabex_core.db.engine import get_engine
+from billabex_core.jobs.worker import next_due, run_due
 from billabex_core.models import AuditEvent, Integration, SyncRun, SyncStatus
 from billabex_core.services import integrations
-from billabex_core.sync.worker import next_due, run_due
 
 
 @pytest.fixture

@@ -2,13 +2,15 @@
 
 A recipient refused with a permanent (5xx) SMTP code is a hard bounce; the caller marks that
 contact invalid. The Message-ID is derived from the communication's idempotency key, so even a
-mail server can recognise a duplicate.
+mail server can recognise a duplicate. ``NOT_SENT`` lists the failures that happen before the
+server took the message: the caller may safely try again later.
 """
 
 from __future__ import annotations
 
 import re
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -17,6 +19,18 @@ from pathlib import Path
 from typing import Protocol
 
 from billabex_core.config import Settings, get_settings
+
+# Failures before the SMTP server accepted anything: the message can safely be tried again.
+NOT_SENT: tuple[type[Exception], ...] = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+    smtplib.SMTPSenderRefused,
+)
 
 
 @dataclass

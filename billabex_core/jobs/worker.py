@@ -1,8 +1,9 @@
-"""Scheduled sync and the daily agent run, forever (``worker`` command).
+"""Scheduled syncs and the daily agent run, forever (``worker`` command).
 
-Once per business day of the organisation's country (and at start, on a business day) the worker runs the collection agent with delivery on
-(``agent run --send``: SMTP when configured, else the dry-run outbox); sending is exactly once,
-so a restart on the same day sends nothing twice.
+Once per business day of the organisation's country (and at start, on a business day) the
+worker runs the collection agent with delivery on (``agent run --send``: SMTP when configured,
+else the dry-run outbox); sending is exactly once, so a restart on the same day sends nothing
+twice.
 
 An integration is due ``schedule_minutes`` after its last run started; after ``k`` failed runs
 in a row it backs off to ``schedule × 2^k`` (at most a day), so a provider that is down is not
@@ -19,17 +20,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from billabex_core.agent.run import run_agent
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
 from billabex_core.domain.business_days import is_business_day
 from billabex_core.errors import BillabexError
-from billabex_core.models import Integration, SyncRun, SyncStatus
+from billabex_core.jobs.agent_run import run_agent
+from billabex_core.jobs.sync_runs import run_integration_sync
+from billabex_core.models import SyncStatus
+from billabex_core.services.integrations import list_integrations, sync_history
 from billabex_core.services.org import get_organisation
-from billabex_core.sync.engine import run_sync
-from billabex_core.sync.result import SyncResult
+from billabex_core.sync import SyncResult
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(days=1)
@@ -51,16 +53,11 @@ class Due:
     due_at: datetime | None
 
 
-def schedule(session: Session) -> list[Due]:
+def schedule(*, session: Session) -> list[Due]:
     """Every enabled integration with the moment it is due."""
     out = []
-    for integration in session.exec(select(Integration).where(col(Integration.enabled).is_(True))):
-        runs = session.exec(
-            select(SyncRun)
-            .where(SyncRun.integration_id == integration.id)
-            .order_by(col(SyncRun.id).desc())
-            .limit(MAX_DOUBLINGS + 1)
-        ).all()
+    for integration in list_integrations(session=session, enabled_only=True):
+        runs = sync_history(session=session, integration_id=integration.id, limit=MAX_DOUBLINGS + 1)
         failures = 0
         for run in runs:
             if run.status != SyncStatus.FAILED:
@@ -71,7 +68,7 @@ def schedule(session: Session) -> list[Due]:
             schedule_minutes=integration.schedule_minutes,
             failures=failures,
         )
-        out.append(Due(integration.id or 0, integration.name, due))
+        out.append(Due(integration.id, integration.name, due))
     return out
 
 
@@ -81,11 +78,11 @@ def run_due(
     """One pass: sync every integration that is due. Returns how many ran."""
     now = now or utcnow()
     with Session(engine) as s:
-        due = [d for d in schedule(s) if d.due_at is None or d.due_at <= now]
+        due = [d for d in schedule(session=s) if d.due_at is None or d.due_at <= now]
     ran = 0
     for item in due:
         try:
-            result = run_sync(engine=engine, integration_id=item.integration_id)
+            result = run_integration_sync(engine=engine, integration_id=item.integration_id)
         except BillabexError as exc:  # e.g. a sync started from the screen holds the lock
             log.warning("sync of %s skipped: %s", item.name, exc)
             continue

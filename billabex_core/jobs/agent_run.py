@@ -1,0 +1,169 @@
+"""``agent run``: statuses, tasks, the follow-up plan, and exactly-once delivery (docs/agent.md).
+
+Each phase is its own transaction:
+1. statuses as of the day (the accounts whose invoices crossed their due date), credit left on
+   manual credit notes applied, missing-contact and escalation-suggestion tasks;
+2. the plan: per account, the next communications stored as ``scheduled`` rows keyed by an
+   idempotency key (``step_key``); rows no longer in the plan are cancelled;
+3. with ``send``: every scheduled row due on or before the day is claimed (``scheduled`` →
+   ``sending`` by a conditional UPDATE, committed) before it is delivered, then marked sent or
+   failed. A row left ``sending`` by a crash is marked failed for a person to check — never
+   delivered twice.
+
+Reads go through ``queries.followups``, writes through the services; the rules of the plan are
+``domain.plan`` and the delivery is ``billabex_core.mail``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from billabex_core.db.engine import session_scope
+from billabex_core.domain.plan import AccountState, PlannedMessage, plan_account
+from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
+from billabex_core.models import TaskKind
+from billabex_core.queries import followups
+from billabex_core.services import audit, communications, tasks
+from billabex_core.services.credits import apply_available_credit
+from billabex_core.services.org import get_organisation
+from billabex_core.services.status import refresh_overdue
+
+ESCALATION_AGE_DAYS = 90
+DEFAULT_SENDER = "billabex@localhost"
+
+
+@dataclass
+class AgentReport:
+    today: date
+    accounts_recomputed: int = 0
+    tasks_opened: int = 0
+    planned: int = 0
+    cancelled: int = 0
+    sent: int = 0
+    failed: int = 0
+    bounced: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def run_agent(
+    *, today: date, send: bool = False, url: str | None = None, mailer: Mailer | None = None
+) -> AgentReport:
+    report = AgentReport(today=today)
+    with session_scope(url) as session:
+        _statuses_and_tasks(session, today, report)
+    with session_scope(url) as session:
+        _plan(session, today, report)
+    if send:
+        _deliver_due(url, today, mailer or default_mailer(), report)
+    return report
+
+
+# Phase 1 -----------------------------------------------------------------------------------
+
+
+def _statuses_and_tasks(session: Session, today: date, report: AgentReport) -> None:
+    report.accounts_recomputed = refresh_overdue(session=session, today=today)
+    for account_id in followups.accounts_with_manual_credit(session=session):
+        apply_available_credit(session=session, account_id=account_id, today=today, actor=audit.AGENT)
+    # The daily pass asks once: a task people closed or cancelled is not opened again by it.
+    # (Events still reopen the missing-contact task: deleting or invalidating the last contact.)
+    asked = followups.accounts_asked(session=session, kind=TaskKind.MISSING_CONTACT)
+    for account in followups.accounts_without_contact(session=session):
+        if account.id not in asked:
+            tasks.ensure_missing_contact_task(session=session, account=account)
+            report.tasks_opened += 1
+    _escalation_suggestions(session, today, report)
+
+
+def _escalation_suggestions(session: Session, today: date, report: AgentReport) -> None:
+    """Escalations are never automatic (domain.md §6): the agent only suggests them as a task."""
+    asked = followups.accounts_asked(session=session, kind=TaskKind.ESCALATION)
+    cutoff = today - timedelta(days=ESCALATION_AGE_DAYS)
+    for late in followups.long_overdue_accounts(session=session, due_before=cutoff):
+        if late.account_id in asked:
+            continue
+        tasks.open_task(
+            session=session,
+            kind=TaskKind.ESCALATION,
+            account_id=late.account_id,
+            actor=audit.AGENT,
+            subject=f"Consider a formal notice for {late.name}",
+            message=(
+                f"{late.name} has an invoice unpaid since {late.oldest_due} "
+                f"(more than {ESCALATION_AGE_DAYS} days). "
+                "The agent never escalates by itself: decide whether to send a formal notice."
+            ),
+        )
+        report.tasks_opened += 1
+
+
+# Phase 2 -----------------------------------------------------------------------------------
+
+
+def _plan(session: Session, today: date, report: AgentReport) -> None:
+    org = get_organisation(session=session)
+    plan: list[tuple[AccountState, PlannedMessage]] = [
+        (state, message)
+        for state in followups.account_states(session=session, today=today, org_country=org.country)
+        for message in plan_account(state, today=today, pre_due_days=org.pre_due_business_days)
+    ]
+    counts = communications.store_plan(session=session, plan=plan, org=org)
+    report.planned += counts.planned
+    report.cancelled += counts.cancelled
+
+
+# Phase 3 -----------------------------------------------------------------------------------
+
+
+def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentReport) -> None:
+    with session_scope(url) as session:
+        report.failed += communications.fail_interrupted(session=session)
+        due = followups.due_communications(session=session, today=today)
+        sender = get_organisation(session=session).sender_email or DEFAULT_SENDER
+    for comm_id in due:
+        with session_scope(url) as session:  # the claim is committed before anything is sent
+            claimed = communications.claim(session=session, communication_id=comm_id)
+        if claimed:
+            with session_scope(url) as session:
+                _deliver_one(session, comm_id, sender, mailer, today, report)
+
+
+def _deliver_one(
+    session: Session, comm_id: int, sender: str, mailer: Mailer, today: date, report: AgentReport
+) -> None:
+    out = followups.outgoing(session=session, communication_id=comm_id)
+    message = build_message(
+        step_key=out.step_key, sender=sender, to=out.recipients, cc=out.cc, subject=out.subject, body=out.body
+    )
+    try:
+        delivery = mailer.deliver(message)
+    except NOT_SENT as exc:  # the server was never given the message: it stays due, sent on a later run
+        row = communications.reschedule(
+            session=session, communication_id=comm_id, error=f"not sent yet: {type(exc).__name__}: {exc}"
+        )
+        report.errors.append(f"{out.step_key}: {row.error}")
+        return
+    except Exception as exc:  # noqa: BLE001 - unknown state: recorded on the row, never sent again
+        row = communications.mark_failed(
+            session=session, communication_id=comm_id, error=f"{type(exc).__name__}: {exc}"
+        )
+        report.failed += 1
+        report.errors.append(f"{out.step_key}: {row.error}")
+        return
+    recorded = communications.record_delivery(
+        session=session,
+        communication_id=comm_id,
+        today=today,
+        channel=delivery.channel,
+        bounced=delivery.bounced,
+        deferred=delivery.deferred,
+        location=delivery.location,
+    )
+    report.bounced += recorded.bounced
+    if recorded.sent:
+        report.sent += 1
+    else:
+        report.failed += 1

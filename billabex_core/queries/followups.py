@@ -1,0 +1,199 @@
+"""Read side of the collection agent (docs/agent.md): what each phase of a run works on.
+
+- the accounts that need a task: unapplied manual credit, no reachable contact, invoices
+  unpaid long enough to suggest an escalation;
+- the state of every account with a positive balance, as the pure plan reads it
+  (``domain.plan.AccountState``): open invoices, reachable recipients, steps already taken;
+- the communications due for delivery, and what one of them sends.
+
+Every function is keyword-only, takes the session and reads in a few set-based queries (no
+query per account).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from billabex_core.config import get_settings
+from billabex_core.domain.business_days import supported
+from billabex_core.domain.plan import STEP_TAKEN, AccountState, OpenInvoice, Recipient, SentStep
+from billabex_core.errors import NotFoundError
+from billabex_core.models import (
+    Account,
+    Communication,
+    CommunicationStatus,
+    Contact,
+    ContactUsage,
+    Document,
+    DocumentKind,
+    Source,
+    Task,
+    TaskKind,
+    reachable_contact,
+)
+
+
+def accounts_with_manual_credit(*, session: Session) -> list[int]:
+    """Accounts holding a manual credit note with credit not yet applied."""
+    query = (
+        select(Document.account_id)
+        .where(
+            Document.kind == DocumentKind.CREDIT_NOTE,
+            Document.source == Source.MANUAL,
+            col(Document.remaining_amount) > 0,
+        )
+        .distinct()
+    )
+    return list(session.exec(query))
+
+
+def accounts_without_contact(*, session: Session) -> list[Account]:
+    """Accounts no reminder can reach (their stored count of reachable contacts is zero)."""
+    return list(session.exec(select(Account).where(Account.contact_count == 0).order_by(col(Account.id))))
+
+
+def accounts_asked(*, session: Session, kind: TaskKind) -> set[int]:
+    """Accounts that ever had a task of this kind, whatever its status now."""
+    query = select(Task.account_id).where(Task.kind == kind, col(Task.account_id).is_not(None)).distinct()
+    return {account_id for account_id in session.exec(query) if account_id is not None}
+
+
+@dataclass(frozen=True)
+class LongOverdue:
+    account_id: int
+    name: str
+    oldest_due: date
+
+
+def long_overdue_accounts(*, session: Session, due_before: date) -> list[LongOverdue]:
+    """Accounts not paused with an open invoice due before ``due_before``, with the oldest due date."""
+    query = (
+        select(Account.id, Account.name, sa.func.min(Document.due_date))
+        .join(Document, col(Document.account_id) == col(Account.id))
+        .where(
+            Document.kind == DocumentKind.INVOICE,
+            col(Document.remaining_amount) > 0,
+            col(Document.due_date) < due_before,
+            col(Account.paused).is_(False),
+        )
+        .group_by(col(Account.id), col(Account.name))
+        .order_by(col(Account.id))
+    )
+    return [
+        LongOverdue(account_id, name, oldest)
+        for account_id, name, oldest in session.exec(query)
+        if account_id is not None and oldest is not None
+    ]
+
+
+def account_states(*, session: Session, today: date, org_country: str) -> list[AccountState]:
+    """The plan's input for every account with a positive balance, as of ``today``.
+
+    Business days follow the account's country, or the organisation's when it has none the
+    calendar knows.
+    """
+    accounts = list(session.exec(select(Account).where(col(Account.outstanding_balance) > 0)))
+    ids = [a.id for a in accounts if a.id is not None]
+    if not ids:
+        return []
+    invoices = _open_invoices(session, ids, today)
+    recipients = _recipients(session, ids)
+    history = _history(session, ids)
+    return [
+        AccountState(
+            account_id=a.id,
+            name=a.name,
+            country=a.country if a.country and supported(a.country) else org_country,
+            currency=a.currency,
+            balance=a.outstanding_balance,
+            paused=a.paused,
+            invoices=tuple(invoices[a.id]),
+            recipients=tuple(recipients[a.id]),
+            history=tuple(history[a.id]),
+        )
+        for a in accounts
+        if a.id is not None
+    ]
+
+
+def _open_invoices(session: Session, ids: Sequence[int], today: date) -> dict[int, list[OpenInvoice]]:
+    zone = ZoneInfo(get_settings().timezone)
+    query = select(Document).where(
+        col(Document.account_id).in_(ids),
+        Document.kind == DocumentKind.INVOICE,
+        col(Document.remaining_amount) > 0,
+        col(Document.due_date).is_not(None),
+    )
+    out: dict[int, list[OpenInvoice]] = defaultdict(list)
+    for d in session.exec(query):
+        if d.id is None or d.due_date is None:
+            continue
+        # Run "as of" a past day: an invoice created later counts as arrived by then.
+        arrived_on = min(d.created_at.astimezone(zone).date(), today)
+        out[d.account_id].append(
+            OpenInvoice(d.id, d.number, d.due_date, arrived_on, d.remaining_amount, d.currency)
+        )
+    return out
+
+
+def _recipients(session: Session, ids: Sequence[int]) -> dict[int, list[Recipient]]:
+    query = select(Contact).where(col(Contact.account_id).in_(ids), reachable_contact(Contact))
+    out: dict[int, list[Recipient]] = defaultdict(list)
+    for c in session.exec(query):
+        if c.id is None:
+            continue
+        copy_only = c.usage == ContactUsage.COPY_ONLY
+        out[c.account_id].append(Recipient(c.id, c.name, c.email, c.language, bool(c.is_primary), copy_only))
+    return out
+
+
+def _history(session: Session, ids: Sequence[int]) -> dict[int, list[SentStep]]:
+    query = select(Communication).where(
+        col(Communication.account_id).in_(ids), col(Communication.status).in_(STEP_TAKEN)
+    )
+    out: dict[int, list[SentStep]] = defaultdict(list)
+    for m in session.exec(query):
+        sent_on = m.sent_on or m.scheduled_for
+        out[m.account_id].append(SentStep(m.step_key, sent_on, m.step_key.startswith("overdue:")))
+    return out
+
+
+def due_communications(*, session: Session, today: date) -> list[int]:
+    """Ids of the scheduled communications due on or before ``today``, oldest first."""
+    query = (
+        select(Communication.id)
+        .where(
+            Communication.status == CommunicationStatus.SCHEDULED, col(Communication.scheduled_for) <= today
+        )
+        .order_by(col(Communication.scheduled_for), col(Communication.id))
+    )
+    return [comm_id for comm_id in session.exec(query) if comm_id is not None]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What one stored communication sends."""
+
+    id: int
+    account_id: int
+    step_key: str
+    recipients: list[str]
+    cc: list[str]
+    subject: str
+    body: str
+
+
+def outgoing(*, session: Session, communication_id: int) -> Outgoing:
+    row = session.get(Communication, communication_id)
+    if row is None or row.id is None:
+        raise NotFoundError("communication", communication_id)
+    return Outgoing(
+        row.id, row.account_id, row.step_key, list(row.recipients), list(row.cc), row.subject, row.body
+    )

@@ -1,0 +1,207 @@
+"""Communications the agent plans and delivers (domain.md §6): the write side.
+
+- ``store_plan``: the messages of a run's plan become ``scheduled`` rows keyed by their
+  idempotency key (``step_key``), with their text; a scheduled row no longer planned (paid,
+  paused, no contact) is cancelled, and comes back if the cause returns. A step taken (sent,
+  being sent, failed) is never planned again.
+- ``fail_interrupted``: rows left ``sending`` by a crash are failed for a person to check.
+- ``claim``: ``scheduled`` → ``sending`` by one conditional UPDATE; the caller commits it before
+  delivering, so a message is never delivered twice.
+- ``record_delivery``, ``reschedule``, ``mark_failed``: what became of a delivery. A recipient
+  refused for good (hard bounce) makes its contact invalid (``contacts.mark_invalid``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from billabex_core.db.types import utcnow
+from billabex_core.domain.plan import STEP_TAKEN, AccountState, PlannedMessage
+from billabex_core.errors import NotFoundError
+from billabex_core.models import Communication, CommunicationStatus, Contact, Organisation
+from billabex_core.services import audit
+from billabex_core.services.contacts import mark_invalid
+from billabex_core.services.reminder_texts import Text, compose
+
+ERROR_LENGTH = 1000
+NO_LONGER_NEEDED = "no longer needed (paid, paused or no contact)"
+INTERRUPTED = "interrupted during delivery: check the mailbox before sending it again by hand"
+ALL_BOUNCED = "every recipient bounced"
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    planned: int
+    cancelled: int
+
+
+def store_plan(
+    *, session: Session, plan: Iterable[tuple[AccountState, PlannedMessage]], org: Organisation
+) -> PlanCounts:
+    """Store a run's plan (each message with the state of its account) and cancel what left it."""
+    planned = {message.step_key: (state, message) for state, message in plan}
+    cancelled = _cancel_unplanned(session, set(planned))
+    rows = {
+        c.step_key: c
+        for c in session.exec(select(Communication).where(col(Communication.step_key).in_(list(planned))))
+    }
+    count = 0
+    for key, (state, message) in planned.items():
+        row = rows.get(key)
+        if row is not None and row.status in STEP_TAKEN:
+            continue  # sent, being sent or failed: never planned again
+        invoices = {inv.id: inv for inv in state.invoices}
+        text = compose(
+            message,
+            [invoices[i] for i in message.invoice_ids],
+            country=state.country,
+            sender=org.name,
+            default_language=org.default_language,
+        )
+        if row is None:
+            row = Communication(
+                account_id=state.account_id,
+                step_key=key,
+                scheduled_for=message.scheduled_for,
+                language=text.language,
+                subject=text.subject,
+                body=text.body,
+            )
+        _fill(row, message, text)
+        session.add(row)
+        count += 1
+    session.flush()
+    return PlanCounts(count, cancelled)
+
+
+def _cancel_unplanned(session: Session, planned: set[str]) -> int:
+    scheduled = select(Communication).where(Communication.status == CommunicationStatus.SCHEDULED)
+    cancelled = 0
+    for row in session.exec(scheduled):
+        if row.step_key not in planned:
+            row.status, row.error = CommunicationStatus.CANCELLED, NO_LONGER_NEEDED
+            cancelled += 1
+    return cancelled
+
+
+def _fill(row: Communication, message: PlannedMessage, text: Text) -> None:
+    row.scheduled_for, row.status, row.tone = (
+        message.scheduled_for,
+        CommunicationStatus.SCHEDULED,
+        message.tone,
+    )
+    row.language, row.subject, row.body = text.language, text.subject[:300], text.body
+    row.recipients = [r.email for r in message.to]
+    row.cc = [r.email for r in message.cc]
+    row.invoice_ids, row.error = list(message.invoice_ids), None
+
+
+def fail_interrupted(*, session: Session) -> int:
+    """Rows a crash left ``sending``: maybe delivered, so failed for a person to check, never resent."""
+    stuck = session.exec(
+        select(Communication).where(Communication.status == CommunicationStatus.SENDING)
+    ).all()
+    for row in stuck:
+        row.status, row.error = CommunicationStatus.FAILED, INTERRUPTED
+    return len(stuck)
+
+
+def claim(*, session: Session, communication_id: int) -> bool:
+    """Take a scheduled row for delivery (``sending``); False when it is no longer scheduled."""
+    claimed = (
+        session.connection()
+        .execute(
+            sa.update(Communication)
+            .where(
+                col(Communication.id) == communication_id,
+                col(Communication.status) == CommunicationStatus.SCHEDULED,
+            )
+            .values(status=CommunicationStatus.SENDING)
+        )
+        .rowcount
+    )
+    return claimed == 1
+
+
+def _get(session: Session, communication_id: int) -> Communication:
+    row = session.get(Communication, communication_id)
+    if row is None:
+        raise NotFoundError("communication", communication_id)
+    return row
+
+
+def reschedule(*, session: Session, communication_id: int, error: str) -> Communication:
+    """The server never took the message: it stays due, with the reason, for a later run."""
+    row = _get(session, communication_id)
+    row.status, row.error = CommunicationStatus.SCHEDULED, error[:ERROR_LENGTH]
+    return row
+
+
+def mark_failed(*, session: Session, communication_id: int, error: str) -> Communication:
+    """The delivery ended in an unknown state: recorded on the row, never sent again."""
+    row = _get(session, communication_id)
+    row.status, row.error = CommunicationStatus.FAILED, error[:ERROR_LENGTH]
+    return row
+
+
+@dataclass(frozen=True)
+class Recorded:
+    sent: bool  # False: every recipient bounced, the row is failed
+    bounced: int  # contacts made invalid
+
+
+def record_delivery(
+    *,
+    session: Session,
+    communication_id: int,
+    today: date,
+    channel: str,
+    bounced: Mapping[str, str],
+    deferred: Mapping[str, str],
+    location: str | None = None,
+) -> Recorded:
+    """What the mail server answered: hard bounces invalidate their contacts; the row is sent unless
+    every recipient bounced. ``bounced``/``deferred``: address → the server's answer."""
+    row = _get(session, communication_id)
+    invalid = _invalidate(session, row.account_id, bounced, today)
+    if set(bounced) >= set(row.recipients) | set(row.cc):
+        row.status, row.error = CommunicationStatus.FAILED, ALL_BOUNCED
+        return Recorded(False, invalid)
+    row.status, row.sent_at, row.sent_on, row.channel = CommunicationStatus.SENT, utcnow(), today, channel
+    row.error = "; ".join(f"{a}: {t}" for a, t in {**bounced, **deferred}.items()) or None
+    audit.record(
+        session=session,
+        actor=audit.AGENT,
+        action="communication.sent",
+        entity="communication",
+        entity_id=row.id,
+        account_id=row.account_id,
+        channel=channel,
+        step_key=row.step_key,
+        recipients=row.recipients,
+        location=location,
+    )
+    return Recorded(True, invalid)
+
+
+def _invalidate(session: Session, account_id: int, bounced: Mapping[str, str], today: date) -> int:
+    if not bounced:
+        return 0
+    contacts = session.exec(
+        select(Contact).where(Contact.account_id == account_id, col(Contact.email).in_(list(bounced)))
+    ).all()
+    for contact in contacts:
+        if contact.id is not None:
+            mark_invalid(
+                session=session,
+                contact_id=contact.id,
+                reason=bounced[contact.email],
+                actor=audit.AGENT,
+                today=today,
+            )
+    return len(contacts)
