@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from billabex_core.queries import dashboard
-from billabex_core.services.dashboard import AGING_BUCKETS
+from billabex_core.queries.aging import AGING_BUCKETS
 from billabex_ui import call, current_user, money, require_login, today
 
 require_login()

@@ -12,13 +12,14 @@ from billabex_core.queries.accounts import (
     account_detail,
     list_accounts,
 )
+from billabex_core.queries.aging import AGING_BUCKETS
 from billabex_core.queries.common import Page
 from billabex_core.queries.communications import (
     COMMUNICATION_PAGE_SIZE,
     CommunicationRow,
     list_communications,
 )
-from billabex_core.queries.dashboard import Dashboard, dashboard
+from billabex_core.queries.dashboard import CurrencyFigures, Dashboard, Summary, dashboard, summary
 from billabex_core.queries.documents import (
     DOCUMENT_SORTS,
     OVERDUE_AGES,
@@ -32,17 +33,20 @@ from billabex_core.queries.tasks import TaskDetail, TaskRow, list_tasks, task_de
 
 __all__ = [
     "ACCOUNT_SORTS",
+    "AGING_BUCKETS",
     "COMMUNICATION_PAGE_SIZE",
     "DOCUMENT_SORTS",
     "OVERDUE_AGES",
     "AccountDetail",
     "AccountRow",
     "CommunicationRow",
+    "CurrencyFigures",
     "Dashboard",
     "DocumentDetail",
     "DocumentList",
     "DocumentRow",
     "Page",
+    "Summary",
     "TaskDetail",
     "TaskRow",
     "account_detail",
@@ -52,5 +56,6 @@ __all__ = [
     "list_communications",
     "list_documents",
     "list_tasks",
+    "summary",
     "task_detail",
 ]

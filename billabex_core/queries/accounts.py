@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from billabex_core.domain.names import normalise_name
 from billabex_core.errors import NotFoundError, ValidationError
@@ -23,10 +24,12 @@ from billabex_core.models import (
     Source,
     Task,
 )
-from billabex_core.queries.common import Page, check_paging, like_pattern
+from billabex_core.queries.common import Page, check_paging, columns_for, like_pattern
+
+M = TypeVar("M", bound=SQLModel)
 
 # Sort keys offered by the list; each maps to an indexed or cheap column, id breaks ties.
-ACCOUNT_SORTS: dict[str, sa.ColumnElement] = {
+ACCOUNT_SORTS: dict[str, sa.SQLColumnExpression[Any]] = {
     "name": col(Account.normalized_name),
     "outstanding": col(Account.outstanding_balance),
     "overdue": col(Account.overdue_count),
@@ -80,7 +83,7 @@ def _search_clause(search: str) -> sa.ColumnElement[bool] | None:
     text = search.strip()
     if not text:
         return None
-    clauses = []
+    clauses: list[sa.ColumnElement[bool]] = []
     key = normalise_name(text)
     if key:
         clauses.append(col(Account.normalized_name).like(like_pattern(key), escape="\\"))
@@ -115,20 +118,36 @@ def list_accounts(
     if paused is not None:
         where.append(col(Account.paused).is_(paused))
     if without_contact:
-        where.append(Account.contact_count == 0)
+        where.append(col(Account.contact_count) == 0)
     total = session.exec(select(func.count()).select_from(Account).where(*where)).one()
     key = ACCOUNT_SORTS[sort]
     order = [key.desc(), col(Account.id).desc()] if descending else [key.asc(), col(Account.id).asc()]
-    columns = [getattr(Account, name) for name in AccountRow.__dataclass_fields__]
-    rows = session.exec(select(*columns).where(*where).order_by(*order).offset(offset).limit(limit)).all()
+    query = select(*columns_for(AccountRow, Account)).where(*where).order_by(*order)
+    rows = session.exec(query.offset(offset).limit(limit)).all()
     return Page([AccountRow(*row) for row in rows], int(total), page, page_size)
 
 
 def _documents(session: Session, account_id: int, kind: DocumentKind) -> tuple[list[Document], int]:
-    where = (Document.account_id == account_id, Document.kind == kind)
+    where = (col(Document.account_id) == account_id, col(Document.kind) == kind)
     count = session.exec(select(func.count()).select_from(Document).where(*where)).one()
     query = select(Document).where(*where).order_by(col(Document.due_date).desc(), col(Document.id).desc())
     return list(session.exec(query.limit(DETAIL_LIMIT))), int(count)
+
+
+def _rows(session: Session, model: type[M], account_id: int, *order: sa.ColumnElement[Any]) -> list[M]:
+    """The first ``DETAIL_LIMIT`` rows of ``model`` on the account: one tab of the detail view."""
+    owner = sa.inspect(model).columns["account_id"]
+    return list(session.exec(select(model).where(owner == account_id).order_by(*order).limit(DETAIL_LIMIT)))
+
+
+def _document_numbers(session: Session, payments: list[Payment]) -> dict[int, str]:
+    """The number of each invoice the payments name."""
+    ids = {p.document_id for p in payments if p.document_id is not None}
+    if not ids:
+        return {}
+    query = select(col(Document.id), col(Document.number)).where(col(Document.id).in_(ids))
+    # Stored rows always have an id; the filter only narrows the Optional of the model field.
+    return {doc_id: number for doc_id, number in session.exec(query) if doc_id is not None}
 
 
 def account_detail(*, session: Session, account_id: int) -> AccountDetail:
@@ -136,33 +155,29 @@ def account_detail(*, session: Session, account_id: int) -> AccountDetail:
     if account is None:
         raise NotFoundError("account", account_id)
     integration = session.get(Integration, account.integration_id) if account.integration_id else None
-    by_account = account_id
-
-    def rows(model: type, *order: sa.ColumnElement) -> list:
-        query = select(model).where(model.account_id == by_account).order_by(*order)  # type: ignore[attr-defined]
-        return list(session.exec(query.limit(DETAIL_LIMIT)))
-
     invoices, invoice_count = _documents(session, account_id, DocumentKind.INVOICE)
     notes, note_count = _documents(session, account_id, DocumentKind.CREDIT_NOTE)
-    payments = rows(Payment, col(Payment.paid_on).desc(), col(Payment.id).desc())
-    doc_ids = {p.document_id for p in payments if p.document_id is not None}
-    numbers = (
-        dict(session.exec(select(Document.id, Document.number).where(col(Document.id).in_(doc_ids))).all())
-        if doc_ids
-        else {}
-    )
+    payments = _rows(session, Payment, account_id, col(Payment.paid_on).desc(), col(Payment.id).desc())
     return AccountDetail(
         account=account,
         integration_name=integration.name if integration else None,
-        contacts=rows(Contact, col(Contact.is_primary).desc(), col(Contact.id)),
-        referents=rows(Referent, col(Referent.is_primary).desc(), col(Referent.id)),
+        contacts=_rows(session, Contact, account_id, col(Contact.is_primary).desc(), col(Contact.id).asc()),
+        referents=_rows(
+            session, Referent, account_id, col(Referent.is_primary).desc(), col(Referent.id).asc()
+        ),
         invoices=invoices,
         invoice_count=invoice_count,
         credit_notes=notes,
         credit_note_count=note_count,
         payments=payments,
-        document_numbers=numbers,
-        tasks=rows(Task, col(Task.id).desc()),
-        communications=rows(Communication, col(Communication.scheduled_for).desc(), col(Communication.id)),
-        history=rows(AuditEvent, col(AuditEvent.id).desc()),
+        document_numbers=_document_numbers(session, payments),
+        tasks=_rows(session, Task, account_id, col(Task.id).desc()),
+        communications=_rows(
+            session,
+            Communication,
+            account_id,
+            col(Communication.scheduled_for).desc(),
+            col(Communication.id).asc(),
+        ),
+        history=_rows(session, AuditEvent, account_id, col(AuditEvent.id).desc()),
     )

@@ -1,9 +1,10 @@
-"""What every paginated list shares: the page object and the LIMIT/OFFSET arithmetic."""
+"""What every paginated list shares: the page object, the LIMIT/OFFSET arithmetic, LIKE patterns
+and the column list that fills a row dataclass."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, fields
+from typing import Any, Generic, TypeVar
 
 from billabex_core.errors import ValidationError
 
@@ -47,3 +48,15 @@ def like_pattern(text: str) -> str:
     """A LIKE 'contains' pattern with the wildcards of ``text`` escaped (escape char: backslash)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def columns_for(row: type[Any], model: Any, **elsewhere: Any) -> list[Any]:
+    """The columns to select for the ``row`` dataclass, in its field order, so ``row(*result)``
+    fills it: the column of ``model`` with the field's name, or the expression ``elsewhere`` gives
+    for that name (a joined table's column). The result is typed ``Any`` because SQLModel's
+    ``select`` has typed overloads for four columns at most."""
+    names = [f.name for f in fields(row)]
+    unknown = set(elsewhere) - set(names)
+    if unknown:
+        raise ValueError(f"{row.__name__} has no field {', '.join(sorted(unknown))}")
+    return [elsewhere[name] if name in elsewhere else getattr(model, name) for name in names]

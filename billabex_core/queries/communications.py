@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from billabex_core.models import Account, Communication, CommunicationStatus, Tone
-from billabex_core.queries.common import Page, check_paging
+from billabex_core.queries.common import Page, check_paging, columns_for
 
 COMMUNICATION_PAGE_SIZE = 50
 
@@ -53,19 +53,15 @@ def list_communications(
     if languages:
         where.append(col(Communication.language).in_(languages))
     if account_id is not None:
-        where.append(Communication.account_id == account_id)
+        where.append(col(Communication.account_id) == account_id)
     if scheduled_from is not None:
         where.append(col(Communication.scheduled_for) >= scheduled_from)
     if scheduled_to is not None:
         where.append(col(Communication.scheduled_for) <= scheduled_to)
     total = session.exec(select(func.count()).select_from(Communication).where(*where)).one()
-    columns = [
-        Account.name if name == "account_name" else getattr(Communication, name)
-        for name in CommunicationRow.__dataclass_fields__
-    ]
     query = (
-        select(*columns)
-        .join(Account, col(Account.id) == Communication.account_id)
+        select(*columns_for(CommunicationRow, Communication, account_name=Account.name))
+        .join(Account, col(Account.id) == col(Communication.account_id))
         .where(*where)
         .order_by(col(Communication.scheduled_for).desc(), col(Communication.id).desc())
         .offset(offset)

@@ -1,15 +1,16 @@
 """Invoices and credit notes screens: filtered list with SQL totals, and one document's detail.
 
-Overdue age filters follow the dashboard's aging buckets (calendar days past the due date of an
-invoice that is not fully covered): "not due", "1-30", "31-60", "61-90", "> 90".
+Overdue age filters are the dashboard's aging buckets (``queries.aging``), applied to invoices
+that are not fully covered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -28,11 +29,13 @@ from billabex_core.models import (
     PaymentStatus,
     Source,
 )
-from billabex_core.queries.common import Page, check_paging, like_pattern
+from billabex_core.queries.aging import AGING_BUCKETS, aging_conditions
+from billabex_core.queries.common import Page, check_paging, columns_for, like_pattern
 from billabex_core.services.files import pdf_path
 
-OVERDUE_AGES = ("not due", "1-30", "31-60", "61-90", "> 90")
-DOCUMENT_SORTS: dict[str, tuple[sa.ColumnElement, bool]] = {
+OVERDUE_AGES = AGING_BUCKETS
+# Sort choices: (column, descending); the id breaks ties in the same direction.
+DOCUMENT_SORTS: dict[str, tuple[sa.SQLColumnExpression[Any], bool]] = {
     "due date, newest first": (col(Document.due_date), True),
     "due date, oldest first": (col(Document.due_date), False),
     "issue date, newest first": (col(Document.issue_date), True),
@@ -102,17 +105,10 @@ class DocumentDetail:
 
 
 def _age_clause(age: str, today: date) -> sa.ColumnElement[bool]:
-    due = col(Document.due_date)
-    open_invoice = sa.and_(Document.kind == DocumentKind.INVOICE, col(Document.remaining_amount) > 0)
-    ranges = {
-        "not due": sa.or_(due.is_(None), due >= today),
-        "1-30": sa.and_(due < today, due >= today - timedelta(days=30)),
-        "31-60": sa.and_(due < today - timedelta(days=30), due >= today - timedelta(days=60)),
-        "61-90": sa.and_(due < today - timedelta(days=60), due >= today - timedelta(days=90)),
-        "> 90": due < today - timedelta(days=90),
-    }
+    ranges = aging_conditions(col(Document.due_date), today)
     if age not in ranges:
         raise ValidationError(f"unknown overdue age {age!r} (one of {', '.join(OVERDUE_AGES)})", field="age")
+    open_invoice = sa.and_(col(Document.kind) == DocumentKind.INVOICE, col(Document.remaining_amount) > 0)
     return sa.and_(open_invoice, ranges[age])
 
 
@@ -126,7 +122,7 @@ def _filters(
     number: str,
     today: date,
 ) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = [Document.kind == kind]
+    where: list[sa.ColumnElement[bool]] = [col(Document.kind) == kind]
     if statuses:
         status_enum = InvoiceStatus if kind == DocumentKind.INVOICE else CreditNoteStatus
         try:
@@ -136,14 +132,34 @@ def _filters(
         status_col = Document.invoice_status if kind == DocumentKind.INVOICE else Document.credit_status
         where.append(col(status_col).in_(values))
     if account_id is not None:
-        where.append(Document.account_id == account_id)
+        where.append(col(Document.account_id) == account_id)
     if source is not None:
-        where.append(Document.source == source)
+        where.append(col(Document.source) == source)
     if age:
         where.append(_age_clause(age, today))
     if number.strip():
         where.append(col(Document.number).like(like_pattern(number.strip()), escape="\\"))
     return where
+
+
+def _totals(session: Session, where: list[sa.ColumnElement[bool]]) -> dict[str, CurrencyTotals]:
+    """Count, total and remaining amount per currency of the whole filtered set."""
+    currency = col(Document.currency)
+    query = (
+        select(
+            currency,
+            func.count(),
+            func.sum(col(Document.total_incl_tax)),
+            func.sum(col(Document.remaining_amount)),
+        )
+        .where(*where)
+        .group_by(currency)
+        .order_by(currency)
+    )
+    return {
+        code: CurrencyTotals(int(count), total or ZERO, remaining or ZERO)
+        for code, count, total, remaining in session.exec(query)
+    }
 
 
 def list_documents(
@@ -173,30 +189,12 @@ def list_documents(
         number=number,
         today=today,
     )
-    totals_query = (
-        select(
-            Document.currency,
-            func.count(),
-            func.sum(Document.total_incl_tax),
-            func.sum(Document.remaining_amount),
-        )
-        .where(*where)
-        .group_by(Document.currency)
-        .order_by(Document.currency)
-    )
-    totals = {
-        currency: CurrencyTotals(int(count), total or ZERO, remaining or ZERO)
-        for currency, count, total, remaining in session.exec(totals_query)
-    }
+    totals = _totals(session, where)
     key, descending = DOCUMENT_SORTS[sort]
     order = [key.desc(), col(Document.id).desc()] if descending else [key.asc(), col(Document.id).asc()]
-    columns = [
-        Account.name if name == "account_name" else getattr(Document, name)
-        for name in DocumentRow.__dataclass_fields__
-    ]
     query = (
-        select(*columns)
-        .join(Account, col(Account.id) == Document.account_id)
+        select(*columns_for(DocumentRow, Document, account_name=Account.name))
+        .join(Account, col(Account.id) == col(Document.account_id))
         .where(*where)
         .order_by(*order)
         .offset(offset)
@@ -205,6 +203,20 @@ def list_documents(
     rows = [DocumentRow(*row) for row in session.exec(query)]
     count = sum(t.count for t in totals.values())
     return DocumentList(Page(rows, count, page, page_size), totals)
+
+
+def _credit_lines(session: Session, document_id: int, *, is_invoice: bool) -> list[CreditLine]:
+    """The credit applications of a document, each with the document on the other side."""
+    invoice, note = col(CreditApplication.invoice_id), col(CreditApplication.credit_note_id)
+    mine, theirs = (invoice, note) if is_invoice else (note, invoice)
+    other = aliased(Document)
+    query = (
+        select(*columns_for(CreditLine, CreditApplication, other_id=other.id, other_number=other.number))
+        .join(other, col(other.id) == theirs)
+        .where(mine == document_id)
+        .order_by(col(CreditApplication.applied_on), col(CreditApplication.id))
+    )
+    return [CreditLine(*row) for row in session.exec(query)]
 
 
 def document_detail(*, session: Session, document_id: int) -> DocumentDetail:
@@ -216,30 +228,11 @@ def document_detail(*, session: Session, document_id: int) -> DocumentDetail:
     payments = list(
         session.exec(
             select(Payment)
-            .where(Payment.document_id == document_id)
+            .where(col(Payment.document_id) == document_id)
             .order_by(col(Payment.paid_on), col(Payment.id))
         )
     )
-    is_invoice = document.kind == DocumentKind.INVOICE
-    mine, theirs = (
-        (CreditApplication.invoice_id, CreditApplication.credit_note_id)
-        if is_invoice
-        else (CreditApplication.credit_note_id, CreditApplication.invoice_id)
-    )
-    other = aliased(Document)
-    query = (
-        select(
-            other.id,
-            other.number,
-            CreditApplication.amount,
-            CreditApplication.applied_on,
-            CreditApplication.source,
-        )
-        .join(other, other.id == theirs)
-        .where(mine == document_id)
-        .order_by(col(CreditApplication.applied_on), col(CreditApplication.id))
-    )
-    credits = [CreditLine(*row) for row in session.exec(query)]
+    credits = _credit_lines(session, document_id, is_invoice=document.kind == DocumentKind.INVOICE)
     credited = None
     if document.credited_invoice_id is not None:
         invoice = session.get(Document, document.credited_invoice_id)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from billabex_core.errors import NotFoundError
 from billabex_core.models import Account, Contact, Task, TaskKind, TaskMessage, TaskStatus, User
-from billabex_core.queries.common import Page, check_paging, like_pattern
+from billabex_core.queries.common import Page, check_paging, columns_for, like_pattern
 
 
 @dataclass(frozen=True)
@@ -73,21 +73,11 @@ def list_tasks(
     if kinds:
         where.append(col(Task.kind).in_(kinds))
     if account_id is not None:
-        where.append(Task.account_id == account_id)
+        where.append(col(Task.account_id) == account_id)
     total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
     query = (
-        select(
-            Task.id,
-            Task.kind,
-            Task.subject,
-            Task.status,
-            Task.account_id,
-            Account.name,
-            Task.assignees,
-            Task.created_by,
-            Task.updated_at,
-        )
-        .outerjoin(Account, col(Account.id) == Task.account_id)
+        select(*columns_for(TaskRow, Task, account_name=Account.name))
+        .outerjoin(Account, col(Account.id) == col(Task.account_id))
         .where(*where)
         .order_by(col(Task.updated_at).desc(), col(Task.id).desc())
         .offset(offset)
@@ -103,8 +93,10 @@ def task_detail(*, session: Session, task_id: int) -> TaskDetail:
         raise NotFoundError("task", task_id)
     account = session.get(Account, task.account_id) if task.account_id else None
     contact = session.get(Contact, task.contact_id) if task.contact_id else None
+    usernames = list(session.exec(select(col(User.username)).order_by(col(User.username))))
     thread = list(
-        session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id)))
+        session.exec(
+            select(TaskMessage).where(col(TaskMessage.task_id) == task_id).order_by(col(TaskMessage.id))
+        )
     )
-    usernames = list(session.exec(select(User.username).order_by(col(User.username))))
     return TaskDetail(task, account.name if account else None, contact, thread, usernames)
