@@ -10,15 +10,32 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from sqlmodel import Session
 
+from billabex_core.domain.names import default_name
 from billabex_core.errors import ValidationError
-from billabex_core.models import Contact, Task, TaskKind, TaskStatus
+from billabex_core.models import Contact, ContactUsage, Task, TaskKind, TaskStatus
 from billabex_core.services import contacts, tasks
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
-def _open_task_of_kind(session: Session, task_id: int, kind: TaskKind) -> Task:
+
+class ContactDetails(TypedDict, total=False):
+    """Optional fields of the contact given in an answer, passed on to ``contacts.add_contact``.
+    A field left out keeps that function's default (the first contact becomes the primary one)."""
+
+    role: str | None
+    phone: str | None
+    notes: str | None
+    usage: ContactUsage | str | None
+    is_primary: bool
+
+
+def _open_task_of_kind(session: Session, task_id: int, kind: TaskKind) -> tuple[Task, int]:
+    """The task, open and of ``kind``, with the id of the account it is attached to."""
     task = tasks.get_task(session=session, task_id=task_id)
     if task.kind != kind:
         raise ValidationError(f"task {task_id} is not a {kind.value.replace('_', ' ')} task", field="task")
@@ -26,7 +43,7 @@ def _open_task_of_kind(session: Session, task_id: int, kind: TaskKind) -> Task:
         raise ValidationError(f"task {task_id} is already {task.status.value}", field="task")
     if task.account_id is None:
         raise ValidationError(f"task {task_id} is not attached to an account", field="task")
-    return task
+    return task, task.account_id
 
 
 def answer_missing_contact(
@@ -38,17 +55,17 @@ def answer_missing_contact(
     actor: str,
     name: str | None = None,
     today: date | None = None,
-    **optional: object,
+    **details: Unpack[ContactDetails],
 ) -> Contact:
     """Create the contact the task asks for and close the task with a note saying who was added.
 
     The input is checked before anything is written; a later failure raises, and the caller's
     transaction rolls everything back (the task stays open).
     """
-    task = _open_task_of_kind(session, task_id, TaskKind.MISSING_CONTACT)
+    _, account_id = _open_task_of_kind(session, task_id, TaskKind.MISSING_CONTACT)
     clean_email = contacts.check_email(email)
     contacts.check_language(language)
-    shown = " ".join((name or "").split()) or contacts.default_name(clean_email)
+    shown = " ".join((name or "").split()) or default_name(clean_email)
     tasks.set_status(
         session=session,
         task_id=task_id,
@@ -58,13 +75,13 @@ def answer_missing_contact(
     )
     return contacts.add_contact(
         session=session,
-        account_id=task.account_id,  # type: ignore[arg-type]
+        account_id=account_id,
         email=clean_email,
         language=language,
         name=name,
         actor=actor,
         today=today,
-        **optional,
+        **details,
     )
 
 
@@ -72,7 +89,7 @@ def correct_invalid_contact(
     *, session: Session, task_id: int, email: str, actor: str, today: date | None = None
 ) -> Contact:
     """Fix the bounced e-mail the task is about; the contact is valid again and the task closes."""
-    task = _open_task_of_kind(session, task_id, TaskKind.INVALID_CONTACT)
+    task, _ = _open_task_of_kind(session, task_id, TaskKind.INVALID_CONTACT)
     if task.contact_id is None:
         raise ValidationError(f"task {task_id} names no contact", field="task")
     return contacts.update_contact(

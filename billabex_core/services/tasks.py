@@ -1,20 +1,28 @@
 """Tasks: the agent asks people to act (domain.md §5).
 
-An open task is unique per (kind, account, contact): asking twice returns the same task. A task
-whose cause disappears is closed automatically with a note. Every change goes in the task's
-thread and in the audit log.
+A task the agent or the sync raises is unique while open, per cause: per (kind, account,
+contact) for a missing or invalid contact or an escalation, per (account, subject) for an
+anomaly; asking twice returns the same task. Tasks people open (a dispute, a customer request)
+are always new. Every task needs a subject. A task whose cause disappears is closed
+automatically with a note. Every change goes in the task's thread and in the audit log.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import Account, Task, TaskKind, TaskMessage, TaskStatus
 from billabex_core.services import audit
 
-OPEN_STATUSES = (TaskStatus.ACTION_REQUIRED, TaskStatus.AWAITING_RESPONSE, TaskStatus.IN_PROGRESS)
+# A task is open until it is closed or cancelled (``TaskStatus.is_open``).
+OPEN_STATUSES = tuple(status for status in TaskStatus if status.is_open)
+
+# Kinds the agent or the sync raise for a cause: one open task per cause, never a pile of copies.
+ONE_PER_CAUSE = (TaskKind.MISSING_CONTACT, TaskKind.INVALID_CONTACT, TaskKind.ESCALATION)
+SUBJECT_LENGTH = 300  # the column's size
 
 
 def get_task(*, session: Session, task_id: int) -> Task:
@@ -24,19 +32,49 @@ def get_task(*, session: Session, task_id: int) -> Task:
     return task
 
 
+def _stored_id(task: Task) -> int:
+    """The id of a task that has been flushed (every task this module hands over has one)."""
+    if task.id is None:
+        raise RuntimeError("the task has no id yet: flush it first")
+    return task.id
+
+
+def _open_tasks(
+    kind: TaskKind, account_id: int | None, contact_id: int | None = None
+) -> SelectOfScalar[Task]:
+    """Open tasks of ``kind`` on the account (``None``: on no account), of the contact if given."""
+    query = select(Task).where(
+        col(Task.kind) == kind, col(Task.account_id) == account_id, col(Task.status).in_(OPEN_STATUSES)
+    )
+    return query if contact_id is None else query.where(col(Task.contact_id) == contact_id)
+
+
 def find_open_task(
     *, session: Session, kind: TaskKind, account_id: int | None, contact_id: int | None = None
 ) -> Task | None:
-    query = select(Task).where(
-        Task.kind == kind, Task.account_id == account_id, col(Task.status).in_(OPEN_STATUSES)
-    )
-    if contact_id is not None:
-        query = query.where(Task.contact_id == contact_id)
-    return session.exec(query.order_by(col(Task.id))).first()
+    return session.exec(_open_tasks(kind, account_id, contact_id).order_by(col(Task.id))).first()
 
 
-# Kinds the agent or the sync raise for a cause: one open task per cause, never a pile of copies.
-ONE_PER_CAUSE = (TaskKind.MISSING_CONTACT, TaskKind.INVALID_CONTACT, TaskKind.ESCALATION)
+def _same_cause(
+    session: Session, kind: TaskKind, subject: str, account_id: int | None, contact_id: int | None
+) -> Task | None:
+    """The open task that already asks what a new one would: per account and contact for a cause
+    the agent or the sync raises, per account and subject for an anomaly; ``None`` for the rest."""
+    if account_id is None:
+        return None
+    if kind in ONE_PER_CAUSE:
+        return find_open_task(session=session, kind=kind, account_id=account_id, contact_id=contact_id)
+    if kind == TaskKind.ANOMALY:
+        return session.exec(_open_tasks(kind, account_id).where(col(Task.subject) == subject)).first()
+    return None
+
+
+def _add_message_once(session: Session, task: Task, actor: str, message: str) -> None:
+    """An anomaly raised again: a message its thread does not hold yet joins it."""
+    task_id = _stored_id(task)
+    if message not in {m.body for m in thread(session=session, task_id=task_id)}:
+        session.add(TaskMessage(task_id=task_id, author=actor, body=message))
+        task.updated_at = utcnow()
 
 
 def open_task(
@@ -53,29 +91,18 @@ def open_task(
     """Open a task. For a cause the agent or the sync raises (missing or invalid contact,
     escalation: per account and contact; an anomaly: per account and subject) the open task that
     already asks the same thing is returned instead, an anomaly's new message added to its thread.
-    Tasks people open (a dispute, a customer request) are always new."""
-    existing = None
-    if account_id is not None and kind in ONE_PER_CAUSE:
-        existing = find_open_task(session=session, kind=kind, account_id=account_id, contact_id=contact_id)
-    elif account_id is not None and kind == TaskKind.ANOMALY:
-        existing = session.exec(
-            select(Task).where(
-                Task.kind == kind,
-                Task.account_id == account_id,
-                Task.subject == subject[:300],
-                col(Task.status).in_(OPEN_STATUSES),
-            )
-        ).first()
-        if existing is not None and message not in {
-            m.body for m in thread(session=session, task_id=existing.id)
-        }:  # type: ignore[arg-type]
-            session.add(TaskMessage(task_id=existing.id, author=actor, body=message))  # type: ignore[arg-type]
-            existing.updated_at = utcnow()
+    Tasks people open (a dispute, a customer request) are always new. The subject is required."""
+    title = (subject or "").strip()[:SUBJECT_LENGTH]
+    if not title:
+        raise ValidationError("the subject is required", field="subject")
+    existing = _same_cause(session, kind, title, account_id, contact_id)
     if existing is not None:
+        if kind == TaskKind.ANOMALY:
+            _add_message_once(session, existing, actor, message)
         return existing
     task = Task(
         kind=kind,
-        subject=subject[:300],
+        subject=title,
         message=message,
         account_id=account_id,
         contact_id=contact_id,
@@ -84,7 +111,7 @@ def open_task(
     )
     session.add(task)
     session.flush()
-    session.add(TaskMessage(task_id=task.id, author=actor, body=message))  # type: ignore[arg-type]
+    session.add(TaskMessage(task_id=_stored_id(task), author=actor, body=message))
     audit.record(
         session=session,
         actor=actor,
@@ -100,7 +127,7 @@ def open_task(
 
 def _log(session: Session, task: Task, actor: str, body: str, action: str, **details: object) -> TaskMessage:
     """Every change of a task: a line in its thread and an event in the audit log."""
-    message = TaskMessage(task_id=task.id, author=actor, body=body)  # type: ignore[arg-type]
+    message = TaskMessage(task_id=_stored_id(task), author=actor, body=body)
     session.add(message)
     task.updated_at = utcnow()
     session.flush()
@@ -151,14 +178,11 @@ def close_for_cause(
     *, session: Session, kind: TaskKind, account_id: int, note: str, actor: str, contact_id: int | None = None
 ) -> list[Task]:
     """Close the open tasks of this kind on the account: their cause has gone."""
-    query = select(Task).where(
-        Task.kind == kind, Task.account_id == account_id, col(Task.status).in_(OPEN_STATUSES)
-    )
-    if contact_id is not None:
-        query = query.where(Task.contact_id == contact_id)
-    tasks = list(session.exec(query))
+    tasks = list(session.exec(_open_tasks(kind, account_id, contact_id)))
     for task in tasks:
-        set_status(session=session, task_id=task.id, status=TaskStatus.CLOSED, actor=actor, note=note)  # type: ignore[arg-type]
+        set_status(
+            session=session, task_id=_stored_id(task), status=TaskStatus.CLOSED, actor=actor, note=note
+        )
     return tasks
 
 
@@ -183,6 +207,6 @@ def ensure_missing_contact_task(
 
 
 def thread(*, session: Session, task_id: int) -> list[TaskMessage]:
-    return list(
-        session.exec(select(TaskMessage).where(TaskMessage.task_id == task_id).order_by(col(TaskMessage.id)))
-    )
+    """The messages of a task, oldest first."""
+    query = select(TaskMessage).where(col(TaskMessage.task_id) == task_id).order_by(col(TaskMessage.id))
+    return list(session.exec(query))

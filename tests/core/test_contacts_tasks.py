@@ -262,3 +262,34 @@ def test_editing_a_bounced_contact_without_a_new_email_keeps_it_invalid(session,
     session.commit()
     assert not c.is_valid and c.role == "AP"
     assert _task(session, TaskKind.INVALID_CONTACT).status == TaskStatus.ACTION_REQUIRED
+
+
+@pytest.mark.parametrize("subject", ["", "   ", "\n\t"])
+@pytest.mark.parametrize("kind", [TaskKind.DISPUTE, TaskKind.ANOMALY, TaskKind.ESCALATION])
+def test_a_task_needs_a_subject(session, account, subject: str, kind: TaskKind) -> None:
+    with pytest.raises(ValidationError) as info:
+        tasks.open_task(
+            session=session, kind=kind, subject=subject, message="m", actor="alice", account_id=account.id
+        )
+    assert info.value.field == "subject"
+    assert session.exec(select(Task)).all() == []
+
+
+def test_the_subject_is_stored_trimmed_and_an_anomaly_matches_it_trimmed(session, account) -> None:
+    first = tasks.open_task(
+        session=session,
+        kind=TaskKind.ANOMALY,
+        subject="  Currency mismatch on F-1 ",
+        message="m1",
+        actor="sync",
+        account_id=account.id,
+    )
+    again = tasks.open_task(
+        session=session,
+        kind=TaskKind.ANOMALY,
+        subject="Currency mismatch on F-1",
+        message="m2",
+        actor="sync",
+        account_id=account.id,
+    )
+    assert first.subject == "Currency mismatch on F-1" and again.id == first.id
