@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session
 
@@ -18,12 +19,14 @@ def record_payment(
     *,
     session: Session,
     document_id: int,
-    amount: object,
+    amount: Decimal | int | str,
     paid_on: date,
     actor: str,
     note: str | None = None,
     today: date | None = None,
 ) -> Payment:
+    """Record a payment on a manual invoice (synced ones get theirs from the billing tool) and
+    recompute the account's figures."""
     document = session.get(Document, document_id)
     if document is None:
         raise NotFoundError("document", document_id)
@@ -34,7 +37,7 @@ def record_payment(
             f"invoice {document.number} is synced from {document.source.value}: its payments come from there",
             field="document",
         )
-    value = parse_money(amount, field="amount")  # type: ignore[arg-type]
+    value = parse_money(amount, field="amount")
     if value <= 0:
         raise ValidationError("a payment must be more than zero", field="amount")
     payment = Payment(
