@@ -7,11 +7,20 @@ import io
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from billabex_core.errors import ValidationError
 from billabex_core.models import DocumentKind, Source
 from billabex_core.services.accounts import create_account
-from billabex_core.services.export import EXPORTERS, export_rows, neutralise, to_csv
+from billabex_core.services.export import (
+    EXPORTERS,
+    FORMULA_PREFIXES,
+    PLAIN_NUMBER,
+    export_rows,
+    neutralise,
+    to_csv,
+)
 from billabex_core.services.payments import record_payment
 from billabex_core.services.users import add_user, credentials, verify_password
 
@@ -95,3 +104,13 @@ def test_export_all_entities(session, add_document) -> None:
     assert Decimal(parsed[0]["outstanding_balance"]) == Decimal("12.34")
     with pytest.raises(ValidationError):
         export_rows(session=session, entity="nope")
+
+
+@given(cell=st.text(max_size=12))
+def test_no_cell_reaches_a_spreadsheet_as_a_formula(cell: str) -> None:
+    out = neutralise(cell)
+    if cell.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.match(cell):
+        assert out == "'" + cell
+    else:
+        assert out == cell
+    assert not out.startswith(FORMULA_PREFIXES) or PLAIN_NUMBER.match(out)

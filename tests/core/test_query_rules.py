@@ -1,4 +1,5 @@
-"""Rules of the read side checked without fixtures: aging buckets, dashboard figures, row columns."""
+"""Rules of the read side checked without fixtures: aging buckets, dashboard figures, row columns,
+LIKE patterns."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from billabex_core.models import Task
 from billabex_core.queries.aging import AGING_BUCKETS, aging_conditions
-from billabex_core.queries.common import columns_for
+from billabex_core.queries.common import columns_for, like_pattern
 from billabex_core.queries.dashboard import currency_figures
 
 TODAY = date(2026, 3, 2)
@@ -99,3 +100,14 @@ def test_columns_follow_the_row_fields() -> None:
     assert columns_for(_Row, Task, account_name=other) == [Task.id, other, Task.subject]
     with pytest.raises(ValueError, match="no field nmae"):
         columns_for(_Row, Task, nmae=other)
+
+
+# Lower case only: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+texts = st.text(alphabet="ab%_\\ ", max_size=8)
+
+
+@given(needle=texts, haystack=texts)
+def test_a_like_pattern_matches_its_text_literally(needle: str, haystack: str) -> None:
+    query = sa.select(sa.literal(haystack).like(like_pattern(needle), escape="\\"))
+    with ENGINE.connect() as conn:
+        assert bool(conn.execute(query).scalar_one()) == (needle in haystack)
