@@ -1,4 +1,5 @@
-"""``worker``: the long-running process that runs scheduled syncs (docs/sync.md)."""
+"""``worker``: the long-running process that runs scheduled syncs and the daily agent run
+(``billabex_core.jobs.worker``; docs/sync.md, docs/agent.md)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ from billabex_core.services.org import get_organisation
 from billabex_core.services.status import refresh_overdue
 
 ESCALATION_AGE_DAYS = 90
-DEFAULT_SENDER = "billabex@localhost"
+DEFAULT_FROM_ADDRESS = "billabex@localhost"
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentRepo
     with session_scope(url) as session:
         report.failed += communications.fail_interrupted(session=session)
         due = followups.due_communications(session=session, today=today)
-        sender = get_organisation(session=session).sender_email or DEFAULT_SENDER
+        sender = get_organisation(session=session).sender_email or DEFAULT_FROM_ADDRESS
     for comm_id in due:
         with session_scope(url) as session:  # the claim is committed before anything is sent
             claimed = communications.claim(session=session, communication_id=comm_id)

@@ -55,7 +55,10 @@ def accounts_with_manual_credit(*, session: Session) -> list[int]:
 
 
 def accounts_without_contact(*, session: Session) -> list[Account]:
-    """Accounts no reminder can reach (their stored count of reachable contacts is zero)."""
+    """Accounts no reminder can reach (their stored count of reachable contacts is zero).
+
+    Rows, not views: the caller hands each to ``tasks.ensure_missing_contact_task`` in the same
+    session."""
     return list(session.exec(select(Account).where(Account.contact_count == 0).order_by(col(Account.id))))
 
 

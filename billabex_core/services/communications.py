@@ -60,7 +60,7 @@ def store_plan(
             message,
             [invoices[i] for i in message.invoice_ids],
             country=state.country,
-            sender=org.name,
+            signature=org.name,
             default_language=org.default_language,
         )
         if row is None:

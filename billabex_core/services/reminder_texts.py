@@ -22,7 +22,7 @@ from billabex_core.domain.plan import OpenInvoice, PlannedMessage
 from billabex_core.money import format_money
 
 LANGUAGE_LOCALES = {"fr": "fr_FR", "en": "en_GB", "de": "de_DE", "es": "es_ES", "it": "it_IT", "nl": "nl_NL"}
-DEFAULT_SENDER = "Accounts receivable"
+DEFAULT_SIGNATURE = "Accounts receivable"
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +86,7 @@ def compose(
     invoices: Sequence[OpenInvoice],
     *,
     country: str,
-    sender: str,
+    signature: str,
     default_language: str,
 ) -> Text:
     """The text of a planned message, in its first recipient's language (else the country's, else
@@ -99,7 +99,7 @@ def compose(
         language=language,
         template="pre_due" if not message.overdue else message.tone.value,
         recipient_name=first.name,
-        sender=sender or DEFAULT_SENDER,
+        sender=signature or DEFAULT_SIGNATURE,
         lines=[Line(i.number, i.due_date, i.remaining, i.currency) for i in invoices],
     )
     return Text(language, subject, body)
