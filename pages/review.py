@@ -1,66 +1,20 @@
 """Review: check and correct what was read from a PDF, then validate it (or discard it)."""
 
+from typing import Any
+
 import streamlit as st
 
 from billabex_core.domain.names import suggested_language
-from billabex_core.errors import BillabexError
-from billabex_core.models import LANGUAGES
+from billabex_core.models import LANGUAGES, ImportDraft
 from billabex_core.services.contacts import add_contact
-from billabex_core.services.imports import (
-    NEW_ACCOUNT,
-    discard_draft,
-    list_drafts,
-    review_draft,
-    save_draft,
-    validate_draft,
-)
-from billabex_core.services.preview import MAX_PREVIEW_PAGES, Box, page_count, render_page
-from billabex_ui import call, current_user, money, require_login, show_error, today
-
-require_login()
-
-LABELS = {
-    "number": "Number",
-    "issue_date": "Issue date (YYYY-MM-DD)",
-    "due_date": "Due date (YYYY-MM-DD)",
-    "currency": "Currency (ISO, e.g. EUR)",
-    "total_excl_tax": "Total excl. tax",
-    "tax_amount": "Tax",
-    "total_incl_tax": "Total incl. tax",
-    "amount_due": "Amount due (after prepayment)",
-    "credited_invoice_number": "Credited invoice number",
-    "buyer_name": "Customer name",
-    "buyer_address": "Customer address",
-    "buyer_country": "Customer country (ISO, e.g. FR)",
-    "buyer_vat": "Customer VAT number",
-    "buyer_siren": "Customer SIREN",
-    "seller_name": "Seller name",
-    "seller_vat": "Seller VAT number",
-    "seller_siren": "Seller SIREN",
-}
-GROUPS = {
-    "Document": [
-        "number",
-        "issue_date",
-        "due_date",
-        "currency",
-        "total_excl_tax",
-        "tax_amount",
-        "total_incl_tax",
-        "amount_due",
-        "credited_invoice_number",
-    ],
-    "Customer (the account)": ["buyer_name", "buyer_address", "buyer_country", "buyer_vat", "buyer_siren"],
-    "Seller (you)": ["seller_name", "seller_vat", "seller_siren"],
-}
+from billabex_core.services.draft_review import DraftReview, FieldView, review_draft
+from billabex_core.services.drafts import NEW_ACCOUNT, discard_draft, list_drafts, save_draft, validate_draft
+from billabex_core.services.preview import field_boxes
+from billabex_ui import call, current_user, label, money, require_login, today
+from billabex_ui.review import field_groups, field_label, show_pages
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def page_image(sha256: str, page: int, boxes: tuple[Box, ...]) -> bytes:
-    return render_page(sha256, page, list(boxes))
-
-
-def show_validated(summary: dict) -> None:
+def show_validated(summary: dict[str, Any]) -> None:
     """What validation did, and the essential next step: a contact for the account."""
     verb = "created" if summary["account_created"] else "matched"
     st.success(
@@ -100,6 +54,127 @@ def show_validated(summary: dict) -> None:
                 st.rerun()
 
 
+def pick_draft(drafts: list[ImportDraft]) -> int:
+    """The draft to review: the one the Upload page opened, else the oldest."""
+    by_id = {d.id: d for d in drafts if d.id is not None}
+    ids = list(by_id)
+    wanted = st.session_state.get("review_draft_id")
+    draft_id = st.selectbox(
+        f"{len(drafts)} draft(s) waiting",
+        ids,
+        index=ids.index(wanted) if wanted in ids else 0,
+        format_func=lambda i: (
+            f"#{i} · {by_id[i].file_name} · {label(by_id[i].kind, capitalize=False)} "
+            f"{by_id[i].values.get('number') or '?'}"
+        ),
+    )
+    st.session_state["review_draft_id"] = draft_id
+    return draft_id
+
+
+def field_input(f: FieldView, spec_label: str, key: str) -> str:
+    """One field: its value, a warning sign when it was read with low confidence, and what was read."""
+    marker = "⚠️ " if f.low_confidence else ""
+    if f.extracted is None:
+        detail = "not found on the document"
+    else:
+        where = f", page {f.page}" if f.page else ""
+        detail = f"read: {f.extracted!r}, confidence {f.confidence:.0%}{where}"
+    return st.text_input(f"{marker}{spec_label}", value=f.value or "", help=detail, key=key)
+
+
+def field_inputs(review: DraftReview) -> dict[str, str]:
+    """The kind and every field, grouped; returns the form's values."""
+    draft = review.draft
+    kinds = ["invoice", "credit_note"]
+    kind = st.radio("Kind", kinds, index=kinds.index(draft.kind.value), horizontal=True, format_func=label)
+    values = {"kind": kind}
+    by_name = {f.name: f for f in review.fields}
+    for title, specs in field_groups().items():
+        st.markdown(f"**{title}**")
+        for spec in specs:
+            key = f"f_{draft.id}_{draft.version}_{spec.name}"
+            values[spec.name] = field_input(by_name[spec.name], field_label(spec), key)
+    return values
+
+
+def pick_account(review: DraftReview) -> str:
+    """The exact match, the similar names to confirm, or a new account from the customer fields."""
+    st.markdown("**Account**")
+    options: dict[str, str] = {}
+    if review.account_match is not None:
+        m = review.account_match
+        options[str(m.account.id)] = f"{m.account.name} (same {label(m.method, capitalize=False)})"
+    for s in review.suggestions:
+        options.setdefault(
+            str(s.account.id), f"{s.account.name} (similar name, score {s.score:.0f} — please confirm)"
+        )
+    options[NEW_ACCOUNT] = "Create a new account from the customer fields"
+    choice = st.radio(
+        "Post to", list(options), format_func=options.__getitem__, key=f"acct_{review.draft.id}"
+    )
+    if review.credited_invoice is not None:
+        st.info(
+            f"Credits invoice **{review.credited_invoice.number}** (document #{review.credited_invoice.id}), "
+            "which it will be applied to first.",
+            icon="🔗",
+        )
+    return choice
+
+
+def show_checks(review: DraftReview) -> None:
+    st.markdown("**Checks**")
+    for check in review.checks:
+        st.markdown(("✅ " if check.ok else "❌ ") + check.message)
+
+
+def validate(draft: ImportDraft, values: dict[str, str], account_choice: str) -> None:
+    """Validate the draft as corrected; the next run shows what it did (``show_validated``)."""
+    outcome = call(
+        validate_draft,
+        draft_id=draft.id,
+        values=values,
+        account_id=account_choice,
+        actor=current_user(),
+        today=today(),
+        version=draft.version,
+    )
+    if outcome is None:
+        return
+    account = outcome.account
+    st.session_state["validated"] = {
+        "kind": label(outcome.document.kind),
+        "number": outcome.document.number,
+        "account": account.name,
+        "account_id": account.id,
+        "account_created": outcome.account_created,
+        "balance": money(account.outstanding_balance, account.currency),
+        "task": outcome.task is not None,
+        "language": account.language or suggested_language(account.country),
+        "document_id": outcome.document.id,
+    }
+    st.session_state.pop("review_draft_id", None)
+    st.rerun()
+
+
+def discard(draft: ImportDraft) -> None:
+    with st.expander("Discard this draft"):
+        reason = st.text_input("Why (kept in the audit log)", key=f"discard_reason_{draft.id}")
+        if not st.button("Discard", key=f"discard_{draft.id}"):
+            return
+        done = call(
+            discard_draft,
+            draft_id=draft.id,
+            actor=current_user(),
+            reason=reason or None,
+            version=draft.version,
+        )
+        if done is not None:
+            st.session_state.pop("review_draft_id", None)
+            st.rerun()
+
+
+require_login()
 st.title("Review")
 if "validated" in st.session_state:
     show_validated(st.session_state["validated"])
@@ -114,135 +189,34 @@ if not drafts:
     st.page_link("pages/upload.py", label="Upload a PDF", icon="📤")
     st.stop()
 
-ids = [d.id for d in drafts]
-wanted = st.session_state.get("review_draft_id")
-draft_id = st.selectbox(
-    f"{len(drafts)} draft(s) waiting",
-    ids,
-    index=ids.index(wanted) if wanted in ids else 0,
-    format_func=lambda i: next(
-        f"#{d.id} · {d.file_name} · {d.kind.value.replace('_', ' ')} {d.values.get('number') or '?'}"
-        for d in drafts
-        if d.id == i
-    ),
-)
-st.session_state["review_draft_id"] = draft_id
-review = call(review_draft, draft_id=draft_id)
+review = call(review_draft, draft_id=pick_draft(drafts))
 if review is None:
     st.stop()
 draft = review.draft
-
 for warning in review.warnings:
     st.warning(warning, icon="ℹ️")
 
 left, right = st.columns([1.1, 1], gap="large")
 with left:
-    boxes = tuple(
-        Box(LABELS[f.name].split(" (")[0], f.page, tuple(f.bbox), not f.low_confidence)  # type: ignore[arg-type]
-        for f in review.fields
-        if f.page and f.bbox and f.value
-    )
-    try:
-        pages = page_count(draft.sha256)
-        for number in range(1, min(pages, MAX_PREVIEW_PAGES) + 1):
-            st.image(
-                page_image(draft.sha256, number, boxes), caption=f"Page {number} of {pages}", width="stretch"
-            )
-    except BillabexError as exc:
-        show_error(exc)
-    st.caption("Green boxes: fields read with confidence. Orange: please check.")
-
+    show_pages(draft.sha256, field_boxes(review.fields))
 with right, st.form(f"review_{draft.id}_{draft.version}"):
-    kinds = ["invoice", "credit_note"]
-    kind = st.radio(
-        "Kind",
-        kinds,
-        index=kinds.index(draft.kind.value),
-        horizontal=True,
-        format_func=lambda k: k.replace("_", " ").capitalize(),
-    )
-    values = {"kind": kind}
-    by_name = {f.name: f for f in review.fields}
-    for group, names in GROUPS.items():
-        st.markdown(f"**{group}**")
-        for name in names:
-            f = by_name[name]
-            marker = "⚠️ " if f.low_confidence else ""
-            detail = (
-                f"read: {f.extracted!r}, confidence {f.confidence:.0%}"
-                + (f", page {f.page}" if f.page else "")
-                if f.extracted is not None
-                else "not found on the document"
-            )
-            values[name] = st.text_input(
-                f"{marker}{LABELS[name]}",
-                value=f.value or "",
-                help=detail,
-                key=f"f_{draft.id}_{draft.version}_{name}",
-            )
-
-    st.markdown("**Account**")
-    options: dict[str, str] = {}
-    if review.account_match is not None:
-        m = review.account_match
-        options[str(m.account.id)] = f"{m.account.name} (same {m.method.replace('_', ' ')})"
-    for s in review.suggestions:
-        options.setdefault(
-            str(s.account.id), f"{s.account.name} (similar name, score {s.score:.0f} — please confirm)"
-        )
-    options[NEW_ACCOUNT] = "Create a new account from the customer fields"
-    account_choice = st.radio("Post to", list(options), format_func=options.get, key=f"acct_{draft.id}")
-    if review.credited_invoice is not None:
-        st.info(
-            f"Credits invoice **{review.credited_invoice.number}** (document #{review.credited_invoice.id}), "
-            "which it will be applied to first.",
-            icon="🔗",
-        )
-
-    st.markdown("**Checks**")
-    for check in review.checks:
-        st.markdown(("✅ " if check.ok else "❌ ") + check.message)
-    save, validate = st.columns(2)
+    values = field_inputs(review)
+    account_choice = pick_account(review)
+    show_checks(review)
+    save, confirm = st.columns(2)
     saved = save.form_submit_button("Save corrections")
-    validated = validate.form_submit_button("Validate", type="primary")
+    validated = confirm.form_submit_button("Validate", type="primary")
 
-if saved and call(save_draft, draft_id=draft.id, values=values, actor=current_user(), version=draft.version):
-    st.toast("Corrections saved")
-    st.rerun()
-if validated:
-    outcome = call(
-        validate_draft,
-        draft_id=draft.id,
-        values=values,
-        account_id=account_choice,
-        actor=current_user(),
-        today=today(),
-        version=draft.version,
-    )
-    if outcome is not None:
-        account = outcome.account
-        st.session_state["validated"] = {
-            "kind": outcome.document.kind.value.replace("_", " ").capitalize(),
-            "number": outcome.document.number,
-            "account": account.name,
-            "account_id": account.id,
-            "account_created": outcome.account_created,
-            "balance": money(account.outstanding_balance, account.currency),
-            "task": outcome.task is not None,
-            "language": account.language or suggested_language(account.country),
-            "document_id": outcome.document.id,
-        }
-        st.session_state.pop("review_draft_id", None)
+if saved:
+    kept = call(save_draft, draft_id=draft.id, values=values, actor=current_user(), version=draft.version)
+    if kept is not None:
+        st.toast("Corrections saved")
         st.rerun()
+if validated:
+    validate(draft, values, account_choice)
 
 if review.duplicate is not None and st.button(f"Open the existing document #{review.duplicate.id}"):
     st.session_state["document_id"] = review.duplicate.id
     st.switch_page("pages/invoices.py")
 
-with st.expander("Discard this draft"):
-    reason = st.text_input("Why (kept in the audit log)", key=f"discard_reason_{draft.id}")
-    if st.button("Discard", key=f"discard_{draft.id}") and call(
-        discard_draft, draft_id=draft.id, actor=current_user(), reason=reason or None, version=draft.version
-    ):
-        st.session_state.pop("review_draft_id", None)
-        st.rerun()
+discard(draft)

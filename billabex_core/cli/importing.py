@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
-from billabex_core.cli._common import err, session
+from billabex_core.cli._common import session
 from billabex_core.clock import business_today
-from billabex_core.errors import BillabexError, DuplicateDocumentError, ValidationError
-from billabex_core.services import imports
+from billabex_core.errors import BillabexError, DuplicateDocumentError, ExtractionError, ValidationError
+from billabex_core.models import Document
+from billabex_core.services import drafts, imports
 from billabex_core.services.documents import duplicate_error
 
 
@@ -34,40 +36,9 @@ def _read(path: str) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
-    data = _read(args.file)
-    with session(args) as s:
-        out = imports.upload_pdf(session=s, data=data, file_name=Path(args.file).name, actor="cli")
-        if out.error:
-            result: dict = {"error": out.error}
-        elif out.document is not None:
-            raise _already(out.document)
-        else:
-            draft = out.draft
-            assert draft is not None
-            result = {
-                "draft_id": draft.id,
-                "status": draft.status.value,
-                "existing": out.existing,
-                "kind": draft.kind.value,
-                "number": draft.values.get("number"),
-            }
-    if out.error:  # the audit line of the refusal is committed; the input was bad
-        err(out.error if args.file in out.error else f"{out.error}: {args.file}")
-        return 2
+    result = _upload(args)
     if args.validate:
-        with session(args) as s:
-            outcome = imports.validate_draft(
-                session=s, draft_id=result["draft_id"], actor="cli", today=business_today()
-            )
-            result |= {
-                "status": "validated",
-                "document_id": outcome.document.id,
-                "account_id": outcome.account.id,
-                "account_name": outcome.account.name,
-                "account_created": outcome.account_created,
-                "outstanding_balance": str(outcome.account.outstanding_balance),
-                "task_id": outcome.task.id if outcome.task else None,
-            }
+        result |= _validate(args, result["draft_id"])
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     elif args.validate:
@@ -84,7 +55,42 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _already(document) -> BillabexError:  # type: ignore[no-untyped-def]
+def _upload(args: argparse.Namespace) -> dict[str, Any]:
+    """The draft the file became; a refused file is one line naming the file (exit 2)."""
+    data = _read(args.file)
+    try:
+        with session(args) as s:
+            out = imports.upload_pdf(session=s, data=data, file_name=Path(args.file).name, actor="cli")
+            if out.document is not None:
+                raise _already(out.document)
+            draft = out.draft
+            assert draft is not None  # an upload leads to a document or a draft
+            return {
+                "draft_id": draft.id,
+                "status": draft.status.value,
+                "existing": out.existing,
+                "kind": draft.kind.value,
+                "number": draft.values.get("number"),
+            }
+    except ExtractionError as exc:  # its audit line is committed: only the input was bad
+        raise ExtractionError(f"{exc}: {args.file}") from exc
+
+
+def _validate(args: argparse.Namespace, draft_id: int) -> dict[str, Any]:
+    with session(args) as s:
+        outcome = drafts.validate_draft(session=s, draft_id=draft_id, actor="cli", today=business_today())
+        return {
+            "status": "validated",
+            "document_id": outcome.document.id,
+            "account_id": outcome.account.id,
+            "account_name": outcome.account.name,
+            "account_created": outcome.account_created,
+            "outstanding_balance": str(outcome.account.outstanding_balance),
+            "task_id": outcome.task.id if outcome.task else None,
+        }
+
+
+def _already(document: Document) -> BillabexError:
     base = duplicate_error(document)
     return DuplicateDocumentError(
         f"duplicate: this PDF was already imported as {document.kind.value.replace('_', ' ')} {document.number} "

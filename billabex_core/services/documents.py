@@ -111,24 +111,66 @@ def create_manual_document(
     file_sha256: str | None = None,
     file_name: str | None = None,
 ) -> ValidationOutcome:
+    """Store one checked manual document on a stored account, then what follows from it:
+    the prepayment printed on it, a currency-mismatch task, the account resumed if paused,
+    credits applied, statuses recomputed and the missing-contact task when needed."""
+    account_id = _stored_id(account)
     clean = check_document(data)
-    existing = find_duplicate(session=session, account_id=account.id, kind=clean.kind, number=clean.number)  # type: ignore[arg-type]
+    existing = find_duplicate(session=session, account_id=account_id, kind=clean.kind, number=clean.number)
     if existing is not None:
         raise duplicate_error(existing)
-    credited_id = None
+    document = _insert_document(
+        session, account_id, clean, actor=actor, file_sha256=file_sha256, file_name=file_name
+    )
+    _record_prepayment(session, document, clean, actor=actor)
+    if clean.currency != account.currency:
+        _open_currency_mismatch(session, account, clean, actor=actor)
+    if account.paused:
+        _resume(session, account, actor=actor)
+    session.flush()
+    applications = credits.apply_available_credit(
+        session=session, account_id=account_id, today=today, actor=actor
+    )
+    refreshed = recompute_account(session=session, account_id=account_id, today=today)
+    task = tasks.ensure_missing_contact_task(session=session, account=refreshed)
+    return ValidationOutcome(
+        document=document,
+        account=refreshed,
+        account_created=account_created,
+        task=task,
+        credit_applied=sum((a.amount for a in applications), Decimal("0.00")),
+    )
+
+
+def _stored_id(account: Account) -> int:
+    if account.id is None:  # a caller bug, not a user's mistake
+        raise ValueError("the account must be stored (flushed) before its documents")
+    return account.id
+
+
+def _insert_document(
+    session: Session,
+    account_id: int,
+    clean: DocumentInput,
+    *,
+    actor: str,
+    file_sha256: str | None,
+    file_name: str | None,
+) -> Document:
+    """The document row, validated (immutable from now on), and its audit line."""
+    credited = None
     if clean.kind == DocumentKind.CREDIT_NOTE and clean.credited_invoice_number:
         credited = find_duplicate(
             session=session,
-            account_id=account.id,
+            account_id=account_id,
             kind=DocumentKind.INVOICE,
-            number=clean.credited_invoice_number,  # type: ignore[arg-type]
+            number=clean.credited_invoice_number,
         )
-        credited_id = credited.id if credited else None
     document = Document(
-        account_id=account.id,
+        account_id=account_id,
         kind=clean.kind,
         number=clean.number,
-        source=Source.MANUAL,  # type: ignore[arg-type]
+        source=Source.MANUAL,
         file_sha256=file_sha256,
         file_name=file_name,
         issue_date=clean.issue_date,
@@ -139,7 +181,7 @@ def create_manual_document(
         total_incl_tax=clean.total_incl_tax,
         remaining_amount=clean.total_incl_tax,
         credited_invoice_number=clean.credited_invoice_number,
-        credited_invoice_id=credited_id,
+        credited_invoice_id=credited.id if credited else None,
         validated_at=utcnow(),
         validated_by=actor,
     )
@@ -151,75 +193,74 @@ def create_manual_document(
         action="document.validated",
         entity="document",
         entity_id=document.id,
-        account_id=account.id,
+        account_id=account_id,
         kind=clean.kind.value,
         number=clean.number,
         total=clean.total_incl_tax,
         currency=clean.currency,
     )
-    if (
-        clean.kind == DocumentKind.INVOICE
-        and clean.amount_due is not None
-        and clean.amount_due < clean.total_incl_tax
-    ):
-        prepaid = clean.total_incl_tax - clean.amount_due
-        session.add(
-            Payment(
-                account_id=account.id,
-                document_id=document.id,
-                amount=prepaid,
-                currency=clean.currency,
-                paid_on=clean.issue_date,
-                note=clean.prepayment_label,
-                created_by=actor,
-            )
-        )
-        audit.record(
-            session=session,
-            actor=actor,
-            action="payment.recorded",
-            entity="document",
-            entity_id=document.id,
-            account_id=account.id,
+    return document
+
+
+def _record_prepayment(session: Session, document: Document, clean: DocumentInput, *, actor: str) -> None:
+    """An invoice whose amount due is below its total was partly paid before it was sent."""
+    if clean.kind != DocumentKind.INVOICE or clean.amount_due is None:
+        return
+    prepaid = clean.total_incl_tax - clean.amount_due
+    if prepaid <= 0:
+        return
+    session.add(
+        Payment(
+            account_id=document.account_id,
+            document_id=document.id,
             amount=prepaid,
+            currency=clean.currency,
+            paid_on=clean.issue_date,
             note=clean.prepayment_label,
+            created_by=actor,
         )
-    if clean.currency != account.currency:  # domain.md §5: an anomaly a person must look at
-        tasks.open_task(
-            session=session,
-            kind=TaskKind.ANOMALY,
-            account_id=account.id,
-            actor=actor,
-            subject=f"Currency mismatch on {account.name}",
-            message=(
-                f"{clean.kind.value.replace('_', ' ').capitalize()} {clean.number} is in {clean.currency}, the "
-                f"account in {account.currency}: it is not counted in the account's balance nor in its "
-                "reminders. Check the document or the account's currency."
-            ),
-        )
-    if account.paused:  # domain.md §6: a new document on a paused account resumes it
-        account.paused, account.paused_reason = False, None
-        audit.record(
-            session=session,
-            actor=actor,
-            action="account.resumed",
-            entity="account",
-            entity_id=account.id,
-            account_id=account.id,
-            reason="new document imported",
-        )
-    session.flush()
-    applications = credits.apply_available_credit(
-        session=session, account_id=account.id, today=today, actor=actor
-    )  # type: ignore[arg-type]
-    refreshed = recompute_account(session=session, account_id=account.id, today=today)  # type: ignore[arg-type]
-    task = tasks.ensure_missing_contact_task(session=session, account=refreshed)
-    return ValidationOutcome(
-        document=document,
-        account=refreshed,
-        account_created=account_created,
-        task=task,
-        credit_applied=sum((a.amount for a in applications), Decimal("0.00")),
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="payment.recorded",
+        entity="document",
+        entity_id=document.id,
+        account_id=document.account_id,
+        amount=prepaid,
+        note=clean.prepayment_label,
+    )
+
+
+def _open_currency_mismatch(session: Session, account: Account, clean: DocumentInput, *, actor: str) -> None:
+    """domain.md §5: a document in another currency than its account's is an anomaly a person
+    must look at (it is left out of the balance and the reminders)."""
+    label = clean.kind.value.replace("_", " ").capitalize()
+    tasks.open_task(
+        session=session,
+        kind=TaskKind.ANOMALY,
+        account_id=account.id,
+        actor=actor,
+        subject=f"Currency mismatch on {account.name}",
+        message=(
+            f"{label} {clean.number} is in {clean.currency}, the account in {account.currency}: it is not "
+            "counted in the account's balance nor in its reminders. Check the document or the account's "
+            "currency."
+        ),
+    )
+
+
+def _resume(session: Session, account: Account, *, actor: str) -> None:
+    """domain.md §6: a new document on a paused account resumes its follow-ups."""
+    account.paused, account.paused_reason = False, None
+    audit.record(
+        session=session,
+        actor=actor,
+        action="account.resumed",
+        entity="account",
+        entity_id=account.id,
+        account_id=account.id,
+        reason="new document imported",
     )
 
 

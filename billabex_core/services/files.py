@@ -20,9 +20,12 @@ def pdf_path(sha256: str) -> Path:
     return get_settings().files_dir / sha256[:2] / f"{sha256}.pdf"
 
 
-def store_pdf(data: bytes) -> str:
-    """Write the bytes once (atomically); return their SHA-256."""
-    digest = sha256_of(data)
+def store_pdf(data: bytes, *, sha256: str | None = None) -> str:
+    """Write the bytes once (atomically); return their SHA-256.
+
+    ``sha256``: the digest when the caller has it already (an upload is hashed once).
+    """
+    digest = sha256 or sha256_of(data)
     path = pdf_path(digest)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

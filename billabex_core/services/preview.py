@@ -7,12 +7,15 @@ them); green for confident fields, orange for low confidence.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
+from billabex_core.domain.fields import FIELD_BY_NAME
 from billabex_core.errors import ExtractionError
+from billabex_core.services.draft_review import FieldView
 from billabex_core.services.files import read_pdf
 
 MAX_PREVIEW_PAGES = 5
@@ -26,6 +29,18 @@ class Box:
     page: int  # 1-based
     bbox: tuple[float, float, float, float]
     confident: bool
+
+
+def field_boxes(fields: Sequence[FieldView]) -> tuple[Box, ...]:
+    """A box for every field that has a value and was read at a known place on a page."""
+    boxes = []
+    for f in fields:
+        if f.page and f.bbox and f.value:
+            x0, top, x1, bottom = f.bbox
+            # The label without its parenthesis keeps the box caption short ("Amount due").
+            label = FIELD_BY_NAME[f.name].label.split(" (")[0]
+            boxes.append(Box(label, f.page, (x0, top, x1, bottom), not f.low_confidence))
+    return tuple(boxes)
 
 
 def page_count(sha256: str) -> int:

@@ -11,7 +11,7 @@ from pypdf import PdfReader, PdfWriter
 from sqlmodel import select
 
 from billabex_core.config import reset_settings
-from billabex_core.errors import ConflictError, DuplicateDocumentError, ValidationError
+from billabex_core.errors import ConflictError, DuplicateDocumentError, ExtractionError, ValidationError
 from billabex_core.models import (
     Account,
     AuditEvent,
@@ -23,10 +23,10 @@ from billabex_core.models import (
     Task,
     TaskKind,
 )
-from billabex_core.services import imports
+from billabex_core.services import draft_review, drafts, imports
 from billabex_core.services.accounts import create_account
 from billabex_core.services.files import pdf_path
-from billabex_core.services.preview import Box, page_count, render_page
+from billabex_core.services.preview import Box, field_boxes, page_count, render_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 
@@ -44,7 +44,7 @@ def _upload(session, data: bytes, name: str = "f.pdf") -> imports.UploadOutcome:
 
 def test_upload_creates_a_draft_and_stores_the_file(session, fr_pdf) -> None:
     out = _upload(session, fr_pdf, "facture.pdf")
-    assert out.error is None and out.draft is not None and not out.existing
+    assert out.draft is not None and out.document is None and not out.existing
     draft = out.draft
     assert draft.status == DraftStatus.PENDING and draft.kind == DocumentKind.INVOICE
     assert draft.values["number"] == "F-2026-0042" and draft.values["total_incl_tax"] == "1481.47"
@@ -57,12 +57,12 @@ def test_upload_creates_a_draft_and_stores_the_file(session, fr_pdf) -> None:
 
 def test_review_then_validate_creates_account_document_prepayment_and_task(session, fr_pdf, today) -> None:
     draft = _upload(session, fr_pdf).draft
-    review = imports.review_draft(session=session, draft_id=draft.id)
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
     assert review.ready, [c.message for c in review.checks if not c.ok]
     assert review.account_match is None
     number = next(f for f in review.fields if f.name == "number")
     assert number.page == 1 and number.bbox and number.confidence > 0
-    imports.save_draft(
+    drafts.save_draft(
         session=session,
         draft_id=draft.id,
         values={"number": "F-2026-0042-A"},
@@ -70,7 +70,7 @@ def test_review_then_validate_creates_account_document_prepayment_and_task(sessi
         version=draft.version,
     )
     session.commit()
-    out = imports.validate_draft(
+    out = drafts.validate_draft(
         session=session, draft_id=draft.id, actor="alice", today=today, version=draft.version
     )
     session.commit()
@@ -95,21 +95,45 @@ def test_validation_matches_existing_account_and_refuses_duplicates(session, fr_
     existing = create_account(session=session, name="BOULANGERIE MARTIN", actor="t")
     session.commit()
     draft = _upload(session, fr_pdf).draft
-    review = imports.review_draft(session=session, draft_id=draft.id)
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
     assert review.account_match.account.id == existing.id and review.account_match.method == "name"
-    out = imports.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    out = drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
     session.commit()
     assert not out.account_created and out.account.id == existing.id
     # another PDF (other bytes) with the same number for the same account is a duplicate
     other = imports.upload_pdf(session=session, data=_tweaked(fr_pdf), file_name="x.pdf", actor="a").draft
     session.commit()
-    review = imports.review_draft(session=session, draft_id=other.id)
+    review = draft_review.review_draft(session=session, draft_id=other.id)
     assert review.duplicate is not None and review.duplicate.id == out.document.id and not review.ready
     with pytest.raises(DuplicateDocumentError, match=f"#{out.document.id}"):
-        imports.validate_draft(session=session, draft_id=other.id, actor="a", today=today)
+        drafts.validate_draft(session=session, draft_id=other.id, actor="a", today=today)
     session.rollback()
     assert len(session.exec(select(Document)).all()) == 1
     assert session.get(ImportDraft, other.id).status == DraftStatus.PENDING
+
+
+def test_review_and_validation_match_the_same_account(session, fr_pdf, today) -> None:
+    """One rule for the exact match: a VAT number typed with spaces finds its account on Review
+    as it does on validation (Review used to compare it as typed)."""
+    existing = create_account(session=session, name="Other name SA", vat="FR40303265045", actor="t")
+    session.commit()
+    draft = _upload(session, fr_pdf).draft
+    drafts.save_draft(
+        session=session, draft_id=draft.id, actor="a", values={"buyer_vat": "fr 40 303 265 045"}
+    )
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    assert review.account_match is not None and review.account_match.method == "vat"
+    assert review.account_match.account.id == existing.id
+    out = drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    assert out.account.id == existing.id and not out.account_created
+
+
+def test_review_boxes_come_from_the_fields_read_on_the_page(session, fr_pdf) -> None:
+    draft = _upload(session, fr_pdf).draft
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    boxes = {box.label: box for box in field_boxes(review.fields)}
+    assert boxes["Number"].page == 1 and len(boxes["Number"].bbox) == 4
+    assert "Amount due" in boxes and "Credited invoice number" not in boxes
 
 
 def _tweaked(data: bytes) -> bytes:
@@ -122,26 +146,26 @@ def _tweaked(data: bytes) -> bytes:
 
 def test_checks_block_bad_values(session, fr_pdf, today) -> None:
     draft = _upload(session, fr_pdf).draft
-    imports.save_draft(
+    drafts.save_draft(
         session=session,
         draft_id=draft.id,
         actor="a",
         values={"tax_amount": "246.90", "buyer_vat": "FR41303265045"},
     )
-    review = imports.review_draft(session=session, draft_id=draft.id)
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
     failed = {c.name: c for c in review.checks if not c.ok}
     assert set(failed) == {"document", "account"}
     assert failed["document"].field == "total_incl_tax" and failed["account"].field == "buyer_vat"
     with pytest.raises(ValidationError):
-        imports.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+        drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
     with pytest.raises(ValidationError, match="unknown fields"):
-        imports.save_draft(session=session, draft_id=draft.id, actor="a", values={"evil": "1"})
+        drafts.save_draft(session=session, draft_id=draft.id, actor="a", values={"evil": "1"})
 
 
 def test_missing_due_date_uses_default_terms(session, fr_pdf, today) -> None:
     draft = _upload(session, fr_pdf).draft
-    imports.save_draft(session=session, draft_id=draft.id, actor="a", values={"due_date": ""})
-    review = imports.review_draft(session=session, draft_id=draft.id)
+    drafts.save_draft(session=session, draft_id=draft.id, actor="a", values={"due_date": ""})
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
     assert str(review.due_date_default) == "2026-04-14"  # 2026-03-15 + 30 days
     assert any("No due date" in w for w in review.warnings)
 
@@ -149,24 +173,24 @@ def test_missing_due_date_uses_default_terms(session, fr_pdf, today) -> None:
 def test_concurrent_edits_are_refused(session, fr_pdf) -> None:
     draft = _upload(session, fr_pdf).draft
     seen = draft.version
-    imports.save_draft(session=session, draft_id=draft.id, actor="bob", values={"number": "X"}, version=seen)
+    drafts.save_draft(session=session, draft_id=draft.id, actor="bob", values={"number": "X"}, version=seen)
     session.commit()
     with pytest.raises(ConflictError, match="changed by someone else"):
-        imports.save_draft(
+        drafts.save_draft(
             session=session, draft_id=draft.id, actor="alice", values={"number": "Y"}, version=seen
         )
 
 
 def test_discard_keeps_an_audit_line_and_allows_reupload(session, fr_pdf) -> None:
     draft = _upload(session, fr_pdf).draft
-    imports.discard_draft(session=session, draft_id=draft.id, actor="a", reason="not ours")
+    drafts.discard_draft(session=session, draft_id=draft.id, actor="a", reason="not ours")
     session.commit()
-    assert imports.list_drafts(session=session) == []
+    assert drafts.list_drafts(session=session) == []
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "draft.discarded")).one()
     again = _upload(session, fr_pdf)
     assert again.draft.id == draft.id and again.draft.status == DraftStatus.PENDING and not again.existing
     with pytest.raises(ConflictError):
-        imports.discard_draft(session=session, draft_id=draft.id, actor="a", version=draft.version - 1)
+        drafts.discard_draft(session=session, draft_id=draft.id, actor="a", version=draft.version - 1)
 
 
 def _encrypted(data: bytes) -> bytes:
@@ -189,28 +213,53 @@ def _encrypted(data: bytes) -> bytes:
     ids=["not-pdf", "empty", "encrypted", "truncated", "corrupt"],
 )
 def test_bad_files_leave_only_an_audit_line(session, fr_pdf, make, message) -> None:
-    out = _upload(session, make(fr_pdf), "bad.pdf")
-    assert out.error and out.draft is None and out.document is None
-    assert message.lower() in out.error.lower()
-    assert "\n" not in out.error
+    with pytest.raises(ExtractionError) as refused:
+        _upload(session, make(fr_pdf), "bad.pdf")
+    session.rollback()  # what a caller does on the error: the audit line was committed before
+    assert message.lower() in str(refused.value).lower()
+    assert "\n" not in str(refused.value)
     assert session.exec(select(ImportDraft)).all() == []
     rejected = session.exec(select(AuditEvent).where(AuditEvent.action == "upload.rejected")).one()
-    assert rejected.details["file"] == "bad.pdf"
+    assert rejected.details["file"] == "bad.pdf" and rejected.details["reason"] == str(refused.value)
 
 
 def test_too_large_is_refused_before_reading(session, monkeypatch) -> None:
     monkeypatch.setenv("BILLABEX_MAX_UPLOAD_MB", "1")
     reset_settings()
-    out = _upload(session, b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1))
-    assert out.error and "limit is 1 MB" in out.error
+    with pytest.raises(ExtractionError, match=r"^file too large: 1\.1 MB \(limit 1 MB\)$"):
+        _upload(session, b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1))
 
 
 def test_scanned_pdf_without_ocr(session, monkeypatch) -> None:
     from billabex_core.extraction import registry
 
     monkeypatch.setattr(registry["ocr"], "is_available", lambda: False)
-    out = _upload(session, (FIXTURES / "scanned_fr_invoice.pdf").read_bytes())
-    assert out.error and "OCR" in out.error and out.draft is None
+    with pytest.raises(ExtractionError, match="OCR"):
+        _upload(session, (FIXTURES / "scanned_fr_invoice.pdf").read_bytes())
+    session.rollback()
+    assert session.exec(select(ImportDraft)).all() == []
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "upload.rejected")).one()
+
+
+def test_an_upload_is_parsed_and_hashed_once(session, fr_pdf, monkeypatch) -> None:
+    from billabex_core.extraction import sniff
+
+    calls = {"pages": 0, "hash": 0}
+    count_pages, sha256_of = sniff._count_pages, imports.sha256_of
+
+    def counted_pages(data: bytes) -> int:
+        calls["pages"] += 1
+        return count_pages(data)
+
+    def counted_hash(data: bytes) -> str:
+        calls["hash"] += 1
+        return sha256_of(data)
+
+    monkeypatch.setattr(sniff, "_count_pages", counted_pages)
+    monkeypatch.setattr(imports, "sha256_of", counted_hash)
+    monkeypatch.setattr("billabex_core.services.files.sha256_of", counted_hash)
+    _upload(session, fr_pdf)
+    assert calls == {"pages": 1, "hash": 1}
 
 
 def test_credit_note_proposes_and_credits_the_invoice(session, add_document, today) -> None:
@@ -219,9 +268,9 @@ def test_credit_note_proposes_and_credits_the_invoice(session, add_document, tod
     invoice = add_document(contoso, "INV-0999", "2000.00", currency="GBP").document
     draft = _upload(session, (FIXTURES / "en_credit_note.pdf").read_bytes()).draft
     assert draft.kind == DocumentKind.CREDIT_NOTE
-    review = imports.review_draft(session=session, draft_id=draft.id)
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
     assert review.credited_invoice is not None and review.credited_invoice.id == invoice.id
-    out = imports.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    out = drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
     session.commit()
     assert out.account.id == contoso.id and out.credit_applied == Decimal("1440.00")
     session.refresh(invoice)
@@ -240,8 +289,8 @@ def test_preview_renders_with_boxes(session, fr_pdf) -> None:
 
 def test_task_and_account_counts(session, fr_pdf, today) -> None:
     draft = _upload(session, fr_pdf).draft
-    imports.validate_draft(
-        session=session, draft_id=draft.id, actor="a", today=today, account_id=imports.NEW_ACCOUNT
+    drafts.validate_draft(
+        session=session, draft_id=draft.id, actor="a", today=today, account_id=drafts.NEW_ACCOUNT
     )
     session.commit()
     assert len(session.exec(select(Account)).all()) == 1

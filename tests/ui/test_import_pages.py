@@ -4,12 +4,14 @@ discard and bad files."""
 from __future__ import annotations
 
 import io
+import tomllib
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from billabex_core.config import MEGABYTE, Settings, reset_settings
 from billabex_core.models import (
     Account,
     AuditEvent,
@@ -21,7 +23,8 @@ from billabex_core.models import (
     TaskStatus,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "extraction"
 FR = (FIXTURES / "fr_invoice.pdf").read_bytes()
 
 
@@ -126,6 +129,25 @@ def test_bad_file_message(app, db) -> None:
     assert any("notes.pdf: not a PDF file. Nothing was stored." in e.value for e in at.error)
     assert db.exec(select(ImportDraft)).all() == []
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "upload.rejected")).one()
+
+
+def test_too_large_file_message(app, db, monkeypatch) -> None:
+    monkeypatch.setenv("BILLABEX_MAX_UPLOAD_MB", "1")
+    reset_settings()
+    at = _upload(app("pages/upload.py"), "big.pdf", FR + b"%" * (1024 * 1024))
+    assert any(
+        e.value == "big.pdf: file too large: 1.1 MB (limit 1 MB). Nothing was stored." for e in at.error
+    ), [e.value for e in at.error]
+    assert "up to 1 MB" in _texts(at)
+    assert db.exec(select(ImportDraft)).all() == []
+
+
+def test_streamlit_upload_cap_is_the_core_limit() -> None:
+    """Streamlit refuses bigger files before the app sees them, in megabytes of 1024 × 1024 bytes
+    like ``config.MEGABYTE``: its cap and the core's default limit are one number."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == Settings.model_fields["max_upload_mb"].default
+    assert MEGABYTE == 1024 * 1024
 
 
 def test_review_empty_state(app) -> None:

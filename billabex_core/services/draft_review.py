@@ -1,0 +1,148 @@
+"""What the Review screen shows for a draft: the fields as read and corrected, with confidence
+and position; the checks validation will apply; the account it goes to, or suggestions; the
+invoice a credit note credits; the duplicate, if any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from billabex_core.domain.fields import FIELD_NAMES
+from billabex_core.errors import ValidationError
+from billabex_core.models import Document, DocumentKind, ImportDraft
+from billabex_core.services.accounts import AccountMatch, clean_account_fields, suggest_accounts
+from billabex_core.services.documents import DocumentInput, check_document, duplicate_error, find_duplicate
+from billabex_core.services.draft_values import buyer_fields, document_input, exact_account
+from billabex_core.services.drafts import get_draft
+from billabex_core.services.org import get_organisation
+
+LOW_CONFIDENCE = 0.6
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    message: str
+    field: str | None = None
+
+
+@dataclass
+class FieldView:
+    name: str
+    value: str | None
+    confidence: float
+    page: int | None
+    bbox: list[float] | None
+    extracted: str | None
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.value is not None and self.confidence < LOW_CONFIDENCE
+
+
+@dataclass
+class DraftReview:
+    draft: ImportDraft
+    fields: list[FieldView]
+    checks: list[Check]
+    account_match: AccountMatch | None
+    suggestions: list[AccountMatch]
+    credited_invoice: Document | None
+    duplicate: Document | None
+    due_date_default: date | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+def review_draft(*, session: Session, draft_id: int) -> DraftReview:
+    draft = get_draft(session=session, draft_id=draft_id)
+    terms = get_organisation(session=session).payment_terms_days
+    values = draft.values
+    checks, clean = _checks(values, terms)
+    match = exact_account(session=session, values=values)
+    name = buyer_fields(values)["name"]
+    suggestions = suggest_accounts(session=session, name=name) if name else []
+    duplicate = _duplicate(session, match, clean)
+    if duplicate is not None:
+        checks.append(Check("duplicate", False, str(duplicate_error(duplicate)), "number"))
+    warnings = list(draft.warnings)
+    due_default = None
+    if not values.get("due_date") and clean is not None:
+        due_default = clean.due_date
+        warnings.append(f"No due date found: it will be the issue date + {terms} days ({due_default}).")
+    return DraftReview(
+        draft=draft,
+        fields=_field_views(draft),
+        checks=checks,
+        account_match=match,
+        suggestions=suggestions,
+        credited_invoice=_credited_invoice(session, values, match),
+        duplicate=duplicate,
+        due_date_default=due_default,
+        warnings=warnings,
+    )
+
+
+def _field_views(draft: ImportDraft) -> list[FieldView]:
+    """Every field in the contract's order: the current value beside what extraction read."""
+    extracted = draft.extraction.get("fields", {})
+    views = []
+    for name in FIELD_NAMES:
+        info = extracted.get(name) or {}
+        views.append(
+            FieldView(
+                name=name,
+                value=draft.values.get(name),
+                confidence=float(info.get("confidence") or 0.0),
+                page=info.get("page"),
+                bbox=info.get("bbox"),
+                extracted=info.get("value"),
+            )
+        )
+    return views
+
+
+def _checks(values: dict[str, Any], terms: int) -> tuple[list[Check], DocumentInput | None]:
+    """The document and account checks of validation, each with the field it blames."""
+    checks: list[Check] = []
+    clean = None
+    try:
+        clean = check_document(document_input(values, default_terms_days=terms))
+        checks.append(Check("document", True, "Number, dates, currency and totals are consistent"))
+    except ValidationError as exc:
+        checks.append(Check("document", False, str(exc), exc.field))
+    try:
+        clean_account_fields(**buyer_fields(values))
+        checks.append(Check("account", True, "Customer name, VAT, SIREN and country are valid"))
+    except ValidationError as exc:
+        blamed = f"buyer_{exc.field}" if exc.field else None
+        checks.append(Check("account", False, str(exc), blamed))
+    return checks, clean
+
+
+def _duplicate(session: Session, match: AccountMatch | None, clean: DocumentInput | None) -> Document | None:
+    """The existing document with the same identity on the matched account."""
+    if match is None or clean is None or match.account.id is None:
+        return None
+    return find_duplicate(session=session, account_id=match.account.id, kind=clean.kind, number=clean.number)
+
+
+def _credited_invoice(
+    session: Session, values: dict[str, Any], match: AccountMatch | None
+) -> Document | None:
+    """The invoice a credit note names, on the matched account when there is one."""
+    number = values.get("credited_invoice_number")
+    if not number or values.get("kind") != DocumentKind.CREDIT_NOTE.value:
+        return None
+    query = select(Document).where(Document.kind == DocumentKind.INVOICE, Document.number == number)
+    if match is not None:
+        query = query.where(Document.account_id == match.account.id)
+    return session.exec(query).first()

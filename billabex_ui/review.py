@@ -1,0 +1,67 @@
+"""Pieces of the manual import screens (Upload, Review): a core call whose refusal the page words
+itself, the review form's labels from ``domain.fields``, and the page previews with their boxes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from billabex_core.db.engine import session_scope
+from billabex_core.domain.fields import FIELDS, FieldSpec
+from billabex_core.errors import BillabexError
+from billabex_core.services.preview import MAX_PREVIEW_PAGES, Box, page_count, render_page
+from billabex_ui.feedback import show_error, show_failure
+
+T = TypeVar("T")
+log = logging.getLogger("billabex")
+
+# The form's sections, in the order shown, with the fields of each in the order of FIELDS.
+GROUP_TITLES = {"document": "Document", "customer": "Customer (the account)", "seller": "Seller (you)"}
+# The format a person types, after the label: "Issue date (YYYY-MM-DD)".
+FORMAT_HINTS = {"date": "YYYY-MM-DD", "currency": "ISO, e.g. EUR", "country": "ISO, e.g. FR"}
+
+
+def attempt(fn: Callable[..., T], /, **kwargs: Any) -> T | BillabexError | None:
+    """Like ``call`` (one core function, one transaction), but a ``BillabexError`` is handed back
+    instead of shown: for a page that keeps a refusal across reruns and words it itself.
+
+    Anything else is a bug: the generic message, and the traceback in the server log.
+    """
+    try:
+        with session_scope() as session:
+            return fn(session=session, **kwargs)
+    except BillabexError as exc:
+        return exc
+    except Exception:
+        log.exception("unexpected error in %s", getattr(fn, "__name__", fn))
+        show_failure()
+        return None
+
+
+def field_label(spec: FieldSpec) -> str:
+    hint = FORMAT_HINTS.get(spec.kind)
+    return f"{spec.label} ({hint})" if hint else spec.label
+
+
+def field_groups() -> dict[str, list[FieldSpec]]:
+    """Section title → the fields shown under it."""
+    return {title: [f for f in FIELDS if f.group == group] for group, title in GROUP_TITLES.items()}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def page_image(sha256: str, page: int, boxes: tuple[Box, ...]) -> bytes:
+    return render_page(sha256, page, list(boxes))
+
+
+def show_pages(sha256: str, boxes: tuple[Box, ...]) -> None:
+    """The first pages of the PDF, each with the boxes of the fields read on it."""
+    try:
+        pages = page_count(sha256)
+        for number in range(1, min(pages, MAX_PREVIEW_PAGES) + 1):
+            st.image(page_image(sha256, number, boxes), caption=f"Page {number} of {pages}", width="stretch")
+    except BillabexError as exc:
+        show_error(exc)
+    st.caption("Green boxes: fields read with confidence. Orange: please check.")
