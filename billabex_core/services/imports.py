@@ -63,7 +63,8 @@ def upload_pdf(
 
 
 def safe_file_name(file_name: str) -> str:
-    """The name as stored and shown: no directory part, at most ``MAX_FILE_NAME`` characters."""
+    """The name as stored and shown: slashes made harmless, at most the last ``MAX_FILE_NAME``
+    characters."""
     return (file_name or "upload.pdf").replace("/", "_")[-MAX_FILE_NAME:]
 
 
