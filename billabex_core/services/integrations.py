@@ -2,7 +2,9 @@
 
 Credentials are encrypted at rest (``billabex_core.secrets``) and decrypted only here, in the
 core, to build a connector: no function returns them, no log line or audit event holds them.
-Screens and the CLI see ``IntegrationView`` (public settings only).
+Screens and the CLI see ``IntegrationView`` (public settings only). Running a sync is the sync
+job's business (``jobs.sync_runs``), which takes the decrypted config from ``connector_config``;
+the demo sandbox is started by the Integrations page, never by the core.
 """
 
 from __future__ import annotations
