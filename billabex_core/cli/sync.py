@@ -8,8 +8,8 @@ import sys
 from billabex_core.cli._common import session
 from billabex_core.db.engine import get_engine
 from billabex_core.errors import ValidationError
-from billabex_core.services.integrations import find_integration, list_integrations
 from billabex_core.jobs.sync_runs import run_integration_sync
+from billabex_core.services.integrations import find_integration, list_integrations
 from billabex_core.sync import SyncResult
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from billabex_core.domain.statuses import credit_note_status, invoice_figures
 from billabex_core.models import CreditNoteStatus, InvoiceStatus, PaymentStatus
 from billabex_core.services.payments import record_payment
-from billabex_core.domain.statuses import credit_note_status, invoice_figures
 from billabex_core.services.status import refresh_overdue
 
 D = Decimal

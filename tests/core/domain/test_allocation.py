@@ -17,7 +17,9 @@ invoices = st.lists(
         id=st.integers(1, 10_000),
         currency=st.sampled_from(["EUR", "EUR", "GBP"]),
         remaining=cents,
-        due_date=st.one_of(st.none(), st.integers(0, 365).map(lambda d: date(2026, 1, 1) + timedelta(days=d))),
+        due_date=st.one_of(
+            st.none(), st.integers(0, 365).map(lambda d: date(2026, 1, 1) + timedelta(days=d))
+        ),
         issue_date=st.one_of(st.none(), st.just(date(2025, 12, 1))),
     ),
     max_size=25,
@@ -38,7 +40,9 @@ def test_allocation_never_over_applies(credit: Decimal, open_invoices, named) ->
 
 
 @given(credit=cents, open_invoices=invoices)
-def test_credit_goes_oldest_due_date_first_and_is_used_up_before_stopping(credit: Decimal, open_invoices) -> None:
+def test_credit_goes_oldest_due_date_first_and_is_used_up_before_stopping(
+    credit: Decimal, open_invoices
+) -> None:
     shares = allocate(credit, "EUR", open_invoices)
     eligible = [i for i in open_invoices if i.currency == "EUR" and i.remaining > 0]
     given_to = {s.invoice_id: s.amount for s in shares}
