@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
@@ -43,9 +44,9 @@ def _clean_language(value: str | None) -> str | None:
     return code
 
 
-def clean_account_fields(**fields: object) -> dict[str, object]:
+def clean_account_fields(**fields: Any) -> dict[str, Any]:
     """Validate and normalise the editable fields of an account (used on create and edit)."""
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "name":
             name = " ".join(str(value or "").split())
@@ -54,15 +55,15 @@ def clean_account_fields(**fields: object) -> dict[str, object]:
             out["name"] = name[:200]
             out["normalized_name"] = normalise_name(name)
         elif key == "vat":
-            out["vat"] = normalise_vat(value)  # type: ignore[arg-type]
+            out["vat"] = normalise_vat(value)
         elif key == "siren":
-            out["siren"] = normalise_siren(value)  # type: ignore[arg-type]
+            out["siren"] = normalise_siren(value)
         elif key == "currency":
-            out["currency"] = check_currency(value)  # type: ignore[arg-type]
+            out["currency"] = check_currency(value)
         elif key == "country":
-            out["country"] = _clean_country(value)  # type: ignore[arg-type]
+            out["country"] = _clean_country(value)
         elif key == "language":
-            out["language"] = _clean_language(value)  # type: ignore[arg-type]
+            out["language"] = _clean_language(value)
         elif key == "address":
             out["address"] = " ".join(str(value).split())[:500] if value else None
         else:

@@ -8,6 +8,7 @@ missing-contact task; deleting or invalidating the last one opens it again.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
@@ -40,15 +41,15 @@ def check_language(value: str | None) -> str:
     return code
 
 
-def _clean(values: dict[str, object]) -> dict[str, object]:
-    out: dict[str, object] = {}
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if "email" in values:
-        out["email"] = check_email(values["email"])  # type: ignore[arg-type]
+        out["email"] = check_email(values["email"])
     if "name" in values:
         name = " ".join(str(values["name"] or "").split())
         out["name"] = name[:200] if name else default_name(str(out.get("email") or values.get("email") or ""))
     if "language" in values:
-        out["language"] = check_language(values["language"])  # type: ignore[arg-type]
+        out["language"] = check_language(values["language"])
     for key in ("role", "phone", "notes"):
         if key in values:
             text = str(values[key] or "").strip()

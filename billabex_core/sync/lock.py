@@ -17,9 +17,10 @@ from sqlalchemy.engine import Connection, Engine
 from billabex_core.db.types import utcnow
 from billabex_core.errors import ConflictError
 from billabex_core.models import Integration
+from billabex_core.sync.writer import table_of
 
 LEASE = timedelta(minutes=2)
-_T = Integration.__table__  # type: ignore[attr-defined]
+_T = table_of(Integration)
 
 
 class LockLostError(ConflictError):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from billabex_core.connectors.base import Connector
 from billabex_core.connectors.records import DeletionRecord, DocumentRecord, Entity, Record, RecordPage
@@ -113,7 +113,7 @@ def prefetch(
                     if isinstance(item, BaseException):
                         raise item
                     return
-                entity, page = item  # type: ignore[misc]
+                entity, page = cast(tuple[Entity, RecordPage], item)
                 if not grouper.accepts(entity, page):
                     pending = item
                     break

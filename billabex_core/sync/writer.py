@@ -32,7 +32,8 @@ def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 
 def table_of(model: Any) -> sa.Table:
-    return model.__table__  # type: ignore[no-any-return]
+    table: sa.Table = model.__table__
+    return table
 
 
 def existing(
@@ -118,6 +119,6 @@ def upsert(
         assignments["updated_at"] = now
         if versioned:
             assignments["version"] = table.c.version + 1
-        statement = sa.update(table).where(table.c.id == sa.bindparam("_id")).values(assignments)
-        conn.execute(statement, changed)
+        update = sa.update(table).where(table.c.id == sa.bindparam("_id")).values(assignments)
+        conn.execute(update, changed)
     return out

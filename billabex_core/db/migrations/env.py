@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import billabex_core.models  # noqa: F401  (registers the tables)
@@ -11,7 +15,7 @@ target_metadata = SQLModel.metadata
 config = context.config
 
 
-def _render_item(type_: str, obj: object, autogen_context) -> str | bool:  # type: ignore[no-untyped-def]
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our column types with their real module path (the default guesses wrong)."""
     if type_ == "type":
         module = type(obj).__module__
@@ -21,7 +25,7 @@ def _render_item(type_: str, obj: object, autogen_context) -> str | bool:  # typ
     return False
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
