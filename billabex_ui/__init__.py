@@ -1,75 +1,79 @@
-"""Streamlit glue shared by ``app.py`` and the pages: the one error helper, the current user,
-one short database session per action, and the money formatter. No business logic here."""
+"""Streamlit glue shared by ``app.py`` and the pages — the page kit. No business logic here.
 
-from __future__ import annotations
+- ``session``: the login guard, the current user, ``call`` (one core function, one transaction).
+- ``feedback``: the one error helper and flash messages.
+- ``format``: money and enum labels.
+- ``widgets``: pagination, opening rows, the account picker, badges.
+- ``tables``: read-only tables of documents, payments, tasks, communications, history.
+- ``contacts``: the new-contact inputs (name filled from the e-mail), optional fields, titles.
 
-from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar
+A page reads: ``require_login()``, widgets, one ``call``, render. Pages import from here.
+"""
 
-import streamlit as st
+from billabex_ui.contacts import (
+    NAME_TIP,
+    USAGE_LABELS,
+    contact_fields,
+    contact_title,
+    lang_index,
+    new_contact_inputs,
+    prefill_name,
+)
+from billabex_ui.feedback import flash, show_error, show_failure, show_flash
+from billabex_ui.format import label, money
+from billabex_ui.session import call, current_user, is_admin, require_login, today
+from billabex_ui.tables import (
+    communications_table,
+    documents_table,
+    history_table,
+    payments_table,
+    show_table,
+    task_links,
+)
+from billabex_ui.widgets import (
+    PAGE_SIZE,
+    Pager,
+    account_picker,
+    back_button,
+    chat_role,
+    open_row,
+    row_opener,
+    selected_id,
+    source_badge,
+)
 
-from billabex_core.clock import business_today
-from billabex_core.db.engine import session_scope
-from billabex_core.errors import BillabexError, ValidationError
-from billabex_core.money import format_money
-
-T = TypeVar("T")
-
-
-def require_login() -> None:
-    """First line of every page: a page script never renders for a visitor without a login.
-
-    ``app.py`` already stops before navigation without a login; this guard covers Streamlit's
-    legacy ``pages/`` mode, which a fresh server uses for a direct page URL until the entry
-    point has run once.
-    """
-    if st.session_state.get("authentication_status"):
-        return
-    try:
-        st.switch_page("app.py")
-    except Exception:  # noqa: BLE001 - not in legacy mode: nothing to switch to
-        st.stop()
-    st.stop()
-
-
-def current_user() -> str:
-    return st.session_state.get("username") or "unknown"
-
-
-def is_admin() -> bool:
-    return "admin" in (st.session_state.get("roles") or [])
-
-
-def today() -> date:
-    return business_today()
-
-
-def show_error(exc: BillabexError) -> None:
-    """The one place where a domain error becomes a message on screen (never a traceback)."""
-    if isinstance(exc, ValidationError):
-        st.warning(str(exc), icon="⚠️")
-    else:
-        st.error(str(exc), icon="🚫")
-
-
-def call(fn: Callable[..., T], /, **kwargs: Any) -> T | None:
-    """Run one core function in one short transaction; show a ``BillabexError`` and return None."""
-    try:
-        with session_scope() as session:
-            return fn(session=session, **kwargs)
-    except BillabexError as exc:
-        show_error(exc)
-        return None
-    except Exception:
-        import logging
-
-        logging.getLogger("billabex").exception("unexpected error in %s", getattr(fn, "__name__", fn))
-        st.error(
-            "Something went wrong on our side; nothing was saved. The error is in the server log.", icon="🚫"
-        )
-        return None
-
-
-def money(amount: Any, currency: str) -> str:
-    return format_money(amount, currency)
+__all__ = [
+    "NAME_TIP",
+    "PAGE_SIZE",
+    "USAGE_LABELS",
+    "Pager",
+    "account_picker",
+    "back_button",
+    "call",
+    "chat_role",
+    "communications_table",
+    "contact_fields",
+    "contact_title",
+    "current_user",
+    "documents_table",
+    "flash",
+    "history_table",
+    "is_admin",
+    "label",
+    "lang_index",
+    "money",
+    "new_contact_inputs",
+    "open_row",
+    "payments_table",
+    "prefill_name",
+    "require_login",
+    "row_opener",
+    "selected_id",
+    "show_error",
+    "show_failure",
+    "show_flash",
+    "show_table",
+    "source_badge",
+    "task_links",
+    "today",
+]
