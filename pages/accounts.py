@@ -4,26 +4,44 @@ referents, documents, payments, tasks, communications and history."""
 import pandas as pd
 import streamlit as st
 
-from billabex_core.models import LANGUAGES, Contact, ContactUsage, Document
+from billabex_core.domain.contacts import has_reachable_contact
+from billabex_core.models import LANGUAGES, Contact, Referent
 from billabex_core.queries import ACCOUNT_SORTS, AccountDetail, account_detail, list_accounts
 from billabex_core.services.accounts import set_paused, update_account
 from billabex_core.services.contacts import (
     add_contact,
-    default_name,
     delete_contact,
     delete_referent,
     save_referent,
     update_contact,
 )
-from billabex_ui import call, current_user, money, require_login, today
+from billabex_ui import (
+    Pager,
+    back_button,
+    call,
+    communications_table,
+    contact_fields,
+    contact_title,
+    current_user,
+    documents_table,
+    flash,
+    history_table,
+    lang_index,
+    money,
+    new_contact_inputs,
+    payments_table,
+    require_login,
+    row_opener,
+    selected_id,
+    show_flash,
+    show_table,
+    source_badge,
+    task_links,
+    today,
+)
 
 require_login()
 
-USAGE_LABELS = {
-    ContactUsage.NORMAL: "receives reminders",
-    ContactUsage.COPY_ONLY: "copy only (CC)",
-    ContactUsage.DO_NOT_CONTACT: "do not contact",
-}
 SORT_LABELS = {
     "name": "Name",
     "outstanding": "Outstanding balance",
@@ -32,128 +50,91 @@ SORT_LABELS = {
     "country": "Country",
     "created": "Creation",
 }
-PAGE_SIZE = 50
-
-
-def lang_index(code: str | None) -> int | None:
-    """Position of a language in the selectbox; None (empty) for one a billing tool sent us."""
-    return LANGUAGES.index(code) if code in LANGUAGES else None
-
-
-def flash(message: str) -> None:
-    """Show ``message`` after the rerun that follows a successful action."""
-    st.session_state["accounts_flash"] = message
-    st.rerun()
-
-
-def open_account(account_id: int | None) -> None:
-    if account_id is None:
-        st.query_params.pop("account", None)
-    else:
-        st.query_params["account"] = str(account_id)
-    st.rerun()
-
-
-def source_badge(source: str, integration: str | None = None) -> None:
-    if source == "manual":
-        st.badge("Manual", color="gray")
-    else:
-        st.badge(f"Synced · {integration or source}", icon="🔄", color="blue")
+PAGER = Pager("acc_page")
 
 
 # List ------------------------------------------------------------------------------------------
 
 
-def first_page() -> None:
-    st.session_state["acc_page"] = 1
-
-
-def show_list() -> None:
-    st.title("Accounts")
+def list_filters() -> dict[str, object]:
+    """The search, sort and "Show" widgets, as the keyword arguments of ``list_accounts``."""
     cols = st.columns([3, 2, 1, 1])
     search = cols[0].text_input(
-        "Search", placeholder="name, VAT or SIREN", key="acc_search", on_change=first_page
+        "Search", placeholder="name, VAT or SIREN", key="acc_search", on_change=PAGER.reset
     )
     sort = cols[1].selectbox(
         "Sort by",
         list(ACCOUNT_SORTS),
         format_func=SORT_LABELS.__getitem__,
         key="acc_sort",
-        on_change=first_page,
+        on_change=PAGER.reset,
     )
     descending = cols[2].toggle(
-        "Descending", value=sort in ("outstanding", "overdue"), key=f"acc_desc_{sort}"
+        "Descending", value=sort in ("outstanding", "overdue"), key=f"acc_desc_{sort}", on_change=PAGER.reset
     )
     only = cols[3].selectbox(
-        "Show", ["all", "paused", "without contact"], key="acc_only", on_change=first_page
+        "Show", ["all", "paused", "without contact"], key="acc_only", on_change=PAGER.reset
     )
-    page_no = int(st.session_state.get("acc_page", 1))
-    result = call(
-        list_accounts,
-        search=search,
-        sort=sort,
-        descending=descending,
-        paused=True if only == "paused" else None,
-        without_contact=only == "without contact",
-        page=page_no,
-        page_size=PAGE_SIZE,
-    )
+    return {
+        "search": search,
+        "sort": sort,
+        "descending": descending,
+        "paused": True if only == "paused" else None,
+        "without_contact": only == "without contact",
+    }
+
+
+def show_list() -> None:
+    st.title("Accounts")
+    filters = list_filters()
+    result = call(list_accounts, **filters, page=PAGER.number, page_size=PAGER.size)
     if result is None:
         return
     if not result.total:
-        st.info("No account matches." if search or only != "all" else "No account yet: upload an invoice.")
+        narrowed = filters["search"] or filters["paused"] or filters["without_contact"]
+        st.info("No account matches." if narrowed else "No account yet: upload an invoice.")
         return
-    frame = pd.DataFrame(
+    rows = result.rows
+    show_table(
         {
-            "Name": [r.name for r in result.rows],
-            "Source": ["manual" if r.source == "manual" else f"🔄 {r.source.value}" for r in result.rows],
-            "Country": [r.country or "" for r in result.rows],
-            "Currency": [r.currency for r in result.rows],
-            "Outstanding": [money(r.outstanding_balance, r.currency) for r in result.rows],
-            "Overdue invoices": [r.overdue_count for r in result.rows],
-            "Contacts": [r.contact_count for r in result.rows],
-            "Paused": ["⏸ paused" if r.paused else "" for r in result.rows],
-        },
-        index=[r.id for r in result.rows],
+            "Name": [r.name for r in rows],
+            "Source": ["manual" if r.source == "manual" else f"🔄 {r.source.value}" for r in rows],
+            "Country": [r.country or "" for r in rows],
+            "Currency": [r.currency for r in rows],
+            "Outstanding": [money(r.outstanding_balance, r.currency) for r in rows],
+            "Overdue invoices": [r.overdue_count for r in rows],
+            "Contacts": [r.contact_count for r in rows],
+            "Paused": ["⏸ paused" if r.paused else "" for r in rows],
+        }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    nav = st.columns([2, 1, 3])
-    nav[0].caption(f"Accounts {result.first:,}–{result.last:,} of {result.total:,}")
-    nav[1].number_input(f"Page (of {result.page_count:,})", min_value=1, step=1, key="acc_page")
-    with nav[2]:
-        names = {r.id: r.name for r in result.rows}
-        chosen = st.selectbox(
-            "Open an account of this page", list(names), format_func=names.get, key="acc_pick"
-        )
-        if st.button("Open", key="acc_open"):
-            open_account(chosen)
+    with PAGER.footer(result, "Accounts"):
+        row_opener("Open an account of this page", {r.id: r.name for r in rows}, key="acc", param="account")
 
 
-# Detail ----------------------------------------------------------------------------------------
+# Information and pause -------------------------------------------------------------------------
+
+
+def show_synced_information(detail: AccountDetail) -> None:
+    account = detail.account
+    st.caption(f"Synced from {detail.integration_name or account.source.value}: edit it in the billing tool.")
+    values = {
+        "Name": account.name,
+        "Postal address": account.address,
+        "Country": account.country,
+        "Currency": account.currency,
+        "VAT": account.vat,
+        "SIREN": account.siren,
+        "Language": account.language,
+    }
+    st.table(
+        pd.DataFrame({"Field": list(values), "Value": [v or "—" for v in values.values()]}).set_index("Field")
+    )
 
 
 def show_information(detail: AccountDetail) -> None:
     account = detail.account
     if not detail.editable:
-        st.caption(
-            f"Synced from {detail.integration_name or account.source.value}: edit it in the billing tool."
-        )
-        st.table(
-            pd.DataFrame(
-                {
-                    "Field": ["Name", "Postal address", "Country", "Currency", "VAT", "SIREN", "Language"],
-                    "Value": [
-                        account.name,
-                        account.address or "—",
-                        account.country or "—",
-                        account.currency,
-                        account.vat or "—",
-                        account.siren or "—",
-                        account.language or "—",
-                    ],
-                }
-            ).set_index("Field")
-        )
+        show_synced_information(detail)
         return
     with st.form(f"account_form_{account.id}"):
         name = st.text_input("Name", account.name)
@@ -170,8 +151,9 @@ def show_information(detail: AccountDetail) -> None:
             index=languages.index(account.language or ""),
             help="empty: from the country",
         )
-        if st.form_submit_button("Save information"):
-            saved = call(
+        if (
+            st.form_submit_button("Save information")
+            and call(
                 update_account,
                 account_id=account.id,
                 actor=current_user(),
@@ -183,15 +165,19 @@ def show_information(detail: AccountDetail) -> None:
                 siren=siren,
                 language=language or None,
             )
-            if saved is not None:
-                flash("Account information saved.")
+            is not None
+        ):
+            flash("Account information saved.")
 
 
 def show_pause(detail: AccountDetail) -> None:
     account = detail.account
     if account.paused:
         resumed = st.button("▶ Resume follow-ups", key="resume")
-        if resumed and call(set_paused, account_id=account.id, paused=False, actor=current_user()):
+        if (
+            resumed
+            and call(set_paused, account_id=account.id, paused=False, actor=current_user()) is not None
+        ):
             flash("Follow-ups resumed.")
         return
     with st.form("pause_form"):
@@ -202,97 +188,61 @@ def show_pause(detail: AccountDetail) -> None:
                 flash("Follow-ups paused.")
 
 
-def contact_fields(prefix: str, contact: Contact | None = None) -> dict[str, object]:
-    """The optional fields of a contact form (role, phone, usage, notes, primary)."""
-    c = st.columns(3)
-    usages = list(USAGE_LABELS)
-    values = {
-        "role": c[0].text_input("Role", contact.role or "" if contact else "", key=f"{prefix}_role"),
-        "phone": c[1].text_input("Phone", contact.phone or "" if contact else "", key=f"{prefix}_phone"),
-        "usage": c[2].selectbox(
-            "Use for reminders",
-            usages,
-            index=usages.index(contact.usage) if contact else 0,
-            format_func=USAGE_LABELS.__getitem__,
-            key=f"{prefix}_usage",
-        ),
-    }
-    values["notes"] = st.text_input("Notes", contact.notes or "" if contact else "", key=f"{prefix}_notes")
-    values["is_primary"] = st.checkbox(
-        "Primary contact", contact.is_primary if contact else False, key=f"{prefix}_primary"
-    )
-    return values
+# Contacts and referents ------------------------------------------------------------------------
 
 
-def prefill_name(gen: int) -> None:
-    """The tip of the contact form: with no name yet, use the part of the e-mail before the @."""
-    email = st.session_state.get(f"nc_email_{gen}", "")
-    if email and "@" in email and not st.session_state.get(f"nc_name_{gen}"):
-        st.session_state[f"nc_name_{gen}"] = default_name(email.strip())
-
-
-def show_contacts(detail: AccountDetail) -> None:
-    account = detail.account
-    if not any(c.is_valid and c.usage != ContactUsage.DO_NOT_CONTACT for c in detail.contacts):
-        st.warning("No valid contact: no reminder can be sent. Add one below.", icon="📭")
-    for contact in detail.contacts:
-        flags = [USAGE_LABELS[contact.usage]] + (["primary"] if contact.is_primary else [])
-        label = f"{contact.name} <{contact.email}> · {contact.language} · {', '.join(flags)}"
+def edit_contact(contact: Contact) -> None:
+    """One contact's expander: its form, "Mark as valid" when it bounced, and delete."""
+    with st.expander(contact_title(contact)):
         if not contact.is_valid:
-            label = f"⚠️ INVALID — {label}"
-        with st.expander(label):
-            if not contact.is_valid:
-                st.error(
-                    f"Mail to this contact bounced: {contact.invalid_reason or 'no reason given'}. "
-                    "Correct the e-mail (it becomes valid again) or mark it valid if the address was right."
-                )
-            with st.form(f"contact_{contact.id}"):
-                c = st.columns(3)
-                name = c[0].text_input("Name", contact.name, key=f"c{contact.id}_name")
-                email = c[1].text_input("E-mail", contact.email, key=f"c{contact.id}_email")
-                language = c[2].selectbox(
-                    "Language", LANGUAGES, index=lang_index(contact.language), key=f"c{contact.id}_lang"
-                )
-                optional = contact_fields(f"c{contact.id}", contact)
-                b = st.columns(3)
-                save = b[0].form_submit_button("Save contact")
-                revalidate = not contact.is_valid and b[1].form_submit_button("Mark as valid")
-                delete = b[2].form_submit_button("Delete contact")
-            if save or revalidate:
-                changes = {"name": name, "language": language, **optional}
-                if email.strip() != contact.email:
-                    changes["email"] = email
-                done = call(
-                    update_contact,
-                    contact_id=contact.id,
-                    actor=current_user(),
-                    today=today(),
-                    mark_valid=bool(revalidate),
-                    **changes,
-                )
-                if done is not None:
-                    flash(f"Contact {done.name} saved." + (" It is valid again." if done.is_valid else ""))
-            if delete and call(delete_contact, contact_id=contact.id, actor=current_user(), today=today()):
-                flash(f"Contact {contact.name} deleted.")
+            st.error(
+                f"Mail to this contact bounced: {contact.invalid_reason or 'no reason given'}. "
+                "Correct the e-mail (it becomes valid again) or mark it valid if the address was right."
+            )
+        with st.form(f"contact_{contact.id}"):
+            c = st.columns(3)
+            name = c[0].text_input("Name", contact.name, key=f"c{contact.id}_name")
+            email = c[1].text_input("E-mail", contact.email, key=f"c{contact.id}_email")
+            language = c[2].selectbox(
+                "Language", LANGUAGES, index=lang_index(contact.language), key=f"c{contact.id}_lang"
+            )
+            changes = {"name": name, "language": language, **contact_fields(f"c{contact.id}", contact)}
+            b = st.columns(3)
+            save = b[0].form_submit_button("Save contact")
+            revalidate = not contact.is_valid and b[1].form_submit_button("Mark as valid")
+            delete = b[2].form_submit_button("Delete contact")
+        if email.strip() != contact.email:  # only a new e-mail revalidates a bounced contact
+            changes["email"] = email
+        if save or revalidate:
+            done = call(
+                update_contact,
+                contact_id=contact.id,
+                actor=current_user(),
+                today=today(),
+                mark_valid=bool(revalidate),
+                **changes,
+            )
+            if done is not None:
+                flash(f"Contact {done.name} saved." + (" It is valid again." if done.is_valid else ""))
+        if (
+            delete
+            and call(delete_contact, contact_id=contact.id, actor=current_user(), today=today()) is not None
+        ):
+            flash(f"Contact {contact.name} deleted.")
 
+
+def new_contact_form(detail: AccountDetail) -> None:
     st.markdown("**Add a contact**")
-    gen = st.session_state.setdefault("nc_gen", 0)
-    c = st.columns(3)
-    email = c[0].text_input("E-mail", key=f"nc_email_{gen}", on_change=prefill_name, args=(gen,))
-    name = c[1].text_input("Name", key=f"nc_name_{gen}")
-    language = c[2].selectbox("Language", LANGUAGES, index=None, key=f"nc_lang_{gen}")
-    st.caption(
-        "Tip: if the name is unknown, use the part of the e-mail before the @ "
-        "(comptabilite@acme.com → “comptabilite”); it is filled in for you."
-    )
+    gen = st.session_state.setdefault("nc_gen", 0)  # a new generation of keys empties the form
+    email, name, language = new_contact_inputs("nc", f"_{gen}")
     optional = contact_fields(f"nc_{gen}")
     if st.button("Add contact", key=f"nc_add_{gen}", type="primary"):
         done = call(
             add_contact,
-            account_id=account.id,
+            account_id=detail.account.id,
             email=email,
             name=name,
-            language=language or "",
+            language=language,
             actor=current_user(),
             today=today(),
             **optional,
@@ -302,87 +252,65 @@ def show_contacts(detail: AccountDetail) -> None:
             flash(f"Contact {done.name} added.")
 
 
+def show_contacts(detail: AccountDetail) -> None:
+    if not has_reachable_contact(detail.contacts):
+        st.warning("No valid contact: no reminder can be sent. Add one below.", icon="📭")
+    for contact in detail.contacts:
+        edit_contact(contact)
+    new_contact_form(detail)
+
+
+def edit_referent(detail: AccountDetail, ref: Referent | None) -> None:
+    """One referent's expander, or (``ref`` None) the form that adds one."""
+    key = f"r{ref.id}" if ref else "r_new"
+    title = (
+        f"{ref.name} <{ref.email}>" + (" · primary" if ref.is_primary else "") if ref else "Add a referent"
+    )
+    with st.expander(title, expanded=ref is None and not detail.referents):
+        with st.form(key):
+            c = st.columns(3)
+            name = c[0].text_input("Name", ref.name if ref else "", key=f"{key}_name")
+            email = c[1].text_input("E-mail", ref.email if ref else "", key=f"{key}_email")
+            language = c[2].selectbox(
+                "Language", LANGUAGES, index=lang_index(ref.language) if ref else 0, key=f"{key}_lang"
+            )
+            primary = st.checkbox("Primary referent", ref.is_primary if ref else False, key=f"{key}_primary")
+            b = st.columns(2)
+            save = b[0].form_submit_button("Save referent" if ref else "Add referent")
+            delete = ref is not None and b[1].form_submit_button("Delete referent")
+        if save:
+            done = call(
+                save_referent,
+                account_id=detail.account.id,
+                referent_id=ref.id if ref else None,
+                name=name,
+                email=email,
+                language=language,
+                is_primary=primary,
+                actor=current_user(),
+            )
+            if done is not None:
+                flash(f"Referent {done.name} saved.")
+        if (
+            ref is not None
+            and delete
+            and call(delete_referent, referent_id=ref.id, actor=current_user()) is not None
+        ):
+            flash(f"Referent {ref.name} deleted.")
+
+
 def show_referents(detail: AccountDetail) -> None:
-    account = detail.account
     st.caption(
         "Team members responsible for this account: they get the agent's notifications (none: everybody)."
     )
     for ref in [*detail.referents, None]:
-        key = f"r{ref.id}" if ref else "r_new"
-        title = (
-            f"{ref.name} <{ref.email}>" + (" · primary" if ref.is_primary else "")
-            if ref
-            else "Add a referent"
-        )
-        with st.expander(title, expanded=ref is None and not detail.referents):
-            with st.form(key):
-                c = st.columns(3)
-                name = c[0].text_input("Name", ref.name if ref else "", key=f"{key}_name")
-                email = c[1].text_input("E-mail", ref.email if ref else "", key=f"{key}_email")
-                language = c[2].selectbox(
-                    "Language",
-                    LANGUAGES,
-                    index=lang_index(ref.language) if ref else 0,
-                    key=f"{key}_lang",
-                )
-                primary = st.checkbox(
-                    "Primary referent", ref.is_primary if ref else False, key=f"{key}_primary"
-                )
-                b = st.columns(2)
-                save = b[0].form_submit_button("Save referent" if ref else "Add referent")
-                delete = ref is not None and b[1].form_submit_button("Delete referent")
-            if save:
-                done = call(
-                    save_referent,
-                    account_id=account.id,
-                    referent_id=ref.id if ref else None,
-                    name=name,
-                    email=email,
-                    language=language,
-                    is_primary=primary,
-                    actor=current_user(),
-                )
-                if done is not None:
-                    flash(f"Referent {done.name} saved.")
-            if delete and call(delete_referent, referent_id=ref.id, actor=current_user()):
-                flash(f"Referent {ref.name} deleted.")
+        edit_referent(detail, ref)
 
 
-def documents_table(docs: list[Document], count: int, kind: str) -> None:
-    if not docs:
-        st.caption(f"No {kind}.")
-        return
-    status = (lambda d: d.invoice_status) if kind == "invoices" else (lambda d: d.credit_status)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Number": [d.number for d in docs],
-                "Issued": [d.issue_date for d in docs],
-                "Due": [d.due_date for d in docs],
-                "Total": [money(d.total_incl_tax, d.currency) for d in docs],
-                "Remaining": [money(d.remaining_amount, d.currency) for d in docs],
-                "Status": [(status(d).value if status(d) else "").replace("_", " ") for d in docs],
-                "Source": [d.source.value for d in docs],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    if count > len(docs):
-        st.caption(f"The {len(docs)} latest of {count:,}.")
-    names = {d.id: d.number for d in docs}
-    c = st.columns([3, 1])
-    chosen = c[0].selectbox("Open", list(names), format_func=names.get, key=f"open_{kind}")
-    if c[1].button("Open document", key=f"open_{kind}_btn"):
-        st.switch_page("pages/invoices.py", query_params={"document": str(chosen)})
+# Detail ----------------------------------------------------------------------------------------
 
 
-def show_detail(account_id: int) -> None:
-    if st.button("← All accounts", key="back"):
-        open_account(None)
-    detail = call(account_detail, account_id=account_id)
-    if detail is None:
-        return
+def show_header(detail: AccountDetail) -> None:
     account = detail.account
     st.title(account.name)
     source_badge(account.source.value, detail.integration_name)
@@ -393,6 +321,14 @@ def show_detail(account_id: int) -> None:
     m[1].metric("Overdue invoices", account.overdue_count)
     m[2].metric("Valid contacts", account.contact_count)
     m[3].metric("Open tasks", sum(t.status.is_open for t in detail.tasks))
+
+
+def show_detail(account_id: int) -> None:
+    back_button("← All accounts", "account")
+    detail = call(account_detail, account_id=account_id)
+    if detail is None:
+        return
+    show_header(detail)
     tabs = st.tabs(
         [
             "Information",
@@ -419,66 +355,17 @@ def show_detail(account_id: int) -> None:
     with tabs[4]:
         documents_table(detail.credit_notes, detail.credit_note_count, "credit notes")
     with tabs[5]:
-        if detail.payments:
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Date": [p.paid_on for p in detail.payments],
-                        "Invoice": [detail.document_numbers.get(p.document_id, "") for p in detail.payments],
-                        "Amount": [money(p.amount, p.currency) for p in detail.payments],
-                        "Note": [p.note or "" for p in detail.payments],
-                        "By": [p.created_by or p.source.value for p in detail.payments],
-                    }
-                ),
-                hide_index=True,
-            )
-        else:
-            st.caption("No payment.")
+        payments_table(detail.payments, detail.document_numbers)
     with tabs[6]:
-        for task in detail.tasks:
-            st.page_link(
-                "pages/tasks.py",
-                label=f"#{task.id} {task.subject} — {task.status.value.replace('_', ' ')}",
-                query_params={"task": str(task.id)},
-            )
-        if not detail.tasks:
-            st.caption("No task.")
+        task_links(detail.tasks)
     with tabs[7]:
-        if detail.communications:
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Scheduled": [c.scheduled_for for c in detail.communications],
-                        "Status": [c.status.value for c in detail.communications],
-                        "Tone": [c.tone.value for c in detail.communications],
-                        "Language": [c.language for c in detail.communications],
-                        "To": [", ".join(c.recipients) for c in detail.communications],
-                        "Subject": [c.subject for c in detail.communications],
-                    }
-                ),
-                hide_index=True,
-            )
-        else:
-            st.caption("No communication yet: the follow-up agent plans them.")
+        communications_table(detail.communications)
     with tabs[8]:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "When": [e.at for e in detail.history],
-                    "Who": [e.actor for e in detail.history],
-                    "What": [e.action for e in detail.history],
-                    "Details": [", ".join(f"{k}: {v}" for k, v in e.details.items()) for e in detail.history],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        history_table(detail.history)
 
 
-if message := st.session_state.pop("accounts_flash", None):
-    st.success(message)
-selected = st.query_params.get("account")
-if selected and selected.isdigit():
-    show_detail(int(selected))
+show_flash()
+if (selected := selected_id("account")) is not None:
+    show_detail(selected)
 else:
     show_list()

@@ -9,106 +9,82 @@ from billabex_core.queries import (
     DOCUMENT_SORTS,
     OVERDUE_AGES,
     DocumentDetail,
+    DocumentList,
+    DocumentRow,
     document_detail,
-    list_accounts,
     list_documents,
 )
 from billabex_core.services.payments import record_payment
-from billabex_ui import call, current_user, money, require_login, today
+from billabex_ui import (
+    Pager,
+    account_picker,
+    back_button,
+    call,
+    current_user,
+    flash,
+    label,
+    money,
+    require_login,
+    row_opener,
+    selected_id,
+    show_flash,
+    show_table,
+    source_badge,
+    today,
+)
 
 require_login()
 
-PAGE_SIZE = 50
 KINDS = {"Invoices": DocumentKind.INVOICE, "Credit notes": DocumentKind.CREDIT_NOTE}
-
-
-def label(value: object) -> str:
-    return str(value or "").replace("_", " ").capitalize()
-
-
-def flash(message: str) -> None:
-    st.session_state["invoices_flash"] = message
-    st.rerun()
-
-
-def open_document(document_id: int | None) -> None:
-    if document_id is None:
-        st.query_params.pop("document", None)
-    else:
-        st.query_params["document"] = str(document_id)
-    st.rerun()
-
-
-def first_page() -> None:
-    st.session_state["doc_page"] = 1
-
-
-def account_filter() -> int | None:
-    """An account from ?account=<id>, or searched by name/VAT/SIREN among the first 20 matches."""
-    linked = st.query_params.get("account")
-    search = st.text_input(
-        "Account", key="doc_account_search", placeholder="name, VAT or SIREN", on_change=first_page
-    )
-    if not search.strip():
-        return int(linked) if linked and linked.isdigit() else None
-    found = call(list_accounts, search=search, page_size=20)
-    if not found or not found.rows:
-        st.caption("No account matches.")
-        return -1  # no account: an empty list rather than every document
-    names = {r.id: r.name for r in found.rows}
-    return st.selectbox("Matching accounts", list(names), format_func=names.get, key="doc_account_pick")
+PAGER = Pager("doc_page")
 
 
 # List ------------------------------------------------------------------------------------------
 
 
-def show_list() -> None:
-    st.title("Invoices and credit notes")
-    kind_name = st.radio("Show", list(KINDS), horizontal=True, key="doc_kind", on_change=first_page)
-    kind = KINDS[kind_name]
+def list_filters(kind: DocumentKind) -> dict[str, object]:
+    """The filter widgets of one kind, as the keyword arguments of ``list_documents``."""
     is_invoice = kind == DocumentKind.INVOICE
     c = st.columns(5)
-    status_values = list(InvoiceStatus) if is_invoice else list(CreditNoteStatus)
     statuses = c[0].multiselect(
-        "Status", status_values, format_func=label, key=f"doc_status_{kind.value}", on_change=first_page
+        "Status",
+        list(InvoiceStatus) if is_invoice else list(CreditNoteStatus),
+        format_func=label,
+        key=f"doc_status_{kind.value}",
+        on_change=PAGER.reset,
     )
     source = c[1].selectbox(
-        "Source", [None, *Source], format_func=lambda s: label(s) or "All", key="doc_source"
+        "Source",
+        [None, *Source],
+        format_func=lambda s: label(s) or "All",
+        key="doc_source",
+        on_change=PAGER.reset,
     )
-    age = (
-        c[2].selectbox(
+    age = None
+    if is_invoice:
+        age = c[2].selectbox(
             "Overdue age (days)",
             [None, *OVERDUE_AGES],
             format_func=lambda a: a or "All",
             key="doc_age",
-            on_change=first_page,
+            on_change=PAGER.reset,
             help="Open invoices by days past their due date",
         )
-        if is_invoice
-        else None
-    )
-    number = c[3].text_input("Number", key="doc_number", on_change=first_page)
-    sort = c[4].selectbox("Sort by", list(DOCUMENT_SORTS), key="doc_sort", on_change=first_page)
-    account_id = account_filter()
-    page_no = int(st.session_state.get("doc_page", 1))
-    result = call(
-        list_documents,
-        today=today(),
-        kind=kind,
-        statuses=statuses,
-        account_id=account_id,
-        source=source,
-        age=age,
-        number=number,
-        sort=sort,
-        page=page_no,
-        page_size=PAGE_SIZE,
-    )
-    if result is None:
-        return
-    if not result.page.total:
-        st.info(f"No {kind_name.lower()} match these filters.")
-        return
+    number = c[3].text_input("Number", key="doc_number", on_change=PAGER.reset)
+    sort = c[4].selectbox("Sort by", list(DOCUMENT_SORTS), key="doc_sort", on_change=PAGER.reset)
+    account_id = account_picker("doc_account", linked="account", on_change=PAGER.reset)
+    return {
+        "kind": kind,
+        "statuses": statuses,
+        "source": source,
+        "age": age,
+        "number": number,
+        "sort": sort,
+        "account_id": account_id,
+    }
+
+
+def show_totals(result: DocumentList, kind_name: str) -> None:
     st.subheader("Totals of the filtered set")
     cols = st.columns(max(len(result.totals), 1) * 2)
     for i, (currency, totals) in enumerate(result.totals.items()):
@@ -118,8 +94,10 @@ def show_list() -> None:
             money(totals.remaining, currency),
             help=f"out of {money(totals.total_incl_tax, currency)} incl. tax",
         )
-    rows = result.page.rows
-    frame = {
+
+
+def list_table(rows: list[DocumentRow], is_invoice: bool) -> None:
+    columns: dict[str, list[object]] = {
         "Number": [r.number for r in rows],
         "Account": [r.account_name for r in rows],
         "Issued": [r.issue_date for r in rows],
@@ -128,23 +106,32 @@ def show_list() -> None:
         "Remaining": [money(r.remaining_amount, r.currency) for r in rows],
     }
     if is_invoice:
-        frame["Status"] = [label(r.invoice_status) for r in rows]
-        frame["Payment"] = [label(r.payment_status) for r in rows]
+        columns["Status"] = [label(r.invoice_status) for r in rows]
+        columns["Payment"] = [label(r.payment_status) for r in rows]
     else:
-        frame["Applied"] = [money(r.credited_amount, r.currency) for r in rows]
-        frame["Status"] = [label(r.credit_status) for r in rows]
-    frame["Source"] = [r.source.value for r in rows]
-    st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch")
-    nav = st.columns([2, 1, 3])
-    nav[0].caption(f"{kind_name} {result.page.first:,}–{result.page.last:,} of {result.page.total:,}")
-    nav[1].number_input(f"Page (of {result.page.page_count:,})", min_value=1, step=1, key="doc_page")
-    with nav[2]:
+        columns["Applied"] = [money(r.credited_amount, r.currency) for r in rows]
+        columns["Status"] = [label(r.credit_status) for r in rows]
+    columns["Source"] = [r.source.value for r in rows]
+    show_table(columns)
+
+
+def show_list() -> None:
+    st.title("Invoices and credit notes")
+    kind_name = st.radio("Show", list(KINDS), horizontal=True, key="doc_kind", on_change=PAGER.reset)
+    kind = KINDS[kind_name]
+    filters = list_filters(kind)
+    result = call(list_documents, today=today(), **filters, page=PAGER.number, page_size=PAGER.size)
+    if result is None:
+        return
+    if not result.page.total:
+        st.info(f"No {kind_name.lower()} match these filters.")
+        return
+    show_totals(result, kind_name)
+    rows = result.page.rows
+    list_table(rows, kind == DocumentKind.INVOICE)
+    with PAGER.footer(result.page, kind_name):
         numbers = {r.id: f"{r.number} — {r.account_name}" for r in rows}
-        chosen = st.selectbox(
-            "Open a document of this page", list(numbers), format_func=numbers.get, key="doc_pick"
-        )
-        if st.button("Open", key="doc_open"):
-            open_document(chosen)
+        row_opener("Open a document of this page", numbers, key="doc", param="document")
 
 
 # Detail ----------------------------------------------------------------------------------------
@@ -186,22 +173,14 @@ def show_payment_form(document: Document) -> None:
                 flash(f"Payment of {money(done.amount, done.currency)} recorded.")
 
 
-def show_detail(document_id: int) -> None:
-    if st.button("← All documents", key="back"):
-        open_document(None)
-    detail = call(document_detail, document_id=document_id)
-    if detail is None:
-        return
+def show_header(detail: DocumentDetail) -> None:
     doc, account = detail.document, detail.account
     is_invoice = doc.kind == DocumentKind.INVOICE
     st.title(f"{'Invoice' if is_invoice else 'Credit note'} {doc.number}")
     st.page_link(
         "pages/accounts.py", label=account.name, icon="🏢", query_params={"account": str(account.id)}
     )
-    if doc.source == Source.MANUAL:
-        st.badge("Manual", color="gray")
-    else:
-        st.badge(f"Synced · {doc.source.value}: read-only here", icon="🔄", color="blue")
+    source_badge(doc.source.value, note="read-only here")
     c = st.columns(4)
     if is_invoice:
         c[0].metric("Invoice status", label(doc.invoice_status))
@@ -217,8 +196,12 @@ def show_detail(document_id: int) -> None:
     )
     if detail.credited_invoice:
         st.caption(f"Credits invoice {detail.credited_invoice[1]}")
-    show_pdf(detail)
 
+
+def show_explanation(detail: DocumentDetail) -> None:
+    """The total, each payment and credit applied, and the remaining amount the core stored."""
+    doc = detail.document
+    is_invoice = doc.kind == DocumentKind.INVOICE
     st.subheader("Why this remaining amount" if is_invoice else "Where this credit went")
     lines = [("Total incl. tax", doc.total_incl_tax)]
     if is_invoice:
@@ -237,21 +220,27 @@ def show_detail(document_id: int) -> None:
         st.caption(
             f"Remaining as reported by {doc.source.value}: the billing tool is the truth for synced documents."
         )
+
+
+def show_detail(document_id: int) -> None:
+    back_button("← All documents", "document")
+    detail = call(document_detail, document_id=document_id)
+    if detail is None:
+        return
+    show_header(detail)
+    show_pdf(detail)
+    show_explanation(detail)
     if detail.credits:
         others = {c.other_id: c.other_number for c in detail.credits}
-        pick = st.selectbox("Open a related document", list(others), format_func=others.get, key="related")
-        if st.button("Open related", key="related_open"):
-            open_document(pick)
+        row_opener("Open a related document", others, key="related", param="document", button="Open related")
     if detail.can_record_payment:
-        show_payment_form(doc)
-    elif is_invoice:
-        st.caption(f"Payments of this invoice come from {doc.source.value}.")
+        show_payment_form(detail.document)
+    elif detail.document.kind == DocumentKind.INVOICE:
+        st.caption(f"Payments of this invoice come from {detail.document.source.value}.")
 
 
-if message := st.session_state.pop("invoices_flash", None):
-    st.success(message)
-selected = st.query_params.get("document")
-if selected and selected.isdigit():
-    show_detail(int(selected))
+show_flash()
+if (selected := selected_id("document")) is not None:
+    show_detail(selected)
 else:
     show_list()

@@ -175,6 +175,17 @@ def test_add_contact_prefills_name_and_closes_missing_contact_task(app) -> None:
         assert task.status == TaskStatus.CLOSED
 
 
+def test_a_do_not_contact_contact_cannot_be_reminded(app) -> None:  # type: ignore[no-untyped-def]
+    account_id = seed_account("Globex", contact=True)
+    at = open_account(app, account_id)
+    assert "No valid contact" not in messages(at)
+    with session_scope() as s:
+        contact_id = s.exec(select(Contact.id)).one()
+    at.selectbox(key=f"c{contact_id}_usage").set_value("do_not_contact")
+    by_label(at.button, "Save contact").click().run()
+    assert "No valid contact" in messages(at)  # the domain's reachability rule, not a copy
+
+
 def test_edit_and_delete_last_contact_reopens_a_task(app) -> None:  # type: ignore[no-untyped-def]
     account_id = seed_account("Globex", contact=True)
     with session_scope() as s:
@@ -243,6 +254,6 @@ def test_detail_tabs_and_opening_a_document(app) -> None:  # type: ignore[no-unt
     assert labels[:4] == ["Information", "Contacts (0)", "Referents (0)", "Invoices (1)"]
     assert "History" in labels and "Payments (0)" in labels
     assert "account.created" in list(at.dataframe[-1].value["What"])  # the audit history
-    at.button(key="open_invoices_btn").click().run()
+    at.button(key="invoices_open").click().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Invoice F-Globex"

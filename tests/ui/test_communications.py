@@ -78,7 +78,7 @@ def test_list_filters_and_reading(app) -> None:  # type: ignore[no-untyped-def]
     at.multiselect(key="com_lang").set_value(["en"]).run()
     assert list(at.dataframe[0].value["Language"]) == ["en"]
     at.multiselect(key="com_lang").set_value([])
-    at.text_input(key="com_account").input("globex").run()
+    at.text_input(key="com_account_search").input("globex").run()
     assert list(at.dataframe[0].value["Account"]) == ["Globex"]
-    at.text_input(key="com_account").input("nobody").run()
+    at.text_input(key="com_account_search").input("nobody").run()
     assert "No communication matches these filters." in infos(at)

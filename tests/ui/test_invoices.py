@@ -125,7 +125,7 @@ def test_detail_explains_remaining_and_records_a_payment(app) -> None:  # type: 
     with session_scope() as s:
         payment = s.exec(select(Payment)).one()
         assert (payment.amount, payment.created_by) == (Decimal("40.50"), "alice")
-    at.selectbox(key="related").set_value(ids["AV-1"])
+    at.selectbox(key="related_pick").set_value(ids["AV-1"])
     at.button(key="related_open").click().run()
     assert at.title[0].value == "Credit note AV-1"
     assert "Applied to invoice F-1" in list(at.table[0].value[""])[1]

@@ -173,6 +173,11 @@ def test_create_a_manual_task(app) -> None:  # type: ignore[no-untyped-def]
         create_account(session=s, name="Globex", actor="t")
     at = app("pages/tasks.py")
     at.text_input(key="new_account_search").input("globex").run()
+    at.text_input(key="new_subject").input("   ")
+    at.button(key="new_create").click().run()
+    assert "the subject is required" in [w.value for w in at.warning]  # the core's rule, shown by the kit
+    with session_scope() as s:
+        assert s.exec(select(Task)).all() == []
     at.text_input(key="new_subject").input("Customer disputes F-12")
     at.text_area(key="new_message").input("Wrong quantity on line 2")
     at.button(key="new_create").click().run()
