@@ -72,6 +72,10 @@ class TaskStatus(enum.StrEnum):
         return self not in (TaskStatus.CLOSED, TaskStatus.CANCELLED)
 
 
+# Statuses of a task still waiting for someone (domain.md §5).
+OPEN_TASK_STATUSES: tuple[TaskStatus, ...] = tuple(status for status in TaskStatus if status.is_open)
+
+
 class CommunicationStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     SENDING = "sending"  # claimed by a delivery; never sent again, even after a crash

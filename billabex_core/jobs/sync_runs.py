@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from billabex_core.models import Account, Task, TaskKind
+from billabex_core.models import OPEN_TASK_STATUSES, Account, Task, TaskKind
 from billabex_core.services import audit, tasks
 from billabex_core.services.integrations import connector_config, get_integration
 from billabex_core.services.org import get_organisation
@@ -78,7 +78,7 @@ def _accounts_with_solved_task(session: Session, integration_id: int) -> list[in
             Account.integration_id == integration_id,
             Account.contact_count > 0,
             Task.kind == TaskKind.MISSING_CONTACT,
-            col(Task.status).in_(tasks.OPEN_STATUSES),
+            col(Task.status).in_(OPEN_TASK_STATUSES),
         )
         .distinct()
     )

@@ -19,12 +19,20 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from billabex_core.models import ZERO, Account, Document, DocumentKind, Integration, Task, TaskStatus
+from billabex_core.models import (
+    OPEN_TASK_STATUSES,
+    ZERO,
+    Account,
+    Document,
+    DocumentKind,
+    Integration,
+    Task,
+    TaskStatus,
+)
 from billabex_core.queries.accounts import AccountRow, list_accounts
 from billabex_core.queries.aging import AGING_BUCKETS, aging_conditions
 from billabex_core.queries.common import Page
 from billabex_core.queries.tasks import TaskRow, list_tasks
-from billabex_core.services.tasks import OPEN_STATUSES
 
 DSO_WINDOW_DAYS = 90
 
@@ -122,7 +130,7 @@ def summary(*, session: Session, today: date) -> Summary:
         account_count=count(accounts),
         invoice_count=invoice_count,
         credit_note_count=credit_note_count,
-        open_task_count=count(tasks.where(col(Task.status).in_(OPEN_STATUSES))),
+        open_task_count=count(tasks.where(col(Task.status).in_(OPEN_TASK_STATUSES))),
         action_required_count=count(tasks.where(col(Task.status) == TaskStatus.ACTION_REQUIRED)),
         accounts_without_contact=count(accounts.where(col(Account.contact_count) == 0)),
         last_syncs=[

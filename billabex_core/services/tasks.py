@@ -14,11 +14,10 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
-from billabex_core.models import Account, Task, TaskKind, TaskMessage, TaskStatus
+from billabex_core.models import OPEN_TASK_STATUSES, Account, Task, TaskKind, TaskMessage, TaskStatus
 from billabex_core.services import audit
 
 # A task is open until it is closed or cancelled (``TaskStatus.is_open``).
-OPEN_STATUSES = tuple(status for status in TaskStatus if status.is_open)
 
 # Kinds the agent or the sync raise for a cause: one open task per cause, never a pile of copies.
 ONE_PER_CAUSE = (TaskKind.MISSING_CONTACT, TaskKind.INVALID_CONTACT, TaskKind.ESCALATION)
@@ -44,7 +43,7 @@ def _open_tasks(
 ) -> SelectOfScalar[Task]:
     """Open tasks of ``kind`` on the account (``None``: on no account), of the contact if given."""
     query = select(Task).where(
-        col(Task.kind) == kind, col(Task.account_id) == account_id, col(Task.status).in_(OPEN_STATUSES)
+        col(Task.kind) == kind, col(Task.account_id) == account_id, col(Task.status).in_(OPEN_TASK_STATUSES)
     )
     return query if contact_id is None else query.where(col(Task.contact_id) == contact_id)
 
