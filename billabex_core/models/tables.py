@@ -94,6 +94,11 @@ class Integration(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
+    def sync_running(self, now: datetime | None = None) -> bool:
+        """Whether a sync holds this integration's lease: a token that has not expired yet."""
+        expires = self.lock_expires_at
+        return bool(self.lock_token and expires and expires > (now or utcnow()))
+
 
 class Account(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_account_external"),)

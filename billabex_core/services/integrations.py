@@ -126,12 +126,6 @@ def connector_config(integration: Integration) -> dict[str, Any]:
     return {**_config(integration), "excluded_customer_ids": list(integration.excluded_customer_ids)}
 
 
-def _sync_running(integration: Integration, now: datetime | None = None) -> bool:
-    """Whether a sync holds the integration's lease (``sync.lock``): a token not yet expired."""
-    expires = integration.lock_expires_at
-    return bool(integration.lock_token and expires and expires > (now or utcnow()))
-
-
 def _view(session: Session, integration: Integration) -> IntegrationView:
     secret_keys = provider_class(integration.provider.value).SECRET_KEYS
     try:
@@ -151,7 +145,7 @@ def _view(session: Session, integration: Integration) -> IntegrationView:
         settings=settings,
         last_success_at=integration.last_success_at,
         last_error=integration.last_error,
-        running=_sync_running(integration),
+        running=integration.sync_running(),
         last_run=_run_view(last) if last is not None else None,
         secret_keys=sorted(secret_keys),
     )

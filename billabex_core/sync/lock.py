@@ -64,9 +64,3 @@ def release(engine: Engine, *, integration_id: int, token: str) -> None:
             .where(_T.c.id == integration_id, _T.c.lock_token == token)
             .values(lock_token=None, lock_expires_at=None)
         )
-
-
-def is_locked(integration: Integration) -> bool:
-    return bool(
-        integration.lock_token and integration.lock_expires_at and integration.lock_expires_at > utcnow()
-    )
