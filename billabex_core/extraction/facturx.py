@@ -12,7 +12,7 @@ import re
 import warnings
 from decimal import Decimal, InvalidOperation
 
-from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type hints
+from lxml import etree
 
 from billabex_core.extraction.base import ExtractedField, ExtractionJob, ExtractionResult
 from billabex_core.extraction.locate import locate_fields
