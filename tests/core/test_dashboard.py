@@ -6,8 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from billabex_core.models import DocumentKind
-from billabex_core.services.accounts import create_account
 from billabex_core.queries.dashboard import summary
+from billabex_core.services.accounts import create_account
 from billabex_core.services.payments import record_payment
 
 D = Decimal
