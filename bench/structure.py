@@ -35,23 +35,27 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def imported_modules(path: Path) -> list[str]:
-    """Every module a file imports, at any depth (imports inside functions count)."""
+def import_statements(path: Path) -> list[list[str]]:
+    """Every import statement of a file, at any depth (imports inside functions count), each as
+    the modules it may bring in (``from a import b`` may be module ``a`` or module ``a.b``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
-    found: list[str] = []
+    found: list[list[str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
+            found += [[alias.name] for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")
                 anchor = anchor[: len(anchor) - node.level + 1]
                 base = ".".join([*anchor, base] if base else anchor)
-            found.append(base)
-            found += [f"{base}.{alias.name}" for alias in node.names]
+            found.append([base, *(f"{base}.{alias.name}" for alias in node.names)])
     return found
+
+
+def imported_modules(path: Path) -> list[str]:
+    return [module for statement in import_statements(path) for module in statement]
 
 
 def part_of(module: str) -> str | None:
@@ -129,8 +133,8 @@ def measure() -> dict[str, object]:
         1
         for f in core
         if part_of(module_name(f)) == "sync"
-        for t in imported_modules(f)
-        if part_of(t) == "services" and t.count(".") >= 2
+        for statement in import_statements(f)
+        if any(part_of(t) == "services" for t in statement)
     )
     big_modules = [
         (str(f.relative_to(ROOT)), n)
