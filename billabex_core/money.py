@@ -1,22 +1,35 @@
 """Money and identifiers: parsing, validation and the one locale-aware formatter.
 
 Every amount shown to a user goes through ``format_money`` (Babel patterns per currency and
-locale); every amount typed by a user goes through ``parse_money``. Floats are never accepted.
+locale); every amount typed by a person goes through ``parse_amount`` (French forms accepted:
+"1 234,56"); amounts from files and programs (a plain "1234.56") through ``parse_money``.
+Floats are never accepted.
+
+Decimals per currency: ``minor_units`` is the currency's own (Babel/CLDR, raised to ISO 4217's
+three for the three-decimal currencies, where CLDR gives IQD none); ``amount_places`` is what an
+amount of that currency keeps: at least the cent (a JPY amount is stored as before), three for
+TND, KWD, BHD, JOD, OMR, LYD and IQD. The money columns store thousandths, so nothing beyond
+three decimals exists (CLF's fourth is rounded).
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import format_currency, list_currencies
+from babel import Locale
+from babel.numbers import format_currency, get_currency_precision, list_currencies, parse_pattern
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 
-from billabex_core.db.types import to_money
+from billabex_core.db.types import STORED_PLACES, to_money
 from billabex_core.errors import ValidationError
 
-MAX_AMOUNT = Decimal("999999999999.99")  # NUMERIC(14,2)
+MAX_AMOUNT = Decimal("999999999999.99")  # NUMERIC(15,3) holds twelve digits before the point
+# ISO 4217's three-decimal currencies (CLDR, hence Babel, gives IQD zero: its cash rounding).
+THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 
 
 @lru_cache(maxsize=1)
@@ -31,16 +44,35 @@ def check_currency(code: str | None, *, field: str = "currency") -> str:
     return value
 
 
+def minor_units(currency: str) -> int:
+    """The currency's decimals (EUR 2, JPY 0, TND 3), at most the three the columns store."""
+    code = currency.upper()
+    if code in THREE_DECIMAL_CURRENCIES:
+        return 3
+    return min(get_currency_precision(code), STORED_PLACES)
+
+
+def amount_places(currency: str | None) -> int:
+    """Decimals an amount of ``currency`` keeps: its minor units, at least two (the cent)."""
+    return max(2, minor_units(currency)) if currency else 2
+
+
 def parse_money(
-    value: Decimal | int | str | None, *, field: str = "amount", allow_negative: bool = False
+    value: Decimal | int | str | None,
+    *,
+    field: str = "amount",
+    allow_negative: bool = False,
+    currency: str | None = None,
 ) -> Decimal:
-    """Parse a plain decimal ("1234.50") to a cent-exact Decimal; refuse floats and junk."""
+    """Parse a plain decimal ("1234.50") to a Decimal rounded (half up) to the currency's places
+    (the cent without a currency); refuse floats and junk."""
     if isinstance(value, float):
         raise ValidationError(f"{field}: amounts must not be floats", field=field)
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValidationError(f"{field} is required", field=field)
     try:
-        amount = to_money(value.strip().replace(" ", "") if isinstance(value, str) else value)
+        plain = value.strip().replace(" ", "") if isinstance(value, str) else value
+        amount = to_money(plain, amount_places(currency))
     except (InvalidOperation, ValueError):
         raise ValidationError(f"{field}: not an amount: {value!r}", field=field) from None
     if not amount.is_finite():
@@ -52,10 +84,88 @@ def parse_money(
     return amount
 
 
+_SPACES = re.compile(r"[\s'’]+")  # \s covers the no-break and narrow no-break spaces
+_SYMBOLS = "€$£¥"
+
+
+def _canonical(text: str, currency: str | None) -> tuple[str, str] | None:
+    """A typed amount as (plain decimal, its fraction digits), or None when it is not one.
+
+    The last "," or "." is the decimal mark unless it repeats with no other mark ("1.234.567");
+    spaces, apostrophes and the other mark group thousands, by threes only.
+    """
+    s = _SPACES.sub(" ", text).strip().strip(_SYMBOLS).strip()
+    if currency and s.upper().startswith(currency.upper()):
+        s = s[len(currency) :].strip()
+    if currency and s.upper().endswith(currency.upper()):
+        s = s[: -len(currency)].strip()
+    sign = ""
+    if s and s[0] in "+-":
+        sign, s = s[0], s[1:].strip()
+    if not s or not re.fullmatch(r"[\d .,]+", s):
+        return None
+    last = max(s.rfind(","), s.rfind("."))
+    whole, frac = s, ""
+    if last >= 0:
+        mark, before = s[last], s[:last]
+        other = "." if mark == "," else ","
+        if not (mark in before and other not in before):
+            whole, frac = before, s[last + 1 :]
+            if not frac.isdigit():
+                return None
+    separators = set(re.findall(r"[ .,]", whole))
+    groups = re.split(r"[ .,]", whole)
+    if len(separators) > 1:
+        return None
+    if separators and not (
+        1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]) and all(g.isdigit() for g in groups)
+    ):
+        return None
+    digits = "".join(groups)
+    if not (digits.isdigit() or (not digits and frac)):
+        return None
+    return f"{sign}{digits or '0'}" + (f".{frac}" if frac else ""), frac
+
+
+def parse_amount(
+    value: Decimal | int | str | None,
+    *,
+    currency: str | None = None,
+    field: str = "amount",
+    allow_negative: bool = False,
+) -> Decimal:
+    """An amount typed by a person: "500.00", "500,00", "1 234,56" (any space, the no-break
+    ones too), "1.234,56", "1,234.56", "500 €". More decimals than the currency has are refused,
+    never rounded ("1,000" is not a thousand euros, nor one)."""
+    plain: Decimal | int | str | None
+    if isinstance(value, str):
+        parsed = _canonical(value, currency)
+        if parsed is None:
+            raise ValidationError(f"{field}: not an amount: {value!r}", field=field)
+        plain, frac = parsed
+        places = len(frac)
+    elif isinstance(value, Decimal) and value.is_finite():
+        plain, places = value, max(-int(value.normalize().as_tuple().exponent), 0)
+    else:
+        plain, places = value, 0  # an int, or what parse_money refuses
+    allowed = amount_places(currency) if currency else 2
+    if places > allowed:
+        label = f"{currency.upper()} amounts" if currency else "amounts"
+        raise ValidationError(f"{field}: {label} have at most {allowed} decimals: {value}", field=field)
+    return parse_money(plain, field=field, allow_negative=allow_negative, currency=currency)
+
+
 def format_money(amount: Decimal | None, currency: str, *, locale: str = "en") -> str:
+    """The amount in the locale's currency pattern, with the currency's own decimals."""
     if amount is None:
         return ""
-    return format_currency(amount, currency, locale=locale)
+    places = minor_units(currency)
+    if places == get_currency_precision(currency):
+        return format_currency(amount, currency, locale=locale)
+    loc = Locale.parse(locale)
+    pattern = copy.copy(parse_pattern(loc.currency_formats["standard"]))
+    pattern.frac_prec = (places, places)
+    return pattern.apply(amount, loc, currency=currency, currency_digits=False)
 
 
 def normalise_vat(value: str | None, *, field: str = "vat") -> str | None:

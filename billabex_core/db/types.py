@@ -1,8 +1,12 @@
 """Column types that keep the domain's promises on every database.
 
-- ``Money``: ``Decimal`` in Python, ``NUMERIC(14,2)`` on PostgreSQL. SQLite has no decimal type
-  (its NUMERIC goes through binary floats), so there the same column holds integer cents: exact
-  storage and exact ``SUM`` on both databases, never a float.
+- ``Money``: ``Decimal`` in Python, ``NUMERIC(15,3)`` on PostgreSQL. SQLite has no decimal type
+  (its NUMERIC goes through binary floats), so there the same column holds integer thousandths:
+  exact storage and exact ``SUM`` on both databases, never a float. Three decimals because some
+  currencies have three (TND, KWD, BHD, JOD, OMR, LYD, IQD); an amount read back that is whole
+  cents is given with two decimals ("1234.50"), any other with three ("1.234"), so the amounts of
+  two-decimal currencies read exactly as before (``money.amount_places`` says how many a
+  currency keeps).
 - ``UTCDateTime``: refuses naive datetimes, stores UTC, and gives back aware UTC datetimes
   (SQLite forgets the offset; it is restored on load).
 - ``JSONList`` / ``JSONDict``: portable JSON.
@@ -12,49 +16,61 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+STORED_PLACES = 3  # the scale of every money column
+THOUSANDTH = Decimal("0.001")
+_SQLITE_FACTOR = 10**STORED_PLACES
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def to_money(value: Decimal | int | str) -> Decimal:
-    """Quantise to the cent (half up, as on an invoice). Floats are refused."""
+def to_money(value: Decimal | int | str, places: int = STORED_PLACES) -> Decimal:
+    """Quantise to ``places`` decimals (half up, as on an invoice); by default to what the
+    columns store, the thousandth. Floats are refused."""
     if isinstance(value, float):
         raise TypeError("money must not be a float")
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def stored_amount(value: Decimal) -> Decimal:
+    """An amount as read back: two decimals when it is whole cents, else three."""
+    amount = value.quantize(THOUSANDTH)
+    cents = amount.quantize(CENT)
+    return cents if cents == amount else amount
 
 
 class Money(TypeDecorator[Decimal]):
-    impl = sa.Numeric(14, 2)
+    impl = sa.Numeric(15, STORED_PLACES)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(sa.BigInteger())
-        return dialect.type_descriptor(sa.Numeric(14, 2, asdecimal=True))
+        numeric = cast(sa.Numeric[Decimal], self.impl_instance)  # Money(precision, scale) of old migrations
+        return dialect.type_descriptor(sa.Numeric(numeric.precision, numeric.scale, asdecimal=True))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None
         amount = to_money(value)
         if dialect.name == "sqlite":
-            return int(amount * 100)
+            return int(amount * _SQLITE_FACTOR)
         return amount
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / 100).quantize(CENT)
-        return Decimal(value).quantize(CENT)
+            return stored_amount(Decimal(int(value)) / _SQLITE_FACTOR)
+        return stored_amount(Decimal(value))
 
     @property
     def python_type(self) -> type:

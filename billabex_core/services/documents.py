@@ -42,11 +42,17 @@ def check_document(data: DocumentInput) -> DocumentInput:
     if not number:
         raise ValidationError("the document number is required", field="number")
     currency = check_currency(data.currency)
-    incl = parse_money(data.total_incl_tax, field="total_incl_tax")
+    incl = parse_money(data.total_incl_tax, field="total_incl_tax", currency=currency)
     excl = (
-        parse_money(data.total_excl_tax, field="total_excl_tax") if data.total_excl_tax is not None else None
+        parse_money(data.total_excl_tax, field="total_excl_tax", currency=currency)
+        if data.total_excl_tax is not None
+        else None
     )
-    tax = parse_money(data.tax_amount, field="tax_amount") if data.tax_amount is not None else None
+    tax = (
+        parse_money(data.tax_amount, field="tax_amount", currency=currency)
+        if data.tax_amount is not None
+        else None
+    )
     if excl is not None and tax is not None and excl + tax != incl:
         raise ValidationError(
             f"total excl. tax {excl} + tax {tax} = {excl + tax}, not the total incl. tax {incl}",
@@ -56,7 +62,11 @@ def check_document(data: DocumentInput) -> DocumentInput:
         raise ValidationError(
             f"due date {data.due_date} is before the issue date {data.issue_date}", field="due_date"
         )
-    due = parse_money(data.amount_due, field="amount_due") if data.amount_due is not None else None
+    due = (
+        parse_money(data.amount_due, field="amount_due", currency=currency)
+        if data.amount_due is not None
+        else None
+    )
     if due is not None and due > incl:
         raise ValidationError(f"amount due {due} is more than the total {incl}", field="amount_due")
     return DocumentInput(

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -21,19 +22,28 @@ from billabex_core.models import (
     Payment,
     Task,
 )
+from billabex_core.money import amount_places
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def _value(value: Any) -> Any:
+def _value(value: Any, places: int = 2) -> Any:
+    """A cell as JSON gives it: amounts as plain strings with the currency's decimals."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if hasattr(value, "value") and isinstance(value.value, str):  # enums
         return value.value
     if isinstance(value, list):
-        return [_value(v) for v in value]
+        return [_value(v, places) for v in value]
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal(1).scaleb(-places)))
     return str(value)
+
+
+def _row(row: dict) -> dict:
+    places = amount_places(row.get("currency"))
+    return {k: _value(v, places) for k, v in row.items()}
 
 
 def _accounts(session: Session) -> Iterator[dict]:
@@ -186,7 +196,7 @@ EXPORTERS: dict[str, Callable[[Session], Iterator[dict]]] = {
 def export_rows(*, session: Session, entity: str) -> list[dict]:
     if entity not in EXPORTERS:
         raise ValidationError(f"unknown entity {entity!r}: one of {', '.join(EXPORTERS)}", field="entity")
-    return [{k: _value(v) for k, v in row.items()} for row in EXPORTERS[entity](session)]
+    return [_row(row) for row in EXPORTERS[entity](session)]
 
 
 def neutralise(cell: Any) -> Any:

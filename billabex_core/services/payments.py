@@ -10,7 +10,7 @@ from sqlmodel import Session
 from billabex_core.clock import business_today
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import Document, DocumentKind, Payment, Source
-from billabex_core.money import parse_money
+from billabex_core.money import parse_amount
 from billabex_core.services import audit
 from billabex_core.services.status import recompute_account
 
@@ -37,7 +37,7 @@ def record_payment(
             f"invoice {document.number} is synced from {document.source.value}: its payments come from there",
             field="document",
         )
-    value = parse_money(amount, field="amount")
+    value = parse_amount(amount, currency=document.currency, field="amount")
     if value <= 0:
         raise ValidationError("a payment must be more than zero", field="amount")
     payment = Payment(
