@@ -33,6 +33,11 @@ def is_business_day(day: date, country: str) -> bool:
     return day.weekday() < 5 and day not in _holidays(country, day.year)
 
 
+def on_or_after(day: date, country: str) -> date:
+    """``day`` when it is a business day of the country, else the next one."""
+    return day if is_business_day(day, country) else shift(day, 1, country)
+
+
 def shift(day: date, n: int, country: str) -> date:
     """The n-th business day after ``day`` (before it when n < 0), ``day`` itself not counted."""
     step = timedelta(days=1 if n >= 0 else -1)

@@ -1,17 +1,26 @@
-"""The follow-up plan of one account (domain.md §6), as pure functions over plain data.
+"""The follow-up plan of one account (domain.md §6, §6b), as pure functions over plain data.
 
-- Active when the balance is positive, the account is not paused and it has a recipient.
-- One currency per message (§6b): only the invoices in the account's currency, the one of its
+- Active when the balance is positive, the account is not paused and it has a main recipient
+  (a reachable contact that is not "copy only"; copy-only contacts alone receive nothing).
+- One currency per message: only the invoices in the account's currency, the one of its
   balance, are reminded; an invoice in another currency has its anomaly task instead.
 - Pre-due: one courteous reminder per invoice on the Nth business day before its due date
   (organisation setting, default 3); none when that day had passed when the invoice arrived.
 - Overdue: one message per account for all its overdue invoices. The first is due on the 1st
-  business day after the oldest overdue invoice's due date; each next one N business days after
+  business day after the oldest open invoice's due date; each next one N business days after
   the previous one, N by the age of the oldest overdue invoice on the previous message's day:
   0–30 days → 10, 31–60 → 5, more → 3. A new episode starts when every earlier overdue
-  message predates the current oldest overdue invoice's due date.
-- Tone by the age of the oldest overdue invoice on the sending day: courteous (pre-due, 0–30),
-  professional (31–60), firm (> 60).
+  message predates the oldest open invoice's due date. It is planned as soon as one open
+  invoice has no pre-due reminder pending, even before that invoice is overdue: the next
+  message always exists.
+- Dates: never before the run day (a catch-up is dated the run day), always a business day of
+  the customer's country, one message a day per account at most (a later one moves to the next
+  business day; a pre-due reminder pushed past its due date is dropped, the overdue message
+  covers the invoice).
+- Tone by the age of the oldest listed invoice on the message's day: courteous (pre-due,
+  0–30), professional (31–60), firm (> 60). A message is a follow-up (may mention an earlier
+  one) only when an earlier overdue message of the same episode reached the customer.
+- A step refused by every recipient (a bounce) is not in the history: it is planned again.
 """
 
 from __future__ import annotations
@@ -20,10 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from billabex_core.domain.business_days import shift
+from billabex_core.domain.business_days import is_business_day, on_or_after, shift
 from billabex_core.domain.enums import CommunicationStatus, Tone
 
-# Stored statuses of a step that happened, or may have (a crash mid-delivery): never planned again.
+# Stored statuses of a step that happened, or may have (a crash mid-delivery): never planned again
+# (a row refused by every recipient is failed too, but it is left out of the history: see above).
 STEP_TAKEN = (CommunicationStatus.SENT, CommunicationStatus.SENDING, CommunicationStatus.FAILED)
 
 
@@ -52,6 +62,7 @@ class SentStep:
     step_key: str
     sent_on: date
     overdue: bool
+    delivered: bool = True  # False: maybe delivered (interrupted, unknown error), never resent
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class PlannedMessage:
     invoice_ids: tuple[int, ...]
     to: tuple[Recipient, ...]
     cc: tuple[Recipient, ...] = field(default_factory=tuple)
+    follow_up: bool = False  # an earlier overdue message of this episode reached the customer
 
 
 def interval_for_age(age_days: int) -> int:
@@ -95,18 +107,21 @@ def tone_for_age(age_days: int | None) -> Tone:
 
 
 def recipients(state: AccountState) -> tuple[tuple[Recipient, ...], tuple[Recipient, ...]]:
-    """Primary contact first; copy-only contacts in CC (in To when there is nobody else)."""
+    """(To, CC): the main contacts, primary first (else the first one added); copy-only contacts
+    in CC. With no main contact To is empty: nothing is sent (a task asks for one)."""
     main = sorted(
         (r for r in state.recipients if not r.copy_only), key=lambda r: (not r.is_primary, r.contact_id)
     )
     copies = tuple(r for r in state.recipients if r.copy_only)
-    if not main:
-        return copies, ()
-    return tuple(main), copies
+    return tuple(main), copies if main else ()
+
+
+def has_main_recipient(state: AccountState) -> bool:
+    return any(not r.copy_only for r in state.recipients)
 
 
 def is_active(state: AccountState) -> bool:
-    return state.balance > 0 and not state.paused and bool(state.recipients)
+    return state.balance > 0 and not state.paused and has_main_recipient(state)
 
 
 def remindable(state: AccountState) -> list[OpenInvoice]:
@@ -114,34 +129,48 @@ def remindable(state: AccountState) -> list[OpenInvoice]:
     return [inv for inv in state.invoices if inv.currency == state.currency]
 
 
+@dataclass(frozen=True)
+class _Step:
+    """A message before its final date: its key, the date the rules give, its invoices."""
+
+    key: str
+    raw: date
+    invoices: tuple[OpenInvoice, ...]  # pre-due: the invoice; overdue: every open invoice
+
+    @property
+    def overdue(self) -> bool:
+        return self.key.startswith("overdue:")
+
+
 def plan_account(state: AccountState, *, today: date, pre_due_days: int) -> list[PlannedMessage]:
     """The messages of this account that are due on ``today`` or planned after it."""
-    if not is_active(state):
-        return []
-    to, cc = recipients(state)
-    sent = {step.step_key for step in state.history}
     invoices = remindable(state)
-    planned = [
-        PlannedMessage(key, day, False, Tone.COURTEOUS, (inv.id,), to, cc)
+    if not is_active(state) or not invoices:
+        return []
+    sent = {step.step_key for step in state.history}
+    pre = [
+        _Step(key, day, (inv,))
         for inv in invoices
         if inv.due_date >= today
         and (day := shift(inv.due_date, -pre_due_days, state.country)) >= inv.arrived_on
         and (key := f"pre:{inv.id}:{inv.due_date.isoformat()}") not in sent
     ]
-    overdue = [inv for inv in invoices if inv.due_date < today]
-    if overdue:
-        planned.append(_next_overdue(state, overdue, to, cc, today))
-    return sorted(planned, key=lambda m: (m.scheduled_for, m.step_key))
+    while True:
+        pending = {step.invoices[0].id for step in pre}
+        steps = list(pre)
+        if any(inv.id not in pending for inv in invoices):
+            steps.append(_overdue_step(state, invoices))
+        dated = _dates(steps, today=today, state=state)
+        late = {s.key for s, day in dated if not s.overdue and day > s.invoices[0].due_date}
+        if not late:
+            break
+        pre = [s for s in pre if s.key not in late]  # the overdue message will cover it
+    to, cc = recipients(state)
+    return [_message(state, step, day, to, cc) for step, day in dated]
 
 
-def _next_overdue(
-    state: AccountState,
-    overdue: list[OpenInvoice],
-    to: tuple[Recipient, ...],
-    cc: tuple[Recipient, ...],
-    today: date,
-) -> PlannedMessage:
-    oldest = min(inv.due_date for inv in overdue)
+def _overdue_step(state: AccountState, invoices: list[OpenInvoice]) -> _Step:
+    oldest = min(inv.due_date for inv in invoices)
     earlier = sorted((s for s in state.history if s.overdue), key=lambda s: s.sent_on)
     episode = [s for s in earlier if s.sent_on > oldest]
     if episode:
@@ -149,13 +178,44 @@ def _next_overdue(
         day = shift(previous, interval_for_age((previous - oldest).days), state.country)
     else:
         day = shift(oldest, 1, state.country)
-    sequence = len(earlier) + 1
+    return _Step(f"overdue:{state.account_id}:{len(earlier) + 1}", day, tuple(invoices))
+
+
+def _dates(steps: list[_Step], *, today: date, state: AccountState) -> list[tuple[_Step, date]]:
+    """Final dates: on or after the run day, business days of the customer, one a day at most."""
+    country = state.country
+    floor = on_or_after(today, country)
+    last_sent = max((s.sent_on for s in state.history), default=None)
+    if last_sent is not None and last_sent >= floor:
+        floor = shift(last_sent, 1, country)  # a message went out today: the next one tomorrow
+    out = []
+    for step in sorted(steps, key=lambda s: (s.raw, not s.overdue, s.key)):
+        day = max(on_or_after(step.raw, country), floor)
+        out.append((step, day))
+        floor = shift(day, 1, country)
+    return out
+
+
+def _message(
+    state: AccountState, step: _Step, day: date, to: tuple[Recipient, ...], cc: tuple[Recipient, ...]
+) -> PlannedMessage:
+    if not step.overdue:
+        return PlannedMessage(step.key, day, False, Tone.COURTEOUS, (step.invoices[0].id,), to, cc)
+    listed = sorted((i for i in step.invoices if i.due_date < day), key=lambda i: (i.due_date, i.id))
+    oldest = listed[0].due_date
+    episode = [s for s in state.history if s.overdue and s.sent_on > oldest]
     return PlannedMessage(
-        step_key=f"overdue:{state.account_id}:{sequence}",
+        step_key=step.key,
         scheduled_for=day,
         overdue=True,
-        tone=tone_for_age((max(day, today) - oldest).days),  # a catch-up is written as of today
-        invoice_ids=tuple(inv.id for inv in sorted(overdue, key=lambda i: (i.due_date, i.id))),
+        tone=tone_for_age((day - oldest).days),
+        invoice_ids=tuple(inv.id for inv in listed),
         to=to,
         cc=cc,
+        follow_up=any(s.delivered for s in episode),
     )
+
+
+def deliverable_on(day: date, country: str) -> bool:
+    """A message reaches a customer only on one of its business days (domain.md §6b)."""
+    return is_business_day(day, country)

@@ -111,7 +111,8 @@ def test_catch_up_sends_on_the_day_once(session, db_url, overdue_account, tmp_pa
     assert report.sent == 1
     assert len(list((tmp_path / "outbox").iterdir())) == 1
     comm = _comms(session)[0]
-    assert comm.status == CommunicationStatus.SENT and comm.scheduled_for == date(2026, 2, 2)
+    # a catch-up is dated the run day (issue #12 point 5), sent once
+    assert comm.status == CommunicationStatus.SENT and comm.scheduled_for == date(2026, 2, 20)
     assert run_agent(today=date(2026, 2, 21), send=True, url=db_url, mailer=outbox).sent == 0
 
 
