@@ -225,7 +225,14 @@ class ImportDraft(SQLModel, table=True):
 
 
 class Payment(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_payment_external"),)
+    """Money received on an invoice. A payment typed by hand is never edited nor deleted: it is
+    cancelled by a reversing entry (the opposite amount, ``reverses_id`` pointing to it; unique,
+    so a payment is reversed at most once)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("integration_id", "external_id", name="uq_payment_external"),
+        sa.UniqueConstraint("reverses_id", name="uq_payment_reverses"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
@@ -239,6 +246,7 @@ class Payment(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=64)
     created_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = _created()
+    reverses_id: int | None = Field(default=None, foreign_key="payment.id")
 
 
 class CreditApplication(SQLModel, table=True):

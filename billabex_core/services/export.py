@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from billabex_core.errors import ValidationError
@@ -124,13 +125,15 @@ def _documents(kind: DocumentKind) -> Callable[[Session], Iterator[dict]]:
 
 
 def _payments(session: Session) -> Iterator[dict]:
+    reversal = aliased(Payment)
     query = (
-        select(Payment, Account.name, Document.number)
+        select(Payment, Account.name, Document.number, reversal.id)
         .join(Account, col(Payment.account_id) == col(Account.id))
         .join(Document, col(Payment.document_id) == col(Document.id), isouter=True)
+        .join(reversal, col(reversal.reverses_id) == col(Payment.id), isouter=True)
         .order_by(col(Payment.id))
     )
-    for p, account_name, number in session.exec(query):
+    for p, account_name, number, reversed_by in session.exec(query):
         yield {
             "id": p.id,
             "account_id": p.account_id,
@@ -139,11 +142,15 @@ def _payments(session: Session) -> Iterator[dict]:
             "invoice_number": number,
             "amount": p.amount,
             "currency": p.currency,
+            "date": p.paid_on,
             "paid_on": p.paid_on,
             "note": p.note,
             "source": p.source,
             "external_id": p.external_id,
             "created_by": p.created_by,
+            "created_at": p.created_at,
+            "reverses": p.reverses_id,
+            "reversed_by": reversed_by,
         }
 
 

@@ -1,18 +1,39 @@
-"""Payments recorded by hand ("edit paid amount" is a payment entry, never an overwrite)."""
+"""Payments recorded by hand ("edit paid amount" is a payment entry, never an overwrite).
+
+A payment typed by hand is never edited nor deleted: a mistake is undone by a reversing entry
+(the opposite amount, pointing to the payment it cancels; who, when and why are on it and in the
+audit log), and statuses and balances follow. Synced documents are read-only: their payments come
+from the billing tool, the truth for them.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from billabex_core.clock import business_today
-from billabex_core.errors import NotFoundError, ValidationError
+from billabex_core.errors import ConflictError, NotFoundError, ValidationError
 from billabex_core.models import Document, DocumentKind, Payment, Source
 from billabex_core.money import parse_amount
 from billabex_core.services import audit
 from billabex_core.services.status import recompute_account
+
+
+def _payable_invoice(session: Session, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFoundError("document", document_id)
+    if document.kind != DocumentKind.INVOICE:
+        raise ValidationError("payments are recorded on invoices, not on credit notes", field="document")
+    if document.source != Source.MANUAL:
+        raise ValidationError(
+            f"invoice {document.number} is synced from {document.source.value}: its payments come from there",
+            field="document",
+        )
+    return document
 
 
 def record_payment(
@@ -24,22 +45,22 @@ def record_payment(
     actor: str,
     note: str | None = None,
     today: date | None = None,
+    confirm_overpayment: bool = False,
 ) -> Payment:
-    """Record a payment on a manual invoice (synced ones get theirs from the billing tool) and
-    recompute the account's figures."""
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFoundError("document", document_id)
-    if document.kind != DocumentKind.INVOICE:
-        raise ValidationError("payments are recorded on invoices, not on credit notes", field="document")
-    if document.source != Source.MANUAL:
-        raise ValidationError(
-            f"invoice {document.number} is synced from {document.source.value}: its payments come from there",
-            field="document",
-        )
+    """Record a payment on a manual invoice and recompute the account's figures.
+
+    ``amount`` may be typed the French way ("1 234,56"). More than what remains on the invoice is
+    refused unless ``confirm_overpayment`` says the person confirmed it."""
+    document = _payable_invoice(session, document_id)
     value = parse_amount(amount, currency=document.currency, field="amount")
     if value <= 0:
         raise ValidationError("a payment must be more than zero", field="amount")
+    if value > document.remaining_amount and not confirm_overpayment:
+        raise ValidationError(
+            f"{value} {document.currency} is more than what remains ({document.remaining_amount}) on invoice "
+            f"{document.number}: confirm the overpayment to record it",
+            field="amount",
+        )
     payment = Payment(
         account_id=document.account_id,
         document_id=document.id,
@@ -63,6 +84,67 @@ def record_payment(
         amount=value,
         paid_on=paid_on,
         note=payment.note,
+        overpayment=value > document.remaining_amount,
     )
     recompute_account(session=session, account_id=document.account_id, today=today or business_today())
     return payment
+
+
+def reverse_payment(
+    *,
+    session: Session,
+    payment_id: int,
+    actor: str,
+    reason: str | None = None,
+    today: date | None = None,
+) -> Payment:
+    """Cancel a payment typed by hand with a reversing entry dated ``today``; returns the entry.
+
+    A payment is reversed at most once (the database holds that too); a reversing entry and a
+    synced payment cannot be reversed."""
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFoundError("payment", payment_id)
+    if payment.reverses_id is not None:
+        raise ValidationError(
+            f"payment #{payment_id} is a reversing entry (of payment #{payment.reverses_id}): it cannot be reversed",
+            field="payment",
+        )
+    if payment.source != Source.MANUAL:
+        raise ValidationError(
+            f"payment #{payment_id} is synced from {payment.source.value}: reverse it there", field="payment"
+        )
+    done = session.exec(select(Payment).where(Payment.reverses_id == payment_id)).first()
+    if done is not None:
+        raise ConflictError(f"payment #{payment_id} was already reversed (entry #{done.id})")
+    day = today or business_today()
+    why = (reason or "").strip()[:500] or None
+    reversal = Payment(
+        account_id=payment.account_id,
+        document_id=payment.document_id,
+        amount=-payment.amount,
+        currency=payment.currency,
+        paid_on=day,
+        note=why,
+        created_by=actor,
+        reverses_id=payment_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(reversal)
+    except IntegrityError:  # reversed at the same moment by someone else
+        raise ConflictError(f"payment #{payment_id} was already reversed") from None
+    audit.record(
+        session=session,
+        actor=actor,
+        action="payment.reversed",
+        entity="payment",
+        entity_id=payment_id,
+        account_id=payment.account_id,
+        document_id=payment.document_id,
+        reversal_id=reversal.id,
+        amount=payment.amount,
+        reason=why,
+    )
+    recompute_account(session=session, account_id=payment.account_id, today=day)
+    return reversal

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlmodel import select
 
-from billabex_core.errors import ValidationError
-from billabex_core.models import DocumentKind, Source
+from billabex_core.errors import ConflictError, ValidationError
+from billabex_core.models import (
+    Account,
+    AuditEvent,
+    Document,
+    DocumentKind,
+    InvoiceStatus,
+    Payment,
+    PaymentStatus,
+    Source,
+)
 from billabex_core.services.accounts import create_account
 from billabex_core.services.export import (
     EXPORTERS,
@@ -21,7 +32,7 @@ from billabex_core.services.export import (
     neutralise,
     to_csv,
 )
-from billabex_core.services.payments import record_payment
+from billabex_core.services.payments import record_payment, reverse_payment
 from billabex_core.services.users import add_user, credentials, verify_password
 
 
@@ -38,6 +49,121 @@ def test_no_payment_on_credit_note_or_synced(session, account, add_document, tod
     note = add_document(account, "AV-1", "10.00", kind=DocumentKind.CREDIT_NOTE).document
     with pytest.raises(ValidationError, match="credit notes"):
         record_payment(session=session, document_id=note.id, amount="1", paid_on=today, actor="a")
+
+
+def test_no_hand_payment_on_a_synced_invoice(session, account, today) -> None:
+    """The billing tool is the truth for synced documents: their payments come from there."""
+    synced = Document(
+        account_id=account.id,
+        kind=DocumentKind.INVOICE,
+        number="PL-1",
+        source=Source.PENNYLANE,
+        external_id="1",
+        currency="EUR",
+        total_incl_tax=Decimal("100.00"),
+        provider_remaining=Decimal("100.00"),
+    )
+    session.add(synced)
+    session.commit()
+    with pytest.raises(ValidationError, match="synced from pennylane: its payments come from there"):
+        record_payment(session=session, document_id=synced.id, amount="10", paid_on=today, actor="a")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("500,00", "500.00"), ("1 234,56", "1234.56"), ("1\u202f234,56", "1234.56"), ("1\u00a0000", "1000.00")],
+)
+def test_payment_amounts_typed_the_french_way(session, account, add_document, today, typed, expected) -> None:
+    inv = add_document(account, "F-1", "2000.00").document
+    paid = record_payment(
+        session=session, document_id=inv.id, amount=typed, paid_on=today, actor="a", today=today
+    )
+    assert paid.amount == Decimal(expected)
+
+
+def test_an_overpayment_needs_a_confirmation(session, account, add_document, today) -> None:
+    inv = add_document(account, "F-1", "100.00").document
+    record_payment(session=session, document_id=inv.id, amount="60", paid_on=today, actor="a", today=today)
+    with pytest.raises(ValidationError, match=r"more than what remains \(40.00\).*confirm") as info:
+        record_payment(
+            session=session, document_id=inv.id, amount="50,00", paid_on=today, actor="a", today=today
+        )
+    assert info.value.field == "amount"
+    record_payment(session=session, document_id=inv.id, amount="40", paid_on=today, actor="a", today=today)
+    record_payment(
+        session=session,
+        document_id=inv.id,
+        amount="5",
+        paid_on=today,
+        actor="a",
+        today=today,
+        confirm_overpayment=True,
+    )
+    session.commit()
+    session.refresh(inv)
+    session.refresh(account)
+    assert (inv.payment_status, inv.invoice_status, inv.remaining_amount) == (
+        PaymentStatus.OVERPAID,
+        InvoiceStatus.PAID,
+        Decimal("-5.00"),
+    )
+    assert account.outstanding_balance == Decimal("-5.00")
+
+
+def test_a_payment_is_reversed_by_a_reversing_entry(session, account, add_document, today) -> None:
+    inv = add_document(account, "F-1", "100.00", due=today - timedelta(days=3)).document
+    paid = record_payment(
+        session=session, document_id=inv.id, amount="100", paid_on=today, actor="ada", today=today
+    )
+    session.commit()
+    session.refresh(inv)
+    assert inv.invoice_status == InvoiceStatus.PAID
+    reversal = reverse_payment(
+        session=session, payment_id=paid.id, actor="bob", reason="cheque bounced", today=today
+    )
+    session.commit()
+    assert (reversal.amount, reversal.reverses_id, reversal.created_by, reversal.note) == (
+        Decimal("-100.00"),
+        paid.id,
+        "bob",
+        "cheque bounced",
+    )
+    assert reversal.created_at is not None and reversal.paid_on == today
+    session.refresh(inv)
+    session.refresh(account)
+    assert (inv.paid_amount, inv.remaining_amount, inv.payment_status, inv.invoice_status) == (
+        Decimal("0.00"),
+        Decimal("100.00"),
+        PaymentStatus.UNPAID,
+        InvoiceStatus.OVERDUE,
+    )
+    assert (account.outstanding_balance, account.overdue_count) == (Decimal("100.00"), 1)
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "payment.reversed")).one()
+    assert event.actor == "bob" and event.entity_id == paid.id
+    assert event.details["reason"] == "cheque bounced" and event.details["reversal_id"] == reversal.id
+    with pytest.raises(ConflictError, match="already reversed"):
+        reverse_payment(session=session, payment_id=paid.id, actor="bob", today=today)
+    with pytest.raises(ValidationError, match="reversing entry"):
+        reverse_payment(session=session, payment_id=reversal.id, actor="bob", today=today)
+    rows = export_rows(session=session, entity="payments")
+    assert [(r["id"], r["amount"], r["reversed_by"]) for r in rows] == [
+        (paid.id, "100.00", reversal.id),
+        (reversal.id, "-100.00", None),
+    ]
+    for key in ("id", "document_id", "amount", "currency", "date", "source", "reversed_by"):
+        assert key in rows[0]
+    assert rows[0]["date"] == today.isoformat() and rows[0]["source"] == "manual"
+
+
+def test_a_synced_payment_cannot_be_reversed_here(session, account, today) -> None:
+    synced = Payment(
+        account_id=account.id, amount=Decimal("10"), currency="EUR", paid_on=today, source=Source.PENNYLANE
+    )
+    session.add(synced)
+    session.commit()
+    with pytest.raises(ValidationError, match="synced from pennylane"):
+        reverse_payment(session=session, payment_id=synced.id, actor="a", today=today)
+    assert session.get(Account, account.id).outstanding_balance == Decimal("0.00")
 
 
 def test_users(session) -> None:
