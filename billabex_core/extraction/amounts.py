@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from billabex_core.extraction.vocab import language
+from billabex_core.extraction.vocab import language, vocab_cache
 
 _SEP = r"[ .,'’\u00a0\u202f]"
 _NUMBER = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
@@ -22,12 +22,14 @@ def _currency_alternation() -> str:
     return "|".join(re.escape(t) for t in tokens)
 
 
-_CUR = _currency_alternation()
-AMOUNT_RE = re.compile(
-    rf"(?<![\w.,/:-])(?P<open>\()?(?P<neg>[-−–])?\s?(?:(?P<cur>{_CUR})\s?)?(?P<neg2>[-−–]\s?)?"
-    rf"(?P<num>{_NUMBER})(?![\d/]|[.,]\d|\.\d)(?:\s?(?P<cur2>{_CUR})(?!\w))?(?P<trail>-(?!\d))?(?P<close>\))?"
-    rf"(?!\s?%|[\w.]\d)"
-)
+@vocab_cache
+def amount_re() -> re.Pattern[str]:
+    cur = _currency_alternation()
+    return re.compile(
+        rf"(?<![\w.,/:-])(?P<open>\()?(?P<neg>[-−–])?\s?(?:(?P<cur>{cur})\s?)?(?P<neg2>[-−–]\s?)?"
+        rf"(?P<num>{_NUMBER})(?![\d/]|[.,]\d|\.\d)(?:\s?(?P<cur2>{cur})(?!\w))?(?P<trail>-(?!\d))?(?P<close>\))?"
+        rf"(?!\s?%|[\w.]\d)"
+    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def find_amounts(text: str) -> list[Amount]:
     """Every amount in ``text``, left to right (percentages and dates excluded)."""
     symbols = language()["currency_symbols"]
     found = []
-    for m in AMOUNT_RE.finditer(text):
+    for m in amount_re().finditer(text):
         value = _to_decimal(m.group("num"))
         if value is None:
             continue

@@ -6,21 +6,24 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from billabex_core.extraction.vocab import fold, month_regex, months
+from billabex_core.extraction.vocab import fold, month_regex, months, vocab_cache
 
-_M = month_regex()
-_PATTERNS = (
-    ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
-    ("dmy", re.compile(r"(?<![\d.,])(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?![\d]|[.,]\d)")),
-    (
-        "d_month_y",
-        re.compile(
-            rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+)?({_M})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)"
+
+@vocab_cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    m = month_regex()
+    return (
+        ("ymd", re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")),
+        ("dmy", re.compile(r"(?<![\d.,])(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?![\d]|[.,]\d)")),
+        (
+            "d_month_y",
+            re.compile(
+                rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+)?({m})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)"
+            ),
         ),
-    ),
-    ("month_d_y", re.compile(rf"(?<![\w])({_M})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})(?!\d)")),
-    ("compact", re.compile(r"(?<![\d.,/-])(20\d{2})(\d{2})(\d{2})(?![\d.,/-])")),
-)
+        ("month_d_y", re.compile(rf"(?<![\w])({m})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})(?!\d)")),
+        ("compact", re.compile(r"(?<![\d.,/-])(20\d{2})(\d{2})(\d{2})(?![\d.,/-])")),
+    )
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def find_dates(text: str, *, month_first: bool = False) -> list[FoundDate]:
     folded = fold(text)
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _patterns():
         for m in pattern.finditer(folded):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -3,6 +3,10 @@
 The JSON files under ``vocab/`` are loaded once. Adding a language means adding its words to
 those files; no code changes. Labels are compiled into one regular expression per role that
 tolerates missing accents, case, dots and the punctuation after the label.
+
+Everything built from the vocabularies is cached with ``vocab_cache``; ``use_vocabularies``
+swaps the data (the benchmark's leave-one-family-out runs score each layout family with the
+vocabularies minus the entries only that family prints) and clears those caches.
 """
 
 from __future__ import annotations
@@ -10,11 +14,33 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 VOCAB_DIR = Path(__file__).with_name("vocab")
+FILES = ("labels.json", "language.json")
+F = TypeVar("F", bound=Callable[..., Any])
+_DEPENDENT: list[Any] = []  # cached functions whose result depends on the vocabularies
+_OVERRIDES: dict[str, dict] = {}
+
+
+def vocab_cache(fn: F) -> F:
+    """``functools.cache``, cleared when ``use_vocabularies`` swaps the data."""
+    cached = cache(fn)
+    _DEPENDENT.append(cached)
+    return cached  # type: ignore[return-value]  # cache() keeps the signature; mypy cannot see it
+
+
+def use_vocabularies(overrides: dict[str, dict] | None = None) -> None:
+    """Read the vocabularies from ``overrides`` (file name -> data) instead of the files, or
+    from the files again with None. Every cache built from them is cleared."""
+    _OVERRIDES.clear()
+    _OVERRIDES.update(overrides or {})
+    for fn in _DEPENDENT:
+        fn.cache_clear()
 
 
 def fold(text: str) -> str:
@@ -26,9 +52,14 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
-@cache
-def _load(name: str) -> dict:
+def load_file(name: str) -> dict:
+    """One vocabulary file as stored (the benchmark derives its per-family variants from it)."""
     return json.loads((VOCAB_DIR / name).read_text(encoding="utf-8"))
+
+
+@vocab_cache
+def _load(name: str) -> dict:
+    return _OVERRIDES[name] if name in _OVERRIDES else load_file(name)
 
 
 def labels() -> dict[str, dict[str, list[str]]]:
@@ -55,7 +86,7 @@ class LabelSet:
     entries: tuple[tuple[str, str, re.Pattern[str]], ...]
 
 
-@cache
+@vocab_cache
 def label_set() -> LabelSet:
     entries = []
     for role, per_lang in labels().items():
@@ -66,13 +97,13 @@ def label_set() -> LabelSet:
     return LabelSet(tuple(entries))
 
 
-@cache
+@vocab_cache
 def title_pattern(kind: str) -> re.Pattern[str]:
     words = sorted(language()["titles"][kind], key=len, reverse=True)
     return re.compile("|".join(_phrase_pattern(w) for w in words))
 
 
-@cache
+@vocab_cache
 def months() -> dict[str, int]:
     table: dict[str, int] = {}
     for key in ("month_abbreviations", "months"):
@@ -82,7 +113,7 @@ def months() -> dict[str, int]:
     return table
 
 
-@cache
+@vocab_cache
 def month_regex() -> str:
     names = sorted(months(), key=len, reverse=True)
     return "(?:" + "|".join(re.escape(n) for n in names) + ")"

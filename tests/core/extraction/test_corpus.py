@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 from billabex_core.extraction import extract
@@ -15,6 +16,7 @@ def _bench():
     spec = importlib.util.spec_from_file_location("bench_extraction", REPO / "bench" / "extraction.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
