@@ -2,7 +2,10 @@
 
 ``covered = payments + applied credit notes`` and ``remaining = total - covered`` for an invoice;
 for a synced document the billing tool's remaining amount is the truth, so ``covered`` is
-``total - provider_remaining`` whatever payments we happen to hold.
+``total - provider_remaining`` whatever payments we happen to hold. Two edges: a synced invoice
+the tool says is settled (nothing or less than nothing remains) whose payments and credits we
+hold exceed its total is **overpaid** (its remaining amount stays the tool's); a zero total is
+**paid** (nothing to pay), never unpaid, and a zero credit note is settled.
 
 The account's outstanding balance is the sum of its invoices' remaining amounts minus the
 credit still available on its credit notes, counted only in the account's currency: a document
@@ -54,13 +57,13 @@ class AccountFigures:
 
 
 def payment_status(covered: Decimal, total: Decimal) -> PaymentStatus:
+    if covered > total:
+        return PaymentStatus.OVERPAID
+    if covered == total:
+        return PaymentStatus.PAID  # a zero total with nothing paid included
     if covered <= 0:
         return PaymentStatus.UNPAID
-    if covered < total:
-        return PaymentStatus.PARTIALLY_PAID
-    if covered == total:
-        return PaymentStatus.PAID
-    return PaymentStatus.OVERPAID
+    return PaymentStatus.PARTIALLY_PAID
 
 
 def invoice_figures(
@@ -74,6 +77,8 @@ def invoice_figures(
 ) -> InvoiceFigures:
     covered = paid + credited if provider_remaining is None else total - provider_remaining
     remaining = total - covered
+    if provider_remaining is not None and provider_remaining <= 0:
+        covered = max(covered, paid + credited)  # settled by the tool, and we hold more than the total
     if covered >= total:
         status = InvoiceStatus.PAID
     elif due_date is not None and due_date < today:
@@ -84,11 +89,11 @@ def invoice_figures(
 
 
 def credit_note_status(applied: Decimal, total: Decimal) -> CreditNoteStatus:
+    if applied >= total:
+        return CreditNoteStatus.SETTLED  # a zero credit note has nothing left to give
     if applied <= 0:
         return CreditNoteStatus.OPEN
-    if applied < total:
-        return CreditNoteStatus.PARTIALLY_APPLIED
-    return CreditNoteStatus.SETTLED
+    return CreditNoteStatus.PARTIALLY_APPLIED
 
 
 def available_credit(*, total: Decimal, applied: Decimal, provider_remaining: Decimal | None) -> Decimal:

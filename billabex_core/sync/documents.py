@@ -20,9 +20,11 @@ from billabex_core.connectors.records import (
     Entity,
     PaymentRecord,
 )
+from billabex_core.db.types import utcnow
 from billabex_core.domain.statuses import invoice_figures
 from billabex_core.models import (
     ZERO,
+    AuditEvent,
     DocumentKind,
 )
 from billabex_core.sync import mapping as mp
@@ -38,7 +40,9 @@ from billabex_core.sync.page import (
     resolve_accounts,
     row_keys,
 )
-from billabex_core.sync.writer import Upserted, chunks, existing, upsert
+from billabex_core.sync.writer import Upserted, chunks, existing, table_of, upsert
+
+AUDIT = table_of(AuditEvent)
 
 # -- documents --------------------------------------------------------------------------------
 
@@ -96,8 +100,41 @@ def store_documents(
         out.accounts.add(rows[ext]["account_id"])
         if ext in up.before:
             out.accounts.add(up.before[ext].account_id)
+    _resume_paused(conn, ctx, {rows[ext]["account_id"] for ext in up.created})
     if kind is Entity.CREDIT_NOTE and implied_applications:
         _implied_applications(conn, ctx, rows, up, targets, out)
+
+
+def _resume_paused(conn: Connection, ctx: mp.SyncContext, account_ids: set[int]) -> None:
+    """domain.md §6: a new document (invoice or credit note) on a paused account resumes its
+    follow-ups, as a manual import does (``services.documents``), with an audit line each."""
+    if not account_ids:
+        return
+    paused = ACC.c.id.in_(sorted(account_ids)) & ACC.c.paused.is_(True)
+    ids = list(conn.execute(sa.select(ACC.c.id).where(paused)).scalars())
+    if not ids:
+        return
+    conn.execute(
+        sa.update(ACC)
+        .where(ACC.c.id.in_(ids))
+        .values(paused=False, paused_reason=None, updated_at=utcnow(), version=ACC.c.version + 1)
+    )
+    reason = f"new document synced from {ctx.provider_label}"
+    conn.execute(
+        sa.insert(AUDIT),
+        [
+            {
+                "at": utcnow(),
+                "actor": mp.SYNC_ACTOR,
+                "action": "account.resumed",
+                "entity": "account",
+                "entity_id": account_id,
+                "account_id": account_id,
+                "details": {"reason": reason},
+            }
+            for account_id in ids
+        ],
+    )
 
 
 def _new_invoice_figures(row: dict[str, Any], today: date) -> dict[str, Any]:

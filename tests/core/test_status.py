@@ -98,3 +98,28 @@ def test_daily_refresh_turns_issued_into_overdue(session, account, add_document,
     assert inv.invoice_status == InvoiceStatus.OVERDUE
     assert account.overdue_count == 1
     assert refresh_overdue(session=session, today=today + timedelta(days=2)) == 0
+
+
+def test_a_zero_invoice_is_paid_never_unpaid(session, account, add_document, today) -> None:
+    inv = add_document(account, "F-0", "0.00", due=today - timedelta(days=10)).document
+    assert (inv.payment_status, inv.invoice_status) == (PaymentStatus.PAID, InvoiceStatus.PAID)
+    assert account.overdue_count == 0 and account.outstanding_balance == D("0.00")
+
+
+def test_an_overpaid_invoice_lowers_the_balance(session, account, add_document, today) -> None:
+    inv = add_document(account, "F-1", "100.00", due=today - timedelta(days=3)).document
+    add_document(account, "F-2", "50.00", due=today - timedelta(days=3))
+    record_payment(
+        session=session,
+        document_id=inv.id,
+        amount="120",
+        paid_on=today,
+        actor="alice",
+        today=today,
+        confirm_overpayment=True,
+    )
+    session.commit()
+    session.refresh(inv)
+    session.refresh(account)
+    assert (inv.payment_status, inv.invoice_status) == (PaymentStatus.OVERPAID, InvoiceStatus.PAID)
+    assert account.outstanding_balance == D("30.00")  # 50 owed, 20 paid too much
