@@ -6,6 +6,7 @@
     ├── NotFoundError             an id that does not exist
     ├── ImmutableError            a validated document's extracted fields may not change
     ├── ConflictError             a concurrent edit or a lock held by someone else
+    ├── PermissionDeniedError     the action is for administrators only (or the login is disabled)
     ├── ExtractionError           a PDF that cannot be read (see extraction.errors)
     ├── ConnectorError            a provider API failed (see connectors.base)
     └── ConfigurationError        missing or invalid settings
@@ -72,6 +73,10 @@ class ImmutableError(BillabexError):
 
 class ConflictError(BillabexError):
     """Someone else changed the same data, or holds the lock."""
+
+
+class PermissionDeniedError(BillabexError):
+    """The acting login may not do this: administrators only, or the login is disabled."""
 
 
 class ExtractionError(BillabexError):

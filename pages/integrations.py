@@ -86,7 +86,7 @@ for view in views:
         if mid.button("Full sync", key=f"full-{view.id}", disabled=view.running):
             _sync(view, full=True)
         if right.button("Test connection", key=f"test-{view.id}"):
-            info = call(svc.test_connection, integration_id=view.id)
+            info = call(svc.test_connection, integration_id=view.id, actor=current_user())
             if info is not None and info.ok:
                 st.success(f"Connected to {info.company_name}.")
             elif info is not None:
@@ -156,7 +156,7 @@ with st.form("add-integration"):
 config = {"api_token": token, **({"base_url": base_url.strip()} if base_url.strip() else {})}
 config["excluded_customer_ids"] = [line.strip() for line in excluded_text.splitlines() if line.strip()]
 if tested:
-    info = call(svc.test_new_connection, provider=provider, config=config)
+    info = call(svc.test_new_connection, provider=provider, config=config, actor=current_user())
     if info is not None:
         st.success(
             f"Connected to {info.company_name}." if info.ok else f"Missing: {', '.join(info.missing_scopes)}"

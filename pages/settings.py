@@ -79,7 +79,7 @@ def add_login_form() -> None:
 
 def show_logins() -> None:
     st.subheader("Logins")
-    users = call(list_users) or []
+    users = call(list_users, actor=current_user()) or []
     show_table(
         {
             "Username": [u.username for u in users],

@@ -66,16 +66,23 @@ class Organisation(SQLModel, table=True):
     vat: str | None = Field(default=None, max_length=20)
     siren: str | None = Field(default=None, max_length=9)
     sender_email: str | None = Field(default=None, max_length=254)
+    idle_timeout_hours: int = 8  # a login idle this long is logged out (services.auth)
     updated_at: datetime = _created()
 
 
 class User(SQLModel, table=True):
+    """A login. Role: ``is_admin`` (admin) or not (member). ``session_version`` is in every
+    session token; raising it (logout, password change, deactivation) revokes them all."""
+
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True, index=True)
     email: str = Field(max_length=254)
     name: str = Field(max_length=200)
     password_hash: str = Field(max_length=200)
     is_admin: bool = False
+    is_active: bool = True
+    session_version: int = 1
+    language: str | None = Field(default=None, max_length=5)  # interface language; None: the org's
     created_at: datetime = _created()
 
 

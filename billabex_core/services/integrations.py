@@ -23,8 +23,9 @@ from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import Integration, Source, SyncCursor, SyncRun, SyncStatus
 from billabex_core.services import audit
+from billabex_core.services.roles import require_admin
 
-PLANNED = {"zoho_books": "Zoho Books", "netsuite": "NetSuite"}  # in the CLI contract, not built yet
+PLANNED = {"netsuite": "NetSuite"}  # in the CLI contract, not built yet
 DEMO_NAME = "Demo Pennylane"
 MIN_SCHEDULE, MAX_SCHEDULE = 5, 7 * 24 * 60
 
@@ -161,6 +162,8 @@ def add_integration(
     schedule_minutes: int = 60,
     enabled: bool = True,
 ) -> IntegrationView:
+    """Add a connection (administrators)."""
+    require_admin(session=session, actor=actor)
     cls = provider_class(provider)
     clean_name = _clean_name(name)
     if session.exec(select(Integration).where(Integration.name == clean_name)).first() is not None:
@@ -219,8 +222,9 @@ def update_integration(
     enabled: bool | None = None,
     schedule_minutes: int | None = None,
 ) -> IntegrationView:
-    """Change settings. ``config`` holds only the keys to change (e.g. a new ``api_token``);
-    a secret left empty keeps the stored one."""
+    """Change settings (administrators). ``config`` holds only the keys to change (e.g. a new
+    ``api_token``); a secret left empty keeps the stored one."""
+    require_admin(session=session, actor=actor)
     integration = get_integration(session=session, integration_id=integration_id)
     changed: list[str] = []
     if name is not None and _clean_name(name) != integration.name:
@@ -264,23 +268,28 @@ def set_enabled(*, session: Session, integration_id: int, enabled: bool, actor: 
     return update_integration(session=session, integration_id=integration_id, enabled=enabled, actor=actor)
 
 
-def test_connection(*, session: Session, integration_id: int) -> ConnectionInfo:
-    """One cheap authenticated call with the stored credentials."""
+def test_connection(*, session: Session, integration_id: int, actor: str) -> ConnectionInfo:
+    """One cheap authenticated call with the stored credentials (administrators)."""
+    require_admin(session=session, actor=actor)
     integration = get_integration(session=session, integration_id=integration_id)
     cls = provider_class(integration.provider.value)
     with cls(connector_config(integration)) as connector:
         return connector.test_connection()
 
 
-def test_new_connection(*, session: Session, provider: str, config: Mapping[str, Any]) -> ConnectionInfo:
-    """Test credentials before saving them (the Add form)."""
+def test_new_connection(
+    *, session: Session, provider: str, config: Mapping[str, Any], actor: str
+) -> ConnectionInfo:
+    """Test credentials before saving them (the Add form; administrators)."""
+    require_admin(session=session, actor=actor)
     cls = provider_class(provider)
     with cls(cls.validate_config(config)) as connector:
         return connector.test_connection()
 
 
 def reset_cursors(*, session: Session, integration_id: int, actor: str) -> int:
-    """Forget the sync position: the next sync is a full scan."""
+    """Forget the sync position: the next sync is a full scan (administrators)."""
+    require_admin(session=session, actor=actor)
     cursors = list(session.exec(select(SyncCursor).where(SyncCursor.integration_id == integration_id)))
     for cursor in cursors:
         session.delete(cursor)
@@ -309,7 +318,9 @@ def connect_demo(*, session: Session, actor: str, base_url: str, api_token: str)
 
     The caller starts the sandbox (the Integrations page, through ``billabex_sandbox``) and
     passes its base URL and the token it accepts: the core never starts one itself.
+    Administrators only.
     """
+    require_admin(session=session, actor=actor)
     config = {"api_token": api_token, "base_url": base_url}
     existing = session.exec(select(Integration).where(Integration.name == DEMO_NAME)).first()
     if existing is None:
