@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from billabex_core.connectors.base import ConnectionInfo, Connector
 from billabex_core.connectors.pennylane import PennylaneConnector
+from billabex_core.connectors.zoho_books import ZohoBooksConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     PennylaneConnector.provider: PennylaneConnector,
+    ZohoBooksConnector.provider: ZohoBooksConnector,
 }
 
 __all__ = ["CONNECTORS", "ConnectionInfo", "Connector"]

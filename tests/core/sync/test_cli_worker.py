@@ -47,7 +47,7 @@ def test_integration_add_and_list_never_show_secrets(cli, session, pennylane_san
 @pytest.mark.parametrize(
     ("provider", "config", "message"),
     [
-        ("zoho_books", "{}", "error: Zoho Books integration is not available yet"),
+        ("zoho_books", "{}", "error: the Zoho Books client_id is required"),
         ("netsuite", "{}", "error: NetSuite integration is not available yet"),
         ("pennylane", "{nope", "error: --config is not valid JSON"),
         ("pennylane", "{}", "error: the Pennylane API token (api_token) is required"),
