@@ -70,8 +70,9 @@ def currency_figures(
     aging: Sequence[Decimal | None], credit: Decimal | None, invoiced: Decimal | None
 ) -> CurrencyFigures:
     """The figures of one currency from its sums: the open invoices' remaining amount per aging
-    bucket (``AGING_BUCKETS`` order), the open credit notes' available credit, and what was
-    invoiced in the DSO window. A sum over no row is ``None`` (SQL) and counts as zero."""
+    bucket (``AGING_BUCKETS`` order), the credit (open credit notes' available credit and what
+    overpaid invoices hold), and what was invoiced in the DSO window. A sum over no row is
+    ``None`` (SQL) and counts as zero."""
     fig = CurrencyFigures()
     fig.aging = {name: amount or ZERO for name, amount in zip(AGING_BUCKETS, aging, strict=True)}
     fig.overdue = sum((fig.aging[name] for name in AGING_BUCKETS[1:]), ZERO)
@@ -87,7 +88,11 @@ def _per_currency(session: Session, today: date) -> tuple[dict[str, CurrencyFigu
     """Figures per currency (those with something to show), invoice count, credit note count."""
     is_invoice = col(Document.kind) == DocumentKind.INVOICE
     is_note = col(Document.kind) == DocumentKind.CREDIT_NOTE
-    open_ = col(Document.remaining_amount) > 0
+    # As the accounts' balances (domain.statuses.account_figures): only documents in their
+    # account's currency, and an overpaid invoice's negative remaining amount is credit.
+    same = col(Document.currency) == col(Account.currency)
+    open_ = (col(Document.remaining_amount) > 0) & same
+    overpaid = is_invoice & (col(Document.remaining_amount) < 0) & same
     remaining, total, issued = (
         col(Document.remaining_amount),
         col(Document.total_incl_tax),
@@ -98,7 +103,7 @@ def _per_currency(session: Session, today: date) -> tuple[dict[str, CurrencyFigu
     columns: list[Any] = [
         col(Document.currency),
         *(func.sum(sa.case((is_invoice & open_ & cond, remaining))) for cond in buckets),
-        func.sum(sa.case((is_note & open_, remaining))),
+        func.sum(sa.case((is_note & open_, remaining), (overpaid, -remaining))),
         func.sum(sa.case((is_invoice & recent, total))),
         func.count(sa.case((is_invoice, 1))),
         func.count(sa.case((is_note, 1))),
@@ -106,7 +111,9 @@ def _per_currency(session: Session, today: date) -> tuple[dict[str, CurrencyFigu
     currencies: dict[str, CurrencyFigures] = {}
     invoice_count = credit_note_count = 0
     for currency, *aging, credit, invoiced, invoices, notes in session.exec(
-        select(*columns).group_by(col(Document.currency))
+        select(*columns)
+        .join(Account, col(Document.account_id) == col(Account.id))
+        .group_by(col(Document.currency))
     ):
         invoice_count += int(invoices)
         credit_note_count += int(notes)
