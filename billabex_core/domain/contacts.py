@@ -1,7 +1,8 @@
 """Who can receive a reminder (domain.md §5–6).
 
 A contact can be reminded when its e-mail is valid (never hard-bounced) and it is not marked
-"do not contact". "Copy only" contacts are reachable: they go in CC. This is the one definition;
+"do not contact". "Copy only" contacts are reachable: they go in CC, and never receive a reminder alone (a
+reminder needs a main contact, ``can_be_addressed``). This is the one definition;
 the SQL filter of storage (``models.reachable_contact``) and every screen use it.
 """
 
@@ -30,3 +31,12 @@ def can_be_reminded(contact: ContactLike) -> bool:
 
 def has_reachable_contact(contacts: Iterable[ContactLike]) -> bool:
     return any(can_be_reminded(c) for c in contacts)
+
+
+def can_be_addressed(contact: ContactLike) -> bool:
+    """A reminder can be addressed to this contact (To): reachable and not "copy only"."""
+    return can_be_reminded(contact) and contact.usage != ContactUsage.COPY_ONLY
+
+
+def has_main_contact(contacts: Iterable[ContactLike]) -> bool:
+    return any(can_be_addressed(c) for c in contacts)

@@ -78,6 +78,7 @@ OPEN_TASK_STATUSES: tuple[TaskStatus, ...] = tuple(status for status in TaskStat
 
 class CommunicationStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
+    AWAITING_APPROVAL = "awaiting_approval"  # approval mode (domain.md §6b): waits for a person
     SENDING = "sending"  # claimed by a delivery; never sent again, even after a crash
     SENT = "sent"
     FAILED = "failed"

@@ -2,13 +2,16 @@
 
 Each phase is its own transaction:
 1. statuses as of the day (the accounts whose invoices crossed their due date), credit left on
-   manual credit notes applied, missing-contact and escalation-suggestion tasks;
+   manual credit notes applied, missing-contact (or main-contact) and escalation-suggestion tasks;
 2. the plan: per account, the next communications stored as ``scheduled`` rows keyed by an
-   idempotency key (``step_key``); rows no longer in the plan are cancelled;
-3. with ``send``: every scheduled row due on or before the day is claimed (``scheduled`` →
-   ``sending`` by a conditional UPDATE, committed) before it is delivered, then marked sent or
-   failed. A row left ``sending`` by a crash is marked failed for a person to check — never
-   delivered twice.
+   idempotency key (``step_key``), never dated before the day; rows no longer in the plan are
+   cancelled;
+3. with ``send``: every scheduled row due on or before the day, whose customer works that day,
+   is claimed (``scheduled`` → ``sending`` by a conditional UPDATE, committed) before it is
+   delivered, then marked sent or failed. A row left ``sending`` by a crash is marked failed for
+   a person to check — never delivered twice. Nothing goes out unsigned: without the
+   organisation's name (Settings) the messages wait and a task asks for it;
+4. after a send, the plan again: each account that just got a message has its next one.
 
 Reads go through ``queries.followups``, writes through the services; the rules of the plan are
 ``domain.plan`` and the delivery is ``billabex_core.mail``.
@@ -18,13 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.utils import formataddr
 
 from sqlmodel import Session
 
 from billabex_core.db.engine import session_scope
 from billabex_core.domain.plan import AccountState, PlannedMessage, plan_account
 from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
-from billabex_core.models import TaskKind
+from billabex_core.models import TaskKind, TaskStatus
 from billabex_core.queries import followups
 from billabex_core.services import audit, communications, tasks
 from billabex_core.services.credits import apply_available_credit
@@ -33,6 +37,8 @@ from billabex_core.services.status import refresh_overdue
 
 ESCALATION_AGE_DAYS = 90
 DEFAULT_FROM_ADDRESS = "billabex@localhost"
+NAME_TASK = "Set the organisation's name in Settings"
+UNSIGNED = "nothing sent: the organisation's name (org.name) signs every reminder and is not set"
 
 
 @dataclass
@@ -46,6 +52,7 @@ class AgentReport:
     failed: int = 0
     bounced: int = 0
     errors: list[str] = field(default_factory=list)
+    planned_keys: set[str] = field(default_factory=set, repr=False)  # a key planned twice counts once
 
 
 def run_agent(
@@ -58,6 +65,8 @@ def run_agent(
         _plan(session, today, report)
     if send:
         _deliver_due(url, today, mailer or default_mailer(), report)
+        with session_scope(url) as session:  # the next message of the accounts that got one
+            _plan(session, today, report)
     return report
 
 
@@ -72,8 +81,10 @@ def _statuses_and_tasks(session: Session, today: date, report: AgentReport) -> N
     # (Events still reopen the missing-contact task: deleting or invalidating the last contact.)
     asked = followups.accounts_asked(session=session, kind=TaskKind.MISSING_CONTACT)
     for account in followups.accounts_without_contact(session=session):
-        if account.id not in asked:
-            tasks.ensure_missing_contact_task(session=session, account=account)
+        if account.id not in asked and tasks.ensure_missing_contact_task(session=session, account=account):
+            report.tasks_opened += 1
+    for account in followups.accounts_without_main_contact(session=session):
+        if account.id not in asked and tasks.ensure_main_contact_task(session=session, account=account):
             report.tasks_opened += 1
     _escalation_suggestions(session, today, report)
 
@@ -111,7 +122,8 @@ def _plan(session: Session, today: date, report: AgentReport) -> None:
         for message in plan_account(state, today=today, pre_due_days=org.pre_due_business_days)
     ]
     counts = communications.store_plan(session=session, plan=plan, org=org)
-    report.planned += counts.planned
+    report.planned_keys |= counts.keys
+    report.planned = len(report.planned_keys)
     report.cancelled += counts.cancelled
 
 
@@ -121,14 +133,46 @@ def _plan(session: Session, today: date, report: AgentReport) -> None:
 def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentReport) -> None:
     with session_scope(url) as session:
         report.failed += communications.fail_interrupted(session=session)
-        due = followups.due_communications(session=session, today=today)
-        sender = get_organisation(session=session).sender_email or DEFAULT_FROM_ADDRESS
+        org = get_organisation(session=session)
+        if not _signed(session, org.name):
+            report.errors.append(UNSIGNED)
+            return
+        due = followups.due_communications(session=session, today=today, org_country=org.country)
+        sender = formataddr((org.name.strip(), org.sender_email or DEFAULT_FROM_ADDRESS))
     for comm_id in due:
         with session_scope(url) as session:  # the claim is committed before anything is sent
             claimed = communications.claim(session=session, communication_id=comm_id)
         if claimed:
             with session_scope(url) as session:
                 _deliver_one(session, comm_id, sender, mailer, today, report)
+
+
+def _signed(session: Session, name: str) -> bool:
+    """The organisation's name signs every message (domain.md §6b): without it nothing goes out
+    and a task asks for it, closed once it is set."""
+    asking = followups.open_task_ids(session=session, kind=TaskKind.ANOMALY, subject=NAME_TASK)
+    if name.strip():
+        for task_id in asking:
+            tasks.set_status(
+                session=session,
+                task_id=task_id,
+                status=TaskStatus.CLOSED,
+                actor=audit.AGENT,
+                note="Name set.",
+            )
+        return True
+    if not asking:
+        tasks.open_task(
+            session=session,
+            kind=TaskKind.ANOMALY,
+            actor=audit.AGENT,
+            subject=NAME_TASK,
+            message=(
+                "Reminders are signed with the organisation's name, and it is not set: no reminder is "
+                "sent until it is (Settings → Company name, or `settings set org.name`)."
+            ),
+        )
+    return False
 
 
 def _deliver_one(

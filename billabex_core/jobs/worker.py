@@ -1,9 +1,11 @@
 """Scheduled syncs and the daily agent run, forever (``worker`` command).
 
-Once per business day of the organisation's country (and at start, on a business day) the
-worker runs the collection agent with delivery on (``agent run --send``: SMTP when configured,
-else the dry-run outbox); sending is exactly once, so a restart on the same day sends nothing
-twice.
+Once a day (and at start) the worker runs the collection agent with delivery on (``agent run
+--send``: SMTP when configured, else the dry-run outbox), then sends the day's digests to the
+referents (``jobs.digest``). It runs every day: each message goes out on a business day of its
+customer's country (domain.md §6b), which need not be one of the organisation's — a German
+customer is written to on 8 May, a French holiday. Sending is exactly once, so a restart on the
+same day sends nothing twice.
 
 An integration is due ``schedule_minutes`` after its last run started; after ``k`` failed runs
 in a row it backs off to ``schedule × 2^k`` (at most a day), so a provider that is down is not
@@ -24,13 +26,12 @@ from sqlmodel import Session
 
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
-from billabex_core.domain.business_days import is_business_day
 from billabex_core.errors import BillabexError
 from billabex_core.jobs.agent_run import run_agent
+from billabex_core.jobs.digest import send_digests
 from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.models import SyncStatus
 from billabex_core.services.integrations import list_integrations, sync_history
-from billabex_core.services.org import get_organisation
 from billabex_core.sync import SyncResult
 
 log = logging.getLogger(__name__)
@@ -100,15 +101,12 @@ def run_due(
 
 
 def run_daily_agent(engine: Engine, *, last_day: date | None) -> date:
-    """Run the agent (with delivery) when the business day changed; returns the day it ran for."""
+    """Run the agent (with delivery), then the digests, when the day changed; returns the day."""
     today = business_today()
     if last_day == today:
         return today
-    with Session(engine) as s:
-        country = get_organisation(session=s).country
-    if not is_business_day(today, country):  # reminders go out on business days only
-        return today
-    report = run_agent(today=today, send=True, url=engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    report = run_agent(today=today, send=True, url=url)
     log.info(
         "agent run for %s: %s planned, %s sent, %s failed, %s tasks opened",
         today,
@@ -117,6 +115,10 @@ def run_daily_agent(engine: Engine, *, last_day: date | None) -> date:
         report.failed,
         report.tasks_opened,
     )
+    for error in report.errors:
+        log.warning("agent run for %s: %s", today, error)
+    digests = send_digests(today=today, url=url)
+    log.info("digests for %s: %s sent, %s failed", today, digests.sent, digests.failed)
     return today
 
 

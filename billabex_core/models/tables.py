@@ -321,6 +321,8 @@ class Communication(SQLModel, table=True):
     sent_on: date | None = None  # the business day it was sent as (``agent run --today``)
     channel: str | None = Field(default=None, max_length=16)  # smtp | outbox (dry run)
     error: str | None = Field(default=None, sa_type=sa.Text)
+    # Refused by every recipient (hard bounces): failed, and not a step of the plan (domain.md §6b).
+    undelivered: bool = Field(default=False, nullable=False)
     created_at: datetime = _created()
 
 

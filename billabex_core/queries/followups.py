@@ -2,9 +2,12 @@
 
 - the accounts that need a task: unapplied manual credit, no reachable contact, invoices
   unpaid long enough to suggest an escalation;
+- the accounts whose reachable contacts are all "copy only" (nobody to address a reminder to);
 - the state of every account with a positive balance, as the pure plan reads it
-  (``domain.plan.AccountState``): open invoices, reachable recipients, steps already taken;
-- the communications due for delivery, and what one of them sends.
+  (``domain.plan.AccountState``): open invoices, reachable recipients, steps already taken
+  (a message refused by every recipient is not one);
+- the communications due for delivery — on a business day of their customer's country — and
+  what one of them sends.
 
 Every function is keyword-only, takes the session and reads in a few set-based queries (no
 query per account).
@@ -23,9 +26,17 @@ from sqlmodel import Session, col, select
 
 from billabex_core.config import get_settings
 from billabex_core.domain.business_days import supported
-from billabex_core.domain.plan import STEP_TAKEN, AccountState, OpenInvoice, Recipient, SentStep
+from billabex_core.domain.plan import (
+    STEP_TAKEN,
+    AccountState,
+    OpenInvoice,
+    Recipient,
+    SentStep,
+    deliverable_on,
+)
 from billabex_core.errors import NotFoundError
 from billabex_core.models import (
+    OPEN_TASK_STATUSES,
     Account,
     Communication,
     CommunicationStatus,
@@ -96,6 +107,39 @@ def long_overdue_accounts(*, session: Session, due_before: date) -> list[LongOve
     ]
 
 
+def accounts_without_main_contact(*, session: Session) -> list[Account]:
+    """Accounts with reachable contacts that are all "copy only": no reminder has anyone to go to."""
+    main = select(Contact.id).where(
+        Contact.account_id == Account.id, reachable_contact(Contact), Contact.usage != ContactUsage.COPY_ONLY
+    )
+    query = select(Account).where(Account.contact_count > 0, ~sa.exists(main)).order_by(col(Account.id))
+    return list(session.exec(query))
+
+
+def accounts_with_open_task(*, session: Session, kind: TaskKind) -> set[int]:
+    """Accounts with an open task of this kind."""
+    query = select(Task.account_id).where(
+        Task.kind == kind, col(Task.account_id).is_not(None), col(Task.status).in_(OPEN_TASK_STATUSES)
+    )
+    return {account_id for account_id in session.exec(query.distinct()) if account_id is not None}
+
+
+def open_task_ids(*, session: Session, kind: TaskKind, subject: str) -> list[int]:
+    """Open tasks of this kind and subject that are on no account (the organisation's own)."""
+    query = select(Task.id).where(
+        Task.kind == kind,
+        Task.subject == subject,
+        col(Task.account_id).is_(None),
+        col(Task.status).in_(OPEN_TASK_STATUSES),
+    )
+    return [task_id for task_id in session.exec(query) if task_id is not None]
+
+
+def calendar_country(account_country: str | None, org_country: str) -> str:
+    """Whose business days an account's messages follow: its country's, else the organisation's."""
+    return account_country if account_country and supported(account_country) else org_country
+
+
 def account_states(*, session: Session, today: date, org_country: str) -> list[AccountState]:
     """The plan's input for every account with a positive balance, as of ``today``.
 
@@ -113,7 +157,7 @@ def account_states(*, session: Session, today: date, org_country: str) -> list[A
         AccountState(
             account_id=a.id,
             name=a.name,
-            country=a.country if a.country and supported(a.country) else org_country,
+            country=calendar_country(a.country, org_country),
             currency=a.currency,
             balance=a.outstanding_balance,
             paused=a.paused,
@@ -159,25 +203,34 @@ def _recipients(session: Session, ids: Sequence[int]) -> dict[int, list[Recipien
 
 def _history(session: Session, ids: Sequence[int]) -> dict[int, list[SentStep]]:
     query = select(Communication).where(
-        col(Communication.account_id).in_(ids), col(Communication.status).in_(STEP_TAKEN)
+        col(Communication.account_id).in_(ids),
+        col(Communication.status).in_(STEP_TAKEN),
+        col(Communication.undelivered).is_(False),  # refused by every recipient: not a step
     )
     out: dict[int, list[SentStep]] = defaultdict(list)
     for m in session.exec(query):
         sent_on = m.sent_on or m.scheduled_for
-        out[m.account_id].append(SentStep(m.step_key, sent_on, m.step_key.startswith("overdue:")))
+        delivered = m.status == CommunicationStatus.SENT
+        out[m.account_id].append(SentStep(m.step_key, sent_on, m.step_key.startswith("overdue:"), delivered))
     return out
 
 
-def due_communications(*, session: Session, today: date) -> list[int]:
-    """Ids of the scheduled communications due on or before ``today``, oldest first."""
+def due_communications(*, session: Session, today: date, org_country: str) -> list[int]:
+    """Ids of the scheduled communications due on or before ``today``, oldest first, whose
+    customer works that day (a business day of the account's country, else the organisation's)."""
     query = (
-        select(Communication.id)
+        select(Communication.id, Account.country)
+        .join(Account, col(Account.id) == col(Communication.account_id))
         .where(
             Communication.status == CommunicationStatus.SCHEDULED, col(Communication.scheduled_for) <= today
         )
         .order_by(col(Communication.scheduled_for), col(Communication.id))
     )
-    return [comm_id for comm_id in session.exec(query) if comm_id is not None]
+    return [
+        comm_id
+        for comm_id, country in session.exec(query)
+        if comm_id is not None and deliverable_on(today, calendar_country(country, org_country))
+    ]
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,16 @@
 - ``claim``: ``scheduled`` → ``sending`` by one conditional UPDATE; the caller commits it before
   delivering, so a message is never delivered twice.
 - ``record_delivery``, ``reschedule``, ``mark_failed``: what became of a delivery. A recipient
-  refused for good (hard bounce) makes its contact invalid (``contacts.mark_invalid``).
+  refused for good (hard bounce) makes its contact invalid (``contacts.mark_invalid``). A message
+  refused by every recipient reached nobody: it is failed and ``undelivered``, and its step key
+  is freed (``<key>#undelivered-<id>``) so the plan asks for that same step again, due at once,
+  as soon as the account has a valid contact (domain.md §6b).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -32,12 +35,14 @@ ERROR_LENGTH = 1000
 NO_LONGER_NEEDED = "no longer needed (paid, paused or no contact)"
 INTERRUPTED = "interrupted during delivery: check the mailbox before sending it again by hand"
 ALL_BOUNCED = "every recipient bounced"
+UNDELIVERED_SUFFIX = "#undelivered-"
 
 
 @dataclass(frozen=True)
 class PlanCounts:
     planned: int
     cancelled: int
+    keys: frozenset[str] = field(default=frozenset(), compare=False)  # the step keys stored
 
 
 def store_plan(
@@ -50,7 +55,7 @@ def store_plan(
         c.step_key: c
         for c in session.exec(select(Communication).where(col(Communication.step_key).in_(list(planned))))
     }
-    count = 0
+    stored: set[str] = set()
     for key, (state, message) in planned.items():
         row = rows.get(key)
         if row is not None and row.status in STEP_TAKEN:
@@ -74,9 +79,9 @@ def store_plan(
             )
         _fill(row, message, text)
         session.add(row)
-        count += 1
+        stored.add(key)
     session.flush()
-    return PlanCounts(count, cancelled)
+    return PlanCounts(len(stored), cancelled, frozenset(stored))
 
 
 def _cancel_unplanned(session: Session, planned: set[str]) -> int:
@@ -90,6 +95,8 @@ def _cancel_unplanned(session: Session, planned: set[str]) -> int:
 
 
 def _fill(row: Communication, message: PlannedMessage, text: Text) -> None:
+    if row.status != CommunicationStatus.SCHEDULED:
+        row.error = None  # revived: the reason it was cancelled is gone (a delivery note stays)
     row.scheduled_for, row.status, row.tone = (
         message.scheduled_for,
         CommunicationStatus.SCHEDULED,
@@ -98,7 +105,7 @@ def _fill(row: Communication, message: PlannedMessage, text: Text) -> None:
     row.language, row.subject, row.body = text.language, text.subject[:300], text.body
     row.recipients = [r.email for r in message.to]
     row.cc = [r.email for r in message.cc]
-    row.invoice_ids, row.error = list(message.invoice_ids), None
+    row.invoice_ids = list(message.invoice_ids)
 
 
 def fail_interrupted(*, session: Session) -> int:
@@ -170,7 +177,7 @@ def record_delivery(
     row = _get(session, communication_id)
     invalid = _invalidate(session, row.account_id, bounced, today)
     if set(bounced) >= set(row.recipients) | set(row.cc):
-        row.status, row.error = CommunicationStatus.FAILED, ALL_BOUNCED
+        _undelivered(session, row, bounced)
         return Recorded(False, invalid)
     row.status, row.sent_at, row.sent_on, row.channel = CommunicationStatus.SENT, utcnow(), today, channel
     row.error = "; ".join(f"{a}: {t}" for a, t in {**bounced, **deferred}.items()) or None
@@ -187,6 +194,26 @@ def record_delivery(
         location=location,
     )
     return Recorded(True, invalid)
+
+
+def _undelivered(session: Session, row: Communication, bounced: Mapping[str, str]) -> None:
+    """Refused by every recipient: failed, not a step of the plan, its key freed for the retry."""
+    answers = "; ".join(f"{a}: {t}" for a, t in bounced.items())
+    step_key = row.step_key
+    row.status, row.undelivered = CommunicationStatus.FAILED, True
+    row.error = f"{ALL_BOUNCED}: {answers}"[:ERROR_LENGTH]
+    row.step_key = f"{step_key}{UNDELIVERED_SUFFIX}{row.id}"
+    audit.record(
+        session=session,
+        actor=audit.AGENT,
+        action="communication.undelivered",
+        entity="communication",
+        entity_id=row.id,
+        account_id=row.account_id,
+        step_key=step_key,
+        recipients=row.recipients,
+        bounced=dict(bounced),
+    )
 
 
 def _invalidate(session: Session, account_id: int, bounced: Mapping[str, str], today: date) -> int:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
+from billabex_core.domain.contacts import has_main_contact
 from billabex_core.domain.names import default_name
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import LANGUAGES, Account, Contact, ContactUsage, Referent, Source, TaskKind
@@ -78,7 +79,11 @@ def list_contacts(*, session: Session, account_id: int) -> list[Contact]:
 
 def _after_change(session: Session, account_id: int, actor: str, today: date | None) -> Account:
     account = recompute_account(session=session, account_id=account_id, today=today or business_today())
-    if account.contact_count > 0:
+    if account.contact_count > 0 and not has_main_contact(
+        list_contacts(session=session, account_id=account_id)
+    ):
+        tasks.ensure_main_contact_task(session=session, account=account, actor=audit.AGENT)
+    elif account.contact_count > 0:
         tasks.close_for_cause(
             session=session,
             kind=TaskKind.MISSING_CONTACT,

@@ -188,8 +188,9 @@ def close_for_cause(
 def ensure_missing_contact_task(
     *, session: Session, account: Account, actor: str = audit.AGENT
 ) -> Task | None:
-    """The agent hook: an account without a valid contact gets a "Provide a contact" task."""
-    if account.contact_count > 0:
+    """The agent hook: an account without a valid contact gets a "Provide a contact" task, unless
+    a bounce already asks to fix its contact (one cause, one task)."""
+    if account.contact_count > 0 or _asks_to_fix_a_contact(session, account):
         return None
     return open_task(
         session=session,
@@ -203,6 +204,37 @@ def ensure_missing_contact_task(
         ),
         actor=actor,
     )
+
+
+def _asks_to_fix_a_contact(session: Session, account: Account) -> bool:
+    return find_open_task(session=session, kind=TaskKind.INVALID_CONTACT, account_id=account.id) is not None
+
+
+def ensure_main_contact_task(*, session: Session, account: Account, actor: str = audit.AGENT) -> Task | None:
+    """Only "copy only" contacts can be reached: nothing is sent, a task asks for a main contact
+    (the open missing-contact task of the account says so, when there is one; none when a bounce
+    already asks to fix a contact)."""
+    if _asks_to_fix_a_contact(session, account):
+        return None
+    subject = f"Provide a main contact for {account.name}"[:SUBJECT_LENGTH]
+    message = (
+        f'{account.name} only has contacts marked "copy only": reminders go to them in copy, never '
+        "alone, so none is sent. Add the person who receives invoices, or change a contact's usage."
+    )
+    existing = find_open_task(session=session, kind=TaskKind.MISSING_CONTACT, account_id=account.id)
+    if existing is None:
+        return open_task(
+            session=session,
+            kind=TaskKind.MISSING_CONTACT,
+            account_id=account.id,
+            subject=subject,
+            message=message,
+            actor=actor,
+        )
+    if existing.subject != subject:
+        existing.subject = subject
+        _log(session, existing, actor, message, "task.updated", subject=subject)
+    return existing
 
 
 def thread(*, session: Session, task_id: int) -> list[TaskMessage]:

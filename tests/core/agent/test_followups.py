@@ -47,10 +47,10 @@ def test_a_row_is_claimed_once(session, account, add_document) -> None:
     org = get_organisation(session=session)
     assert communications.store_plan(session=session, plan=plan, org=org) == communications.PlanCounts(1, 0)
     session.commit()
-    [comm_id] = followups.due_communications(session=session, today=date(2026, 2, 2))
+    [comm_id] = followups.due_communications(session=session, today=date(2026, 2, 2), org_country="FR")
     assert communications.claim(session=session, communication_id=comm_id)
     assert not communications.claim(session=session, communication_id=comm_id)
-    assert followups.due_communications(session=session, today=date(2026, 2, 2)) == []
+    assert followups.due_communications(session=session, today=date(2026, 2, 2), org_country="FR") == []
     assert communications.fail_interrupted(session=session) == 1
     session.commit()
     assert followups.outgoing(session=session, communication_id=comm_id).recipients == ["ap@acme.example"]

@@ -6,10 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from billabex_core.config import reset_settings
 from billabex_core.jobs.agent_run import run_agent
 from billabex_core.mail import OutboxMailer
 from billabex_core.models import Communication, CommunicationStatus, Contact, Task, TaskKind, TaskStatus
@@ -18,42 +16,8 @@ from billabex_core.services.contacts import add_contact
 from billabex_core.services.payments import record_payment
 
 
-class Recorder:
-    """A real SMTP peer: records messages, refuses ``bounce@`` with a permanent 550."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("bounce@"):
-            return "550 5.1.1 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted"
-
-
 @pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch):
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("BILLABEX_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("BILLABEX_SMTP_PORT", str(port))
-    reset_settings()
-    yield recorder
-    controller.stop()
-
-
-@pytest.fixture
-def overdue_account(session, account, add_document):
+def overdue_account(session, org, account, add_document):
     add_document(account, "F-1", "120.00", due=date(2026, 1, 30), on=date(2026, 1, 2))
     add_contact(
         session=session,
@@ -132,7 +96,7 @@ def test_crash_after_claim_is_never_resent(session, db_url, overdue_account, tmp
     assert report.sent == 0 and not (tmp_path / "outbox").exists()
 
 
-def test_hard_bounce_invalidates_the_contact(session, db_url, account, add_document, smtp) -> None:
+def test_hard_bounce_invalidates_the_contact(session, db_url, org, account, add_document, smtp) -> None:
     add_document(account, "F-2", "50.00", due=date(2026, 1, 30), on=date(2026, 1, 2))
     add_contact(
         session=session,
@@ -148,8 +112,9 @@ def test_hard_bounce_invalidates_the_contact(session, db_url, account, add_docum
     session.expire_all()
     contact = session.exec(select(Contact)).one()
     assert not contact.is_valid and "550" in contact.invalid_reason
-    kinds = {t.kind for t in session.exec(select(Task).where(Task.status == TaskStatus.ACTION_REQUIRED))}
-    assert {TaskKind.INVALID_CONTACT, TaskKind.MISSING_CONTACT} <= kinds
+    # one cause, one task (issue #12 point 4): the invalid-contact task, not also a missing-contact one
+    kinds = [t.kind for t in session.exec(select(Task).where(Task.status == TaskStatus.ACTION_REQUIRED))]
+    assert kinds == [TaskKind.INVALID_CONTACT]
     assert smtp.messages == []
 
 
@@ -272,7 +237,9 @@ def test_cancelled_tasks_are_not_reopened_by_the_daily_pass(session, db_url, acc
     assert [t.status for t in session.exec(select(Task))] == [TaskStatus.CANCELLED]
 
 
-def test_pre_due_reminder_when_run_as_of_a_past_day(session, db_url, account, add_document, tmp_path) -> None:
+def test_pre_due_reminder_when_run_as_of_a_past_day(
+    session, db_url, org, account, add_document, tmp_path
+) -> None:
     add_document(
         account, "F-PRE", "80.00", issued=date(2026, 2, 16), due=date(2026, 3, 16), on=date(2026, 2, 16)
     )
