@@ -122,7 +122,9 @@ def test_full_scan_reads_the_organisation_once_within_the_call_budget(zoho, conn
     paid: dict[str, Decimal] = {}
     for record in records[Entity.PAYMENT]:
         if isinstance(record, PaymentRecord) and record.invoice_external_id:
-            paid[record.invoice_external_id] = paid.get(record.invoice_external_id, Decimal(0)) + record.amount
+            paid[record.invoice_external_id] = (
+                paid.get(record.invoice_external_id, Decimal(0)) + record.amount
+            )
     for invoice_id in zoho.invoice_ids():
         assert paid.get(str(invoice_id), 0) == zoho.data.paid(zoho.data.invoices[invoice_id])
     # List rows carry the documents; details only for customers, applied credit notes and the

@@ -48,7 +48,7 @@ def test_integration_add_and_list_never_show_secrets(cli, session, pennylane_san
     ("provider", "config", "message"),
     [
         ("zoho_books", "{}", "error: the Zoho Books client_id is required"),
-        ("netsuite", "{}", "error: NetSuite integration is not available yet"),
+        ("netsuite", "{}", "error: the NetSuite account_id is required"),
         ("pennylane", "{nope", "error: --config is not valid JSON"),
         ("pennylane", "{}", "error: the Pennylane API token (api_token) is required"),
         ("sage", "{}", "error: unknown provider 'sage'"),
