@@ -151,11 +151,8 @@ class ZohoData:
             owner = customer_ids[int(len(customer_ids) * rng.random() ** 1.5)]
             day = date.fromordinal(min(today.toordinal(), start + index * 540 // max(1, invoices)))
             roll = rng.random()
-            if roll < 0.06 and self._open_invoices(owner):
-                self._credit_note(rng, owner, day)
-            else:
-                state = "draft" if roll > 0.98 else "void" if roll > 0.96 else "sent"
-                self._invoice(rng, owner, day, state)
+            state = "draft" if roll > 0.98 else "void" if roll > 0.96 else "sent"
+            self._invoice(rng, owner, day, state)
 
     # -- generation ---------------------------------------------------------------------------
 
@@ -227,6 +224,8 @@ class ZohoData:
         )
         self.invoices[invoice_id] = invoice
         self.by_customer.setdefault(owner, []).append(invoice_id)
+        if state == "sent" and rng.random() < 0.08:  # a credit note for it (applied or not)
+            self._credit_note(rng, owner, day)
         if state == "sent":
             self._settle(rng, invoice)
 

@@ -1,0 +1,222 @@
+"""NetSuite end to end: the sync engine over real HTTP against the NetSuite sandbox (SuiteQL run on
+its tables), on SQLite and PostgreSQL. The stored data equals the account's, changes arrive with
+the next sync (a payment that leaves the invoice's lastmodifieddate alone included), a third sync
+changes nothing, settlements add up, and a sync killed with SIGKILL resumes with nothing lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from billabex_core.db.engine import get_engine
+from billabex_core.jobs.sync_runs import run_integration_sync
+from billabex_core.models import (
+    Account,
+    Contact,
+    Document,
+    DocumentKind,
+    Integration,
+    SyncCursor,
+    SyncRun,
+    SyncStatus,
+)
+from billabex_core.services.integrations import add_integration
+from billabex_core.sync import SyncResult
+from billabex_sandbox.netsuite import NetSuiteSandbox
+
+ROOT = Path(__file__).resolve().parents[3]
+CENT = Decimal("0.01")
+
+
+def dec(value: Any) -> Decimal:
+    return abs(Decimal(str(value))).quantize(CENT)
+
+
+@pytest.fixture
+def netsuite() -> Iterator[NetSuiteSandbox]:
+    with NetSuiteSandbox(seed=6, customers=12, invoices=150, contract=True) as sandbox:
+        yield sandbox
+    assert sandbox.contract_violations == []
+
+
+@pytest.fixture
+def integration_id(session: Session, netsuite: NetSuiteSandbox) -> int:
+    view = add_integration(
+        session=session,
+        provider="netsuite",
+        name="demo",
+        config=netsuite.connector_config(page_size=30),
+        actor="cli",
+    )
+    session.commit()
+    return view.id
+
+
+@pytest.fixture
+def sync(db_url: str, integration_id: int, today: Any) -> Callable[..., SyncResult]:
+    def run(**kwargs: Any) -> SyncResult:
+        return run_integration_sync(
+            engine=get_engine(db_url), integration_id=integration_id, today=today, **kwargs
+        )
+
+    return run
+
+
+def provider_state(ns: NetSuiteSandbox) -> dict[str, Any]:
+    accounts = {
+        str(i): (name, currency)
+        for i, name, currency in ns.query(
+            "SELECT c.id, CASE WHEN c.isperson = 'T' THEN c.firstname || ' ' || c.lastname ELSE c.companyname END,"
+            " cur.symbol FROM customer c JOIN currency cur ON cur.id = c.currency"
+        )
+    }
+    docs = ns.query(
+        'SELECT id, type, tranid, foreigntotal, foreignamountunpaid, entity FROM "transaction"'
+        " WHERE type IN ('CustInvc', 'CustCred') AND voided = 'F'"
+    )
+    balances: dict[str, Decimal] = {}
+    for _, kind, _, _, unpaid, entity in docs:
+        sign = 1 if kind == "CustInvc" else -1
+        balances[str(entity)] = balances.get(str(entity), Decimal("0.00")) + sign * dec(unpaid)
+    return {
+        "accounts": accounts,
+        "contacts": {
+            str(i): e.lower() for i, e in ns.query("SELECT id, email FROM contact WHERE email IS NOT NULL")
+        },
+        "invoices": {str(d[0]): (d[2], dec(d[3]), dec(d[4])) for d in docs if d[1] == "CustInvc"},
+        "credit_notes": {str(d[0]): (d[2], dec(d[3]), dec(d[4])) for d in docs if d[1] == "CustCred"},
+        "balances": balances,
+    }
+
+
+def stored_state(session: Session) -> dict[str, Any]:
+    session.expire_all()
+    accounts = list(session.exec(select(Account).where(col(Account.integration_id).is_not(None))))
+    docs = list(session.exec(select(Document).where(col(Document.integration_id).is_not(None))))
+    return {
+        "accounts": {a.external_id: (a.name, a.currency) for a in accounts},
+        "contacts": {c.external_id: c.email.lower() for c in session.exec(select(Contact))},
+        "invoices": {
+            d.external_id: (d.number, d.total_incl_tax, d.remaining_amount)
+            for d in docs
+            if d.kind == DocumentKind.INVOICE
+        },
+        "credit_notes": {
+            d.external_id: (d.number, d.total_incl_tax, d.provider_remaining)
+            for d in docs
+            if d.kind == DocumentKind.CREDIT_NOTE
+        },
+        "balances": {a.external_id: a.outstanding_balance for a in accounts},
+    }
+
+
+def assert_matches(session: Session, ns: NetSuiteSandbox) -> None:
+    stored, expected = stored_state(session), provider_state(ns)
+    for key in ("accounts", "contacts", "invoices", "credit_notes"):
+        assert stored[key] == expected[key], key
+    for customer, balance in stored["balances"].items():
+        assert balance == expected["balances"].get(customer, Decimal("0.00")), customer
+    for doc in session.exec(select(Document).where(Document.kind == DocumentKind.INVOICE)):
+        assert doc.paid_amount + doc.credited_amount == doc.total_incl_tax - doc.remaining_amount, doc.number
+
+
+def unchanged(result: SyncResult) -> bool:
+    return all(
+        c.created == 0 and c.updated == 0 and c.deleted == 0 and c.failed == 0 for c in result.counts.values()
+    )
+
+
+def test_first_sync_equals_the_account(session, sync, netsuite) -> None:
+    result = sync()
+    assert result.ok, result.errors
+    assert provider_state(netsuite)["credit_notes"]
+    assert_matches(session, netsuite)
+    assert unchanged(sync()) and unchanged(sync())
+
+
+def test_changes_at_netsuite_arrive_with_the_next_sync(session, sync, netsuite) -> None:
+    assert sync().ok
+    open_ids = netsuite.ids("CustInvc", open_only=True)
+    netsuite.add_payment(open_ids[0])  # the invoice's lastmodifieddate does not move
+    netsuite.add_payment(open_ids[1], "20.00")
+    unlinked = [
+        i
+        for (i,) in netsuite.query(
+            "SELECT id FROM \"transaction\" t WHERE type = 'CustInvc' AND voided = 'F'"
+            " AND NOT EXISTS (SELECT 1 FROM nexttransactionlinelink l WHERE l.previousdoc = t.id)"
+        )
+    ]
+    netsuite.void_invoice(unlinked[-1])
+    customer = netsuite.customer_ids()[1]
+    netsuite.update_customer(customer, companyname="Nouveau Nom SA", isperson="F")
+    (contact_id,) = netsuite.query("SELECT id FROM contact WHERE email IS NOT NULL ORDER BY id LIMIT 1")[0]
+    netsuite.set_contact_email(contact_id, "nouvelle.adresse@example.org")
+    added = netsuite.add_invoice(netsuite.customer_ids()[0])
+    second = sync()
+    assert second.ok, second.errors
+    assert_matches(session, netsuite)
+    stored = stored_state(session)
+    assert stored["accounts"][str(customer)][0] == "Nouveau Nom SA"
+    assert stored["contacts"][str(contact_id)] == "nouvelle.adresse@example.org"
+    assert str(unlinked[-1]) not in stored["invoices"] and str(added) in stored["invoices"]
+    assert stored["invoices"][str(open_ids[0])][2] == 0
+    assert unchanged(sync())
+
+
+def test_a_customer_deleted_in_netsuite_is_paused(session, sync, netsuite) -> None:
+    assert sync().ok
+    gone = netsuite.customer_ids()[-1]
+    netsuite.delete_record(gone, "customer")
+    assert sync().ok
+    account = session.exec(select(Account).where(Account.external_id == str(gone))).one()
+    session.refresh(account)
+    assert account.paused and "deleted" in (account.paused_reason or "")
+    assert unchanged(sync())
+
+
+def _cursor_of(session: Session, entity: str) -> bool:
+    session.expire_all()
+    return session.exec(select(SyncCursor).where(SyncCursor.entity == entity)).first() is not None
+
+
+def test_kill_9_mid_sync_then_resume(session, db_url, integration_id, netsuite, sync) -> None:
+    netsuite.fail_next(10_000, kind="delay", delay=0.05)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "billabex_core", "--db", db_url, "sync", "demo"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not _cursor_of(session, "invoice"):
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the sync never reached the invoices"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    stored = len(stored_state(session)["invoices"])
+    assert 0 < stored < len(provider_state(netsuite)["invoices"]), "killed too late to prove anything"
+    with get_engine(db_url).begin() as conn:
+        conn.execute(sa.update(Integration).values(lock_expires_at=sa.func.current_timestamp()))
+    netsuite.clear_faults()
+    resumed = sync()
+    assert resumed.ok, resumed.errors
+    assert resumed.counts["account"].created == 0
+    assert_matches(session, netsuite)
+    runs = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
+    assert runs[0].status == SyncStatus.FAILED and "interrupted" in runs[0].errors[0]

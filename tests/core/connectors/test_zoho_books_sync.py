@@ -1,0 +1,242 @@
+"""Zoho Books end to end: the sync engine over real HTTP against the Zoho sandbox, on SQLite and
+PostgreSQL. The stored data equals the organisation's (documents, amounts, statuses, accounts,
+contacts), changes at Zoho arrive with the next sync, a third sync changes nothing, every
+invoice's settlement adds up, and a sync killed with SIGKILL resumes with nothing lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from billabex_core.cli import main
+from billabex_core.db.engine import get_engine
+from billabex_core.jobs.sync_runs import run_integration_sync
+from billabex_core.models import (
+    Account,
+    Contact,
+    Document,
+    DocumentKind,
+    Integration,
+    SyncCursor,
+    SyncRun,
+    SyncStatus,
+)
+from billabex_core.services.integrations import add_integration
+from billabex_core.sync import SyncResult
+from billabex_sandbox.zoho import ZohoSandbox
+
+ROOT = Path(__file__).resolve().parents[3]
+CENT = Decimal("0.01")
+
+
+@pytest.fixture
+def zoho() -> Iterator[ZohoSandbox]:
+    with ZohoSandbox(seed=8, customers=12, invoices=150, rate_limit=False, contract=True) as sandbox:
+        yield sandbox
+    assert sandbox.contract_violations == []
+
+
+@pytest.fixture
+def integration_id(session: Session, zoho: ZohoSandbox) -> int:
+    view = add_integration(
+        session=session,
+        provider="zoho_books",
+        name="demo",
+        config=zoho.connector_config(page_size=40),
+        actor="cli",
+    )
+    session.commit()
+    return view.id
+
+
+@pytest.fixture
+def sync(db_url: str, integration_id: int, today: Any) -> Callable[..., SyncResult]:
+    def run(**kwargs: Any) -> SyncResult:
+        return run_integration_sync(
+            engine=get_engine(db_url), integration_id=integration_id, today=today, **kwargs
+        )
+
+    return run
+
+
+def provider_state(zoho: ZohoSandbox) -> dict[str, Any]:
+    data = zoho.data
+    invoices = {
+        str(i.id): (i.number, i.total, data.balance(i)) for i in data.invoices.values() if i.state == "sent"
+    }
+    notes = {
+        str(n.id): (n.number, n.total, data.credit_balance(n))
+        for n in data.credit_notes.values()
+        if n.state == "open"
+    }
+    balances: dict[str, Decimal] = {}
+    for invoice in (i for i in data.invoices.values() if i.state == "sent"):
+        key = str(invoice.customer_id)
+        balances[key] = balances.get(key, Decimal("0.00")) + data.balance(invoice)
+    for note in (n for n in data.credit_notes.values() if n.state == "open"):
+        key = str(note.customer_id)
+        balances[key] = balances.get(key, Decimal("0.00")) - data.credit_balance(note)
+    customers = [c for c in data.contacts.values() if c.contact_type == "customer"]
+    return {
+        "accounts": {str(c.id): (c.name, c.currency) for c in customers},
+        "contacts": {str(p.id): p.email.lower() for c in customers for p in c.persons if p.email},
+        "invoices": invoices,
+        "credit_notes": notes,
+        "balances": {k: v for k, v in balances.items()},
+    }
+
+
+def stored_state(session: Session) -> dict[str, Any]:
+    session.expire_all()
+    accounts = list(session.exec(select(Account).where(col(Account.integration_id).is_not(None))))
+    docs = list(session.exec(select(Document).where(col(Document.integration_id).is_not(None))))
+    return {
+        "accounts": {a.external_id: (a.name, a.currency) for a in accounts},
+        "contacts": {c.external_id: c.email.lower() for c in session.exec(select(Contact))},
+        "invoices": {
+            d.external_id: (d.number, d.total_incl_tax, d.remaining_amount)
+            for d in docs
+            if d.kind == DocumentKind.INVOICE
+        },
+        "credit_notes": {
+            d.external_id: (d.number, d.total_incl_tax, d.provider_remaining)
+            for d in docs
+            if d.kind == DocumentKind.CREDIT_NOTE
+        },
+        "balances": {a.external_id: a.outstanding_balance for a in accounts},
+    }
+
+
+def assert_matches(session: Session, zoho: ZohoSandbox) -> None:
+    stored, expected = stored_state(session), provider_state(zoho)
+    for key in ("accounts", "contacts", "invoices", "credit_notes"):
+        assert stored[key] == expected[key], key
+    for customer, balance in stored["balances"].items():
+        assert balance == expected["balances"].get(customer, Decimal("0.00")), customer
+    for doc in session.exec(select(Document).where(Document.kind == DocumentKind.INVOICE)):
+        # The settlement identity: what the invoice says it got = what it no longer owes.
+        assert doc.paid_amount + doc.credited_amount == doc.total_incl_tax - doc.remaining_amount, doc.number
+
+
+def unchanged(result: SyncResult) -> bool:
+    return all(
+        c.created == 0 and c.updated == 0 and c.deleted == 0 and c.failed == 0 for c in result.counts.values()
+    )
+
+
+def test_first_sync_equals_the_organisation(session, sync, zoho) -> None:
+    result = sync()
+    assert result.ok, result.errors
+    assert_matches(session, zoho)
+    assert not set(stored_state(session)["accounts"]) & {str(i) for i in zoho.vendor_ids()}
+    assert unchanged(sync()) and unchanged(sync())
+    history = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
+    assert [r.status for r in history] == [SyncStatus.SUCCEEDED] * 3 and history[0].requests > 0
+
+
+def test_changes_at_zoho_arrive_with_the_next_sync(session, sync, zoho) -> None:
+    assert sync().ok
+    open_ids = [
+        i
+        for i in zoho.invoice_ids()
+        if zoho.data.status(zoho.data.invoices[i]) in ("sent", "overdue", "viewed")
+    ]
+    zoho.add_payment(open_ids[0])  # paid in full
+    zoho.add_payment(open_ids[1], "25.00")  # partly
+    fresh = next(i for i in open_ids[2:] if not zoho.data.paid_to.get(i) and not zoho.data.credited_to.get(i))
+    zoho.void_invoice(fresh)
+    customer = zoho.customer_ids()[2]
+    zoho.update_customer(customer, name="Nouveau Nom SARL")
+    with_person = next(c for c in zoho.customer_ids() if zoho.data.contacts[c].persons)
+    person = zoho.set_contact_email(with_person, "nouvelle.adresse@example.org")
+    added = zoho.add_invoice(zoho.customer_ids()[0])
+    second = sync()
+    assert second.ok, second.errors
+    assert_matches(session, zoho)
+    stored = stored_state(session)
+    assert stored["accounts"][str(customer)][0] == "Nouveau Nom SARL"
+    assert stored["contacts"][str(person)] == "nouvelle.adresse@example.org"
+    assert str(fresh) not in stored["invoices"] and str(added) in stored["invoices"]
+    paid = session.exec(select(Document).where(Document.external_id == str(open_ids[0]))).one()
+    assert paid.remaining_amount == 0 and paid.paid_amount == paid.total_incl_tax - paid.credited_amount
+    assert unchanged(sync())
+
+
+def test_excluded_customers_are_never_stored(session, db_url, zoho, today) -> None:
+    excluded = str(zoho.customer_ids()[0])
+    view = add_integration(
+        session=session,
+        provider="zoho_books",
+        name="excl",
+        config=zoho.connector_config(excluded_customer_ids=[excluded]),
+        actor="cli",
+    )
+    session.commit()
+    assert run_integration_sync(engine=get_engine(db_url), integration_id=view.id, today=today).ok
+    stored = stored_state(session)
+    assert excluded not in stored["accounts"]
+    assert all(a.external_id != excluded for a in session.exec(select(Account)))
+
+
+def test_a_spent_quota_fails_the_run_with_a_clear_message(session, sync, zoho) -> None:
+    zoho.spend_quota()
+    result = sync()
+    assert not result.ok and "daily API quota" in result.errors[0]
+    integration = session.exec(select(Integration)).one()
+    session.refresh(integration)
+    assert integration.last_error and "resets in" in integration.last_error
+
+
+def test_the_worker_runs_it(session, db_url, integration_id, zoho, capsys) -> None:
+    assert main(["--db", db_url, "worker", "--once"]) == 0
+    session.expire_all()
+    run = session.exec(select(SyncRun)).one()
+    assert run.status == SyncStatus.SUCCEEDED
+
+
+def _cursor_of(session: Session, entity: str) -> bool:
+    session.expire_all()
+    return session.exec(select(SyncCursor).where(SyncCursor.entity == entity)).first() is not None
+
+
+def test_kill_9_mid_sync_then_resume(session, db_url, integration_id, zoho, sync) -> None:
+    zoho.fail_next(10_000, kind="delay", delay=0.03)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "billabex_core", "--db", db_url, "sync", "demo"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not _cursor_of(session, "invoice"):
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the sync never reached the invoices"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    stored = len(stored_state(session)["invoices"])
+    assert 0 < stored < len(provider_state(zoho)["invoices"]), "killed too late to prove anything"
+    with get_engine(db_url).begin() as conn:
+        conn.execute(sa.update(Integration).values(lock_expires_at=sa.func.current_timestamp()))
+    zoho.clear_faults()
+    resumed = sync()
+    assert resumed.ok, resumed.errors
+    assert resumed.counts["account"].created == 0  # committed pages are not redone
+    assert_matches(session, zoho)
+    runs = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
+    assert runs[0].status == SyncStatus.FAILED and "interrupted" in runs[0].errors[0]
