@@ -318,7 +318,14 @@ def _header(page: Page, spec: Spec, rnd: random.Random) -> float:
         f"{w['phone']} 0{rnd.randint(1, 9)} {rnd.randint(10, 99)} {rnd.randint(10, 99)} {rnd.randint(10, 99)} {rnd.randint(10, 99)}",
         8,
     )
-    page.put(555 if left else 40, 62, title, 20, bold=True, right=left)
+    page.put(
+        555 if left else 40,
+        62,
+        title,
+        14 if spec.layout["title_number"] == "yes" else 20,
+        bold=True,
+        right=left,
+    )
     return y + 24
 
 
@@ -344,12 +351,13 @@ def _meta(page: Page, spec: Spec, rnd: random.Random, y: float) -> float:
         rnd.shuffle(items)
     how = spec.layout["meta"]
     colon = spec.layout["colon"]
-    if how == "header":  # labels in a header row, values in the row below
-        width = 515 / len(items) if len(items) > 4 else 128
-        for i, (label, value) in enumerate(items):
-            page.put(40 + i * width, y + 10, label, 7.5, bold=True)
-            page.put(40 + i * width, y + 24, value, 9)
-        return y + 40
+    if how == "header":  # labels in a header row, values in the row below; four to a row
+        for row in range(0, len(items), 4):
+            for i, (label, value) in enumerate(items[row : row + 4]):
+                page.put(40 + i * 128, y + 10, label, 7.5, bold=True)
+                page.put(40 + i * 128, y + 24, value, 9)
+            y += 34
+        return y + 6
     x = 340 if spec.layout["header"] in ("seller_left", "two_columns") else 40
     gap = max(page.label_width(f"{label}{colon}") for label, _ in items) + 14
     for label, value in items:
@@ -406,6 +414,8 @@ def _items(page: Page, spec: Spec, rnd: random.Random, y: float) -> float:
     page.put(cols[1], y, desc, 8, bold=True)
     page.put(cols[2], y, qty, 8, bold=True)
     page.put(cols[3], y, unit, 8, bold=True)
+    if spec.currency_style == "none":  # the currency is then named once, in the header
+        amount = f"{amount} ({spec.currency})"
     page.put(cols[4], y, amount, 8, bold=True, right=True)
     step = rnd.choice([1, 10])
     for i, (text, q, price) in enumerate(spec.lines, start=1):
@@ -447,6 +457,7 @@ def _totals(page: Page, spec: Spec, rnd: random.Random, y: float) -> float:
 # --- drawing the choices ----------------------------------------------------------------------
 def _vat(rnd: random.Random, country: str) -> str:
     from stdnum.eu import vat as eu_vat
+    from stdnum.gb import vat as gb_vat
 
     for _ in range(2000):
         if country == "FR":
@@ -463,7 +474,7 @@ def _vat(rnd: random.Random, country: str) -> str:
         else:
             digits = {"DE": 9, "IT": 11}[country]
             candidate = country + "".join(rnd.choice("0123456789") for _ in range(digits))
-        if eu_vat.is_valid(candidate) or (country == "GB" and candidate[2] != "0"):
+        if eu_vat.is_valid(candidate) or (country == "GB" and gb_vat.is_valid(candidate)):
             return candidate
     raise RuntimeError("no valid VAT number drawn")
 

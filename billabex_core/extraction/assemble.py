@@ -10,10 +10,10 @@ from billabex_core.extraction.fields import (
     find_due_date,
     find_issue_date,
     find_kind,
-    find_number,
 )
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, find_hits
 from billabex_core.extraction.layout import Layout
+from billabex_core.extraction.numbers import find_number, find_referenced
 from billabex_core.extraction.parties import Parties, find_parties
 from billabex_core.extraction.totals import Totals, choose, collect
 
@@ -42,6 +42,8 @@ def assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: flo
         kind = "credit_note"
     _parties(find_parties(layout, hits, nb, org), scale, fields)
     credited = find_credited(hits, nb)
+    if credited is None and kind == "credit_note":
+        credited = find_referenced(layout, nb)
     if credited:
         fields["credited_invoice_number"] = _field(credited, 0.8 * scale)
     return ExtractionResult(kind, source, fields, warnings)

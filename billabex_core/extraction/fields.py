@@ -1,4 +1,5 @@
-"""Document fields from labelled segments: number, dates, currency, kind and credited invoice."""
+"""Document fields from labelled segments: dates, currency, kind and credited invoice (the number
+is ``numbers.py``)."""
 
 from __future__ import annotations
 
@@ -13,27 +14,10 @@ from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, value_for
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.vocab import fold, language, title_pattern
+from billabex_core.extraction.numbers import found_in_line, line_view, parse_id
+from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
 
 T = TypeVar("T")
-
-_ID_TOKEN = re.compile(
-    r"(?<![\w/.-])([A-Z0-9][A-Z0-9_./-]*\d[A-Z0-9_./-]*|[A-Z0-9]*\d[A-Z0-9_./-]*)(?![\w])", re.I
-)
-_ID_PREFIX = re.compile(r"^(?:(?:n[°ºo]|nr|no|num|nummer|number|#|:|\(\d{3}\))\.?\s*)+", re.I)
-
-
-def parse_id(text: str) -> tuple[str, int, int] | None:
-    """A document number: the first token with a digit that is not a date or an amount."""
-    prefix = _ID_PREFIX.match(text)
-    offset = prefix.end() if prefix else 0
-    m = _ID_TOKEN.search(text, offset)
-    if not m or m.start() - offset > 3:
-        return None
-    token = m.group(1).rstrip("./-")
-    if len(token) < 3 or find_dates(token) or re.fullmatch(r"\d{1,3}([.,]\d{2})", token):
-        return None
-    return token, m.start(), m.start() + len(token)
 
 
 def parse_first_date(text: str) -> tuple[date, int, int] | None:
@@ -62,74 +46,10 @@ def best_hit_value(
     return None
 
 
-def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found[str], float] | None:
-    got = best_hit_value(hits, "number", nb, parse_id)
-    if got:
-        return got[0], 0.9
-    for kind in ("credit_note", "invoice"):
-        pattern = title_pattern(kind)
-        for seg in layout.segments:
-            m = pattern.match(seg.folded)
-            if not m:
-                continue
-            rest = seg.text[m.end() :]
-            stripped = len(rest) - len(rest.lstrip(" :"))
-            parsed = parse_id(rest.lstrip(" :"))
-            if parsed:
-                start = m.end() + stripped
-                return Found(parsed[0], seg, start + parsed[1], start + parsed[2]), 0.75
-    return _number_by_title_cell(layout, nb) or _number_dated(layout)
-
-
-def _number_by_title_cell(layout: Layout, nb: Neighbours) -> tuple[Found[str], float] | None:
-    """A title alone in its cell ("Factuur", "FACTURA") with the number to its right or below."""
-    for seg in layout.segments:
-        if seg.page != 1:
-            continue
-        for kind in ("credit_note", "invoice"):
-            m = title_pattern(kind).match(seg.folded)
-            if m and not seg.folded[m.end() :].strip(" .:"):
-                for s in [*nb.right_of(seg, 1), *nb.below(seg, 2)[:1]]:
-                    got = parse_id(s.text)
-                    if got and got[1] == 0 and not find_amounts(s.text[got[1] : got[2]]):
-                        return Found(got[0], s, got[1], got[2]), 0.6
-    return None
-
-
-_DATED_NUMBER = re.compile(r"\b(?:nr|no|n°|nº|num)\.?\s*(\S+)\s+(?:vom|du|of|dated|van|del)\s+", re.I)
-_DATED_BY = re.compile(r"\b(?:vom|du|del|van|dated|of)\s+")
-
-
-def line_view(line: list[Segment]) -> tuple[str, list[int]]:
-    """The segments of one line joined by a space, with the start offset of each segment.
-
-    OCR splits "Rechnung | Nr. 123 | vom | 30.10.2019" into several segments where the text
-    layer keeps one, so rules that read a phrase across it work on the whole line.
-    """
-    starts, pos = [], 0
-    for seg in line:
-        starts.append(pos)
-        pos += len(seg.text) + 1
-    return " ".join(seg.text for seg in line), starts
-
-
-def found_in_line(value: T, line: list[Segment], starts: list[int], start: int, end: int) -> Found[T]:
-    """A value read at [start, end) of a line view, located in the segment holding its start."""
-    index = max(i for i, s in enumerate(starts) if s <= start)
-    seg, offset = line[index], starts[index]
-    return Found(value, seg, start - offset, min(len(seg.text), end - offset))
-
-
-def _number_dated(layout: Layout) -> tuple[Found[str], float] | None:
-    """ "... Nr. TX-471102 vom 30.10.2019": a number followed by its date."""
-    for line in layout.lines:
-        text, starts = line_view(line)
-        for m in _DATED_NUMBER.finditer(text):
-            got = parse_id(m.group(1))
-            rest = find_dates(text[m.end() :])
-            if got and got[2] == len(m.group(1).rstrip(".,")) and rest and rest[0].start == 0:
-                return found_in_line(got[0], line, starts, m.start(1), m.start(1) + got[2]), 0.6
-    return None
+@vocab_cache
+def _dated_by() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in language()["dated_words"])
+    return re.compile(rf"(?<!\w)(?:{words})\s+")
 
 
 def _issue_dated(layout: Layout) -> tuple[Found[date], float] | None:
@@ -140,7 +60,7 @@ def _issue_dated(layout: Layout) -> tuple[Found[date], float] | None:
         folded = fold(text)
         if not (invoice.search(folded) or credit.search(folded)):
             continue
-        for m in _DATED_BY.finditer(folded):
+        for m in _dated_by().finditer(folded):
             d = find_dates(text[m.end() :])
             if d and d[0].start == 0:
                 where = found_in_line(d[0].value, line, starts, m.end(), m.end() + d[0].end)

@@ -117,12 +117,46 @@ def _split_segments(line: list[Word]) -> list[list[Word]]:
     ]
 
 
+def _join_spaced_letters(words: list[Word]) -> list[Word]:
+    """A letter-spaced heading ("I N V O I C E") read as one word: runs of three or more
+    single letters become the word they spell."""
+    out: list[Word] = []
+    run: list[Word] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.append(
+                Word(
+                    "".join(w.text for w in run),
+                    run[0].x0,
+                    min(w.top for w in run),
+                    run[-1].x1,
+                    max(w.bottom for w in run),
+                    run[0].page,
+                )
+            )
+        else:
+            out.extend(run)
+        run.clear()
+
+    for w in words:
+        if len(w.text) == 1 and w.text.isalpha():
+            run.append(w)
+        else:
+            flush()
+            out.append(w)
+    flush()
+    return out
+
+
 def build_layout(words: list[Word], page_count: int, page_heights: dict[int, float]) -> Layout:
     segments: list[Segment] = []
     lines: list[list[Segment]] = []
     for page in sorted({w.page for w in words}):
         for line_words in _group_lines([w for w in words if w.page == page]):
-            line = [Segment(seg, page, len(lines)) for seg in _split_segments(line_words)]
+            line = [
+                Segment(_join_spaced_letters(seg), page, len(lines)) for seg in _split_segments(line_words)
+            ]
             if line:
                 lines.append(line)
                 segments.extend(line)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from billabex_core.extraction.fields import find_issue_date, find_number, line_view
+from billabex_core.extraction.fields import find_issue_date
 from billabex_core.extraction.labels import Neighbours, find_hits
 from billabex_core.extraction.layout import Word, build_layout
+from billabex_core.extraction.numbers import find_number, line_view
 
 
 def _layout(cells: list[tuple[float, float, str]]):

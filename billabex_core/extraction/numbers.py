@@ -1,0 +1,286 @@
+"""The document number: the label decides.
+
+A number label is a few words before the value holding a number word ("n°", "no", "nr", "#",
+"number", "nummer", "numéro"), alone or with a document word ("Facture n°", "Rechnungsnr.",
+"INV#"), or a number label of the vocabulary. A label holding a word that names something else
+("client", "commande", "ligne", "Kunde", "Bestellung", "order", "customer", "TVA", "page", a
+credited invoice's "origine") never gives the document number, wherever it stands.
+
+Candidates, best first: a document word with a number word; a vocabulary label; a title
+followed by its number ("INVOICE I/00000"); a bare number word ("No. 123"); a title alone in its
+cell with the number beside or below it ("Factuur" over "2024-001"); "Nr. X vom <date>". Among
+equals, page 1 and the topmost line win. The words are data (``language.json``:
+``number_words``, ``document_words``, ``not_number_words``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from billabex_core.extraction.amounts import find_amounts
+from billabex_core.extraction.dates import find_dates
+from billabex_core.extraction.labels import Found, LabelHit, Neighbours
+from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
+
+_ID_TOKEN = re.compile(
+    r"(?<![\w/.-])([A-Z0-9][A-Z0-9_./-]*\d[A-Z0-9_./-]*|[A-Z0-9]*\d[A-Z0-9_./-]*)(?![\w])", re.I
+)
+_ID_PREFIX = re.compile(r"^(?:(?:n[°ºo]|nr|no|num|nummer|number|#|:|\(\d{3}\))\.?\s*)+", re.I)
+_SPLIT_ID = re.compile(r"([A-Z]{1,4}) (\d[\w/.-]*\d)(?![\w])")  # "FV 7/2021"
+_TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=\s|$))?|#")
+MAX_LABEL_WORDS = 5  # a longer run of words before a value is a sentence, not a label
+
+SCORE_DOCUMENT_LABEL = 3.0
+SCORE_VOCABULARY = 2.5
+SCORE_TITLE_VALUE = 2.2
+SCORE_TITLE_CELL = 1.8
+SCORE_BARE_LABEL = 1.5
+SCORE_DATED = 1.2
+
+
+def parse_id(text: str, *, short_ok: bool = False, dates_ok: bool = False) -> tuple[str, int, int] | None:
+    """A document number: the first token with a digit that is not a date or an amount.
+
+    ``short_ok`` accepts a number of one or two characters when "#", "No." or "N°" stands just
+    before it ("#1"). A date is refused unless "#" is glued to it or ``dates_ok`` (a label that
+    names the invoice number: "Numer faktury 2/11/2023").
+    """
+    prefix = _ID_PREFIX.match(text)
+    offset = prefix.end() if prefix else 0
+    split = _SPLIT_ID.match(text, offset)
+    if split:
+        return split.group(0), split.start(), split.end()
+    m = _ID_TOKEN.search(text, offset)
+    if not m or m.start() - offset > 3:
+        return None
+    token = m.group(1).rstrip("./-")
+    explicit = prefix is not None and bool(prefix.group(0).strip(" :"))
+    if len(token) < (1 if short_ok and explicit else 3) or re.fullmatch(r"\d{1,3}([.,]\d{2})", token):
+        return None
+    hashed = m.start() > 0 and text[m.start() - 1] == "#"
+    dates = [] if dates_ok or hashed else find_dates(text[m.start() :])
+    if dates and dates[0].start == 0 and dates[0].end >= len(token):
+        return None
+    return token, m.start(), m.start() + len(token)
+
+
+@dataclass(frozen=True)
+class _Words:
+    number: tuple[str, ...]
+    document: tuple[str, ...]
+    other: tuple[str, ...]
+    reference: tuple[str, ...]
+
+
+@vocab_cache
+def _words() -> _Words:
+    lang = language()
+    titles = [fold(t) for kind in ("invoice", "credit_note") for t in lang["titles"][kind]]
+    document = {t for t in titles if " " not in t} | {fold(w) for w in lang["document_words"]}
+    return _Words(
+        tuple(sorted({fold(w) for w in lang["number_words"]}, key=len, reverse=True)),
+        tuple(sorted(document)),
+        tuple(sorted({fold(w) for w in lang["not_number_words"]})),
+        tuple(sorted({fold(w) for w in lang["reference_words"]})),
+    )
+
+
+def _is(token: str, words: tuple[str, ...]) -> bool:
+    """The token is one of the words, or starts with one of four letters or more (compounds)."""
+    return any(token == w or (len(w) >= 4 and token.startswith(w)) for w in words)
+
+
+def _classify(label: str) -> tuple[bool, bool, bool, bool]:
+    """(holds a number word, a document word, a word naming another thing, a word referring to
+    another document: "for invoice No.", "facture d'origine") for a label's words."""
+    words = _words()
+    numbered = documented = other = referring = False
+    for token in _TOKEN.findall(fold(label)):
+        token = token[:-1] if token.endswith(".") and len(token) > 2 else token  # "nr." is "nr"; "n." stays
+        if token in words.number:
+            numbered = True
+            continue
+        for nw in words.number:  # "rechnungsnr", "kundennummer": a compound ending in a number word
+            stem = token[: -len(nw)].rstrip("s-.") if len(nw) >= 2 and token.endswith(nw) else ""
+            if len(stem) >= 2:
+                numbered, token = True, stem
+                break
+        if _is(token, words.other):
+            other = True
+        elif _is(token, words.reference):
+            referring = True
+        elif _is(token, words.document):
+            documented = True
+    return numbered, documented, other, referring
+
+
+def label_score(label: str) -> float | None:
+    """How much a label says "document number" (None: it names another number, or no number)."""
+    if not label.strip() or len(_TOKEN.findall(label)) > MAX_LABEL_WORDS:
+        return None
+    numbered, documented, other, referring = _classify(label)
+    if other or referring or not numbered:
+        return None
+    return SCORE_DOCUMENT_LABEL if documented else SCORE_BARE_LABEL
+
+
+@dataclass(frozen=True)
+class Candidate:
+    found: Found[str]
+    score: float
+
+    @property
+    def rank(self) -> tuple[float, int, int]:
+        return (-self.score, self.found.segment.page, self.found.segment.line)
+
+
+def _value_after(seg: Segment, start: int, nb: Neighbours, *, dates_ok: bool = False) -> Found[str] | None:
+    """The number after a label ending at ``start``: in the segment, to its right, or below."""
+    rest = seg.text[start:]
+    got = parse_id(rest, short_ok=True, dates_ok=dates_ok)
+    if got:
+        return Found(got[0], seg, start + got[1], start + got[2])
+    if rest.strip(" :.-–#/()*"):
+        return None  # words after the label that are not a number
+    for s in nb.right_of(seg, 1):
+        got = parse_id(s.text, short_ok=True, dates_ok=dates_ok)
+        if got:
+            return Found(got[0], s, got[1], got[2])
+    for s in nb.below(seg, 2)[:1]:
+        got = parse_id(s.text, short_ok=True, dates_ok=dates_ok)
+        if got and not _is_amount(s.text[got[1] : got[2]]):
+            return Found(got[0], s, got[1], got[2], below=True)
+    return None
+
+
+def _is_amount(token: str) -> bool:
+    """A token that reads as money (decimals or a currency), not as a number."""
+    return any(a.has_decimals or a.currency for a in find_amounts(token))
+
+
+def _label_end(seg: Segment) -> int:
+    """Where the label part of a segment ends: at its first word with a digit ("N°123" keeps
+    its "N°"), else at its end."""
+    m = re.search(r"\S*\d", seg.text)
+    if not m:
+        return len(seg.text)
+    glued = re.match(r"(?:n[°º]|#)[:.]?", m.group(0), re.I)
+    if glued:
+        return m.start() + glued.end()
+    letters = re.search(r"(?<=\s)[A-Z]{1,4} $", seg.text[: m.start()])  # "Faktura nr FV 7/2021"
+    return letters.start() if letters and letters.start() > 0 else m.start()
+
+
+def labelled_candidates(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> list[Candidate]:
+    """Every number read after a number label (generic or from the vocabulary)."""
+    vocab_hits = {id(h.segment): h for h in hits if h.role == "number"}
+    foreign = {id(h.segment) for h in hits if h.role == "credited"}
+    out = []
+    for seg in layout.segments:
+        if id(seg) in foreign:
+            continue
+        end = _label_end(seg)
+        score = label_score(seg.text[:end])
+        hit = vocab_hits.get(id(seg))
+        if (
+            hit is not None
+            and hit.end <= max(end, hit.end)
+            and not _classify(seg.text[: max(end, hit.end)])[2]
+        ):
+            score = max(score or 0.0, SCORE_VOCABULARY)
+            end = max(end, hit.end)
+        if score is None:
+            continue
+        found = _value_after(seg, end, nb, dates_ok=score >= SCORE_VOCABULARY)
+        if found is not None:
+            out.append(Candidate(found, score))
+    return out
+
+
+def find_referenced(layout: Layout, nb: Neighbours) -> Found[str] | None:
+    """The number of the document a label refers to ("for invoice No. X", "facture d'origine n° X")."""
+    for seg in layout.segments:
+        end = _label_end(seg)
+        label = seg.text[:end]
+        if not label.strip() or len(_TOKEN.findall(label)) > MAX_LABEL_WORDS:
+            continue
+        _, documented, other, referring = _classify(label)
+        if referring and documented and not other:
+            found = _value_after(seg, end, nb)
+            if found is not None:
+                return found
+    return None
+
+
+def _title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
+    """ "INVOICE I/00000", "Avoir AV-1": a title and its number; a title alone in its cell."""
+    out = []
+    for seg in layout.segments:
+        for kind in ("credit_note", "invoice"):
+            m = title_pattern(kind).match(seg.folded)
+            if not m:
+                continue
+            rest = seg.text[m.end() :]
+            if rest.strip(" .:"):
+                stripped = len(rest) - len(rest.lstrip(" :"))
+                got = parse_id(rest.lstrip(" :"), short_ok=rest.lstrip(" :").startswith(("#", "N", "n")))
+                if got:
+                    start = m.end() + stripped
+                    found = Found(got[0], seg, start + got[1], start + got[2])
+                    out.append(Candidate(found, SCORE_TITLE_VALUE))
+            elif seg.page == 1:
+                cell = _value_after(seg, len(seg.text), nb)
+                if cell is not None and not _is_amount(cell.segment.text[cell.start : cell.end]):
+                    out.append(Candidate(cell, SCORE_TITLE_CELL))
+            break
+    return out
+
+
+@vocab_cache
+def _dated_number() -> re.Pattern[str]:
+    dated = "|".join(re.escape(fold(w)) for w in language()["dated_words"])
+    return re.compile(rf"\b(?:nr|no|n°|nº|num)\.?\s*(\S+)\s+(?:{dated})\s+", re.I)
+
+
+def line_view(line: list[Segment]) -> tuple[str, list[int]]:
+    """The segments of one line joined by a space, with the start offset of each segment.
+
+    OCR splits "Rechnung | Nr. 123 | vom | 30.10.2019" into several segments where the text
+    layer keeps one, so rules that read a phrase across it work on the whole line.
+    """
+    starts, pos = [], 0
+    for seg in line:
+        starts.append(pos)
+        pos += len(seg.text) + 1
+    return " ".join(seg.text for seg in line), starts
+
+
+def found_in_line(value, line: list[Segment], starts: list[int], start: int, end: int) -> Found:
+    """A value read at [start, end) of a line view, located in the segment holding its start."""
+    index = max(i for i, s in enumerate(starts) if s <= start)
+    seg, offset = line[index], starts[index]
+    return Found(value, seg, start - offset, min(len(seg.text), end - offset))
+
+
+def _dated_candidates(layout: Layout) -> list[Candidate]:
+    """ "... Nr. TX-471102 vom 30.10.2019": a number followed by its date."""
+    for line in layout.lines:
+        text, starts = line_view(line)
+        for m in _dated_number().finditer(text):
+            got = parse_id(m.group(1))
+            rest = find_dates(text[m.end() :])
+            if got and got[2] == len(m.group(1).rstrip(".,")) and rest and rest[0].start == 0:
+                found = found_in_line(got[0], line, starts, m.start(1), m.start(1) + got[2])
+                return [Candidate(found, SCORE_DATED)]
+    return []
+
+
+def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found[str], float] | None:
+    """The document number and a confidence."""
+    cands = labelled_candidates(layout, hits, nb) + _title_candidates(layout, nb) + _dated_candidates(layout)
+    if not cands:
+        return None
+    best = min(cands, key=lambda c: c.rank)
+    return best.found, min(0.9, 0.3 + 0.2 * best.score)

@@ -1,0 +1,111 @@
+"""The document number among other numbers: the label decides (word lists, no PDF)."""
+
+from __future__ import annotations
+
+import pytest
+
+from billabex_core.extraction.assemble import assemble
+from billabex_core.extraction.layout import Word, build_layout
+from billabex_core.extraction.numbers import label_score, parse_id
+
+
+def _layout(cells: list[tuple[float, float, str]]):
+    """One segment per (x, top, text) cell; cells on the same top share a line."""
+    words = []
+    for x, top, text in cells:
+        cursor = x
+        for token in text.split():
+            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
+            cursor += 5 * len(token) + 2.5
+    return build_layout(words, 1, {1: 842.0})
+
+
+def _number(cells: list[tuple[float, float, str]]) -> str | None:
+    return assemble(_layout(cells), source="text", org=None).value("number")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "N° client",
+        "Commande n°",
+        "Kundennummer",
+        "Bestellnummer",
+        "Order No.",
+        "Customer #",
+        "Ligne",
+        "N° de TVA",
+        "Kunden-Nr.",
+        "Nº pedido",
+        "Lieferschein-Nr.",
+        "Page",
+        "Documento di trasporto n.",
+    ],
+)
+def test_labels_naming_another_number_never_give_the_invoice_number(label: str) -> None:
+    assert label_score(label) is None
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Facture n°", "Rechnungsnr.", "INV#", "Invoice No.", "Factuurnummer", "Nº factura", "Fattura n."],
+)
+def test_document_number_labels(label: str) -> None:
+    assert label_score(label) is not None
+
+
+def test_header_row_with_order_and_customer_numbers() -> None:
+    cells = [
+        (40, 40, "FACTURE"),
+        (40, 100, "N° client"),
+        (150, 100, "Commande n°"),
+        (260, 100, "Facture n°"),
+        (370, 100, "Date"),
+        (40, 114, "C-00412"),
+        (150, 114, "88213"),
+        (260, 114, "F-2026-0042"),
+        (370, 114, "15/03/2026"),
+    ]
+    assert _number(cells) == "F-2026-0042"
+
+
+def test_customer_number_first_in_a_label_column() -> None:
+    cells = [
+        (40, 40, "RECHNUNG"),
+        (340, 100, "Kundennummer:"),
+        (460, 100, "40417"),
+        (340, 113, "Bestellnummer:"),
+        (460, 113, "PO-7781"),
+        (340, 126, "Rechnungsnr.:"),
+        (460, 126, "RE2026-117"),
+    ]
+    assert _number(cells) == "RE2026-117"
+
+
+def test_abbreviated_invoice_label_and_short_numbers() -> None:
+    assert _number([(40, 40, "INVOICE"), (400, 80, "INV#"), (440, 80, "INV0001")]) == "INV0001"
+    assert _number([(40, 40, "I N V O I C E #1"), (40, 80, "May 7, 2020")]) == "1"
+
+
+def test_a_date_shaped_number_under_an_invoice_number_label() -> None:
+    cells = [(400, 40, "Numer faktury"), (400, 54, "2/11/2023"), (40, 100, "Data wystawienia: 2023-11-30")]
+    assert _number(cells) == "2/11/2023"
+
+
+def test_corrected_invoice_number_and_the_invoice_it_corrects() -> None:
+    cells = [
+        (40, 40, "CREDIT NOTE"),
+        (150, 100, "Corrected invoice No. 1234567890"),
+        (160, 114, "for invoice No. 1234567889 from 12 Sep 2024"),
+    ]
+    result = assemble(_layout(cells), source="text", org=None)
+    assert result.value("number") == "1234567890"
+    assert result.value("credited_invoice_number") == "1234567889"
+
+
+def test_parse_id_refuses_dates_and_amounts_but_keeps_numbers_containing_them() -> None:
+    assert parse_id("15/03/2026") is None
+    assert parse_id("12,50") is None
+    assert parse_id("2024-03-10t172205") == ("2024-03-10t172205", 0, 17)
+    assert parse_id("#2015-11-04")[0] == "2015-11-04"  # type: ignore[index]
+    assert parse_id("nr FV 7/2021")[0] == "FV 7/2021"  # type: ignore[index]
