@@ -2,8 +2,10 @@
 
 The job reads the integration (decrypting its connector config), the organisation's defaults,
 and gives both to the sync engine with the hooks below, which open and close tasks through the
-task service (domain.md §5): an anomaly task per number clash, a missing-contact task for a
-synced account without any contact, closed once a contact arrives. Screens call ``sync_now``,
+task service (domain.md §5): an anomaly task per number clash or new document in another
+currency than its account's, a missing-contact task for a synced account without any contact,
+closed once a contact arrives, and the invalid-contact task of a contact whose e-mail was
+corrected at the billing tool closed. Screens call ``sync_now``,
 the worker and the CLI ``run_integration_sync``.
 """
 
@@ -15,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from billabex_core.models import OPEN_TASK_STATUSES, Account, Task, TaskKind
+from billabex_core.models import OPEN_TASK_STATUSES, Account, Contact, Task, TaskKind
 from billabex_core.services import audit, tasks
 from billabex_core.services.integrations import connector_config, get_integration
 from billabex_core.services.org import get_organisation
 from billabex_core.sync import SyncResult
+from billabex_core.sync.agent_rules import CURRENCY_MISMATCH
 from billabex_core.sync.engine import (
     ConnectorFactory,
     OrgDefaults,
@@ -37,12 +40,25 @@ class TaskHooks:
         ids = sorted({account_id for account_id, _ in anomalies})
         names = dict(session.exec(select(Account.id, Account.name).where(col(Account.id).in_(ids))).all())
         for account_id, message in anomalies:
+            name = names.get(account_id, account_id)
+            if message.startswith(CURRENCY_MISMATCH):  # the same task as a manual import's
+                subject = f"Currency mismatch on {name}"
+                text = (
+                    f"{ctx.integration_name}: {message.removeprefix(CURRENCY_MISMATCH)}. "
+                    f"Check the document or the account's currency in {ctx.provider_label}."
+                )
+            else:
+                subject = f"Sync anomaly on {name}"
+                text = (
+                    f"{ctx.integration_name}: {message}. "
+                    f"Fix it in {ctx.provider_label} or here, then sync again."
+                )
             tasks.open_task(
                 session=session,
                 kind=TaskKind.ANOMALY,
                 account_id=account_id,
-                subject=f"Sync anomaly on {names.get(account_id, account_id)}",
-                message=f"{ctx.integration_name}: {message}. Fix it in {ctx.provider_label} or here, then sync again.",
+                subject=subject,
+                message=text,
                 actor=audit.SYNC,
             )
 
@@ -60,6 +76,16 @@ class TaskHooks:
         )
         for account in list(without):
             tasks.ensure_missing_contact_task(session=session, account=account, actor=audit.SYNC)
+        for task in _invalid_contacts_corrected(session, ctx.integration_id):
+            if task.account_id is not None:
+                tasks.close_for_cause(
+                    session=session,
+                    kind=TaskKind.INVALID_CONTACT,
+                    account_id=task.account_id,
+                    contact_id=task.contact_id,
+                    note=f"the e-mail was corrected in {ctx.provider_label}",
+                    actor=audit.SYNC,
+                )
         for account_id in _accounts_with_solved_task(session, ctx.integration_id):
             tasks.close_for_cause(
                 session=session,
@@ -68,6 +94,21 @@ class TaskHooks:
                 note=f"a contact was synced from {ctx.provider_label}",
                 actor=audit.SYNC,
             )
+
+
+def _invalid_contacts_corrected(session: Session, integration_id: int) -> list[Task]:
+    """Open invalid-contact tasks of this integration's contacts that are valid again."""
+    query = (
+        select(Task)
+        .join(Contact, col(Contact.id) == col(Task.contact_id))
+        .where(
+            Task.kind == TaskKind.INVALID_CONTACT,
+            col(Task.status).in_(OPEN_TASK_STATUSES),
+            col(Contact.is_valid).is_(True),
+            Contact.integration_id == integration_id,
+        )
+    )
+    return list(session.exec(query))
 
 
 def _accounts_with_solved_task(session: Session, integration_id: int) -> list[int]:

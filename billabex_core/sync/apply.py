@@ -24,6 +24,7 @@ from billabex_core.connectors.records import (
     Record,
 )
 from billabex_core.sync import mapping as mp
+from billabex_core.sync.agent_rules import revalidate_corrected
 from billabex_core.sync.deletions import apply_deletions
 from billabex_core.sync.documents import store_applications, store_documents, store_payments
 from billabex_core.sync.page import ACC, CON, PageOutcome, last_wins, resolve_accounts, row_keys
@@ -105,3 +106,4 @@ def _contacts(conn: Connection, ctx: mp.SyncContext, records: list[ContactRecord
         out.accounts.add(rows[ext]["account_id"])
         if ext in up.before:
             out.accounts.add(up.before[ext].account_id)
+    revalidate_corrected(conn, rows, up)

@@ -28,6 +28,7 @@ from billabex_core.models import (
     DocumentKind,
 )
 from billabex_core.sync import mapping as mp
+from billabex_core.sync.agent_rules import currency_mismatches
 from billabex_core.sync.deletions import delete_external
 from billabex_core.sync.page import (
     ACC,
@@ -96,6 +97,7 @@ def store_documents(
         before=before,
     )
     out.tally(entity, up)
+    out.anomalies.extend(currency_mismatches(conn, doc_kind, rows, up.created))
     for ext in (*up.created, *up.updated):
         out.accounts.add(rows[ext]["account_id"])
         if ext in up.before:
