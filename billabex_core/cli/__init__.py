@@ -28,6 +28,9 @@ COMMAND_MODULES = (
     "agent",
     "worker",
     "export",
+    "settings",
+    "account",
+    "payment",
     "sandbox",
 )
 

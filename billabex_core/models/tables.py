@@ -66,6 +66,9 @@ class Organisation(SQLModel, table=True):
     vat: str | None = Field(default=None, max_length=20)
     siren: str | None = Field(default=None, max_length=9)
     sender_email: str | None = Field(default=None, max_length=254)
+    iban: str | None = Field(default=None, max_length=34)  # payment details printed on reminders
+    bic: str | None = Field(default=None, max_length=11)
+    reminders_mode: str = Field(default="automatic", max_length=16)  # services.org.REMINDER_MODES
     idle_timeout_hours: int = 8  # a login idle this long is logged out (services.auth)
     updated_at: datetime = _created()
 

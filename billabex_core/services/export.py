@@ -172,7 +172,14 @@ def _tasks(session: Session) -> Iterator[dict]:
 
 def _communications(session: Session) -> Iterator[dict]:
     query = select(Communication, Account.name).join(Account).order_by(col(Communication.id))
-    for c, account_name in session.exec(query):
+    rows = session.exec(query).all()
+    ids = sorted({i for c, _ in rows for i in c.invoice_ids})
+    numbers: dict[int | None, str] = {}
+    for batch in (ids[n : n + 500] for n in range(0, len(ids), 500)):
+        numbers.update(
+            session.exec(select(Document.id, Document.number).where(col(Document.id).in_(batch))).all()
+        )
+    for c, account_name in rows:
         yield {
             "id": c.id,
             "account_id": c.account_id,
@@ -184,7 +191,10 @@ def _communications(session: Session) -> Iterator[dict]:
             "recipients": ", ".join(c.recipients),
             "cc": ", ".join(c.cc),
             "subject": c.subject,
+            "body": c.body,
+            "invoice_numbers": [numbers[i] for i in c.invoice_ids if i in numbers],
             "sent_at": c.sent_at,
+            "channel": c.channel,
             "error": c.error,
         }
 
@@ -222,7 +232,9 @@ def to_csv(rows: list[dict]) -> str:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: neutralise(v) for k, v in row.items()})
+            writer.writerow(
+                {k: neutralise(", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()}
+            )
     return buffer.getvalue()
 
 

@@ -1,10 +1,13 @@
-"""The organisation's settings: who "we" are (the seller), defaults for currency, terms, language."""
+"""The organisation's settings: who "we" are (the seller), defaults for currency, terms, language,
+the payment details printed on reminders (IBAN, BIC) and how reminders go out (``reminders_mode``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from sqlmodel import Session
+from stdnum import bic, iban
+from stdnum.exceptions import ValidationError as StdnumError
 
 from billabex_core.db.types import utcnow
 from billabex_core.errors import ValidationError
@@ -15,6 +18,9 @@ from billabex_core.services.contacts import check_email
 
 ORG_ID = 1
 MAX_DAYS = 365
+# ``automatic``: due reminders go out by themselves; ``approval``: a person approves each one
+# first (domain.md §6b; the approval itself is built by the agent, this is only the setting).
+REMINDER_MODES = ("automatic", "approval")
 
 
 def get_organisation(*, session: Session) -> Organisation:
@@ -47,6 +53,35 @@ def _language(value: object, key: str) -> str:
     return value
 
 
+def _iban(value: object, key: str) -> str | None:
+    """An IBAN (checksum verified by python-stdnum), stored compact; empty clears it."""
+    text = (_text(value) or "").strip()
+    if not text:
+        return None
+    try:
+        return str(iban.validate(text))
+    except StdnumError:
+        raise ValidationError(f"invalid IBAN {value!r}", field=key) from None
+
+
+def _bic(value: object, key: str) -> str | None:
+    """A BIC (SWIFT code, 8 or 11 characters), stored compact; empty clears it."""
+    text = (_text(value) or "").strip()
+    if not text:
+        return None
+    try:
+        return str(bic.validate(text))
+    except StdnumError:
+        raise ValidationError(f"invalid BIC {value!r}", field=key) from None
+
+
+def _reminders_mode(value: object, key: str) -> str:
+    mode = str(value or "").strip().lower()
+    if mode not in REMINDER_MODES:
+        raise ValidationError(f"{key} must be one of {', '.join(REMINDER_MODES)}, not {value!r}", field=key)
+    return mode
+
+
 def _days(value: object, key: str) -> int:
     """A whole number of days between 0 and ``MAX_DAYS`` (a form gives an int or its text)."""
     try:
@@ -69,6 +104,25 @@ SETTINGS: dict[str, Callable[[object, str], object]] = {
     "vat": lambda value, key: normalise_vat(_text(value), field=key),
     "siren": lambda value, key: normalise_siren(_text(value), field=key),
     "sender_email": lambda value, key: check_email(_text(value), field=key) if value else None,
+    "iban": _iban,
+    "bic": _bic,
+    "reminders_mode": _reminders_mode,
+}
+
+# The settings' public names (the CLI's ``settings show|set``, docs/cli.md) → their column.
+SETTING_KEYS: dict[str, str] = {
+    "org.name": "name",
+    "org.country": "country",
+    "org.vat": "vat",
+    "org.siren": "siren",
+    "org.currency": "default_currency",
+    "org.language": "default_language",
+    "org.payment_terms_days": "payment_terms_days",
+    "org.iban": "iban",
+    "org.bic": "bic",
+    "reminders.mode": "reminders_mode",
+    "reminders.pre_due_business_days": "pre_due_business_days",
+    "sender.email": "sender_email",
 }
 
 
@@ -94,3 +148,22 @@ def update_organisation(*, session: Session, actor: str, **changes: object) -> O
         after=clean,
     )
     return org
+
+
+def settings_view(*, session: Session) -> dict[str, object]:
+    """Every setting by its public name (``SETTING_KEYS``)."""
+    org = get_organisation(session=session)
+    return {key: getattr(org, column) for key, column in SETTING_KEYS.items()}
+
+
+def set_setting(*, session: Session, key: str, value: object, actor: str) -> object:
+    """Change one setting by its public name; returns the value stored. A bad key or value raises
+    a ``ValidationError`` whose message and field name the key."""
+    column = SETTING_KEYS.get(key)
+    if column is None:
+        raise ValidationError(f"unknown setting {key!r} (one of {', '.join(SETTING_KEYS)})", field=key)
+    try:
+        org = update_organisation(session=session, actor=actor, **{column: value})
+    except ValidationError as exc:
+        raise ValidationError(f"{key}: {exc.message}", field=key) from None
+    return getattr(org, column)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,8 @@ from billabex_core.errors import ConflictError, ValidationError
 from billabex_core.models import (
     Account,
     AuditEvent,
+    Communication,
+    CommunicationStatus,
     Document,
     DocumentKind,
     InvoiceStatus,
@@ -240,3 +242,52 @@ def test_no_cell_reaches_a_spreadsheet_as_a_formula(cell: str) -> None:
     else:
         assert out == cell
     assert not out.startswith(FORMULA_PREFIXES) or PLAIN_NUMBER.match(out)
+
+
+def test_export_communications_carry_what_went_out(session, account, add_document, today) -> None:
+    first = add_document(account, "F-1", "10.00").document
+    second = add_document(account, "F-2", "20.00").document
+    sent_at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    session.add(
+        Communication(
+            account_id=account.id,
+            step_key=f"{account.id}:overdue:1",
+            scheduled_for=today,
+            status=CommunicationStatus.SENT,
+            language="fr",
+            recipients=["a@acme.example"],
+            cc=["b@acme.example", "c@acme.example"],
+            subject="Relance",
+            body="Bonjour,\nF-2 et F-1.",
+            invoice_ids=[second.id, first.id],
+            sent_at=sent_at,
+            channel="outbox",
+        )
+    )
+    session.add(
+        Communication(
+            account_id=account.id,
+            step_key=f"{account.id}:overdue:2",
+            scheduled_for=today,
+            status=CommunicationStatus.AWAITING_APPROVAL,
+            language="fr",
+            subject="Relance 2",
+            body="…",
+            invoice_ids=[first.id],
+        )
+    )
+    session.commit()
+    rows = export_rows(session=session, entity="communications")
+    assert rows[0]["body"] == "Bonjour,\nF-2 et F-1."
+    assert rows[0]["invoice_numbers"] == ["F-2", "F-1"]
+    assert (rows[0]["cc"], rows[0]["channel"], rows[0]["status"]) == (
+        "b@acme.example, c@acme.example",
+        "outbox",
+        "sent",
+    )
+    assert datetime.fromisoformat(rows[0]["sent_at"]) == sent_at
+    assert (rows[1]["status"], rows[1]["sent_at"], rows[1]["channel"]) == ("awaiting_approval", None, None)
+    for key in ("id", "account_name", "scheduled_for", "status", "tone", "language", "recipients", "subject"):
+        assert key in rows[0]
+    parsed = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert parsed[0]["invoice_numbers"] == "F-2, F-1"
