@@ -197,6 +197,9 @@ class Document(SQLModel, table=True):
     credited_invoice_number: str | None = Field(default=None, max_length=100)
     credited_invoice_id: int | None = Field(default=None, foreign_key="document.id", index=True)
     provider_remaining: Decimal | None = _money(None)
+    # The provider reported its remaining amount in another currency (Pennylane: EUR for a non-EUR
+    # document) and the sync converted it back with the document's exchange rate: approximate.
+    provider_remaining_converted: bool = False
     provider_status: str | None = Field(default=None, max_length=40)
     validated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     validated_by: str | None = Field(default=None, max_length=64)
