@@ -129,10 +129,11 @@ def reverse_payment(
         created_by=actor,
         reverses_id=payment_id,
     )
+    session.add(reversal)
     try:
-        with session.begin_nested():
-            session.add(reversal)
-    except IntegrityError:  # reversed at the same moment by someone else
+        session.flush()
+    except IntegrityError:  # reversed at the same moment by someone else (uq_payment_reverses)
+        session.rollback()  # the transaction is spoilt (PostgreSQL); nothing of it is kept
         raise ConflictError(f"payment #{payment_id} was already reversed") from None
     audit.record(
         session=session,

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from billabex_core.errors import ConflictError, ValidationError
 from billabex_core.models import (
@@ -291,3 +291,31 @@ def test_export_communications_carry_what_went_out(session, account, add_documen
         assert key in rows[0]
     parsed = list(csv.DictReader(io.StringIO(to_csv(rows))))
     assert parsed[0]["invoice_numbers"] == "F-2, F-1"
+
+
+def test_two_reversals_at_the_same_moment_make_one(db_url, session, account, add_document, today) -> None:
+    """The database keeps a payment reversed at most once, whatever the timing."""
+    from billabex_core.db.engine import get_engine
+
+    inv = add_document(account, "F-1", "100.00").document
+    paid = record_payment(
+        session=session, document_id=inv.id, amount="30", paid_on=today, actor="a", today=today
+    )
+    session.commit()
+    with Session(get_engine(db_url)) as one, Session(get_engine(db_url)) as two:
+        assert one.get(Payment, paid.id) and two.get(Payment, paid.id)  # both saw it unreversed
+        reverse_payment(session=one, payment_id=paid.id, actor="a", today=today)
+        one.commit()
+        two.add(
+            Payment(
+                account_id=account.id,
+                amount=Decimal("-30"),
+                currency="EUR",
+                paid_on=today,
+                reverses_id=paid.id,
+            )
+        )
+        with pytest.raises(Exception, match=r"uq_payment_reverses|UNIQUE|unique"):
+            two.commit()
+    session.expire_all()
+    assert session.get(Account, account.id).outstanding_balance == Decimal("100.00")
