@@ -111,3 +111,38 @@ def test_a_contact_corrected_at_the_billing_tool_is_valid_again(session, db_url,
     assert rcpts == ["ap@acme.example"]
     sent = session.exec(select(Communication).where(Communication.status == CommunicationStatus.SENT)).one()
     assert (sent.step_key, sent.scheduled_for) == ("overdue:1:1", date(2026, 2, 3))
+
+
+def test_a_new_user_syncing_the_demo_then_running_the_agent(session, db_url, org, tmp_path) -> None:
+    """The issue's first try (demo Pennylane sync, then ``agent run --send``): no message dated in
+    the past, no final or formal notice, no first message that refers to an earlier one, and one
+    message per account at most, not a backlog."""
+    from billabex_core.mail import OutboxMailer
+    from billabex_sandbox.pennylane import PennylaneSandbox
+
+    today = date(2026, 3, 2)
+    with PennylaneSandbox(seed=11, customers=27, invoices=200, rate_limit=False, today=today) as sandbox:
+        integration = add_integration(
+            session=session,
+            provider="pennylane",
+            name="demo",
+            config=sandbox.connector_config(page_size=50),
+            actor="alice",
+        )
+        session.commit()
+        run_integration_sync(engine=get_engine(db_url), integration_id=integration.id, today=today)
+    report = run_agent(today=today, send=True, url=db_url, mailer=OutboxMailer(tmp_path / "outbox"))
+    session.expire_all()
+    rows = session.exec(select(Communication)).all()
+    sent = [r for r in rows if r.status == CommunicationStatus.SENT]
+    assert report.sent == len(sent) > 0
+    assert len({r.account_id for r in sent}) == len(sent)  # one message per account
+    assert all(r.scheduled_for == today for r in sent)
+    scheduled = [r for r in rows if r.status == CommunicationStatus.SCHEDULED]
+    assert all(r.scheduled_for > today for r in scheduled)
+    assert {r.account_id for r in sent} <= {r.account_id for r in scheduled}  # each has its next one
+    for row in rows:
+        text = f"{row.subject}\n{row.body}".lower()
+        assert not any(w in text for w in ("mise en demeure", "dernier rappel", "final", "letzte", "último"))
+        if row.status == CommunicationStatus.SENT:  # the first message each account receives
+            assert not any(w in text for w in ("précédent", "previous", "vorherig", "anterior", "precedente"))
