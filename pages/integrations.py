@@ -6,6 +6,7 @@ import streamlit as st
 
 import billabex_sandbox
 from billabex_core.jobs.sync_runs import sync_now
+from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
 from billabex_ui import call, current_user, require_login
 
@@ -69,6 +70,22 @@ with st.expander("Connect to the demo Pennylane", expanded=False):
         if made is not None:
             st.success(f"{made.name} is ready: click Sync now below.")
 
+with st.expander("Connect to the demo Zoho Books or NetSuite", expanded=False):
+    st.caption(
+        "Starts a local emulation of Zoho Books (OAuth, data centre, organization) or NetSuite "
+        "(token-based authentication, SuiteQL) with made-up data and adds its integration."
+    )
+    for demo_provider, demo_label in (("zoho_books", "Zoho Books"), ("netsuite", "NetSuite")):
+        if st.button(f"Connect to the demo {demo_label}", key=f"demo-{demo_provider}"):
+            made = call(
+                svc.connect_provider_demo,
+                provider=demo_provider,
+                config=billabex_sandbox.start_provider_demo(demo_provider),
+                actor=current_user(),
+            )
+            if made is not None:
+                st.success(f"{made.name} is ready: click Sync now below.")
+
 views = call(svc.list_integrations) or []
 if not views:
     st.info("No integration yet: add a connection below, or try the demo Pennylane.")
@@ -105,7 +122,15 @@ for view in views:
                     "\n".join(view.excluded_customer_ids),
                 )
                 schedule = st.number_input("Sync every (minutes)", 5, 10080, view.schedule_minutes)
-                token = st.text_input("New API token (leave empty to keep the current one)", type="password")
+                secrets = {
+                    f.key: st.text_input(
+                        f"New {f.label.lower()} (leave empty to keep the current one)",
+                        type="password",
+                        key=f"secret-{view.id}-{f.key}",
+                    )
+                    for f in forms.fields(view.provider)
+                    if f.secret
+                }
                 if st.form_submit_button("Save"):
                     saved = call(
                         svc.update_integration,
@@ -114,7 +139,7 @@ for view in views:
                             line.strip() for line in excluded.splitlines() if line.strip()
                         ],
                         schedule_minutes=int(schedule),
-                        config={"api_token": token} if token else None,
+                        config={k: v for k, v in secrets.items() if v} or None,
                         actor=current_user(),
                     )
                     if saved is not None:
@@ -144,17 +169,29 @@ for view in views:
 
 st.header("Add a connection")
 providers = svc.providers()
+provider = st.selectbox("Provider", list(providers), format_func=providers.get)
+st.caption("Secrets (password fields) are stored encrypted and never shown again.")
 with st.form("add-integration"):
-    provider = st.selectbox("Provider", list(providers), format_func=providers.get)
-    name = st.text_input("Name", placeholder="e.g. Pennylane FR")
-    token = st.text_input("API token", type="password", help="Stored encrypted; never shown again.")
-    base_url = st.text_input("API base URL (optional)", placeholder="default: the provider's production URL")
+    name = st.text_input("Name", placeholder=f"e.g. {providers[provider]} FR")
+    data_centre = None
+    if provider == "zoho_books":
+        centres = forms.data_centres()
+        data_centre = st.selectbox("Zoho data centre", list(centres), format_func=centres.get)
+    values = {
+        f.key: st.text_input(
+            f.label,
+            type="password" if f.secret else "default",
+            help=f.help or None,
+        )
+        for f in forms.fields(provider)
+    }
     excluded_text = st.text_area("Excluded customer ids (optional, one per line)")
     test_first, save = st.columns(2)
     tested = test_first.form_submit_button("Test connection")
     added = save.form_submit_button("Add", type="primary")
-config = {"api_token": token, **({"base_url": base_url.strip()} if base_url.strip() else {})}
-config["excluded_customer_ids"] = [line.strip() for line in excluded_text.splitlines() if line.strip()]
+config = forms.config_from_form(
+    provider, values, excluded_customer_ids=excluded_text.splitlines(), data_centre=data_centre
+)
 if tested:
     info = call(svc.test_new_connection, provider=provider, config=config, actor=current_user())
     if info is not None:

@@ -17,14 +17,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="serve a local emulation of a provider's API",
         description="Serve a local emulation of a provider's API on 127.0.0.1 until Ctrl-C.",
     )
-    parser.add_argument("provider", metavar="PROVIDER", help="pennylane (zoho_books, netsuite: not yet)")
+    parser.add_argument("provider", metavar="PROVIDER", help="pennylane, zoho_books or netsuite")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the generated data (default 42)")
     parser.add_argument("--customers", type=int, default=40, help="number of customers (default 40)")
     parser.add_argument(
         "--invoices", type=int, default=400, help="number of invoices and credit notes (default 400)"
     )
-    parser.add_argument("--no-rate-limit", action="store_true", help="lift the 25 requests / 5 s limit")
+    parser.add_argument(
+        "--no-rate-limit",
+        action="store_true",
+        help="lift the provider's limit (Pennylane 25 requests / 5 s, Zoho 100 / min, NetSuite concurrency)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -55,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     config = json.dumps(sandbox.connector_config(), separators=(",", ":"))
     print(f"{args.provider} sandbox serving {base_url}", flush=True)
-    print(f"api token: {sandbox.token}")
+    credentials = sandbox.credentials() if hasattr(sandbox, "credentials") else {"api token": sandbox.token}
+    for name, value in credentials.items():
+        print(f"{name}: {value}")
     print(
         f"connect with: python -m billabex_core integration add {args.provider} --name demo --config {shlex.quote(config)}"
     )

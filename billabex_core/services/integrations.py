@@ -25,8 +25,9 @@ from billabex_core.models import Integration, Source, SyncCursor, SyncRun, SyncS
 from billabex_core.services import audit
 from billabex_core.services.roles import require_admin
 
-PLANNED = {"netsuite": "NetSuite"}  # in the CLI contract, not built yet
+PLANNED: dict[str, str] = {}  # providers of the CLI contract not built yet (none left)
 DEMO_NAME = "Demo Pennylane"
+DEMO_NAMES = {"pennylane": DEMO_NAME, "zoho_books": "Demo Zoho Books", "netsuite": "Demo NetSuite"}
 MIN_SCHEDULE, MAX_SCHEDULE = 5, 7 * 24 * 60
 
 
@@ -327,4 +328,20 @@ def connect_demo(*, session: Session, actor: str, base_url: str, api_token: str)
         return add_integration(
             session=session, provider="pennylane", name=DEMO_NAME, config=config, actor=actor
         )
+    return update_integration(session=session, integration_id=existing.id or 0, config=config, actor=actor)
+
+
+def connect_provider_demo(
+    *, session: Session, actor: str, provider: str, config: Mapping[str, Any]
+) -> IntegrationView:
+    """Create (or re-point) "Demo Zoho Books" / "Demo NetSuite" to a running demo sandbox whose
+    connector config the caller passes (the Integrations page, through ``billabex_sandbox``).
+    Administrators only."""
+    require_admin(session=session, actor=actor)
+    name = DEMO_NAMES.get(provider)
+    if name is None or provider == "pennylane":
+        raise ValidationError(f"no demo for {provider!r} here (Pennylane: connect_demo)", field="provider")
+    existing = session.exec(select(Integration).where(Integration.name == name)).first()
+    if existing is None:
+        return add_integration(session=session, provider=provider, name=name, config=config, actor=actor)
     return update_integration(session=session, integration_id=existing.id or 0, config=config, actor=actor)

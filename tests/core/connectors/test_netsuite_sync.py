@@ -220,3 +220,27 @@ def test_kill_9_mid_sync_then_resume(session, db_url, integration_id, netsuite, 
     assert_matches(session, netsuite)
     runs = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
     assert runs[0].status == SyncStatus.FAILED and "interrupted" in runs[0].errors[0]
+
+
+def test_cli_add_sync_export_equals_netsuite(db_url, netsuite, capsys) -> None:
+    import json
+
+    from billabex_core.cli import main
+
+    config = json.dumps(netsuite.connector_config())
+    assert main(["--db", db_url, "integration", "add", "netsuite", "--name", "ns", "--config", config]) == 0
+    assert main(["--db", db_url, "sync", "ns"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "export", "invoices", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    got = {
+        r["external_id"]: (r["number"], Decimal(r["total_incl_tax"]), Decimal(r["remaining_amount"]))
+        for r in rows
+    }
+    assert got == provider_state(netsuite)["invoices"]
+    assert main(["--db", db_url, "export", "credit-notes", "--format", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)
+    assert {r["external_id"] for r in notes} == set(provider_state(netsuite)["credit_notes"])
+    assert main(["--db", db_url, "integration", "list", "--json"]) == 0
+    listed = capsys.readouterr().out
+    assert netsuite.token_secret not in listed and netsuite.consumer_secret not in listed

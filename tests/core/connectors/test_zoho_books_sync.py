@@ -240,3 +240,29 @@ def test_kill_9_mid_sync_then_resume(session, db_url, integration_id, zoho, sync
     assert_matches(session, zoho)
     runs = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
     assert runs[0].status == SyncStatus.FAILED and "interrupted" in runs[0].errors[0]
+
+
+def test_cli_add_sync_export_equals_zoho(db_url, zoho, capsys) -> None:
+    import json
+
+    config = json.dumps(zoho.connector_config())
+    assert main(["--db", db_url, "integration", "add", "zoho_books", "--name", "zb", "--config", config]) == 0
+    assert main(["--db", db_url, "sync", "zb"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "export", "invoices", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    expected = provider_state(zoho)["invoices"]
+    got = {
+        r["external_id"]: (r["number"], Decimal(r["total_incl_tax"]), Decimal(r["remaining_amount"]))
+        for r in rows
+    }
+    assert got == expected
+    assert all((r["invoice_status"] == "paid") == (Decimal(r["remaining_amount"]) == 0) for r in rows)
+    assert main(["--db", db_url, "export", "accounts", "--format", "json"]) == 0
+    accounts = json.loads(capsys.readouterr().out)
+    assert {a["external_id"]: a["name"] for a in accounts} == {
+        k: v[0] for k, v in provider_state(zoho)["accounts"].items()
+    }
+    assert main(["--db", db_url, "integration", "list", "--json"]) == 0
+    listed = capsys.readouterr().out
+    assert zoho.refresh_token not in listed and zoho.client_secret not in listed
