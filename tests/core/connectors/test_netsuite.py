@@ -315,3 +315,12 @@ def test_excluded_customers_never_appear(netsuite, connect) -> None:
 def test_the_contract_check_catches_an_off_spec_reply() -> None:
     assert netsuite_contract.check(200, b'{"items": [{"id": 1}], "hasMore": false}') is not None
     assert netsuite_contract.check(400, b'{"title": "Bad"}') is not None
+
+
+def test_a_customer_deleted_between_two_pages_hides_no_other(netsuite, connect) -> None:
+    walk = connect(page_size=5).pages(Entity.ACCOUNT, cursor=None)
+    first = next(walk)
+    seen = {r.external_id for r in first.records if isinstance(r, AccountRecord)}
+    netsuite.delete_record(int(sorted(seen)[0]), "customer")
+    rest = {r.external_id for page in walk for r in page.records if isinstance(r, AccountRecord)}
+    assert rest | seen >= {str(i) for i in netsuite.customer_ids()} and not rest & seen
