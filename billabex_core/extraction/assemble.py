@@ -33,7 +33,7 @@ def assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: flo
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
     _identity_and_dates(layout, hits, nb, scale, fields, warnings)
-    totals = choose(collect(hits, nb, len(layout.lines)))
+    totals = choose(collect(hits, nb, layout))
     warnings += totals.warnings
     _totals(totals, scale, fields)
     if totals.negative:

@@ -43,11 +43,12 @@ class Found(Generic[T]):
 
 def find_hits(layout: Layout) -> list[LabelHit]:
     """Label hits, at most one per segment: the earliest, then the longest."""
-    entries = label_set().entries
+    labels = label_set()
     hits = []
     for seg in layout.segments:
         best: LabelHit | None = None
-        for role, phrase, pattern in entries:
+        for i in labels.candidates(seg.folded):  # longest first
+            role, phrase, pattern = labels.entries[i]
             m = pattern.search(seg.folded)
             if m and (best is None or m.start() < best.start):
                 best = LabelHit(role, phrase, seg, m.start(), m.end())

@@ -66,12 +66,25 @@ def parse_id(text: str, *, short_ok: bool = False, dates_ok: bool = False) -> tu
     return token, m.start(), m.start() + len(token)
 
 
+class WordSet:
+    """Words matched whole, or as the start of a compound when they have four letters or more
+    ("kunden" in "kundennummer")."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.exact = frozenset(words)
+        stems = sorted((w for w in words if len(w) >= 4), key=len, reverse=True)
+        self.stems = re.compile("|".join(re.escape(w) for w in stems) or r"(?!x)x")
+
+    def __contains__(self, token: object) -> bool:
+        return isinstance(token, str) and (token in self.exact or bool(self.stems.match(token)))
+
+
 @dataclass(frozen=True)
 class _Words:
     number: tuple[str, ...]
-    document: tuple[str, ...]
-    other: tuple[str, ...]
-    reference: tuple[str, ...]
+    document: WordSet
+    other: WordSet
+    reference: WordSet
 
 
 @vocab_cache
@@ -81,15 +94,14 @@ def _words() -> _Words:
     document = {t for t in titles if " " not in t} | {fold(w) for w in lang["document_words"]}
     return _Words(
         tuple(sorted({fold(w) for w in lang["number_words"]}, key=len, reverse=True)),
-        tuple(sorted(document)),
-        tuple(sorted({fold(w) for w in lang["not_number_words"]})),
-        tuple(sorted({fold(w) for w in lang["reference_words"]})),
+        WordSet(document),
+        WordSet({fold(w) for w in lang["not_number_words"]}),
+        WordSet({fold(w) for w in lang["reference_words"]}),
     )
 
 
-def _is(token: str, words: tuple[str, ...]) -> bool:
-    """The token is one of the words, or starts with one of four letters or more (compounds)."""
-    return any(token == w or (len(w) >= 4 and token.startswith(w)) for w in words)
+def _is(token: str, words: WordSet) -> bool:
+    return token in words
 
 
 def _classify(label: str) -> tuple[bool, bool, bool, bool]:

@@ -3,19 +3,28 @@
 Every labelled line gives a candidate (its rightmost amount, or the amount below a column
 header). Combinations that add up win; when only some totals are printed, the missing one is
 derived and a warning says so.
+
+Labels are not needed for amounts that add up: the rightmost amount of every line of the
+lower part of the document is also a candidate for any role (``ANY``), so a label the
+vocabulary lacks ("Zwischensumme", "LESS DISCOUNT") costs nothing when excl. + tax = incl.
+holds on the page with a plausible tax rate (0 to 30 %), the total below the net amount.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import product
 
 from billabex_core.extraction.amounts import Amount, find_amounts
 from billabex_core.extraction.labels import LabelHit, Neighbours
-from billabex_core.extraction.layout import Segment
+from billabex_core.extraction.layout import Layout, Segment
 
 ROLES = ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due", "prepaid")
+ANY = "any"  # an amount without a label: any role, if the arithmetic says so
+MAX_RATE = Decimal("0.3")
+_RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s?%\s*\)?")
 
 
 @dataclass(frozen=True)
@@ -51,13 +60,17 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
     tail = seg.text[hit.end :]
     if tail.lstrip(" -").startswith("%"):
         return []  # a rate column ("MwSt-%"), not an amount
-    pool: list[tuple[Amount, Segment, int]] = [(a, seg, hit.end) for a in _money(find_amounts(tail))]
+    found = find_amounts(tail)
+    pool: list[tuple[Amount, Segment, int]] = [(a, seg, hit.end) for a in _money(found)]
+    plain = [(a, seg, hit.end) for a in found if abs(a.value) >= 10]
     for s in nb.right_of(seg, limit=4):
-        pool += [(a, s, 0) for a in _money(find_amounts(s.text))]
-    if pool:
-        return [pool[-1]]
+        found = find_amounts(s.text)
+        pool += [(a, s, 0) for a in _money(found)]
+        plain += [(a, s, 0) for a in found if abs(a.value) >= 10]
+    if pool or plain:
+        return [(pool or plain)[-1]]  # amounts without decimals only where there is nothing else
     column = []
-    if hit.at_start and len(tail.strip(" :")) < 3:  # a column header: the values are below
+    if hit.at_start and len(_RATE.sub("", tail).strip(" :()")) < 3:  # a column header: the values are below
         for s in nb.below(seg, 4):
             found = _money(find_amounts(s.text))
             if found and id(s) not in nb.labelled:
@@ -65,8 +78,10 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
     return column
 
 
-def collect(hits: list[LabelHit], nb: Neighbours, line_count: int) -> list[Candidate]:
+def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candidate]:
+    """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``)."""
     out = []
+    line_count = len(layout.lines)
     for hit in hits:
         if hit.role not in ROLES:
             continue
@@ -84,6 +99,27 @@ def collect(hits: list[LabelHit], nb: Neighbours, line_count: int) -> list[Candi
                     score,
                 )
             )
+    return out + _unlabelled(layout, {h.segment.line for h in hits if h.role in ROLES})
+
+
+def _unlabelled(layout: Layout, labelled_lines: set[int]) -> list[Candidate]:
+    """The rightmost amount of each line without a total label: money, or a whole number of 10
+    or more on a line without money ("LESS DISCOUNT 1436")."""
+    out = []
+    count = max(1, len(layout.lines))
+    for index, line in enumerate(layout.lines):
+        if index in labelled_lines:
+            continue
+        for seg in reversed(line):
+            amounts = find_amounts(seg.text)
+            if not amounts:
+                continue
+            a = amounts[-1]
+            if a.has_decimals or a.currency or (abs(a.value) >= 10 and not _money(amounts)):
+                out.append(
+                    Candidate(ANY, abs(a.value), a.value < 0, seg, a.start, a.end, 0.3 * index / count)
+                )
+            break
     return out
 
 
@@ -101,25 +137,58 @@ def _tax_sums(taxes: list[Candidate]) -> list[tuple[Decimal, Candidate, float]]:
     return out
 
 
+def _plausible(e: Candidate, tax: Decimal, t: Candidate, i: Candidate) -> bool:
+    """Unlabelled amounts make a triple only as totals are printed: the tax a rate of the net
+    amount (0 to 30 %), the total at or below the other two (to their right on one row)."""
+    if not Decimal(0) <= tax <= MAX_RATE * e.value:
+        return False
+    for other in (e, t):
+        if i.segment.line < other.segment.line:
+            return False
+        if i.segment.line == other.segment.line and i.segment.x0 <= other.segment.x0 and i is not other:
+            return False
+    return True
+
+
+def _consistent(
+    by: dict[str, list[Candidate]],
+) -> tuple[float, Candidate, Candidate, Candidate, Decimal] | None:
+    """The best (score, excl, tax, incl, tax sum) with excl + tax = incl."""
+    anys = by[ANY]
+    excls = [*by["total_excl_tax"], *anys]
+    taxes = [*_tax_sums(by["tax_amount"]), *((a.value, a, a.score) for a in anys)]
+    # an amount due that equals excl + tax also gives the total ("Saldo adeudado" with no "Total")
+    incls: dict[Decimal, list[Candidate]] = {}
+    for c in [*by["total_incl_tax"], *(replace(c, score=c.score - 1) for c in by["amount_due"]), *anys]:
+        incls.setdefault(c.value, []).append(c)
+    best: tuple[float, Candidate, Candidate, Candidate, Decimal] | None = None
+    for e in excls:
+        for tv, t, ts in taxes:
+            if t is e:
+                continue
+            for i in incls.get(e.value + tv, []):
+                if i is e or i is t or i.value <= 0:
+                    continue
+                if ANY in (e.role, t.role, i.role) and not _plausible(e, tv, t, i):
+                    continue
+                score = e.score + ts + i.score
+                if best is None or score > best[0]:
+                    best = (score, e, t, i, tv)
+    return best
+
+
 def choose(cands: list[Candidate]) -> Totals:
-    by = {r: [c for c in cands if c.role == r] for r in ROLES}
+    by = {r: [c for c in cands if c.role == r] for r in (*ROLES, ANY)}
     warnings: list[str] = []
     picked: dict[str, Candidate | None] = dict.fromkeys(ROLES)
     derived: dict[str, Decimal] = {}
-    best: tuple[float, Candidate, Candidate, Candidate, Decimal] | None = None
-    # an amount due that equals excl + tax also gives the total ("Saldo adeudado" with no "Total")
-    incls = [
-        *by["total_incl_tax"],
-        *(replace(c, role="total_incl_tax", score=c.score - 1) for c in by["amount_due"]),
-    ]
-    for e, (tv, t, ts), i in product(by["total_excl_tax"], _tax_sums(by["tax_amount"]), incls):
-        if e.value + tv == i.value and i.value > 0:
-            score = e.score + ts + i.score
-            if best is None or score > best[0]:
-                best = (score, e, t, i, tv)
+    best = _consistent(by)
     if best:
-        _, picked["total_excl_tax"], picked["tax_amount"], picked["total_incl_tax"], tax_sum = best
-        if tax_sum != best[2].value:
+        _, e, t, i, tax_sum = best
+        picked["total_excl_tax"] = replace(e, role="total_excl_tax")
+        picked["tax_amount"] = replace(t, role="tax_amount")
+        picked["total_incl_tax"] = replace(i, role="total_incl_tax")
+        if tax_sum != t.value:
             derived["tax_amount"] = tax_sum
     else:
         _pairs(by, picked, derived, warnings)

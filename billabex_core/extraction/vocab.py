@@ -43,13 +43,21 @@ def use_vocabularies(overrides: dict[str, dict] | None = None) -> None:
         fn.cache_clear()
 
 
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0]
+    _FOLDED[ch] = base
+    return base
+
+
 def fold(text: str) -> str:
     """Lower-case without accents, for matching (length-preserving for Latin text)."""
-    out = []
-    for ch in text.lower():
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out)
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return "".join(_FOLDED.get(ch) or _fold_char(ch) for ch in lowered)
 
 
 def load_file(name: str) -> dict:
@@ -79,11 +87,25 @@ def _phrase_pattern(phrase: str) -> str:
     return rf"(?<![\w]){body}(?![\w])"
 
 
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+
+
 @dataclass(frozen=True)
 class LabelSet:
-    """Every label of every role, longest first, as (role, phrase, compiled pattern)."""
+    """Every label of every role, longest first, as (role, phrase, compiled pattern), and an
+    index from the first one to three characters of a label's first word to the labels, so that
+    a text is searched only for the labels whose first word it may hold (``candidates``)."""
 
     entries: tuple[tuple[str, str, re.Pattern[str]], ...]
+    index: dict[str, tuple[int, ...]]
+
+    def candidates(self, folded: str) -> list[int]:
+        found: set[int] = set()
+        for token in set(_TOKENS.findall(folded)):
+            for size in (1, 2, 3):
+                if len(token) >= size:
+                    found.update(self.index.get(token[:size], ()))
+        return sorted(found)
 
 
 @vocab_cache
@@ -94,7 +116,11 @@ def label_set() -> LabelSet:
             for phrase in phrases:
                 entries.append((role, phrase, re.compile(_phrase_pattern(phrase))))
     entries.sort(key=lambda e: -len(e[1]))
-    return LabelSet(tuple(entries))
+    index: dict[str, list[int]] = {}
+    for i, (_, phrase, _) in enumerate(entries):
+        first = _TOKENS.findall(fold(phrase))[0]
+        index.setdefault(first[:3], []).append(i)
+    return LabelSet(tuple(entries), {k: tuple(v) for k, v in index.items()})
 
 
 @vocab_cache

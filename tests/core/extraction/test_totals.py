@@ -1,0 +1,83 @@
+"""Totals that add up, with or without the labels the vocabulary knows (word lists, no PDF)."""
+
+from __future__ import annotations
+
+from billabex_core.extraction.assemble import assemble
+from billabex_core.extraction.layout import Word, build_layout
+
+
+def _result(cells: list[tuple[float, float, str]]):
+    words = []
+    for x, top, text in cells:
+        cursor = x
+        for token in text.split():
+            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
+            cursor += 5 * len(token) + 2.5
+    return assemble(build_layout(words, 1, {1: 842.0}), source="text", org=None)
+
+
+def _totals(cells) -> tuple[str | None, str | None, str | None]:
+    r = _result(cells)
+    return r.value("total_excl_tax"), r.value("tax_amount"), r.value("total_incl_tax")
+
+
+ITEMS = [(40, 200, "1"), (80, 200, "Wartung"), (480, 200, "61 820,06")]
+
+
+def test_an_unknown_net_label_is_read_from_the_arithmetic() -> None:
+    cells = [
+        *ITEMS,
+        (340, 300, "Zwischensumme"),
+        (480, 300, "61 820,06 EUR"),
+        (340, 314, "USt. 19%"),
+        (480, 314, "8 019,97 EUR"),
+        (340, 328, "USt. 7%"),
+        (480, 328, "1 372,68 EUR"),
+        (340, 342, "Gesamtbetrag"),
+        (480, 342, "71 212,71 EUR"),
+    ]
+    assert _totals(cells) == ("61820.06", "9392.65", "71212.71")
+
+
+def test_totals_without_any_known_label() -> None:
+    cells = [
+        (40, 200, "Widget"),
+        (480, 200, "1,436.00"),
+        (340, 300, "LESS DISCOUNT"),
+        (480, 300, "1436"),
+        (340, 314, "LEVY"),
+        (480, 314, "100.52"),
+        (340, 328, "TO PAY NOW"),
+        (480, 328, "$1,536.52"),
+    ]
+    assert _totals(cells) == ("1436.00", "100.52", "1536.52")
+
+
+def test_a_tax_column_header_carrying_its_rate() -> None:
+    cells = [
+        (40, 300, "Bedrag excl. btw"),
+        (212, 300, "BTW (21%)"),
+        (383, 300, "Totaal"),
+        (40, 314, "26.928,50"),
+        (212, 314, "5.654,99"),
+        (383, 314, "32.583,49"),
+    ]
+    assert _totals(cells) == ("26928.50", "5654.99", "32583.49")
+
+
+def test_item_lines_do_not_make_totals_when_labelled_ones_add_up() -> None:
+    cells = [
+        (40, 200, "A"),
+        (480, 200, "100,00"),
+        (40, 214, "B"),
+        (480, 214, "20,00"),
+        (40, 228, "C"),
+        (480, 228, "120,00"),
+        (340, 300, "Total HT"),
+        (480, 300, "240,00"),
+        (340, 314, "TVA 20 %"),
+        (480, 314, "48,00"),
+        (340, 328, "Total TTC"),
+        (480, 328, "288,00"),
+    ]
+    assert _totals(cells) == ("240.00", "48.00", "288.00")
