@@ -1,8 +1,10 @@
 """Sync benchmark: a full sync, then an incremental one after 1% of changes, against the
 Pennylane sandbox; compared with downloading the very same pages with a bare httpx loop.
+``--provider zoho_books|netsuite`` runs the same measures on those sandboxes
+(``bench/sync_providers.py``), ``--provider all`` the three.
 
     .venv/bin/python bench/sync.py [--customers 2000] [--invoices 100000] [--db sqlite|URL]
-                                   [--profile FILE]
+                                   [--profile FILE] [--provider pennylane|zoho_books|netsuite|all]
 
 Set-up (say it when quoting numbers): the sandbox runs in its own process (so its CPU does
 not share the client's GIL), on 127.0.0.1, with its rate limit lifted (the real Pennylane
@@ -62,7 +64,25 @@ def main() -> int:
     parser.add_argument("--invoices", type=int, default=100_000)
     parser.add_argument("--db", default="sqlite", help="sqlite (a temp file) or a SQLAlchemy URL")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the full sync's main thread into FILE")
+    parser.add_argument(
+        "--provider",
+        default="pennylane",
+        choices=["pennylane", "zoho_books", "netsuite", "all"],
+        help="zoho_books and netsuite run bench/sync_providers.py (its own sizes); all: the three",
+    )
     args = parser.parse_args()
+    if args.provider != "pennylane":
+        from sync_providers import main as providers_main
+
+        others = "both" if args.provider == "all" else args.provider
+        if args.provider != "all":
+            return providers_main(["--provider", others])
+        pennylane_ok = _pennylane(args)
+        return max(pennylane_ok, providers_main(["--provider", others]))
+    return _pennylane(args)
+
+
+def _pennylane(args: argparse.Namespace) -> int:
 
     tmp = tempfile.mkdtemp(prefix="billabex-bench-")
     os.environ.setdefault("BILLABEX_SECRET_KEY", "benchmark-secret-key-0123456789abcdef")
