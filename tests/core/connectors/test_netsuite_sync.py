@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from billabex_core.db.engine import get_engine
@@ -100,13 +102,18 @@ def provider_state(ns: NetSuiteSandbox) -> dict[str, Any]:
     }
 
 
-def stored_state(session: Session) -> dict[str, Any]:
+def stored_state(session: Session, integration_id: int | None = None) -> dict[str, Any]:
     session.expire_all()
-    accounts = list(session.exec(select(Account).where(col(Account.integration_id).is_not(None))))
-    docs = list(session.exec(select(Document).where(col(Document.integration_id).is_not(None))))
+    mine = (lambda c: c == integration_id) if integration_id else (lambda c: col(c).is_not(None))
+    accounts = list(session.exec(select(Account).where(mine(Account.integration_id))))
+    docs = list(session.exec(select(Document).where(mine(Document.integration_id))))
     return {
         "accounts": {a.external_id: (a.name, a.currency) for a in accounts},
-        "contacts": {c.external_id: c.email.lower() for c in session.exec(select(Contact))},
+        "contacts": {
+            c.external_id: c.email.lower()
+            for c in session.exec(select(Contact))
+            if c.account_id in {a.id for a in accounts}
+        },
         "invoices": {
             d.external_id: (d.number, d.total_incl_tax, d.remaining_amount)
             for d in docs
@@ -121,13 +128,15 @@ def stored_state(session: Session) -> dict[str, Any]:
     }
 
 
-def assert_matches(session: Session, ns: NetSuiteSandbox) -> None:
-    stored, expected = stored_state(session), provider_state(ns)
+def assert_matches(session: Session, ns: NetSuiteSandbox, integration_id: int | None = None) -> None:
+    stored, expected = stored_state(session, integration_id), provider_state(ns)
     for key in ("accounts", "contacts", "invoices", "credit_notes"):
         assert stored[key] == expected[key], key
     for customer, balance in stored["balances"].items():
         assert balance == expected["balances"].get(customer, Decimal("0.00")), customer
     for doc in session.exec(select(Document).where(Document.kind == DocumentKind.INVOICE)):
+        if integration_id and doc.integration_id != integration_id:
+            continue
         assert doc.paid_amount + doc.credited_amount == doc.total_incl_tax - doc.remaining_amount, doc.number
 
 
@@ -244,3 +253,24 @@ def test_cli_add_sync_export_equals_netsuite(db_url, netsuite, capsys) -> None:
     assert main(["--db", db_url, "integration", "list", "--json"]) == 0
     listed = capsys.readouterr().out
     assert netsuite.token_secret not in listed and netsuite.consumer_secret not in listed
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 100_000), customers=st.integers(1, 8), invoices=st.integers(0, 80))
+def test_invariants_over_generated_accounts(session, db_url, today, seed, customers, invoices) -> None:
+    """Whatever the account: each document once, amounts and balances as NetSuite says, the
+    settlement identity on every invoice, and a second sync that changes nothing."""
+    with NetSuiteSandbox(seed=seed, customers=customers, invoices=invoices, contract=True) as ns:
+        view = add_integration(
+            session=session,
+            provider="netsuite",
+            name=f"n{seed}-{customers}-{invoices}",
+            config=ns.connector_config(page_size=7),
+            actor="cli",
+        )
+        session.commit()
+        engine = get_engine(db_url)
+        assert run_integration_sync(engine=engine, integration_id=view.id, today=today).ok
+        assert_matches(session, ns, view.id)
+        assert unchanged(run_integration_sync(engine=engine, integration_id=view.id, today=today))
+    assert ns.contract_violations == []
