@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from pathlib import Path
 
 import streamlit as st
-import streamlit_authenticator as stauth
 
-from billabex_core.secrets import cookie_key
-from billabex_core.services.users import credentials
-from billabex_ui import call
+from billabex_core.services.auth import SignedIn
+from billabex_ui import md
+from billabex_ui.auth import log_out, login_form, resume
 
+# section → (script, title, icon, administrators only)
 PAGES = {
-    "": [("pages/home.py", "Dashboard", "🏠")],
-    "Import": [("pages/upload.py", "Upload", "📤"), ("pages/review.py", "Review", "📝")],
+    "": [("pages/home.py", "Dashboard", "🏠", False)],
+    "Import": [("pages/upload.py", "Upload", "📤", False), ("pages/review.py", "Review", "📝", False)],
     "Receivables": [
-        ("pages/invoices.py", "Invoices", "🧾"),
-        ("pages/accounts.py", "Accounts", "🏢"),
-        ("pages/tasks.py", "Tasks", "✅"),
-        ("pages/communications.py", "Communications", "✉️"),
+        ("pages/invoices.py", "Invoices", "🧾", False),
+        ("pages/accounts.py", "Accounts", "🏢", False),
+        ("pages/tasks.py", "Tasks", "✅", False),
+        ("pages/communications.py", "Communications", "✉️", False),
     ],
-    "Setup": [("pages/integrations.py", "Integrations", "🔌"), ("pages/settings.py", "Settings", "⚙️")],
+    "Setup": [
+        ("pages/integrations.py", "Integrations", "🔌", True),
+        ("pages/settings.py", "Settings", "⚙️", True),
+        ("pages/audit.py", "Audit log", "📜", True),
+        ("pages/password.py", "My password", "🔑", False),
+    ],
 }
+HOME = "pages/home.py"
 
 
 def map_secrets() -> None:
@@ -33,55 +39,61 @@ def map_secrets() -> None:
         os.environ.setdefault(f"BILLABEX_{key.upper()}", str(value))
 
 
-def log_in(creds: dict[str, Any]) -> stauth.Authenticate:
-    """The login form; stops the run, with only a hidden placeholder page, until someone logs in."""
-    authenticator = stauth.Authenticate(
-        creds,
-        cookie_name="billabex_auth",
-        cookie_key=cookie_key(),
-        cookie_expiry_days=7,
-        auto_hash=False,
-        login_sleep_time=0,
+def _entries() -> list[tuple[str, str, str, str, bool]]:
+    return [
+        (section, path, title, icon, admin_only)
+        for section, entries in PAGES.items()
+        for path, title, icon, admin_only in entries
+        if os.path.exists(path)
+    ]
+
+
+def log_in() -> SignedIn:
+    """This run's login, checked by the core; else the login form alone, and the run stops.
+
+    Without a login, the navigation knows every page's address but runs none of them: a link such
+    as ``/accounts?account=12`` shows the form (no "page not found"), and the same run that logs in
+    opens that page with its parameters.
+    """
+    login = resume() or login_form()
+    if login is not None:
+        return login
+    st.navigation(
+        [
+            st.Page(lambda: None, title=title, url_path=Path(path).stem, default=path == HOME)
+            for _, path, title, _, _ in _entries()
+        ],
+        position="hidden",
     )
-    authenticator.login(location="main", key="login", fields={"Form name": "Billabex — log in"})
-    status = st.session_state.get("authentication_status")
-    if status:
-        return authenticator
-    if status is False:
-        st.error("Username or password is incorrect.")
-    elif not creds["usernames"]:
-        st.warning(
-            "No login exists yet: run `make run` (it creates one) or `python -m billabex_core user add`."
-        )
-    # Only a hidden placeholder page: without a login no page script ever runs.
-    st.navigation([st.Page(lambda: None, title="Log in", url_path="login")], position="hidden")
     st.stop()
 
 
-def sidebar(authenticator: stauth.Authenticate) -> None:
+def sidebar(login: SignedIn) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as **{st.session_state.get('name')}**")
-        if st.button("Log out", key="logout_button"):
-            authenticator.logout(location="unrendered")  # clears the session and the cookie
-            st.rerun()
+        role = "administrator" if login.is_admin else "member"
+        st.caption(f"Signed in as **{md(login.name)}** · {role}")
+        st.button("Log out", key="logout_button", on_click=log_out)
 
 
-def navigate() -> None:
-    navigation = {
-        section: [
-            st.Page(path, title=title, icon=icon, default=path == "pages/home.py")
-            for path, title, icon in entries
-            if os.path.exists(path)
-        ]
-        for section, entries in PAGES.items()
-    }
-    st.navigation({k: v for k, v in navigation.items() if v}).run()
+def navigate(login: SignedIn) -> None:
+    """Every page; the administrators' pages are hidden from members (their address says so)."""
+    navigation: dict[str, list[st.Page]] = {}
+    for section, path, title, icon, admin_only in _entries():
+        hidden = admin_only and not login.is_admin
+        navigation.setdefault(section, []).append(
+            st.Page(
+                path,
+                title=title,
+                icon=icon,
+                default=path == HOME,
+                visibility="hidden" if hidden else "visible",
+            )
+        )
+    st.navigation(navigation).run()
 
 
 st.set_page_config(page_title="Billabex", page_icon="💶", layout="wide")
 map_secrets()
-creds = call(credentials)
-if creds is None:  # the database is unreachable: call() said so
-    st.stop()
-sidebar(log_in(creds))
-navigate()
+signed_in = log_in()
+sidebar(signed_in)
+navigate(signed_in)

@@ -1,13 +1,17 @@
 """Streamlit glue shared by ``app.py`` and the pages — the page kit. No business logic here.
 
-- ``session``: the login guard, the current user, ``call`` (one core function, one transaction).
+- ``auth``: the login form, the session cookie, logging out (``app.py`` only).
+- ``session``: the login and administrator guards, the current user, ``call`` (one core function,
+  one transaction).
 - ``feedback``: the one error helper and flash messages.
-- ``format``: money and enum labels.
+- ``format``: money, enum labels, and ``md`` / ``md_block`` for any outside text inside markdown.
 - ``widgets``: pagination, opening rows, the account picker, badges.
-- ``tables``: read-only tables of documents, payments, tasks, communications, history.
+- ``tables``: read-only tables of documents, payments, tasks, communications, history, and the
+  CSV download (the CLI's writer).
 - ``contacts``: the new-contact inputs (name filled from the e-mail), optional fields, titles.
 
-A page reads: ``require_login()``, widgets, one ``call``, render. Pages import from here.
+A page reads: ``require_login()`` (or ``require_admin()``), widgets, one ``call``, render. Pages
+import from here.
 """
 
 from billabex_ui.contacts import (
@@ -20,10 +24,11 @@ from billabex_ui.contacts import (
     prefill_name,
 )
 from billabex_ui.feedback import flash, show_error, show_failure, show_flash
-from billabex_ui.format import label, money
-from billabex_ui.session import call, current_user, is_admin, require_login, today
+from billabex_ui.format import label, md, md_block, money
+from billabex_ui.session import call, current_user, is_admin, require_admin, require_login, today
 from billabex_ui.tables import (
     communications_table,
+    csv_download,
     documents_table,
     history_table,
     payments_table,
@@ -54,6 +59,7 @@ __all__ = [
     "communications_table",
     "contact_fields",
     "contact_title",
+    "csv_download",
     "current_user",
     "documents_table",
     "flash",
@@ -61,11 +67,14 @@ __all__ = [
     "is_admin",
     "label",
     "lang_index",
+    "md",
+    "md_block",
     "money",
     "new_contact_inputs",
     "open_row",
     "payments_table",
     "prefill_name",
+    "require_admin",
     "require_login",
     "row_opener",
     "selected_id",

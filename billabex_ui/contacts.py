@@ -7,6 +7,7 @@ import streamlit as st
 
 from billabex_core.domain.names import default_name
 from billabex_core.models import LANGUAGES, Contact, ContactUsage
+from billabex_ui.format import md
 
 USAGE_LABELS = {
     ContactUsage.NORMAL: "receives reminders",
@@ -64,9 +65,10 @@ def contact_fields(prefix: str, contact: Contact | None = None) -> dict[str, obj
 
 
 def contact_title(contact: Contact) -> str:
-    """ "Name <e-mail> · language · usage, primary", flagged ⚠️ INVALID when its mail bounced."""
+    """ "Name <e-mail> · language · usage, primary", flagged ⚠️ INVALID when its mail bounced
+    (markdown: an expander's label)."""
     flags = [USAGE_LABELS[contact.usage]] + (["primary"] if contact.is_primary else [])
-    title = f"{contact.name} <{contact.email}> · {contact.language} · {', '.join(flags)}"
+    title = f"{md(contact.name)} {md(f'<{contact.email}>')} · {md(contact.language)} · {', '.join(flags)}"
     return title if contact.is_valid else f"⚠️ INVALID — {title}"
 
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from billabex_core.errors import BillabexError, ValidationError
+from billabex_ui.format import md
 
 # One key for every page: a flash is always shown by the rerun it triggers, on the same page.
 FLASH_KEY = "billabex_flash"
 
 
 def show_error(exc: BillabexError) -> None:
-    """Bad input is a warning (the user can fix it); any other refusal is an error."""
+    """Bad input is a warning (the user can fix it); any other refusal is an error. The message
+    may quote what someone typed or what a provider answered: it is shown as text."""
     if isinstance(exc, ValidationError):
-        st.warning(str(exc), icon="⚠️")
+        st.warning(md(exc), icon="⚠️")
     else:
-        st.error(str(exc), icon="🚫")
+        st.error(md(exc), icon="🚫")
 
 
 def show_failure() -> None:
@@ -27,7 +29,8 @@ def show_failure() -> None:
 
 
 def flash(message: str) -> None:
-    """Rerun the page, which then shows ``message`` once (``show_flash``), above the new state."""
+    """Rerun the page, which then shows ``message`` once (``show_flash``), above the new state.
+    ``message`` is markdown: the page escapes (``md``) any name or text it puts in it."""
     st.session_state[FLASH_KEY] = message
     st.rerun()
 

@@ -1,7 +1,9 @@
-"""How values read on screen: money through the one locale-aware formatter, enum values as words."""
+"""How values read on screen: money through the one locale-aware formatter, enum values as words,
+and ``md`` for any text that comes from a document, a provider or a person inside markdown."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from billabex_core.money import format_money
@@ -19,3 +21,23 @@ def label(value: object, *, capitalize: bool = True) -> str:
     """
     text = str(value or "").replace("_", " ")
     return text.capitalize() if capitalize else text
+
+
+# What markdown (and Streamlit's additions: colour directives, LaTeX) reads as syntax, anywhere.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()<>!|~$&#])")
+# What starts a list or underlines a heading when it opens a line: "- ", "+ ", "=", "12. ".
+_LIST_START = re.compile(r"^([-+=]|\d+(?=\.))")
+
+
+def md(value: object) -> str:
+    """Text from documents, providers or people, safe inside markdown (titles, captions, labels,
+    messages): one line, every markdown character backslash-escaped, so no image, link, HTML,
+    emphasis, list, colour directive or formula can come out of it — an account named
+    ``![x](http://host/x)`` reads as that text and makes no browser fetch anything."""
+    text = _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(str(value if value is not None else "").split()))
+    return _LIST_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text, count=1)
+
+
+def md_block(value: object) -> str:
+    """Several lines of such text (a message body), each escaped, its line breaks kept."""
+    return "  \n".join(md(line) for line in str(value or "").splitlines())

@@ -19,14 +19,22 @@ T = TypeVar("T")
 log = logging.getLogger("billabex")
 
 
+LOGIN = "billabex_login"  # this tab's login (billabex_core.services.auth.SignedIn), set by billabex_ui.auth
+ADMIN_ONLY = "Administrators only: ask an administrator of your team."
+
+
+def _login() -> Any:
+    return st.session_state.get(LOGIN)
+
+
 def require_login() -> None:
     """First line of every page: a page script never renders for a visitor without a login.
 
-    ``app.py`` already stops before navigation without a login; this guard covers Streamlit's
-    legacy ``pages/`` mode, which a fresh server uses for a direct page URL until the entry
-    point has run once.
+    ``app.py`` already stops before navigation without a login (and checks the session with the
+    core on every run); this guard covers Streamlit's legacy ``pages/`` mode, which a fresh server
+    uses for a direct page URL until the entry point has run once.
     """
-    if st.session_state.get("authentication_status"):
+    if _login() is not None:
         return
     try:
         st.switch_page("app.py")
@@ -35,12 +43,25 @@ def require_login() -> None:
     st.stop()
 
 
+def require_admin() -> None:
+    """First lines of an administrators' page: a member sees why, and nothing else (even by URL).
+    The core checks the role again on every change (``billabex_core.services.roles``)."""
+    require_login()
+    if not is_admin():
+        st.title("Administrators only")
+        st.warning(ADMIN_ONLY, icon="🔒")
+        st.stop()
+
+
 def current_user() -> str:
-    return st.session_state.get("username") or "unknown"
+    """The logged-in username: what every service receives as ``actor``."""
+    login = _login()
+    return login.username if login is not None else "unknown"
 
 
 def is_admin() -> bool:
-    return "admin" in (st.session_state.get("roles") or [])
+    login = _login()
+    return bool(login is not None and login.is_admin)
 
 
 def today() -> date:

@@ -1,21 +1,41 @@
 """Read-only tables of core records, with the same columns wherever a screen lists them:
-documents (with a way to open one), payments, task links, communications, the audit history."""
+documents (with a way to open one), payments, task links, communications, the audit history; and
+the CSV download.
+
+CSV leaves the app only through ``csv_download``, written by the CLI's one writer
+(``billabex_core.services.export.to_csv``, formulas neutralised) and audited. Streamlit's own
+table toolbar download is switched off (``client.disableDataExport`` in .streamlit/config.toml).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
 from billabex_core.models import AuditEvent, Communication, Document, Payment, Task
-from billabex_ui.format import label, money
+from billabex_ui.format import label, md, money
+from billabex_ui.session import call, current_user
 from billabex_ui.widgets import row_opener
 
 
 def show_table(columns: Mapping[str, Sequence[Any]]) -> None:
     """A read-only table of columns (name → values, in order), without the index."""
     st.dataframe(dict(columns), hide_index=True)
+
+
+def csv_download(label: str, writer: Callable[..., str], *, file_name: str, key: str, **kwargs: Any) -> None:
+    """A button that downloads the CSV ``writer`` (a ``services.downloads`` function) writes when
+    it is clicked, as the logged-in user (the download is audited)."""
+    actor = current_user()
+
+    def build() -> str:
+        return call(writer, actor=actor, **kwargs) or ""
+
+    st.download_button(
+        label, data=build, file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon="⬇️"
+    )
 
 
 def documents_table(docs: list[Document], count: int, kind: str) -> None:
@@ -69,7 +89,7 @@ def task_links(tasks: list[Task]) -> None:
     for task in tasks:
         st.page_link(
             "pages/tasks.py",
-            label=f"#{task.id} {task.subject} — {label(task.status, capitalize=False)}",
+            label=f"#{task.id} {md(task.subject)} — {label(task.status, capitalize=False)}",
             query_params={"task": str(task.id)},
         )
     if not tasks:

@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from billabex_core.models import Source
 from billabex_core.queries import Page, list_accounts
 from billabex_core.services.audit import AGENT, SYNC
+from billabex_ui.format import md
 from billabex_ui.session import call
 
 PAGE_SIZE = 50
@@ -123,7 +124,7 @@ def source_badge(source: str, name: str | None = None, *, note: str = "") -> Non
     if source == Source.MANUAL:
         st.badge("Manual", color="gray")
     else:
-        st.badge(f"Synced · {name or source}" + (f": {note}" if note else ""), icon="🔄", color="blue")
+        st.badge(f"Synced · {md(name or source)}" + (f": {note}" if note else ""), icon="🔄", color="blue")
 
 
 def chat_role(author: str) -> str:

@@ -15,6 +15,7 @@ from billabex_core.services.contacts import (
     save_referent,
     update_contact,
 )
+from billabex_core.services.downloads import entity_csv
 from billabex_ui import (
     Pager,
     back_button,
@@ -22,11 +23,13 @@ from billabex_ui import (
     communications_table,
     contact_fields,
     contact_title,
+    csv_download,
     current_user,
     documents_table,
     flash,
     history_table,
     lang_index,
+    md,
     money,
     new_contact_inputs,
     payments_table,
@@ -86,6 +89,9 @@ def list_filters() -> dict[str, object]:
 
 def show_list() -> None:
     st.title("Accounts")
+    csv_download(
+        "Download all accounts (CSV)", entity_csv, file_name="accounts.csv", key="acc_csv", entity="accounts"
+    )
     filters = list_filters()
     result = call(list_accounts, **filters, page=PAGER.number, page_size=PAGER.size)
     if result is None:
@@ -116,7 +122,9 @@ def show_list() -> None:
 
 def show_synced_information(detail: AccountDetail) -> None:
     account = detail.account
-    st.caption(f"Synced from {detail.integration_name or account.source.value}: edit it in the billing tool.")
+    st.caption(
+        f"Synced from {md(detail.integration_name or account.source.value)}: edit it in the billing tool."
+    )
     values = {
         "Name": account.name,
         "Postal address": account.address,
@@ -127,7 +135,9 @@ def show_synced_information(detail: AccountDetail) -> None:
         "Language": account.language,
     }
     st.table(
-        pd.DataFrame({"Field": list(values), "Value": [v or "—" for v in values.values()]}).set_index("Field")
+        pd.DataFrame({"Field": list(values), "Value": [md(v) or "—" for v in values.values()]}).set_index(
+            "Field"
+        )
     )
 
 
@@ -196,7 +206,7 @@ def edit_contact(contact: Contact) -> None:
     with st.expander(contact_title(contact)):
         if not contact.is_valid:
             st.error(
-                f"Mail to this contact bounced: {contact.invalid_reason or 'no reason given'}. "
+                f"Mail to this contact bounced: {md(contact.invalid_reason or 'no reason given')}. "
                 "Correct the e-mail (it becomes valid again) or mark it valid if the address was right."
             )
         with st.form(f"contact_{contact.id}"):
@@ -223,12 +233,12 @@ def edit_contact(contact: Contact) -> None:
                 **changes,
             )
             if done is not None:
-                flash(f"Contact {done.name} saved." + (" It is valid again." if done.is_valid else ""))
+                flash(f"Contact {md(done.name)} saved." + (" It is valid again." if done.is_valid else ""))
         if (
             delete
             and call(delete_contact, contact_id=contact.id, actor=current_user(), today=today()) is not None
         ):
-            flash(f"Contact {contact.name} deleted.")
+            flash(f"Contact {md(contact.name)} deleted.")
 
 
 def new_contact_form(detail: AccountDetail) -> None:
@@ -249,7 +259,7 @@ def new_contact_form(detail: AccountDetail) -> None:
         )
         if done is not None:
             st.session_state["nc_gen"] = gen + 1
-            flash(f"Contact {done.name} added.")
+            flash(f"Contact {md(done.name)} added.")
 
 
 def show_contacts(detail: AccountDetail) -> None:
@@ -264,7 +274,9 @@ def edit_referent(detail: AccountDetail, ref: Referent | None) -> None:
     """One referent's expander, or (``ref`` None) the form that adds one."""
     key = f"r{ref.id}" if ref else "r_new"
     title = (
-        f"{ref.name} <{ref.email}>" + (" · primary" if ref.is_primary else "") if ref else "Add a referent"
+        md(f"{ref.name} <{ref.email}>") + (" · primary" if ref.is_primary else "")
+        if ref
+        else "Add a referent"
     )
     with st.expander(title, expanded=ref is None and not detail.referents):
         with st.form(key):
@@ -290,13 +302,13 @@ def edit_referent(detail: AccountDetail, ref: Referent | None) -> None:
                 actor=current_user(),
             )
             if done is not None:
-                flash(f"Referent {done.name} saved.")
+                flash(f"Referent {md(done.name)} saved.")
         if (
             ref is not None
             and delete
             and call(delete_referent, referent_id=ref.id, actor=current_user()) is not None
         ):
-            flash(f"Referent {ref.name} deleted.")
+            flash(f"Referent {md(ref.name)} deleted.")
 
 
 def show_referents(detail: AccountDetail) -> None:
@@ -312,10 +324,10 @@ def show_referents(detail: AccountDetail) -> None:
 
 def show_header(detail: AccountDetail) -> None:
     account = detail.account
-    st.title(account.name)
+    st.title(md(account.name))
     source_badge(account.source.value, detail.integration_name)
     if account.paused:
-        st.warning(f"Follow-ups are paused: {account.paused_reason or 'no reason given'}", icon="⏸")
+        st.warning(f"Follow-ups are paused: {md(account.paused_reason or 'no reason given')}", icon="⏸")
     m = st.columns(4)
     m[0].metric("Outstanding balance", money(account.outstanding_balance, account.currency))
     m[1].metric("Overdue invoices", account.overdue_count)

@@ -5,7 +5,8 @@ import streamlit as st
 
 from billabex_core.models import LANGUAGES, CommunicationStatus, Tone
 from billabex_core.queries import COMMUNICATION_PAGE_SIZE, CommunicationRow, list_communications
-from billabex_ui import Pager, account_picker, call, label, require_login, show_table
+from billabex_core.services.downloads import entity_csv
+from billabex_ui import Pager, account_picker, call, csv_download, label, md, require_login, show_table
 
 require_login()
 
@@ -32,19 +33,26 @@ def list_filters() -> dict[str, object]:
 
 def show_communication(row: CommunicationRow) -> None:
     with st.container(border=True):
-        st.markdown(f"**{row.subject}**")
+        st.markdown(f"**{md(row.subject)}**")
         st.caption(
-            f"To {', '.join(row.recipients) or '—'}"
-            + (f" · Cc {', '.join(row.cc)}" if row.cc else "")
-            + f" · {label(row.tone)} · {row.language} · {label(row.status)}"
+            f"To {md(', '.join(row.recipients)) or '—'}"
+            + (f" · Cc {md(', '.join(row.cc))}" if row.cc else "")
+            + f" · {label(row.tone)} · {md(row.language)} · {label(row.status)}"
         )
         if row.error:
-            st.error(f"Delivery failed: {row.error}")
+            st.error(f"Delivery failed: {md(row.error)}")
         st.text(row.body)
 
 
 def show_list() -> None:
     st.title("Communications")
+    csv_download(
+        "Download all communications (CSV)",
+        entity_csv,
+        file_name="communications.csv",
+        key="com_csv",
+        entity="communications",
+    )
     filters = list_filters()
     result = call(list_communications, **filters, page=PAGER.number, page_size=PAGER.size)
     if result is None:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from billabex_core.queries import AGING_BUCKETS, CurrencyFigures, Dashboard, Summary, dashboard
-from billabex_ui import call, current_user, money, require_login, show_table, today
+from billabex_ui import call, current_user, md, money, require_login, show_table, today
 
 require_login()
 
@@ -47,7 +47,8 @@ def show_my_tasks(board: Dashboard) -> None:
     for task in tasks.rows:
         st.page_link(
             "pages/tasks.py",
-            label=f"#{task.id} {task.subject}" + (f" — {task.account_name}" if task.account_name else ""),
+            label=f"#{task.id} {md(task.subject)}"
+            + (f" — {md(task.account_name)}" if task.account_name else ""),
             query_params={"task": str(task.id)},
         )
     if tasks.total > len(tasks.rows):
@@ -62,7 +63,7 @@ def show_without_contact(board: Dashboard) -> None:
     for account in accounts.rows:
         st.page_link(
             "pages/accounts.py",
-            label=f"{account.name} — {money(account.outstanding_balance, account.currency)}",
+            label=f"{md(account.name)} — {money(account.outstanding_balance, account.currency)}",
             query_params={"account": str(account.id)},
         )
     if accounts.total > len(accounts.rows):

@@ -1,5 +1,5 @@
-"""Integrations: connect a billing tool, test it, exclude customers, sync now with live
-progress, and read the sync history. Credentials are never shown again once saved."""
+"""Integrations (administrators): connect a billing tool, test it, exclude customers, sync now
+with live progress, and read the sync history. Credentials are never shown again once saved."""
 
 import pandas as pd
 import streamlit as st
@@ -8,10 +8,11 @@ import billabex_sandbox
 from billabex_core.jobs.sync_runs import sync_now
 from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
-from billabex_ui import call, current_user, require_login
+from billabex_ui import call, current_user, flash, md, require_admin, show_flash
 
-require_login()
+require_admin()
 st.title("Integrations")
+show_flash()
 
 
 def _age(view: svc.IntegrationView) -> str:
@@ -50,9 +51,9 @@ def _sync(view: svc.IntegrationView, full: bool) -> None:
     if result.ok:
         st.success(f"Sync {result.status.value}: {result.requests} requests.", icon="✅")
         for problem in result.errors[:5]:
-            st.caption(f"⚠️ {problem}")
+            st.caption(f"⚠️ {md(problem)}")
     else:
-        st.error(f"Sync failed: {result.error}", icon="🚫")
+        st.error(f"Sync failed: {md(result.error)}", icon="🚫")
 
 
 with st.expander("Connect to the demo Pennylane", expanded=False):
@@ -68,7 +69,7 @@ with st.expander("Connect to the demo Pennylane", expanded=False):
             actor=current_user(),
         )
         if made is not None:
-            st.success(f"{made.name} is ready: click Sync now below.")
+            st.success(f"{md(made.name)} is ready: click Sync now below.")
 
 with st.expander("Connect to the demo Zoho Books or NetSuite", expanded=False):
     st.caption(
@@ -84,7 +85,7 @@ with st.expander("Connect to the demo Zoho Books or NetSuite", expanded=False):
                 actor=current_user(),
             )
             if made is not None:
-                st.success(f"{made.name} is ready: click Sync now below.")
+                st.success(f"{md(made.name)} is ready: click Sync now below.")
 
 views = call(svc.list_integrations) or []
 if not views:
@@ -93,10 +94,10 @@ if not views:
 for view in views:
     with st.container(border=True):
         state = "enabled" if view.enabled else "disabled"
-        st.subheader(f"{view.name} · {view.provider} · {state}")
+        st.subheader(f"{md(view.name)} · {view.provider} · {state}")
         st.caption(_age(view) + (" · a sync is running" if view.running else ""))
         if view.last_error:
-            st.error(view.last_error, icon="🚫")
+            st.error(md(view.last_error), icon="🚫")
         left, mid, right, far = st.columns(4)
         if left.button("Sync now", key=f"sync-{view.id}", type="primary", disabled=view.running):
             _sync(view, full=False)
@@ -105,9 +106,11 @@ for view in views:
         if right.button("Test connection", key=f"test-{view.id}"):
             info = call(svc.test_connection, integration_id=view.id, actor=current_user())
             if info is not None and info.ok:
-                st.success(f"Connected to {info.company_name}.")
+                st.success(f"Connected to {md(info.company_name)}.")
             elif info is not None:
-                st.warning(f"Connected to {info.company_name}, but missing: {', '.join(info.missing_scopes)}")
+                st.warning(
+                    f"Connected to {md(info.company_name)}, but missing: {md(', '.join(info.missing_scopes))}"
+                )
         toggle = far.button("Disable" if view.enabled else "Enable", key=f"toggle-{view.id}")
         if toggle and call(
             svc.set_enabled, integration_id=view.id, enabled=not view.enabled, actor=current_user()
@@ -115,7 +118,7 @@ for view in views:
             st.rerun()
         with st.expander("Settings"):
             st.json(view.settings)
-            st.caption(f"Secrets ({', '.join(view.secret_keys)}) are stored encrypted and never shown.")
+            st.caption(f"Secrets ({md(', '.join(view.secret_keys))}) are stored encrypted and never shown.")
             with st.form(f"settings-{view.id}"):
                 excluded = st.text_area(
                     "Excluded customer ids (one per line): never synced",
@@ -196,10 +199,11 @@ if tested:
     info = call(svc.test_new_connection, provider=provider, config=config, actor=current_user())
     if info is not None:
         st.success(
-            f"Connected to {info.company_name}." if info.ok else f"Missing: {', '.join(info.missing_scopes)}"
+            f"Connected to {md(info.company_name)}."
+            if info.ok
+            else f"Missing: {md(', '.join(info.missing_scopes))}"
         )
 if added:
     made = call(svc.add_integration, provider=provider, name=name, config=config, actor=current_user())
     if made is not None:
-        st.success(f"{made.name} added. Click Sync now.")
-        st.rerun()
+        flash(f"{md(made.name)} added. Click Sync now.")

@@ -14,15 +14,18 @@ from billabex_core.queries import (
     document_detail,
     list_documents,
 )
+from billabex_core.services.downloads import entity_csv
 from billabex_core.services.payments import record_payment
 from billabex_ui import (
     Pager,
     account_picker,
     back_button,
     call,
+    csv_download,
     current_user,
     flash,
     label,
+    md,
     money,
     require_login,
     row_opener,
@@ -119,6 +122,14 @@ def show_list() -> None:
     st.title("Invoices and credit notes")
     kind_name = st.radio("Show", list(KINDS), horizontal=True, key="doc_kind", on_change=PAGER.reset)
     kind = KINDS[kind_name]
+    entity = "invoices" if kind == DocumentKind.INVOICE else "credit-notes"
+    csv_download(
+        f"Download all {kind_name.lower()} (CSV)",
+        entity_csv,
+        file_name=f"{entity}.csv",
+        key="doc_csv",
+        entity=entity,
+    )
     filters = list_filters(kind)
     result = call(list_documents, today=today(), **filters, page=PAGER.number, page_size=PAGER.size)
     if result is None:
@@ -176,9 +187,9 @@ def show_payment_form(document: Document) -> None:
 def show_header(detail: DocumentDetail) -> None:
     doc, account = detail.document, detail.account
     is_invoice = doc.kind == DocumentKind.INVOICE
-    st.title(f"{'Invoice' if is_invoice else 'Credit note'} {doc.number}")
+    st.title(f"{'Invoice' if is_invoice else 'Credit note'} {md(doc.number)}")
     st.page_link(
-        "pages/accounts.py", label=account.name, icon="🏢", query_params={"account": str(account.id)}
+        "pages/accounts.py", label=md(account.name), icon="🏢", query_params={"account": str(account.id)}
     )
     source_badge(doc.source.value, note="read-only here")
     c = st.columns(4)
@@ -195,7 +206,7 @@ def show_header(detail: DocumentDetail) -> None:
         f"excl. tax {money(doc.total_excl_tax, doc.currency) or '—'} · tax {money(doc.tax_amount, doc.currency) or '—'}"
     )
     if detail.credited_invoice:
-        st.caption(f"Credits invoice {detail.credited_invoice[1]}")
+        st.caption(f"Credits invoice {md(detail.credited_invoice[1])}")
 
 
 def show_explanation(detail: DocumentDetail) -> None:
@@ -215,7 +226,9 @@ def show_explanation(detail: DocumentDetail) -> None:
             (f"Applied to invoice {c.other_number} ({c.applied_on})", -c.amount) for c in detail.credits
         ]
         lines.append(("Available credit", doc.remaining_amount))
-    st.table(pd.DataFrame({"": [n for n, _ in lines], "Amount": [money(a, doc.currency) for _, a in lines]}))
+    st.table(
+        pd.DataFrame({"": [md(n) for n, _ in lines], "Amount": [money(a, doc.currency) for _, a in lines]})
+    )
     if doc.provider_remaining is not None:
         st.caption(
             f"Remaining as reported by {doc.source.value}: the billing tool is the truth for synced documents."

@@ -1,13 +1,16 @@
-"""Settings: who "we" are (the seller on every invoice), defaults, and the logins."""
+"""Settings (administrators): who "we" are (the seller on every invoice), defaults, the idle
+timeout, and the logins (add, role, deactivate, reset a password)."""
 
 import streamlit as st
 
-from billabex_core.models import LANGUAGES, Organisation
-from billabex_core.services.org import get_organisation, update_organisation
-from billabex_core.services.users import add_user, list_users
-from billabex_ui import call, current_user, is_admin, require_login, show_table
+from billabex_core.models import LANGUAGES, Organisation, User
+from billabex_core.services.auth import MAX_IDLE_HOURS, MIN_IDLE_HOURS
+from billabex_core.services.org import get_organisation
+from billabex_core.services.roles import set_idle_timeout, update_organisation
+from billabex_core.services.users import add_user, list_users, reset_password, set_active, set_admin
+from billabex_ui import call, current_user, flash, md, require_admin, show_flash, show_table
 
-require_login()
+require_admin()
 
 
 def organisation_form(org: Organisation) -> None:
@@ -50,6 +53,21 @@ def organisation_form(org: Organisation) -> None:
             st.success("Settings saved.")
 
 
+def security_form(org: Organisation) -> None:
+    with st.form("security"):
+        hours = st.number_input(
+            "Log out a login idle for (hours)",
+            MIN_IDLE_HOURS,
+            MAX_IDLE_HOURS,
+            org.idle_timeout_hours,
+            help="A session also ends 24 hours after logging in, whatever the activity.",
+        )
+        if st.form_submit_button("Save idle timeout") and call(
+            set_idle_timeout, actor=current_user(), hours=int(hours)
+        ):
+            flash(f"Idle timeout: {int(hours)} hours.")
+
+
 def show_organisation() -> None:
     org = call(get_organisation)
     if org is None:
@@ -57,24 +75,67 @@ def show_organisation() -> None:
     st.subheader("Organisation")
     st.caption("Extraction uses your name, VAT number and SIREN to tell you (the seller) from the customer.")
     organisation_form(org)
+    st.subheader("Security")
+    security_form(org)
 
 
 def add_login_form() -> None:
-    """Administrators only: the new login's password is generated and shown once."""
+    """The new login's password is generated and shown once."""
     with st.form("add_user", clear_on_submit=True):
         st.markdown("**Add a login** — a password is generated and shown once.")
         c1, c2, c3 = st.columns(3)
         username = c1.text_input("Username")
         full_name = c2.text_input("Full name")
         email = c3.text_input("E-mail")
-        admin = st.checkbox("Administrator")
+        c4, c5 = st.columns(2)
+        admin = c4.checkbox("Administrator")
+        language = c5.selectbox(
+            "Interface language", ["", "fr", "en"], format_func=lambda x: x or "the organisation's"
+        )
         if st.form_submit_button("Add"):
             made = call(
-                add_user, username=username, email=email, name=full_name, admin=admin, actor=current_user()
+                add_user,
+                username=username,
+                email=email,
+                name=full_name,
+                admin=admin,
+                language=language or None,
+                actor=current_user(),
             )
             if made is not None:
                 user, password = made
-                st.success(f"Login **{user.username}** created. Password (shown once): `{password}`")
+                st.success(f"Login **{md(user.username)}** created. Password (shown once): `{password}`")
+
+
+def manage_login(users: list[User]) -> None:
+    """Role, deactivation and password reset of one login."""
+    names = {u.username: u for u in users}
+    with st.form("manage_user"):
+        st.markdown("**Change a login**")
+        c1, c2 = st.columns([2, 3])
+        chosen = c1.selectbox("Login", list(names), key="manage_login")
+        action = c2.radio(
+            "Action",
+            ["Make administrator", "Make member", "Disable", "Enable", "Reset the password"],
+            horizontal=True,
+            key="manage_action",
+        )
+        if not st.form_submit_button("Apply") or chosen is None:
+            return
+    actor, done = current_user(), None
+    if action == "Reset the password":
+        made = call(reset_password, username=chosen, actor=actor)
+        if made is not None:
+            st.success(
+                f"New password of **{md(chosen)}** (shown once): `{made[1]}`; its sessions have ended."
+            )
+        return
+    if action in ("Make administrator", "Make member"):
+        done = call(set_admin, username=chosen, admin=action == "Make administrator", actor=actor)
+    else:
+        done = call(set_active, username=chosen, active=action == "Enable", actor=actor)
+    if done is not None:
+        flash(f"{md(chosen)}: done ({action.lower()}).")
 
 
 def show_logins() -> None:
@@ -85,15 +146,17 @@ def show_logins() -> None:
             "Username": [u.username for u in users],
             "Name": [u.name for u in users],
             "E-mail": [u.email for u in users],
-            "Admin": [u.is_admin for u in users],
+            "Role": ["administrator" if u.is_admin else "member" for u in users],
+            "Active": [u.is_active for u in users],
+            "Language": [u.language or "" for u in users],
         }
     )
-    if is_admin():
-        add_login_form()
-    else:
-        st.caption("Only administrators can add logins.")
+    add_login_form()
+    if users:
+        manage_login(users)
 
 
 st.title("Settings")
+show_flash()
 show_organisation()
 show_logins()

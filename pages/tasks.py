@@ -5,6 +5,7 @@ import streamlit as st
 
 from billabex_core.models import TaskKind, TaskStatus
 from billabex_core.queries import TaskDetail, list_tasks, task_detail
+from billabex_core.services.downloads import entity_csv
 from billabex_core.services.task_actions import answer_missing_contact, cancel_task, correct_invalid_contact
 from billabex_core.services.tasks import open_task, reply, set_assignees, set_status
 from billabex_ui import (
@@ -13,9 +14,12 @@ from billabex_ui import (
     back_button,
     call,
     chat_role,
+    csv_download,
     current_user,
     flash,
     label,
+    md,
+    md_block,
     new_contact_inputs,
     require_login,
     row_opener,
@@ -86,6 +90,9 @@ def list_filters() -> dict[str, object]:
 
 def show_list() -> None:
     st.title("Tasks")
+    csv_download(
+        "Download all tasks (CSV)", entity_csv, file_name="tasks.csv", key="task_csv", entity="tasks"
+    )
     new_task_form()
     filters = list_filters()
     result = call(list_tasks, **filters, page=PAGER.number, page_size=PAGER.size)
@@ -137,7 +144,7 @@ def answer_with_contact(detail: TaskDetail) -> None:
         if done is not None:
             for key in ("ans_email", "ans_name", "ans_role", "ans_phone"):
                 st.session_state.pop(key, None)
-            flash(f"Contact {done.name} added; the task is closed.")
+            flash(f"Contact {md(done.name)} added; the task is closed.")
 
 
 def answer_with_correction(detail: TaskDetail) -> None:
@@ -145,14 +152,16 @@ def answer_with_correction(detail: TaskDetail) -> None:
     if contact is None:
         return
     st.subheader("Answer: correct the e-mail")
-    st.caption(f"{contact.name} <{contact.email}> bounced: {contact.invalid_reason or 'no reason given'}.")
+    st.caption(
+        md(f"{contact.name} <{contact.email}> bounced: {contact.invalid_reason or 'no reason given'}.")
+    )
     email = st.text_input("Correct e-mail", value=contact.email, key="fix_email")
     if st.button("Save the e-mail and close the task", key="fix_submit", type="primary"):
         done = call(
             correct_invalid_contact, task_id=detail.task.id, email=email, actor=current_user(), today=today()
         )
         if done is not None:
-            flash(f"{done.name} is valid again; the task is closed.")
+            flash(f"{md(done.name)} is valid again; the task is closed.")
 
 
 # Detail ----------------------------------------------------------------------------------------
@@ -160,21 +169,21 @@ def answer_with_correction(detail: TaskDetail) -> None:
 
 def show_header(detail: TaskDetail) -> None:
     task = detail.task
-    st.title(f"#{task.id} {task.subject}")
+    st.title(f"#{task.id} {md(task.subject)}")
     st.markdown(
         f"**Status:** {label(task.status)} · **Kind:** {label(task.kind)} · "
-        f"**Assigned to:** {', '.join(task.assignees) or 'everybody'} · **Opened by:** {task.created_by}"
+        f"**Assigned to:** {md(', '.join(task.assignees)) or 'everybody'} · **Opened by:** {md(task.created_by)}"
     )
     if task.account_id:
         st.page_link(
             "pages/accounts.py",
-            label=f"Account: {detail.account_name}",
+            label=f"Account: {md(detail.account_name)}",
             icon="🏢",
             query_params={"account": str(task.account_id)},
         )
     if task.message:
         with st.chat_message(chat_role(task.created_by)):
-            st.markdown(task.message)
+            st.markdown(md_block(task.message))
 
 
 def show_thread(detail: TaskDetail) -> None:
@@ -183,8 +192,8 @@ def show_thread(detail: TaskDetail) -> None:
     st.subheader("Thread")
     for message in detail.thread[1:] if task.message else detail.thread:
         with st.chat_message(chat_role(message.author)):
-            st.caption(f"{message.author} · {message.created_at:%Y-%m-%d %H:%M} UTC")
-            st.markdown(message.body)
+            st.caption(f"{md(message.author)} · {message.created_at:%Y-%m-%d %H:%M} UTC")
+            st.markdown(md_block(message.body))
     with st.form("reply_form", clear_on_submit=True):
         body = st.text_area("Reply", key="reply_body")
         if (

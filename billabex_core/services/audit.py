@@ -1,4 +1,10 @@
-"""The append-only audit log: every change is attributed to a user, "agent" or "sync"."""
+"""The append-only audit log: every change is attributed to a user, "agent" or "sync".
+
+Nothing edits or deletes an event: there is no such function, and the database refuses UPDATE and
+DELETE on the table (triggers, migration 0006_auth). Logins, failed logins and logouts, changes,
+syncs, sends, exports and role changes are all events; ``audit_log.search`` reads them for
+administrators.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from billabex_core.models import AuditEvent
 
 AGENT = "agent"
 SYNC = "sync"
+CLI = "cli"
 
 
 def _jsonable(value: Any) -> Any:

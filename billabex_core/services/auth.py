@@ -111,7 +111,9 @@ def encode_token(claims: dict[str, Any], key: str) -> str:
 
 def decode_token(token: str, key: str) -> dict[str, Any] | None:
     """The claims of a token signed with ``key``, or None (malformed, forged)."""
-    payload, _, signature = (token or "").partition(".")
+    if not isinstance(token, str):
+        return None
+    payload, _, signature = token.partition(".")
     if not payload or not hmac.compare_digest(
         signature.encode("ascii", "replace"), _sign(payload, key).encode()
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -60,6 +61,11 @@ def ui_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def db(ui_db: str) -> Iterator[Session]:
     with Session(get_engine(ui_db), expire_on_commit=False) as s:
         yield s
+
+
+def shown(markdown: object) -> str:
+    """What a reader sees of markdown text: backslash escapes removed (``billabex_ui.md``)."""
+    return re.sub(r"\\(.)", r"\1", str(markdown))
 
 
 def login(at: AppTest, username: str = "alice", password: str = PASSWORD) -> AppTest:

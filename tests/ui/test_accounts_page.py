@@ -164,13 +164,14 @@ def test_add_contact_prefills_name_and_closes_missing_contact_task(app) -> None:
     at.button(key="nc_add_0").click().run()
     assert "language is required" in messages(at)
     at.selectbox(key="nc_lang_0").set_value("fr")
-    at.selectbox(key="nc_0_usage").set_value("copy_only")
+    # a contact that receives reminders (a copy-only contact alone leaves the task open: domain.md §6b)
+    at.selectbox(key="nc_0_usage").set_value("normal")
     at.button(key="nc_add_0").click().run()
     assert "Contact comptabilite added." in messages(at)
     assert at.text_input(key="nc_email_1").value == ""  # a fresh, empty form
     with session_scope() as s:
         contact = s.exec(select(Contact)).one()
-        assert (contact.name, contact.language, contact.usage.value) == ("comptabilite", "fr", "copy_only")
+        assert (contact.name, contact.language, contact.usage.value) == ("comptabilite", "fr", "normal")
         task = s.exec(select(Task).where(Task.kind == TaskKind.MISSING_CONTACT)).one()
         assert task.status == TaskStatus.CLOSED
 

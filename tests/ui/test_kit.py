@@ -4,6 +4,7 @@ login guard, pagination, opening rows, the account picker and the contact name t
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from billabex_core.db.engine import session_scope
 from billabex_core.models import InvoiceStatus, PaymentStatus
 from billabex_core.services.accounts import create_account
+from billabex_core.services.auth import SignedIn
 from billabex_ui import label, money
 
 
@@ -108,7 +110,9 @@ def guarded_script() -> None:
 def test_require_login_shows_nothing_without_a_login() -> None:
     at = run(guarded_script)
     assert not at.title
-    at.session_state["authentication_status"] = True
+    at.session_state["billabex_login"] = SignedIn(
+        username="alice", name="Alice", is_admin=False, language="en", token="t", expires_at=datetime.now(UTC)
+    )
     at.run()
     assert [t.value for t in at.title] == ["Secret figures"]
 
