@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from billabex_core.extraction.amounts import format_amount
 from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity
+from billabex_core.extraction.dates import date_order, month_first_in
 from billabex_core.extraction.fields import (
     find_credited,
     find_currency,
@@ -26,7 +27,13 @@ def _field(found: Found | None, confidence: float, value: str | None = None) -> 
 
 
 def assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: float = 1.0) -> ExtractionResult:
-    """Every field found on the layout; ``scale`` lowers the confidences (OCR)."""
+    """Every field found on the layout; ``scale`` lowers the confidences (OCR). Numeric dates
+    are read in the order the document shows (``dates.month_first_in``)."""
+    with date_order(month_first_in(s.text for s in layout.segments)):
+        return _assemble(layout, source=source, org=org, scale=scale)
+
+
+def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: float) -> ExtractionResult:
     hits = find_hits(layout)
     nb = Neighbours(layout, hits)
     kind, _ = find_kind(layout)

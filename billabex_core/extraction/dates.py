@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +29,32 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+_MONTH_FIRST: ContextVar[bool] = ContextVar("month_first", default=False)
+_NUMERIC = re.compile(r"(?<![\d.,])(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})(?![\d]|[.,]\d)")
+
+
+def month_first_in(texts: Iterable[str]) -> bool:
+    """Whether a document writes its numeric dates month first: some date shows it ("10/20/2025",
+    "7/14/19") and none shows the day first ("25/03/2026")."""
+    day_first = month_first = 0
+    for text in texts:
+        for m in _NUMERIC.finditer(text):
+            a, b = int(m.group(1)), int(m.group(2))
+            day_first += a > 12 >= b
+            month_first += b > 12 >= a
+    return month_first > day_first
+
+
+@contextmanager
+def date_order(month_first: bool) -> Iterator[None]:
+    """Read ambiguous numeric dates ("11/03/2025") in this order while the block runs."""
+    token = _MONTH_FIRST.set(month_first)
+    try:
+        yield
+    finally:
+        _MONTH_FIRST.reset(token)
+
+
 @dataclass(frozen=True)
 class FoundDate:
     value: date
@@ -36,7 +65,7 @@ class FoundDate:
 def _make(y: int, m: int, d: int) -> date | None:
     if y < 100:
         y += 2000
-    if not 1990 <= y <= 2100:
+    if not 1970 <= y <= 2100:
         return None
     try:
         return date(y, m, d)
@@ -44,8 +73,11 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def find_dates(text: str, *, month_first: bool = False) -> list[FoundDate]:
-    """Every date in ``text``, left to right, without overlaps."""
+def find_dates(text: str, *, month_first: bool | None = None) -> list[FoundDate]:
+    """Every date in ``text``, left to right, without overlaps. Ambiguous numeric dates are read
+    day first unless ``month_first`` (default: the order of the document, ``date_order``)."""
+    if month_first is None:
+        month_first = _MONTH_FIRST.get()
     folded = fold(text)
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []

@@ -3,15 +3,15 @@ is ``numbers.py``)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import TypeVar
 
 from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
+from billabex_core.extraction.due import due_from_terms
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, value_for
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.numbers import found_in_line, line_view, parse_id
@@ -109,61 +109,7 @@ def find_due_date(
     got = best_hit_value(hits, "due_date", nb, parse_first_date, across=True)
     if got:
         return got[0], got[0].value, 0.9, None
-    return _due_from_terms(layout, issue)
-
-
-def _terms_segments(layout: Layout) -> list[Segment]:
-    lang = language()
-    keys = [fold(k) for k in (*lang["terms_labels"], *lang["terms_immediate"])]
-    out = []
-    for i, line in enumerate(layout.lines):
-        text = fold(" ".join(s.text for s in line))
-        if any(re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text) for k in keys):
-            out.extend(line)
-            if i + 1 < len(layout.lines):
-                out.extend(layout.lines[i + 1])
-    return out
-
-
-def _due_from_terms(
-    layout: Layout, issue: date | None
-) -> tuple[Found[date] | None, date, float, str | None] | None:
-    lang = language()
-    segments = _terms_segments(layout)
-    for seg in segments:  # "zahlbar bis 04.07.2013"
-        m = re.search(r"\b(?:bis|jusqu'au|avant le|by|before|until|voor|antes del|entro il)\s+", seg.folded)
-        if m:
-            d = find_dates(seg.text[m.end() :])
-            if d and d[0].start == 0:
-                found = Found(d[0].value, seg, m.end(), m.end() + d[0].end)
-                return found, d[0].value, 0.8, "due date read from the payment terms"
-    if issue is None:
-        return None
-    for seg in segments:
-        for pattern in lang["terms_days"]:
-            m = re.search(pattern, seg.folded)
-            if m:
-                due = issue + timedelta(days=int(m.group(1)))
-                if "eom" in m.groupdict():
-                    due = due.replace(day=calendar.monthrange(due.year, due.month)[1])
-                found = Found(due, seg, m.start(), m.end())
-                return (
-                    found,
-                    due,
-                    0.6,
-                    f"due date inferred from payment terms ({seg.text[m.start() : m.end()]})",
-                )
-        for phrase in lang["terms_immediate"]:
-            m = re.search(rf"(?<!\w){re.escape(fold(phrase))}(?!\w)", seg.folded)
-            if m:
-                found = Found(issue, seg, m.start(), m.end())
-                return (
-                    found,
-                    issue,
-                    0.6,
-                    f"due date inferred from payment terms ({seg.text[m.start() : m.end()]})",
-                )
-    return None
+    return due_from_terms(layout, issue)
 
 
 def find_currency(layout: Layout) -> tuple[str, Segment, float] | None:

@@ -43,7 +43,7 @@ def use_vocabularies(overrides: dict[str, dict] | None = None) -> None:
         fn.cache_clear()
 
 
-_FOLDED: dict[str, str] = {}
+_FOLDED: dict[str, str] = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"}  # typographic apostrophes
 
 
 def _fold_char(ch: str) -> str:
@@ -55,7 +55,7 @@ def _fold_char(ch: str) -> str:
 def fold(text: str) -> str:
     """Lower-case without accents, for matching (length-preserving for Latin text)."""
     lowered = text.lower()
-    if lowered.isascii():
+    if lowered.isascii() and "`" not in lowered:
         return lowered
     return "".join(_FOLDED.get(ch) or _fold_char(ch) for ch in lowered)
 

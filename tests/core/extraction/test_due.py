@@ -1,0 +1,72 @@
+"""Due dates from labels and printed payment terms, dates in the document's order (no PDF)."""
+
+from __future__ import annotations
+
+import pytest
+
+from billabex_core.extraction.assemble import assemble
+from billabex_core.extraction.layout import Word, build_layout
+
+
+def _result(cells: list[tuple[float, float, str]]):
+    words = []
+    for x, top, text in cells:
+        cursor = x
+        for token in text.split():
+            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
+            cursor += 5 * len(token) + 2.5
+    return assemble(build_layout(words, 1, {1: 842.0}), source="text", org=None)
+
+
+@pytest.mark.parametrize(
+    ("terms", "due"),
+    [
+        ("Paiement à 45 jours fin de mois", "2026-04-30"),
+        ("Zahlbar innerhalb 14 Tagen", "2026-03-29"),
+        ("Payment terms: Net 45", "2026-04-29"),
+        ("Forma de pago: a 30 días", "2026-04-14"),
+        ("Pagamento a 30 giorni data fattura", "2026-04-14"),
+        ("Te betalen binnen 30 dagen", "2026-04-14"),
+        ("Payable à réception de facture", "2026-03-15"),
+        ("Bitte überweisen Sie den Betrag bis 20.04.2026", "2026-04-20"),
+        ("Merci de régler d’ici le 20/04/2026", "2026-04-20"),
+        ("Payable on or before 4/20/2026", "2026-04-20"),
+    ],
+)
+def test_due_date_from_printed_terms(terms: str, due: str) -> None:
+    cells = [(40, 40, "INVOICE"), (340, 80, "Date: 15.03.2026"), (40, 600, terms)]
+    assert _result(cells).value("due_date") == due
+
+
+def test_terms_label_and_its_date_in_the_next_cell() -> None:
+    cells = [
+        (40, 40, "Invoice X-1"),
+        (40, 80, "Date:"),
+        (120, 80, "30.06.2023"),
+        (40, 94, "Payment until:"),
+        (120, 94, "30.07.2023"),
+    ]
+    assert _result(cells).value("due_date") == "2023-07-30"
+
+
+def test_a_document_writing_dates_month_first() -> None:
+    cells = [
+        (40, 40, "Invoice"),
+        (300, 80, "Issue date"),
+        (420, 80, "10/20/2025"),
+        (300, 94, "Due date"),
+        (420, 94, "11/03/2025"),
+    ]
+    result = _result(cells)
+    assert (result.value("issue_date"), result.value("due_date")) == ("2025-10-20", "2025-11-03")
+
+
+def test_typographic_apostrophe_in_labels() -> None:
+    cells = [
+        (40, 40, "Facture F-1"),
+        (40, 80, "Date d’émission: 2024-03-10"),
+        (40, 94, "Livré le 2016-04-03"),
+        (40, 108, "Date d’échéance: 2024-04-10"),
+    ]
+    result = _result(cells)
+    assert (result.value("issue_date"), result.value("due_date")) == ("2024-03-10", "2024-04-10")
