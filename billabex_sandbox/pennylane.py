@@ -15,6 +15,7 @@ token with ``ratelimit-*`` headers and a plain-text 429.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -27,6 +28,7 @@ from typing import Any
 
 from billabex_sandbox import pennylane_api as api
 from billabex_sandbox import pennylane_routes as routes
+from billabex_sandbox.contract import PennylaneContract
 from billabex_sandbox.pennylane_customers import contacts, customer
 from billabex_sandbox.pennylane_data import (
     CREDIT_NOTE,
@@ -36,6 +38,8 @@ from billabex_sandbox.pennylane_data import (
     INVOICE_BASE,
     Payment,
     PennylaneData,
+    Profile,
+    ledger_row,
 )
 from billabex_sandbox.pennylane_fakes import iso
 from billabex_sandbox.pennylane_http import Fault, RateLimit, Reply, json_reply, serve, take_fault
@@ -43,6 +47,7 @@ from billabex_sandbox.pennylane_invoices import invoice, payment_items
 from billabex_sandbox.pennylane_routes import PREFIX
 
 READ_SCOPES = ("customer_invoices:readonly", "customers:readonly")
+CONTRACT_ENV = "BILLABEX_SANDBOX_CONTRACT"  # "1": every sandbox checks its replies (the test suite)
 
 
 class PennylaneSandbox:
@@ -63,12 +68,19 @@ class PennylaneSandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         today: date | None = None,
+        contract: bool | None = None,
+        profile: Profile | None = None,
     ) -> None:
         self.now = datetime.now(UTC)
         self.token = token or f"pl-sandbox-{random.Random(seed).getrandbits(64):016x}"
         self.tokens: dict[str, frozenset[str]] = {self.token: frozenset(scopes)}
         self.data = PennylaneData(
-            seed=seed, customers=customers, invoices=invoices, today=today or self.now.date(), now=self.now
+            seed=seed,
+            customers=customers,
+            invoices=invoices,
+            today=today or self.now.date(),
+            now=self.now,
+            profile=profile,
         )
         self.rate_limit = rate_limit
         self.limits = RateLimit(rate_limit_requests, rate_limit_period)
@@ -82,6 +94,9 @@ class PennylaneSandbox:
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
         self.base_url = f"https://app.pennylane.com{PREFIX}"
+        if contract is None:
+            contract = os.environ.get(CONTRACT_ENV, "") not in ("", "0")
+        self.contract = PennylaneContract() if contract else None
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -170,6 +185,10 @@ class PennylaneSandbox:
         index = self.data.invoice_index(invoice_id)
         return [] if index is None else payment_items(self.data, index)
 
+    def ledger(self) -> list[dict[str, Any]]:
+        """The truth behind the JSON, per live document (``pennylane_data.ledger_row``)."""
+        return [ledger_row(self.data, document_id - INVOICE_BASE) for document_id in self.invoice_ids()]
+
     def touch_invoices(self, ids: Iterable[int]) -> None:
         with self._lock:
             for invoice_id in ids:
@@ -178,9 +197,16 @@ class PennylaneSandbox:
                 self._log("customer_invoices", invoice_id, "update")
 
     def add_payment(
-        self, invoice_id: int, amount: Decimal | str | None = None, *, status: str = "paid_out"
+        self,
+        invoice_id: int,
+        amount: Decimal | str | None = None,
+        *,
+        status: str = "paid_out",
+        bank_matched: bool = False,
     ) -> int:
-        """Record a payment (default: the whole remaining amount); the invoice changes too."""
+        """Record a payment (default: the whole remaining amount); the invoice changes too.
+        ``bank_matched``: a bank transaction reconciled in Pennylane, listed by
+        ``/matched_transactions`` and not by ``/payments``."""
         with self._lock:
             index = self._invoice(invoice_id)
             due = self.data.remaining(index)
@@ -188,7 +214,7 @@ class PennylaneSandbox:
             payment_id = self.data.new_payment_id()
             moment = self._tick()
             self.data.extra_payments.setdefault(index, []).append(
-                Payment(payment_id, value, moment, status, "Virement reçu")
+                Payment(payment_id, value, moment, status, "Virement reçu", bank_matched)
             )
             self.data.touched[index] = moment
             self._log("customer_invoices", invoice_id, "update")
@@ -218,6 +244,16 @@ class PennylaneSandbox:
             overrides = self.data.customer_overrides.setdefault(index, {})
             overrides.update(fields, updated_at=iso(self._tick()))
             self._log("customers", customer_id, "update")
+
+    def update_contact(self, contact_id: int, **fields: Any) -> None:
+        """Change a contact person (``id`` = customer id × 10 + n); its customer is logged as
+        updated, so an incremental sync reads its contacts again."""
+        with self._lock:
+            customer_id = contact_id // 10
+            if not any(c["id"] == contact_id for c in self.contacts(customer_id)):
+                raise KeyError(contact_id)
+            self.data.contact_overrides.setdefault(contact_id, {}).update(fields)
+            self.update_customer(customer_id)
 
     def delete_customer(self, customer_id: int) -> None:
         with self._lock:
@@ -295,7 +331,20 @@ class PennylaneSandbox:
             time.sleep(fault.delay)
             fault = None
         if fault is not None:
-            return self._fault_reply(fault)
+            return self._fault_reply(fault)  # a failing Pennylane on purpose: not checked
+        reply = self._reply(path, query, headers)
+        if self.contract is not None:
+            problem = self.contract.check(path, query, *reply)
+            if problem is not None:  # fail loudly: a test must never pass on an off-contract body
+                return 500, {"Content-Type": "text/plain"}, f"sandbox contract violation: {problem}".encode()
+        return reply
+
+    @property
+    def contract_violations(self) -> list[str]:
+        """The replies that broke Pennylane's OpenAPI (with ``contract`` on), one line each."""
+        return list(self.contract.violations) if self.contract is not None else []
+
+    def _reply(self, path: str, query: dict[str, str], headers: Any) -> Reply:
         auth = headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else None
         if token is None or token not in self.tokens:

@@ -119,7 +119,8 @@ def contacts(data: PennylaneData, index: int, base_url: str) -> list[dict[str, A
     count = 0 if rng.random() < none_share else rng.choice((1, 1, 2, 3))
     names = name_pool(item["billing_address"]["country_alpha2"])
     domain = item["emails"][0].split("@")[1] if item["emails"] else "example.org"
-    return [_contact(rng, item, n, names, domain) for n in range(count)]
+    found = [_contact(rng, item, n, names, domain) for n in range(count)]
+    return [{**c, **data.contact_overrides.get(c["id"], {})} for c in found]
 
 
 def _contact(rng: random.Random, item: dict[str, Any], n: int, names: str, domain: str) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import random
 from array import array
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from billabex_sandbox.pennylane_fakes import VAT_RATE, country_row, pick_country
@@ -24,6 +25,17 @@ INVOICE, CREDIT_NOTE, DRAFT = 0, 1, 2
 SPAN_DAYS = 730
 PAYMENT_TERM_DAYS = 30
 SETTLED = ("paid_out", "confirmed", "found")
+OTHER_CURRENCIES = ("EUR", "GBP", "USD")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The shape of a generated data set (the defaults: the demo's and the benchmark's)."""
+
+    credit_note_share: float = 0.06  # of the documents, on customers with a recent invoice
+    linked_credit_share: float = 0.7  # credit notes that name the invoice they credit
+    bank_matched_share: float = 0.3  # settlements reconciled from the bank: no payment rows
+    mixed_share: float = 0.0  # customers billed in more than one currency
 
 
 @dataclass(slots=True)
@@ -33,12 +45,22 @@ class Payment:
     created_at: datetime
     status: str
     label: str
+    matched: bool = False  # settled by a bank transaction matched in Pennylane: no payment row
 
 
 class PennylaneData:
     """The data set: customers and invoices by index, their amounts, payments and overlays."""
 
-    def __init__(self, *, seed: int, customers: int, invoices: int, today: date, now: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        customers: int,
+        invoices: int,
+        today: date,
+        now: datetime,
+        profile: Profile | None = None,
+    ) -> None:
         self.seed, self.today, self.now = seed, today, now
         # Generated timestamps never pass the start of ``today``: the data is the same for the same
         # seed and day, whatever the time the sandbox starts (``now`` only dates later mutations).
@@ -52,8 +74,10 @@ class PennylaneData:
         self.extra_payments: dict[int, list[Payment]] = {}
         self.touched: dict[int, datetime] = {}  # invoice index → updated_at
         self.customer_overrides: dict[int, dict[str, Any]] = {}
+        self.contact_overrides: dict[int, dict[str, Any]] = {}  # contact id → fields
         self.deleted_invoices: set[int] = set()
         self.deleted_customers: set[int] = set()
+        self.profile = profile or Profile()
         self._next_payment = 9_000_000
         self._build(invoices)
 
@@ -66,13 +90,14 @@ class PennylaneData:
         for index in range(count):
             customer = int(self.customer_count * rng.random() ** 1.6)
             roll = rng.random()
-            kind = CREDIT_NOTE if roll < 0.06 and recent.get(customer) else DRAFT if roll > 0.985 else INVOICE
+            credit = roll < self.profile.credit_note_share and recent.get(customer)
+            kind = CREDIT_NOTE if credit else DRAFT if roll > 0.985 else INVOICE
             self.inv_customer.append(customer)
             self.inv_kind.append(kind)
             self.inv_day.append(
                 min(self.today.toordinal(), start + (index * SPAN_DAYS) // max(1, count) + rng.randint(0, 3))
             )
-            if kind == CREDIT_NOTE and rng.random() < 0.7:
+            if kind == CREDIT_NOTE and rng.random() < self.profile.linked_credit_share:
                 target = rng.choice(recent[customer])
                 if target not in self.credits_of:
                     self.credit_target[index] = target
@@ -120,6 +145,16 @@ class PennylaneData:
         currency = country_row(self.country_of(customer))[3]
         return currency if random.Random(self.seed + customer).random() < 0.7 else "EUR"
 
+    def invoice_currency(self, index: int) -> str:
+        """The customer's currency; a customer billed in several currencies (``mixed_share`` of
+        them) gets a third of its invoices in another one."""
+        customer = self.inv_customer[index]
+        own = self.currency_of(customer)
+        if random.Random(self.seed * 6_700_417 + customer).random() >= self.profile.mixed_share:
+            return own
+        rng = random.Random(self.seed * 2_147_483_647 + index)
+        return rng.choice([c for c in OTHER_CURRENCIES if c != own]) if rng.random() < 1 / 3 else own
+
     # -- invoice figures --------------------------------------------------------------------
 
     def amounts(self, index: int) -> tuple[str, int, int, random.Random]:
@@ -134,7 +169,7 @@ class PennylaneData:
         country_rate = VAT_RATE[self.country_of(customer)]
         base = int(rng.lognormvariate(11.3, 1.0))  # median ~ 800.00
         base = max(5_000, min(base, 5_000_000))
-        return self.currency_of(customer), base, base * country_rate // 100, rng
+        return self.invoice_currency(index), base, base * country_rate // 100, rng
 
     def payments(self, index: int) -> list[Payment]:
         """The generated payments of an invoice (by its age), then those added by mutations."""
@@ -160,6 +195,10 @@ class PennylaneData:
             out.append(
                 Payment(pid, due * rng.randint(20, 70) // 100, when, rng.choice(SETTLED), "Paiement partiel")
             )
+        if random.Random(self.seed * 32_452_843 + index).random() < self.profile.bank_matched_share:
+            # Reconciled with a bank transaction in Pennylane: the invoice is (partly) paid, with no
+            # payment row (GET .../payments is empty; .../matched_transactions lists the transfer).
+            out = [replace(p, matched=True) if p.status in SETTLED else p for p in out]
         return out + self.extra_payments.get(index, [])
 
     def credited(self, index: int) -> int:
@@ -201,3 +240,31 @@ def invoice_number(kind: int, day: int, index: int) -> str:
 
 def invoice_reference(seed: int, index: int) -> str:
     return f"PL-{seed:04x}-{INVOICE_BASE + index}"
+
+
+def _money(value: int) -> Decimal:
+    return (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+def ledger_row(data: PennylaneData, index: int) -> dict[str, Any]:
+    """The truth behind the JSON of one document, in its own currency (for tests): ``id``,
+    ``customer_id``, ``credit_note``, ``currency``, ``total``, ``open`` (an invoice's remaining
+    amount, a credit note's unapplied credit), ``credited`` (credit notes applied to an invoice),
+    ``paid`` (settled payments and bank matches), ``rows`` (the part of ``paid`` that
+    ``/payments`` lists) and ``credited_invoice`` (or None)."""
+    currency, base, tax, _ = data.amounts(index)
+    settled = [p for p in data.payments(index) if p.status in SETTLED]
+    target = data.credit_target.get(index)
+    note = data.inv_kind[index] == CREDIT_NOTE
+    return {
+        "id": INVOICE_BASE + index,
+        "customer_id": CUSTOMER_BASE + data.inv_customer[index],
+        "credit_note": note,
+        "currency": currency,
+        "total": _money(base + tax),
+        "open": _money((0 if target is not None else base + tax) if note else data.remaining(index)),
+        "credited": _money(0 if note else data.credited(index)),
+        "paid": _money(sum(p.amount for p in settled)),
+        "rows": _money(sum(p.amount for p in settled if not p.matched)),
+        "credited_invoice": None if target is None else INVOICE_BASE + target,
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from billabex_sandbox.pennylane_data import (
@@ -60,10 +60,15 @@ def _status(kind: int, figures: _Figures, overdue: bool) -> str:
     return "late" if overdue else "upcoming"
 
 
+def to_eur(value: int, rate: Decimal) -> int:
+    """Cents of the invoice currency → cents of EUR (``exchange_rate`` converts to euros)."""
+    return int((Decimal(value) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _amount_fields(figures: _Figures, sign: int, rate: Decimal) -> dict[str, Any]:
     return {
         "currency": figures.currency,
-        "amount": cents(int(sign * Decimal(figures.total) * rate)),
+        "amount": cents(sign * to_eur(figures.total, rate)),
         "currency_amount": cents(sign * figures.total),
         "currency_amount_before_tax": cents(sign * figures.base),
         "exchange_rate": str(rate if rate != 1 else "1.0"),
@@ -71,13 +76,15 @@ def _amount_fields(figures: _Figures, sign: int, rate: Decimal) -> dict[str, Any
 
 
 def _remaining_fields(figures: _Figures, kind: int, applied: bool, rate: Decimal) -> dict[str, str]:
+    """In EUR whatever the invoice currency (connectors.md §1.9, §1.10), credit notes included: a
+    credit note applied to its invoice has nothing left, an unapplied one all of it (negative)."""
     if kind == CREDIT_NOTE:
-        with_tax = "0.0" if applied else cents(-figures.total)
-        without_tax = "0.0" if applied else cents(-figures.base)
+        with_tax = "0.0" if applied else cents(-to_eur(figures.total, rate))
+        without_tax = "0.0" if applied else cents(-to_eur(figures.base, rate))
     else:
         remaining, base = figures.remaining, figures.base
-        with_tax = cents(int(Decimal(remaining) * rate))
-        without_tax = cents(int(Decimal(remaining * base // max(figures.total, 1)) * rate))
+        with_tax = cents(to_eur(remaining, rate))
+        without_tax = cents(to_eur(remaining * base // max(figures.total, 1), rate))
     return {"remaining_amount_with_tax": with_tax, "remaining_amount_without_tax": without_tax}
 
 
@@ -133,7 +140,7 @@ def invoice(data: PennylaneData, index: int, base_url: str) -> dict[str, Any]:
         "date": issue.isoformat(),
         "deadline": deadline.isoformat(),
         "currency_tax": cents(sign * tax),
-        "tax": cents(int(sign * Decimal(tax) * rate)),
+        "tax": cents(sign * to_eur(tax, rate)),
         "language": "fr_FR",
         "paid": status == "paid",
         "status": status,
@@ -154,6 +161,7 @@ def invoice(data: PennylaneData, index: int, base_url: str) -> dict[str, Any]:
 
 
 def payment_items(data: PennylaneData, index: int) -> list[dict[str, Any]]:
+    """``GET /customer_invoices/{id}/payments``: the payment rows (not the bank matches)."""
     currency = data.amounts(index)[0]
     return [
         {
@@ -166,4 +174,36 @@ def payment_items(data: PennylaneData, index: int) -> list[dict[str, Any]]:
             "updated_at": iso(p.created_at),
         }
         for p in data.payments(index)
+        if not p.matched
+    ]
+
+
+def matched_transaction_items(data: PennylaneData, index: int, base_url: str) -> list[dict[str, Any]]:
+    """``GET /customer_invoices/{id}/matched_transactions``: the bank transfers reconciled with it."""
+    currency = data.amounts(index)[0]
+    rate = EUR_RATES.get(currency, Decimal(1))
+    customer_id = CUSTOMER_BASE + data.inv_customer[index]
+    return [
+        {
+            "id": p.id,
+            "label": f"VIR SEPA {p.label.upper()}",
+            "attachment_required": False,
+            "date": p.created_at.date().isoformat(),
+            "outstanding_balance": None,
+            "created_at": iso(p.created_at),
+            "updated_at": iso(p.created_at),
+            "archived_at": None,
+            "currency": currency,
+            "currency_amount": cents(p.amount),
+            "amount": cents(to_eur(p.amount, rate)),
+            "currency_fee": None,
+            "fee": None,
+            "journal": {"id": 512},
+            "bank_account": {"id": 53, "url": f"{base_url}/bank_accounts/53"},
+            "pro_account_expense": None,
+            "customer": {"id": customer_id, "url": f"{base_url}/customers/{customer_id}"},
+            "categories": [],
+        }
+        for p in data.payments(index)
+        if p.matched and p.status in SETTLED
     ]

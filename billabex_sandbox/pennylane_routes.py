@@ -14,7 +14,7 @@ from typing import Any
 from billabex_sandbox import pennylane_api as api
 from billabex_sandbox.pennylane_customers import contacts, customer
 from billabex_sandbox.pennylane_data import CUSTOMER_BASE, INVOICE_BASE, PennylaneData
-from billabex_sandbox.pennylane_invoices import invoice, payment_items
+from billabex_sandbox.pennylane_invoices import invoice, matched_transaction_items, payment_items
 
 PREFIX = "/api/external/v2"
 _INVOICE_ROUTE = re.compile(r"^/customer_invoices/(\d+)(/payments|/matched_transactions)?$")
@@ -98,8 +98,9 @@ def _invoice_resource(data: PennylaneData, match: re.Match[str], query: dict[str
         raise api.not_found()
     if match.group(2) is None:
         return invoice(data, index, base_url)
-    items = payment_items(data, index) if match.group(2) == "/payments" else []
-    return api.sub_list(items, query)
+    if match.group(2) == "/payments":
+        return api.sub_list(payment_items(data, index), query)
+    return api.sub_list(matched_transaction_items(data, index, base_url), query)
 
 
 def _customer_resource(
@@ -114,4 +115,6 @@ def _customer_resource(
         raise api.not_found()
     if match.group(3):
         return api.sub_list(contacts(data, index, base_url), query)
+    if kind:  # the typed endpoints answer the one shape, without the oneOf discriminator
+        item.pop("customer_type")
     return item

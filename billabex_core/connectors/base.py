@@ -140,6 +140,9 @@ class Connector(ABC):
     display_name: ClassVar[str]
     ENTITIES: ClassVar[tuple[Entity, ...]]
     SECRET_KEYS: ClassVar[frozenset[str]] = frozenset()  # config keys never shown or logged
+    # The provider gives its customers no currency (``AccountRecord.currency`` is None): the
+    # engine takes each account's currency from its documents once they are stored.
+    ACCOUNT_CURRENCY_FROM_DOCUMENTS: ClassVar[bool] = False
 
     @abstractmethod
     def __init__(

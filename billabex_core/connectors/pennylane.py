@@ -13,8 +13,11 @@ Incremental: once a scan completes, the cursor becomes ``{"mode": "incremental",
 to the last ``processed_at`` handled (``seen`` lists the ids already handled at that instant).
 Change logs keep 4 weeks: an older watermark (or a 422) silently falls back to a full scan.
 
-Payments cost one request per invoice: a full scan fetches them for partially paid open
-invoices, an incremental sync for every changed invoice that is (partly) paid.
+Payments cost one request per invoice: a full scan fetches them for every (partly) paid invoice
+(``paid_invoice_payments: false``: for partly paid open ones only), an incremental sync for every
+changed invoice that is (partly) paid. The part of an invoice Pennylane says is settled that no
+payment row explains (a bank transaction matched in Pennylane, a skipped fetch) is the engine's
+"settled in Pennylane" figure (docs/sync.md).
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class PennylaneConnector(Connector):
         Entity.PAYMENT,
     )
     SECRET_KEYS: ClassVar[frozenset[str]] = frozenset({"api_token"})
+    ACCOUNT_CURRENCY_FROM_DOCUMENTS: ClassVar[bool] = True  # customers have no currency (§1.9)
 
     def __init__(
         self,
@@ -129,6 +133,7 @@ class PennylaneConnector(Connector):
         cfg = self.validate_config(config)
         self._excluded = frozenset(cfg["excluded_customer_ids"])
         self._page_size = cfg["page_size"]
+        self._paid_payments = bool(cfg["paid_invoice_payments"])
         self._now = clock
         per_5s = cfg["rate_limit_per_5s"]
         timeout = float(cfg["timeout_seconds"])
@@ -350,20 +355,22 @@ class PennylaneConnector(Connector):
         return out
 
     def _contacts(self, customer: dict[str, Any]) -> list[Record]:
+        """The customer's contact persons, then its billing e-mails no person has (§1.5)."""
         customer_id = str(m.item_id(customer))
         lang = m.language(customer.get("billing_language"))
         items = self._all(f"customers/{customer_id}/contacts", {"sort": "id", "limit": 100})
-        return [
+        persons = [
             m.map_contact(item, customer_id=customer_id, lang=lang, primary=n == 0)
             for n, item in enumerate(items)
         ]
+        return [*persons, *m.billing_contacts(customer, persons, lang=lang)]
 
     def _wants_payments(self, invoice: dict[str, Any], *, changed: bool) -> bool:
         customer = m.customer_of(invoice)
         return (
             customer is not None
             and customer not in self._excluded
-            and m.needs_payments(invoice, changed=changed)
+            and m.needs_payments(invoice, changed=changed, paid=self._paid_payments)
         )
 
     def _payments(self, invoice: dict[str, Any]) -> list[Record]:

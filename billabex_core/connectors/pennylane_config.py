@@ -18,6 +18,9 @@ _OPTIONAL = {
     "rate_limit_per_5s": 25,  # 0 lifts client-side pacing (local sandbox, benchmarks)
     "timeout_seconds": 30.0,
     "page_size": 100,
+    # Full scans read the payment rows of fully paid invoices too (one request each); false keeps a
+    # first sync of a large company short: their settled part is shown as "settled in Pennylane".
+    "paid_invoice_payments": True,
 }
 _BOUNDS = {"rate_limit_per_5s": (0, 10_000), "page_size": (1, 100), "timeout_seconds": (0.01, 600)}
 
@@ -48,4 +51,6 @@ def validate_pennylane_config(config: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
             raise ValidationError(f"{key} must be a number between {low} and {high}", field=key)
     out["rate_limit_per_5s"], out["page_size"] = int(out["rate_limit_per_5s"]), int(out["page_size"])
+    if not isinstance(out["paid_invoice_payments"], bool):
+        raise ValidationError("paid_invoice_payments must be true or false", field="paid_invoice_payments")
     return out

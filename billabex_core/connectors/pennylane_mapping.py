@@ -22,10 +22,12 @@ from billabex_core.connectors.records import (
     Entity,
     PaymentRecord,
     Record,
+    billing_contact_id,
 )
 
 PROVIDER = "Pennylane"
 CENT = Decimal("0.01")
+CONVERSION_SLACK = Decimal("0.02")  # what converting an amount to EUR and back may lose
 SETTLED_PAYMENT_STATUSES = frozenset({"confirmed", "paid_out", "found"})
 OPEN_STATUSES = frozenset({"upcoming", "late", "partially_paid", "partially_cancelled", "incomplete"})
 
@@ -131,6 +133,30 @@ def map_contact(item: dict[str, Any], *, customer_id: str, lang: str | None, pri
     )
 
 
+def billing_contacts(
+    customer: dict[str, Any], persons: list[ContactRecord], *, lang: str | None
+) -> list[Record]:
+    """The customer's billing e-mails (``emails[]``) that no contact person has, as contacts:
+    named after the part before the "@" (the engine's default), in ``billing_language``."""
+    customer_id = str(item_id(customer))
+    held = {(p.email or "").strip().casefold() for p in persons}
+    out: list[Record] = []
+    for email in dict.fromkeys(e.strip() for e in customer.get("emails") or () if e and e.strip()):
+        if email.casefold() not in held:
+            held.add(email.casefold())
+            out.append(
+                ContactRecord(
+                    external_id=billing_contact_id(customer_id, email),
+                    account_external_id=customer_id,
+                    email=email,
+                    language=lang,
+                    role="billing",
+                    updated_at=timestamp(customer.get("updated_at")),
+                )
+            )
+    return out
+
+
 def is_credit_note(item: dict[str, Any]) -> bool:
     if item.get("status") == "credit_note" or item.get("credited_invoice"):
         return True
@@ -141,22 +167,36 @@ def customer_of(item: dict[str, Any]) -> str | None:
     return ref_id(item.get("customer"))
 
 
-def _remaining(item: dict[str, Any], total: Decimal) -> Decimal | None:
-    remaining = opt_money(item.get("remaining_amount_with_tax"), "remaining_amount_with_tax")
-    if remaining is None:
-        return None
-    remaining = abs(remaining)
-    if item.get("currency", "EUR") != "EUR":
-        # Reported in EUR (connectors.md §1.9): back to the invoice currency.
+def remaining(item: dict[str, Any], total: Decimal) -> tuple[Decimal | None, bool]:
+    """The remaining amount in the document's currency, and whether it had to be converted.
+
+    ``remaining_amount_with_tax`` is reported in EUR for non-EUR documents (connectors.md §1.9,
+    §1.10), credit notes included: it is converted back with the document's own rate, the ratio
+    of ``currency_amount`` to ``amount`` (its EUR total, ``exchange_rate`` when that is zero), so
+    a document with nothing settled gets exactly its total back. A GBP total is never compared
+    with an EUR remaining amount. A ``paid`` invoice has nothing left, whatever the rounding.
+    """
+    value = opt_money(item.get("remaining_amount_with_tax"), "remaining_amount_with_tax")
+    if value is None:
+        return None, False
+    value, converted = abs(value), False
+    if (item.get("currency") or "EUR") != "EUR":
         amount_eur = abs(opt_money(item.get("amount"), "amount") or Decimal(0))
-        rate = Decimal(str(item.get("exchange_rate") or "1"))
-        if remaining == amount_eur:
-            remaining = total
-        elif rate and rate != 1:
-            remaining = (remaining / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        if amount_eur:
+            value = value * total / amount_eur
+        else:
+            rate = Decimal(str(item.get("exchange_rate") or "1")) or Decimal(1)
+            value = value / rate
+        value, converted = value.quantize(CENT, rounding=ROUND_HALF_UP), True
+        # Two roundings to cents (Pennylane's to EUR, ours back) can miss by a cent or two: a
+        # document with nothing settled (or all of it) is not left "partly" settled by a cent.
+        if abs(total - value) <= CONVERSION_SLACK:
+            value = total
+        elif value <= CONVERSION_SLACK:
+            value = Decimal("0.00")
     if item.get("status") == "paid":
-        return Decimal("0.00")
-    return min(remaining, total)
+        return Decimal("0.00"), converted
+    return min(value, total), converted
 
 
 def map_document(item: dict[str, Any]) -> DocumentRecord | None:
@@ -166,6 +206,7 @@ def map_document(item: dict[str, Any]) -> DocumentRecord | None:
         return None
     try:
         total = abs(money(item["currency_amount"], "currency_amount"))
+        left, converted = remaining(item, total)
         return DocumentRecord(
             external_id=str(item_id(item)),
             account_external_id=customer,
@@ -179,7 +220,8 @@ def map_document(item: dict[str, Any]) -> DocumentRecord | None:
             tax_amount=_abs(opt_money(item.get("currency_tax"), "currency_tax")),
             issue_date=day(item.get("date")),
             due_date=day(item.get("deadline")),
-            remaining_amount=_remaining(item, total),
+            remaining_amount=left,
+            remaining_converted=converted,
             credited_invoice_external_id=ref_id(item.get("credited_invoice")),
             provider_status=item.get("status"),
             is_draft=bool(item.get("draft")),
@@ -194,21 +236,24 @@ def _abs(value: Decimal | None) -> Decimal | None:
     return None if value is None else abs(value)
 
 
-def needs_payments(item: dict[str, Any], *, changed: bool) -> bool:
-    """Whether to fetch this invoice's payments (one request each).
+def needs_payments(item: dict[str, Any], *, changed: bool, paid: bool = True) -> bool:
+    """Whether to fetch this invoice's payment rows (one request each): when Pennylane says part
+    of it is settled otherwise than by a credit note, so the payments explain it.
 
-    A full scan fetches them for partially settled open invoices only (the remaining amount
-    is the truth for the rest); an incremental sync also for every changed, (partly) paid one.
+    Partly paid open invoices always; fully paid ones too unless ``paid`` is off (a full scan of
+    a large company can skip them: their settled part is then shown as settled in Pennylane), and
+    always when the invoice changed (an incremental sync). The remaining amount is compared with
+    the total in the invoice's currency (converted back from EUR for a non-EUR invoice).
     """
     if item.get("draft") or is_credit_note(item):
         return False
     status = item.get("status")
     total = abs(money(item.get("currency_amount", "0"), "currency_amount"))
-    remaining = opt_money(item.get("remaining_amount_with_tax"), "remaining_amount_with_tax")
+    left, _ = remaining(item, total)
     partly_paid = status == "partially_paid" or (
-        status in OPEN_STATUSES and remaining is not None and 0 < abs(remaining) < total
+        status in OPEN_STATUSES and status != "partially_cancelled" and left is not None and 0 < left < total
     )
-    return partly_paid or (changed and status in ("paid", "partially_paid"))
+    return partly_paid or (status == "paid" and (paid or changed))
 
 
 def map_payment(item: dict[str, Any], *, invoice: dict[str, Any]) -> Record:

@@ -8,6 +8,7 @@ note's totals are positive too), dates are ``date``, ``updated_at`` is an aware 
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,6 +40,16 @@ class AccountRecord:
     emails: tuple[str, ...] = ()  # billing e-mails printed on the customer itself
 
 
+BILLING_CONTACT_PREFIX = "billing:"
+
+
+def billing_contact_id(customer_id: str, email: str) -> str:
+    """The external id of the contact a customer's billing e-mail becomes (``billing:`` ids are
+    replaced as a whole with each customer's contacts, docs/sync.md)."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:16]
+    return f"{BILLING_CONTACT_PREFIX}{customer_id}:{digest}"
+
+
 @dataclass(frozen=True, slots=True)
 class ContactRecord:
     external_id: str
@@ -66,7 +77,10 @@ class DocumentRecord:
     tax_amount: Decimal | None = None
     issue_date: date | None = None
     due_date: date | None = None
-    remaining_amount: Decimal | None = None  # the provider's truth (domain.md §4)
+    remaining_amount: Decimal | None = None  # the provider's truth (domain.md §4), document currency
+    # The provider reported the remaining amount in another currency (Pennylane: EUR for non-EUR
+    # documents) and the connector converted it back with the document's exchange rate.
+    remaining_converted: bool = False
     credited_invoice_external_id: str | None = None
     provider_status: str | None = None
     is_draft: bool = False

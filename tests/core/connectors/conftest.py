@@ -24,8 +24,9 @@ class FakeSleep:
 
 @pytest.fixture
 def pennylane_sandbox() -> Iterator[PennylaneSandbox]:
-    with PennylaneSandbox(seed=7, customers=30, invoices=300, rate_limit=False) as sandbox:
+    with PennylaneSandbox(seed=7, customers=30, invoices=300, rate_limit=False, contract=True) as sandbox:
         yield sandbox
+    assert sandbox.contract_violations == []  # every reply served was one Pennylane's OpenAPI allows
 
 
 @pytest.fixture

@@ -170,5 +170,5 @@ def test_sandbox_is_deterministic_and_lean():
 
 
 def test_cli_refuses_unknown_provider(capsys):
-    assert main(["sandbox", "zoho_books"]) == 2
+    assert main(["sandbox", "sage"]) == 2  # (Zoho Books and NetSuite have sandboxes now)
     assert "no sandbox" in capsys.readouterr().err

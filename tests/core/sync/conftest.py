@@ -18,8 +18,9 @@ from billabex_sandbox.pennylane import PennylaneSandbox
 
 @pytest.fixture
 def pennylane_sandbox() -> Iterator[PennylaneSandbox]:
-    with PennylaneSandbox(seed=11, customers=12, invoices=160, rate_limit=False) as sandbox:
+    with PennylaneSandbox(seed=11, customers=12, invoices=160, rate_limit=False, contract=True) as sandbox:
         yield sandbox
+    assert sandbox.contract_violations == []  # every reply served was one Pennylane's OpenAPI allows
 
 
 @pytest.fixture
