@@ -25,6 +25,10 @@ from billabex_core.connectors.records import (
 )
 from billabex_core.sync import mapping as mp
 from billabex_core.sync.agent_rules import revalidate_corrected
+from billabex_core.sync.billing_contacts import (
+    drop_replaced_billing_contacts,
+    drop_unlisted_billing_contacts,
+)
 from billabex_core.sync.deletions import apply_deletions
 from billabex_core.sync.documents import store_applications, store_documents, store_payments
 from billabex_core.sync.page import ACC, CON, PageOutcome, last_wins, resolve_accounts, row_keys
@@ -71,15 +75,23 @@ def _excluded(record: Record, excluded: frozenset[str]) -> bool:
 
 def _accounts(conn: Connection, ctx: mp.SyncContext, records: list[AccountRecord], out: PageOutcome) -> None:
     rows: dict[str, dict[str, Any]] = {}
-    for ext, record in last_wins(records).items():
+    latest = last_wins(records)
+    for ext, record in latest.items():
         try:
             rows[ext] = mp.account_row(record, ctx)
         except mp.RecordError as exc:
             out.fail("account", str(exc))
-    up = upsert(conn, ACC, keys=row_keys(ctx, ACC), rows=rows, fields=mp.ACCOUNT_FIELDS, versioned=True)
+    before = resolve_accounts(conn, ctx, set(rows), columns=mp.ACCOUNT_FIELDS)
+    for ext, row in rows.items():
+        if latest[ext].currency is None and ext in before:  # the provider gives none: keep ours
+            row["currency"] = before[ext].currency
+    up = upsert(
+        conn, ACC, keys=row_keys(ctx, ACC), rows=rows, fields=mp.ACCOUNT_FIELDS, versioned=True, before=before
+    )
     out.tally("account", up)
     ctx.account_ids.update(up.ids)
     out.accounts.update(up.ids[ext] for ext in (*up.created, *up.updated))
+    drop_unlisted_billing_contacts(conn, ctx, {up.ids[ext]: latest[ext].emails for ext in rows}, out)
 
 
 def _contacts(conn: Connection, ctx: mp.SyncContext, records: list[ContactRecord], out: PageOutcome) -> None:
@@ -87,10 +99,16 @@ def _contacts(conn: Connection, ctx: mp.SyncContext, records: list[ContactRecord
         conn, ctx, {r.account_external_id for r in records}, columns=("language", "country")
     )
     rows: dict[str, dict[str, Any]] = {}
+    kept: dict[int, set[str]] = defaultdict(set)  # the page's contacts of each account
+    no_email: list[DeletionRecord] = []
     for ext, record in last_wins(records).items():
         account = accounts.get(record.account_external_id)
         if account is None:
             out.fail("contact", f"contact {ext}: unknown customer {record.account_external_id}")
+            continue
+        kept[account.id].add(ext)
+        if not (record.email or "").strip():  # no address, nobody to write to: not a failure
+            no_email.append(DeletionRecord(Entity.CONTACT, ext))  # (one stored before goes)
             continue
         try:
             row = mp.contact_row(
@@ -107,3 +125,6 @@ def _contacts(conn: Connection, ctx: mp.SyncContext, records: list[ContactRecord
         if ext in up.before:
             out.accounts.add(up.before[ext].account_id)
     revalidate_corrected(conn, rows, up)
+    if no_email:
+        apply_deletions(conn, ctx, no_email, out)
+    drop_replaced_billing_contacts(conn, ctx, kept, out)

@@ -29,19 +29,19 @@ from billabex_core.models import (
 )
 from billabex_core.sync import mapping as mp
 from billabex_core.sync.agent_rules import currency_mismatches
-from billabex_core.sync.deletions import delete_external
+from billabex_core.sync.currencies import derive_new_currencies
+from billabex_core.sync.implied import store_implied_applications
 from billabex_core.sync.page import (
     ACC,
     APP,
     DOC,
-    IMPLIED,
     PAY,
     PageOutcome,
     last_wins,
     resolve_accounts,
     row_keys,
 )
-from billabex_core.sync.writer import Upserted, chunks, existing, table_of, upsert
+from billabex_core.sync.writer import chunks, existing, table_of, upsert
 
 AUDIT = table_of(AuditEvent)
 
@@ -97,6 +97,8 @@ def store_documents(
         before=before,
     )
     out.tally(entity, up)
+    if ctx.derive_account_currency:  # before the mismatch check: a GBP customer is a GBP account
+        derive_new_currencies(conn, [rows[ext] for ext in up.created])
     out.anomalies.extend(currency_mismatches(conn, doc_kind, rows, up.created))
     for ext in (*up.created, *up.updated):
         out.accounts.add(rows[ext]["account_id"])
@@ -104,7 +106,7 @@ def store_documents(
             out.accounts.add(up.before[ext].account_id)
     _resume_paused(conn, ctx, {rows[ext]["account_id"] for ext in up.created})
     if kind is Entity.CREDIT_NOTE and implied_applications:
-        _implied_applications(conn, ctx, rows, up, targets, out)
+        store_implied_applications(conn, ctx, rows, up, targets, out)
 
 
 def _resume_paused(conn: Connection, ctx: mp.SyncContext, account_ids: set[int]) -> None:
@@ -192,7 +194,7 @@ def _invoices(conn: Connection, ctx: mp.SyncContext, external_ids: set[str]) -> 
         DOC,
         integration_id=ctx.integration_id,
         external_ids=external_ids,
-        columns=("number", "account_id", "total_incl_tax"),
+        columns=("number", "account_id", "total_incl_tax", "provider_remaining"),
         scope=DOC.c.kind == DocumentKind.INVOICE,
     )
 
@@ -259,48 +261,6 @@ def _drop_identity_clashes(
             out.anomalies.append((row["account_id"], message))
         else:
             owners[identity] = (ctx.integration_id, ext)
-
-
-def _implied_applications(
-    conn: Connection,
-    ctx: mp.SyncContext,
-    rows: dict[str, dict[str, Any]],
-    up: Upserted,
-    targets: dict[str, Any],
-    out: PageOutcome,
-) -> None:
-    """A credit note that names its invoice (Pennylane ``credited_invoice``) is applied to it as
-    the provider says: stored as a provider credit application, never re-allocated."""
-    apps: dict[str, dict[str, Any]] = {}
-    gone: list[str] = []
-    by_id = {t.id: t for t in targets.values()}
-    for ext, row in rows.items():
-        key = f"{IMPLIED}{ext}"
-        invoice_id = row["credited_invoice_id"]
-        target = by_id.get(invoice_id) if invoice_id else None
-        amount = (
-            mp.implied_application_amount(
-                credit_total=row["total_incl_tax"],
-                credit_remaining=row["provider_remaining"],
-                invoice_total=target.total_incl_tax,
-            )
-            if target is not None
-            else None
-        )
-        if target is None or not amount:
-            gone.append(key)
-            continue
-        apps[key] = {
-            "credit_note_id": up.ids[ext],
-            "invoice_id": target.id,
-            "amount": amount,
-            "applied_on": row["issue_date"] or ctx.today,
-        }
-        out.accounts.add(target.account_id)
-    applied = upsert(conn, APP, keys=row_keys(ctx, APP), rows=apps, fields=mp.APPLICATION_FIELDS)
-    out.tally("credit_application", applied)
-    if gone:
-        delete_external(conn, ctx, APP, gone, out, "credit_application", count=False)
 
 
 # -- payments and credit applications ---------------------------------------------------------

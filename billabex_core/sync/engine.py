@@ -4,7 +4,8 @@
     are taken together, see prefetch.py):
         one transaction: upsert the pages' records, store the last page's cursor, renew the
         lock, update the run's counts → commit
-    → statuses of the touched accounts → the caller's hooks (tasks) → SyncRun(done)
+    → for the touched accounts: currencies from documents (when the provider gives none),
+      "settled in <provider>" lines, statuses → the caller's hooks (tasks) → SyncRun(done)
 
 The engine is a leaf: its caller (``jobs.sync_runs``) gives it the decrypted connector config,
 the organisation's defaults and the hooks that open tasks through the services; it imports no
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -42,9 +43,11 @@ from billabex_core.models import (
 )
 from billabex_core.sync import lock
 from billabex_core.sync.apply import PageOutcome, apply_page
+from billabex_core.sync.currencies import derive_currencies
 from billabex_core.sync.mapping import SYNC_ACTOR, SyncContext
 from billabex_core.sync.prefetch import prefetch
 from billabex_core.sync.result import Counts, SyncProgress, SyncResult, counts_as_dict
+from billabex_core.sync.settlement import settle_invoices
 from billabex_core.sync.statuses import integration_accounts, recompute_accounts
 from billabex_core.sync.writer import table_of
 
@@ -156,6 +159,8 @@ class _Run:
             self.errors.insert(0, str(exc))
             connector = None
         if connector is not None:
+            derive = bool(getattr(connector, "ACCOUNT_CURRENCY_FROM_DOCUMENTS", False))
+            ctx = replace(ctx, derive_account_currency=derive)  # (the same account id cache)
             try:
                 self._pages(ctx, connector, cursors)
                 failed = False
@@ -313,6 +318,9 @@ class _Run:
     def _finish(self, ctx: SyncContext, status: SyncStatus, recover: bool) -> None:
         with self.engine.begin() as conn:
             accounts = integration_accounts(conn, ctx.integration_id) if recover else self.touched
+            if ctx.derive_account_currency:
+                derive_currencies(conn, accounts)
+            settle_invoices(conn, ctx, accounts)
             recompute_accounts(conn, accounts, today=ctx.today)
         finished = utcnow()
         with Session(self.engine) as s:

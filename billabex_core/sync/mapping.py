@@ -46,6 +46,9 @@ class SyncContext:
     payment_terms_days: int
     today: date
     excluded: frozenset[str] = frozenset()
+    # The provider gives customers no currency: accounts take the currency of their documents
+    # (``Connector.ACCOUNT_CURRENCY_FROM_DOCUMENTS``, sync/currencies.py).
+    derive_account_currency: bool = False
     # Account ids by external id, learnt during this run (the sync never deletes an account, and
     # a page that fails ends the run, so an id seen in a rolled-back page is never used again).
     account_ids: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -176,6 +179,7 @@ def document_row(record: DocumentRecord, ctx: SyncContext) -> dict[str, Any]:
         "issue_date": record.issue_date,
         "due_date": due,
         "provider_remaining": remaining,
+        "provider_remaining_converted": remaining is not None and record.remaining_converted,
         "provider_status": _text(record.provider_status, 40),
         "validated_at": _stamp(record.updated_at),
         "validated_by": SYNC_ACTOR,
@@ -193,6 +197,7 @@ DOCUMENT_FIELDS = (
     "issue_date",
     "due_date",
     "provider_remaining",
+    "provider_remaining_converted",
     "provider_status",
     "credited_invoice_id",
     "credited_invoice_number",

@@ -116,7 +116,8 @@ def upsert(
     if changed:
         names = [k[2:] for k in changed[0] if k.startswith("v_")]
         assignments: dict[str, Any] = {name: sa.bindparam(f"v_{name}") for name in names}
-        assignments["updated_at"] = now
+        if "updated_at" in table.c:  # (payments and credit applications have none)
+            assignments["updated_at"] = now
         if versioned:
             assignments["version"] = table.c.version + 1
         update = sa.update(table).where(table.c.id == sa.bindparam("_id")).values(assignments)
