@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,37 +25,41 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("e2e-data")
-    env = {
+def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    """Run ``python -m billabex_core ARGS`` (or ``python -c CODE`` when ARGS starts with ``-c``)."""
+    command = [sys.executable, *args] if args[0] == "-c" else [sys.executable, "-m", "billabex_core", *args]
+    subprocess.run(command, input=stdin, text=True, cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def app_env(data: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "BILLABEX_DATA_DIR": str(data),
         "BILLABEX_DATABASE_URL": f"sqlite:///{data / 'e2e.db'}",
         "BILLABEX_TODAY": "2026-03-02",
     }
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "billabex_core",
-            "user",
-            "add",
-            "erin",
-            "--email",
-            "erin@example.com",
-            "--name",
-            "Erin Example",
-            "--admin",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
+
+
+def add_login(env: dict[str, str], username: str, *, admin: bool = True) -> None:
+    flags = ["--admin"] if admin else []
+    cli(
+        env,
+        "user",
+        "add",
+        username,
+        "--email",
+        f"{username}@example.com",
+        "--name",
+        username.title(),
+        *flags,
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
     )
+
+
+@contextmanager
+def running_app(env: dict[str, str]) -> Iterator[str]:
+    """``streamlit run app.py`` on a free local port; yields its URL."""
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -86,12 +91,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         proc.kill()
         pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = app_env(tmp_path_factory.mktemp("e2e-data"))
+    add_login(env, "erin")
+    with running_app(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -118,17 +133,29 @@ def page(browser, server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def login(page, server: str) -> None:  # type: ignore[no-untyped-def]
-    """Log in; the form is filled again if a rerun (the cookie component loading) cleared it."""
+def _wait_for_cookie(page) -> None:  # type: ignore[no-untyped-def]
+    """The login cookie is set by a script of the page that logged in: wait until it ran."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if any(c["name"] == "billabex_auth" for c in page.context.cookies()):
+            return
+        time.sleep(0.1)
+    pytest.fail("the login cookie was not set")
+
+
+def login(page, server: str, username: str = "erin", *, goto: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Log in; the form is filled again if a rerun cleared it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.goto(server)
+    if goto:
+        page.goto(server)
     for attempt in range(3):
-        page.get_by_label("Username").fill("erin")
+        page.get_by_label("Username").fill(username)
         page.get_by_role("textbox", name="Password").fill(PASSWORD)
         page.get_by_role("button", name="Login").click()
         try:
             page.get_by_text("Signed in as").wait_for(timeout=20_000)
+            _wait_for_cookie(page)
             return
         except PlaywrightTimeout:
             if attempt == 2:
