@@ -133,7 +133,7 @@ class ZohoBooksConnector(Connector):
             per_minute=cfg["rate_limit_per_minute"],
             timeout=timeout,
         )
-        self._auth._on_request = self._http.count_request
+        self._auth.on_request = self._http.count_request  # token calls count as requests too
         self._organization_id = cfg["organization_id"]
         # Invoice number → (invoice id, customer id), learnt by the invoice pass for the payments.
         self._numbers: dict[str, tuple[str, str]] = {}

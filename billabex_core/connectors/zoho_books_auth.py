@@ -77,7 +77,7 @@ class ZohoOAuth(httpx.Auth):
         self._client = httpx.Client(
             base_url=accounts_url, transport=transport, timeout=timeout or httpx.Timeout(30.0)
         )
-        self._sleep, self._clock, self._on_request = sleep, clock, on_request
+        self._sleep, self._clock, self.on_request = sleep, clock, on_request
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -112,7 +112,7 @@ class ZohoOAuth(httpx.Auth):
 
     def _refresh(self) -> None:
         for attempt in range(TRIES):
-            self._on_request()
+            self.on_request()
             try:
                 response = self._client.post(TOKEN_PATH, data=self._form)
             except httpx.TransportError as exc:
