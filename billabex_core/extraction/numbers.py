@@ -78,6 +78,10 @@ class WordSet:
     def __contains__(self, token: object) -> bool:
         return isinstance(token, str) and (token in self.exact or bool(self.stems.match(token)))
 
+    def ends(self, token: str) -> bool:
+        """The token ends with one of the words of six letters or more ("handelsrechnung")."""
+        return any(len(w) >= 6 and token.endswith(w) for w in self.exact)
+
 
 @dataclass(frozen=True)
 class _Words:
@@ -123,7 +127,7 @@ def _classify(label: str) -> tuple[bool, bool, bool, bool]:
             other = True
         elif _is(token, words.reference):
             referring = True
-        elif _is(token, words.document):
+        elif _is(token, words.document) or words.document.ends(token):
             documented = True
     return numbered, documented, other, referring
 
@@ -175,7 +179,7 @@ def _is_amount(token: str) -> bool:
 def _label_end(seg: Segment) -> int:
     """Where the label part of a segment ends: at its first word with a digit ("N°123" keeps
     its "N°"), else at its end."""
-    m = re.search(r"\S*\d", seg.text)
+    m = re.search(r"(?<!\()\b\S*\d(?!\d*\))", seg.text)  # "(380)", a type code, is part of the label
     if not m:
         return len(seg.text)
     glued = re.match(r"(?:n[°º]|#)[:.]?", m.group(0), re.I)

@@ -20,6 +20,7 @@ from itertools import product
 from billabex_core.extraction.amounts import Amount, find_amounts
 from billabex_core.extraction.labels import LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.vocab import fold, language, vocab_cache
 
 ROLES = ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due", "prepaid")
 ANY = "any"  # an amount without a label: any role, if the arithmetic says so
@@ -85,12 +86,13 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
     for hit in hits:
         if hit.role not in ROLES:
             continue
+        role = _net_total(hit)
         for amount, seg, base in _line_amounts(hit, nb):
             lateness = seg.line / max(1, line_count)
             score = min(len(hit.phrase), 20) / 20 + (0.3 if hit.at_start else 0) + 0.5 * lateness
             out.append(
                 Candidate(
-                    hit.role,
+                    role,
                     abs(amount.value),
                     amount.value < 0,
                     seg,
@@ -102,24 +104,40 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
     return out + _unlabelled(layout, {h.segment.line for h in hits if h.role in ROLES})
 
 
+@vocab_cache
+def _excluding() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in language()["excluding_words"])
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+
+
+def _net_total(hit: LabelHit) -> str:
+    """A total label that says "without tax" ("Rechnungssumme ohne USt.", "Total hors taxes")
+    names the net amount."""
+    if hit.role == "total_incl_tax" and _excluding().search(hit.segment.folded, hit.end):
+        return "total_excl_tax"
+    return hit.role
+
+
 def _unlabelled(layout: Layout, labelled_lines: set[int]) -> list[Candidate]:
-    """The rightmost amount of each line without a total label: money, or a whole number of 10
-    or more on a line without money ("LESS DISCOUNT 1436")."""
+    """The amounts of the lines without a total label: money (the rightmost of a line first), or
+    a whole number of 10 or more as a line's last amount where it has no money ("LESS DISCOUNT
+    1436")."""
     out = []
     count = max(1, len(layout.lines))
     for index, line in enumerate(layout.lines):
         if index in labelled_lines:
             continue
+        rightmost = True
         for seg in reversed(line):
             amounts = find_amounts(seg.text)
-            if not amounts:
-                continue
-            a = amounts[-1]
-            if a.has_decimals or a.currency or (abs(a.value) >= 10 and not _money(amounts)):
-                out.append(
-                    Candidate(ANY, abs(a.value), a.value < 0, seg, a.start, a.end, 0.3 * index / count)
-                )
-            break
+            money = _money(amounts)
+            if rightmost and amounts and not money and 10 <= abs(amounts[-1].value) < 1_000_000:
+                money = amounts[-1:]  # a whole amount, not an identifier (SIREN, phone)
+            for a in reversed(money):
+                score = (0.3 if rightmost else 0.15) * index / count
+                out.append(Candidate(ANY, abs(a.value), a.value < 0, seg, a.start, a.end, score))
+                rightmost = False
+            rightmost = rightmost and not amounts
     return out
 
 
@@ -153,8 +171,10 @@ def _plausible(e: Candidate, tax: Decimal, t: Candidate, i: Candidate) -> bool:
 def _consistent(
     by: dict[str, list[Candidate]],
 ) -> tuple[float, Candidate, Candidate, Candidate, Decimal] | None:
-    """The best (score, excl, tax, incl, tax sum) with excl + tax = incl."""
-    anys = by[ANY]
+    """The best (score, excl, tax, incl, tax sum) with excl + tax = incl. A labelled amount may
+    also take another role, for less ("TOTAL TAX" read as a "total" label)."""
+    relabelled = [replace(c, role=ANY, score=c.score * 0.3) for r in ROLES[:3] for c in by[r]]
+    anys = [*by[ANY], *relabelled]
     excls = [*by["total_excl_tax"], *anys]
     taxes = [*_tax_sums(by["tax_amount"]), *((a.value, a, a.score) for a in anys)]
     # an amount due that equals excl + tax also gives the total ("Saldo adeudado" with no "Total")
@@ -171,6 +191,8 @@ def _consistent(
                     continue
                 if ANY in (e.role, t.role, i.role) and not _plausible(e, tv, t, i):
                     continue
+                if tv == 0 and t.role == ANY:
+                    continue  # a "0.00" somewhere is no evidence of a zero tax
                 score = e.score + ts + i.score
                 if best is None or score > best[0]:
                     best = (score, e, t, i, tv)

@@ -125,8 +125,16 @@ def label_set() -> LabelSet:
 
 @vocab_cache
 def title_pattern(kind: str) -> re.Pattern[str]:
+    """The document titles of a kind; a one-word title of seven letters or more also ends a
+    compound ("Handelsrechnung", "Proforma-Rechnung", "Sammelrechnung")."""
     words = sorted(language()["titles"][kind], key=len, reverse=True)
-    return re.compile("|".join(_phrase_pattern(w) for w in words))
+    parts = []
+    for w in words:
+        pattern = _phrase_pattern(w)
+        if " " not in w and len(w) >= 7:
+            pattern = pattern.replace("(?<![\\w])", "(?<![\\w])(?:[^\\W\\d_]+-?)?", 1)
+        parts.append(pattern)
+    return re.compile("|".join(parts))
 
 
 @vocab_cache

@@ -109,3 +109,14 @@ def test_parse_id_refuses_dates_and_amounts_but_keeps_numbers_containing_them() 
     assert parse_id("2024-03-10t172205") == ("2024-03-10t172205", 0, 17)
     assert parse_id("#2015-11-04")[0] == "2015-11-04"  # type: ignore[index]
     assert parse_id("nr FV 7/2021")[0] == "FV 7/2021"  # type: ignore[index]
+
+
+def test_a_compound_title_with_a_type_code_before_the_number() -> None:
+    cells = [
+        (40, 40, "Handelsrechnung (380) Nr. 471102 vom 15.11.2024"),
+        (40, 80, "Verkäufer"),
+        (40, 94, "Nummer:"),
+        (200, 94, "549910"),
+    ]
+    result = assemble(_layout(cells), source="text", org=None)
+    assert (result.value("number"), result.value("issue_date")) == ("471102", "2024-11-15")

@@ -81,3 +81,31 @@ def test_item_lines_do_not_make_totals_when_labelled_ones_add_up() -> None:
         (480, 328, "288,00"),
     ]
     assert _totals(cells) == ("240.00", "48.00", "288.00")
+
+
+def test_a_total_label_saying_without_tax_is_the_net_amount() -> None:
+    cells = [
+        (40, 300, "Rechnungssumme ohne USt."),
+        (480, 300, "214,09"),
+        (40, 314, "Steuer"),
+        (480, 314, "16,39"),
+        (40, 328, "Summe brutto"),
+        (480, 328, "230,48"),
+    ]
+    assert _totals(cells) == ("214.09", "16.39", "230.48")
+
+
+def test_an_unlabelled_zero_is_no_evidence_of_a_zero_tax() -> None:
+    cells = [
+        (40, 200, "Rabatt"),
+        (480, 200, "0,00"),
+        (40, 300, "Positionssumme"),
+        (480, 300, "214,09"),
+        (40, 314, "Rechnungssumme"),
+        (480, 314, "214,09"),
+        (40, 328, "MwSt. 7,66 %"),
+        (480, 328, "16,39"),
+        (40, 342, "Bruttosumme"),
+        (480, 342, "230,48"),
+    ]
+    assert _totals(cells)[1:] == ("16.39", "230.48")
