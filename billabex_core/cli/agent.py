@@ -42,4 +42,4 @@ def handle_run(args: argparse.Namespace) -> int:
     )
     for error in report.errors:
         print(f"  failed: {error}")
-    return 1 if report.errors else 0
+    return 1 if report.errors or report.failed else 0  # a message failed: the run failed

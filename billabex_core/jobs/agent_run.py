@@ -8,9 +8,11 @@ Each phase is its own transaction:
    cancelled;
 3. with ``send``: every scheduled row due on or before the day, whose customer works that day,
    is claimed (``scheduled`` → ``sending`` by a conditional UPDATE, committed) before it is
-   delivered, then marked sent or failed. A row left ``sending`` by a crash is marked failed for
-   a person to check — never delivered twice. Nothing goes out unsigned: without the
-   organisation's name (Settings) the messages wait and a task asks for it;
+   delivered, then marked sent or failed. A claim records who (``host:pid:run``) and when; a row
+   left ``sending`` by a run that died (a stale claim: ``jobs.claims``) is marked failed for a
+   person to check — never delivered twice. One run at a time (``jobs.lease``). Nothing goes
+   out unsigned: without the organisation's name (Settings) the messages wait and a task asks
+   for it;
 4. after a send, the plan again: each account that just got a message has its next one.
 
 Reads go through ``queries.followups``, writes through the services; the rules of the plan are
@@ -19,14 +21,16 @@ Reads go through ``queries.followups``, writes through the services; the rules o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import formataddr
 
 from sqlmodel import Session
 
-from billabex_core.db.engine import session_scope
+from billabex_core.db.engine import get_engine, session_scope
 from billabex_core.domain.plan import AccountState, PlannedMessage, plan_account
+from billabex_core.jobs import claims, lease
 from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
 from billabex_core.models import TaskKind, TaskStatus
 from billabex_core.queries import followups
@@ -38,6 +42,7 @@ from billabex_core.services.status import refresh_overdue
 ESCALATION_AGE_DAYS = 90
 DEFAULT_FROM_ADDRESS = "billabex@localhost"
 NAME_TASK = "Set the organisation's name in Settings"
+AGENT_JOB = "agent"  # its job_state row: one run at a time, and the last run
 UNSIGNED = "nothing sent: the organisation's name (org.name) signs every reminder and is not set"
 
 
@@ -58,13 +63,37 @@ class AgentReport:
 def run_agent(
     *, today: date, send: bool = False, url: str | None = None, mailer: Mailer | None = None
 ) -> AgentReport:
+    """One run at a time (a lease on ``job_state`` ``agent``): a second raises ``ConflictError``
+    naming who runs and since when. The outcome is recorded as the job's last run."""
+    held = lease.acquire(get_engine(url), job=AGENT_JOB, what="an agent run")
+    ok, error = False, None
+    try:
+        with claims.claimer() as me:
+            report = _run(today, send, url, mailer, _Claims(me, held.renew))
+        ok = not report.errors and not report.failed
+        error = "; ".join(report.errors[:3]) or (f"{report.failed} failed" if report.failed else None)
+        return report
+    except BaseException as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        held.release(ok=ok, error=error, day=today.isoformat())
+
+
+@dataclass(frozen=True)
+class _Claims:
+    by: str  # host:pid:run, recorded on each claim
+    renew: Callable[[], None]  # the run's lease, renewed before each claim
+
+
+def _run(today: date, send: bool, url: str | None, mailer: Mailer | None, me: _Claims) -> AgentReport:
     report = AgentReport(today=today)
     with session_scope(url) as session:
         _statuses_and_tasks(session, today, report)
     with session_scope(url) as session:
         _plan(session, today, report)
     if send:
-        _deliver_due(url, today, mailer or default_mailer(), report)
+        _deliver_due(url, today, mailer or default_mailer(), report, me)
         with session_scope(url) as session:  # the next message of the accounts that got one
             _plan(session, today, report)
     return report
@@ -130,9 +159,9 @@ def _plan(session: Session, today: date, report: AgentReport) -> None:
 # Phase 3 -----------------------------------------------------------------------------------
 
 
-def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentReport) -> None:
+def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentReport, me: _Claims) -> None:
     with session_scope(url) as session:
-        report.failed += communications.fail_interrupted(session=session)
+        report.failed += communications.fail_interrupted(session=session, stale=claims.is_stale)
         org = get_organisation(session=session)
         if not _signed(session, org.name):
             report.errors.append(UNSIGNED)
@@ -140,8 +169,9 @@ def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentRepo
         due = followups.due_communications(session=session, today=today, org_country=org.country)
         sender = formataddr((org.name.strip(), org.sender_email or DEFAULT_FROM_ADDRESS))
     for comm_id in due:
+        me.renew()  # a run whose lease was taken over claims nothing more
         with session_scope(url) as session:  # the claim is committed before anything is sent
-            claimed = communications.claim(session=session, communication_id=comm_id)
+            claimed = communications.claim(session=session, communication_id=comm_id, by=me.by)
         if claimed:
             with session_scope(url) as session:
                 _deliver_one(session, comm_id, sender, mailer, today, report)

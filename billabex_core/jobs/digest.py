@@ -7,7 +7,8 @@
    ``digest:<day>:<e-mail>`` is unique. Nothing happened on a recipient's accounts: no digest.
 2. Deliver, exactly once, through the same mailer as the reminders: each scheduled digest is
    claimed (``sending``, committed) before it is handed to the mail server; a crash leaves it
-   ``sending`` and the next run marks it failed instead of sending it twice.
+   ``sending`` and the next run marks it failed (once the claim is stale: ``jobs.claims``)
+   instead of sending it twice.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from email.utils import formataddr
 
 from sqlmodel import Session
 
-from billabex_core.db.engine import session_scope
+from billabex_core.db.engine import get_engine, session_scope
 from billabex_core.db.types import utcnow
+from billabex_core.jobs import claims, lease
 from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
 from billabex_core.models import CommunicationStatus
 from billabex_core.queries import digest as reads
@@ -30,6 +32,7 @@ from billabex_core.services.org import get_organisation
 MAX_WINDOW = timedelta(days=7)
 FIRST_WINDOW = timedelta(days=1)
 DEFAULT_FROM_ADDRESS = "billabex@localhost"
+DIGEST_JOB = "digest"  # its job_state row
 
 
 @dataclass
@@ -42,12 +45,22 @@ class DigestReport:
 
 
 def send_digests(*, today: date, url: str | None = None, mailer: Mailer | None = None) -> DigestReport:
-    report = DigestReport(today=today)
-    with session_scope(url) as session:
-        report.failed += digests.fail_interrupted(session=session)
-        report.built = _build(session, today, utcnow())
-    _deliver(url, today, mailer or default_mailer(), report)
-    return report
+    """One run at a time (lease ``digest``), recorded as the job's last run."""
+    held = lease.acquire(get_engine(url), job=DIGEST_JOB, what="the digests")
+    report, error = DigestReport(today=today), None
+    try:
+        with claims.claimer() as me:
+            with session_scope(url) as session:
+                report.failed += digests.fail_interrupted(session=session, stale=claims.is_stale)
+                report.built = _build(session, today, utcnow())
+            _deliver(url, today, mailer or default_mailer(), report, me)
+        error = "; ".join(report.errors[:3]) or None
+        return report
+    except BaseException as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        held.release(ok=error is None and not report.failed, error=error, day=today.isoformat())
 
 
 def _build(session: Session, today: date, until: datetime) -> int:
@@ -77,14 +90,14 @@ def _build(session: Session, today: date, until: datetime) -> int:
     return built
 
 
-def _deliver(url: str | None, today: date, mailer: Mailer, report: DigestReport) -> None:
+def _deliver(url: str | None, today: date, mailer: Mailer, report: DigestReport, me: str) -> None:
     with session_scope(url) as session:
         due = digests.due_digests(session=session, today=today)
         org = get_organisation(session=session)
         sender = formataddr((org.name.strip(), org.sender_email or DEFAULT_FROM_ADDRESS))
     for digest_id in due:
         with session_scope(url) as session:  # the claim is committed before anything is sent
-            claimed = digests.claim(session=session, digest_id=digest_id)
+            claimed = digests.claim(session=session, digest_id=digest_id, by=me)
         if claimed:
             with session_scope(url) as session:
                 _deliver_one(session, digest_id, sender, mailer, report)

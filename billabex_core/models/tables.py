@@ -329,6 +329,9 @@ class Communication(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=sa.Text)
     # Refused by every recipient (hard bounces): failed, and not a step of the plan (domain.md §6b).
     undelivered: bool = Field(default=False, nullable=False)
+    # Who took it for delivery (host:pid:run) and when: only a claim older than the timeout is stale.
+    claimed_by: str | None = Field(default=None, max_length=200)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
 
 

@@ -4,9 +4,10 @@
   idempotency key (``step_key``), with their text; a scheduled row no longer planned (paid,
   paused, no contact) is cancelled, and comes back if the cause returns. A step taken (sent,
   being sent, failed) is never planned again.
-- ``fail_interrupted``: rows left ``sending`` by a crash are failed for a person to check.
-- ``claim``: ``scheduled`` → ``sending`` by one conditional UPDATE; the caller commits it before
-  delivering, so a message is never delivered twice.
+- ``fail_interrupted``: rows left ``sending`` by a run that died (a stale claim) are failed for
+  a person to check.
+- ``claim``: ``scheduled`` → ``sending`` by one conditional UPDATE, recording who and when; the
+  caller commits it before delivering, so a message is never delivered twice.
 - ``record_delivery``, ``reschedule``, ``mark_failed``: what became of a delivery. A recipient
   refused for good (hard bounce) makes its contact invalid (``contacts.mark_invalid``). A message
   refused by every recipient reached nobody: it is failed and ``undelivered``, and its step key
@@ -16,9 +17,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -36,6 +37,7 @@ NO_LONGER_NEEDED = "no longer needed (paid, paused or no contact)"
 INTERRUPTED = "interrupted during delivery: check the mailbox before sending it again by hand"
 ALL_BOUNCED = "every recipient bounced"
 UNDELIVERED_SUFFIX = "#undelivered-"
+StaleClaim = Callable[[str | None, datetime | None], bool]  # (claimed_by, claimed_at) → dead?
 
 
 @dataclass(frozen=True)
@@ -108,18 +110,32 @@ def _fill(row: Communication, message: PlannedMessage, text: Text) -> None:
     row.invoice_ids = list(message.invoice_ids)
 
 
-def fail_interrupted(*, session: Session) -> int:
-    """Rows a crash left ``sending``: maybe delivered, so failed for a person to check, never resent."""
+def fail_interrupted(*, session: Session, stale: StaleClaim | None = None) -> int:
+    """Rows left ``sending`` by a run that died: maybe delivered, so failed for a person to check,
+    never resent. ``stale(claimed_by, claimed_at)`` says which claims are dead (default: all);
+    a live claim — another run still delivering it — is left alone."""
     stuck = session.exec(
         select(Communication).where(Communication.status == CommunicationStatus.SENDING)
     ).all()
+    recovered = 0
     for row in stuck:
-        row.status, row.error = CommunicationStatus.FAILED, INTERRUPTED
-    return len(stuck)
+        if stale is not None and not stale(row.claimed_by, row.claimed_at):
+            continue
+        row.status, row.error = CommunicationStatus.FAILED, _interrupted(row.claimed_by, row.claimed_at)
+        recovered += 1
+    return recovered
 
 
-def claim(*, session: Session, communication_id: int) -> bool:
-    """Take a scheduled row for delivery (``sending``); False when it is no longer scheduled."""
+def _interrupted(claimed_by: str | None, claimed_at: datetime | None) -> str:
+    if not claimed_by:
+        return INTERRUPTED
+    when = f" at {claimed_at:%Y-%m-%d %H:%M} UTC" if claimed_at else ""
+    return f"{INTERRUPTED} (claimed by {claimed_by}{when})"
+
+
+def claim(*, session: Session, communication_id: int, by: str | None = None) -> bool:
+    """Take a scheduled row for delivery (``sending``, with who and when); False when it is no
+    longer scheduled."""
     claimed = (
         session.connection()
         .execute(
@@ -128,7 +144,7 @@ def claim(*, session: Session, communication_id: int) -> bool:
                 col(Communication.id) == communication_id,
                 col(Communication.status) == CommunicationStatus.SCHEDULED,
             )
-            .values(status=CommunicationStatus.SENDING)
+            .values(status=CommunicationStatus.SENDING, claimed_by=by, claimed_at=utcnow())
         )
         .rowcount
     )

@@ -15,7 +15,7 @@ Texts are data: ``digest_texts.json`` (fr, en, de, es, it, nl).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -108,20 +108,26 @@ def due_digests(*, session: Session, today: date) -> list[int]:
     return [digest_id for digest_id in session.exec(query.order_by(col(Digest.id))) if digest_id is not None]
 
 
-def fail_interrupted(*, session: Session) -> int:
-    """Digests a crash left ``sending``: maybe delivered, so failed, never sent twice."""
+def fail_interrupted(
+    *, session: Session, stale: Callable[[str | None, datetime | None], bool] | None = None
+) -> int:
+    """Digests a dead run left ``sending`` (``stale(claimed_by, claimed_at)``, default all): maybe
+    delivered, so failed, never sent twice; a live claim is left alone."""
     stuck = session.exec(select(Digest).where(Digest.status == CommunicationStatus.SENDING)).all()
+    recovered = 0
     for row in stuck:
-        row.status, row.error = CommunicationStatus.FAILED, "interrupted during delivery"
-    return len(stuck)
+        if stale is None or stale(row.claimed_by, row.claimed_at):
+            row.status, row.error = CommunicationStatus.FAILED, "interrupted during delivery"
+            recovered += 1
+    return recovered
 
 
-def claim(*, session: Session, digest_id: int) -> bool:
-    """``scheduled`` → ``sending`` by one conditional UPDATE; False when someone else took it."""
+def claim(*, session: Session, digest_id: int, by: str | None = None) -> bool:
+    """``scheduled`` → ``sending`` (who, when) by one conditional UPDATE; False when someone else took it."""
     result = session.connection().execute(
         sa.update(Digest)
         .where(col(Digest.id) == digest_id, col(Digest.status) == CommunicationStatus.SCHEDULED)
-        .values(status=CommunicationStatus.SENDING)
+        .values(status=CommunicationStatus.SENDING, claimed_by=by, claimed_at=utcnow())
     )
     return result.rowcount == 1
 
