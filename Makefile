@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 .PHONY: run test deps system-deps lint init bench clean help
 
 help:
-	@echo "make run    — set up on first use, then start the app on http://localhost:$(PORT)"
+	@echo "make run    — set up on first use, then start the app (http://localhost:$(PORT)) and the worker"
 	@echo "make test   — set up what is missing, then ruff, import contracts, mypy and the whole test suite"
 	@echo "make bench  — the benchmarks (extraction, UI, sync)"
 
@@ -39,8 +39,9 @@ init: deps
 	$(PY) -m billabex_core init
 	$(PY) -m billabex_core user ensure-admin
 
+# The app and the worker (scheduled syncs, the daily agent run and digests), from the Procfile.
 run: init
-	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+	BILLABEX_HOST=$(HOST) BILLABEX_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -66,18 +66,18 @@ def run_agent(
     """One run at a time (a lease on ``job_state`` ``agent``): a second raises ``ConflictError``
     naming who runs and since when. The outcome is recorded as the job's last run."""
     held = lease.acquire(get_engine(url), job=AGENT_JOB, what="an agent run")
-    ok, error = False, None
+    ok, error, done = False, None, None
     try:
         with claims.claimer() as me:
             report = _run(today, send, url, mailer, _Claims(me, held.renew))
-        ok = not report.errors and not report.failed
+        ok, done = not report.errors and not report.failed, today.isoformat()  # the day's run is done
         error = "; ".join(report.errors[:3]) or (f"{report.failed} failed" if report.failed else None)
         return report
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        held.release(ok=ok, error=error, day=today.isoformat())
+        held.release(ok=ok, error=error, day=done)
 
 
 @dataclass(frozen=True)

@@ -47,20 +47,20 @@ class DigestReport:
 def send_digests(*, today: date, url: str | None = None, mailer: Mailer | None = None) -> DigestReport:
     """One run at a time (lease ``digest``), recorded as the job's last run."""
     held = lease.acquire(get_engine(url), job=DIGEST_JOB, what="the digests")
-    report, error = DigestReport(today=today), None
+    report, error, done = DigestReport(today=today), None, None
     try:
         with claims.claimer() as me:
             with session_scope(url) as session:
                 report.failed += digests.fail_interrupted(session=session, stale=claims.is_stale)
                 report.built = _build(session, today, utcnow())
             _deliver(url, today, mailer or default_mailer(), report, me)
-        error = "; ".join(report.errors[:3]) or None
+        error, done = "; ".join(report.errors[:3]) or None, today.isoformat()
         return report
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        held.release(ok=error is None and not report.failed, error=error, day=today.isoformat())
+        held.release(ok=error is None and not report.failed, error=error, day=done)
 
 
 def _build(session: Session, today: date, until: datetime) -> int:

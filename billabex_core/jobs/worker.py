@@ -100,9 +100,9 @@ def run_due(
     return ran
 
 
-def run_daily_agent(engine: Engine, *, last_day: date | None) -> date:
+def run_daily_agent(engine: Engine, *, last_day: date | None, day: date | None = None) -> date:
     """Run the agent (with delivery), then the digests, when the day changed; returns the day."""
-    today = business_today()
+    today = day or business_today()
     if last_day == today:
         return today
     url = engine.url.render_as_string(hide_password=False)
