@@ -46,7 +46,11 @@ def clean_queue(url: str) -> None:
 
         pg_queue.ensure_schema(get_engine(url))
         with get_engine(url).begin() as conn:
-            conn.execute(sa.text("TRUNCATE procrastinate.procrastinate_jobs, procrastinate.procrastinate_workers CASCADE"))
+            conn.execute(
+                sa.text(
+                    "TRUNCATE procrastinate.procrastinate_jobs, procrastinate.procrastinate_workers CASCADE"
+                )
+            )
 
 
 def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
@@ -97,7 +101,9 @@ def test_the_worker_does_the_work_and_beats(session, db_url, integration, tmp_pa
     worker = start_worker(db_url, tmp_path)
     try:
         wait_for(lambda: _runs(session, SyncStatus.SUCCEEDED) == 1, what="the scheduled sync")
-        wait_for(lambda: (s := lease.job_state(engine, AGENT_JOB)) is not None and s.last_day, what="the agent")
+        wait_for(
+            lambda: (s := lease.job_state(engine, AGENT_JOB)) is not None and s.last_day, what="the agent"
+        )
         seen = session.exec(select(WorkerHeartbeat)).all()
         assert [h.backend for h in seen] == [queue.backend_of(db_url)]
         assert not heartbeat.worker_missing(session=session)
@@ -120,5 +126,66 @@ def test_submit_queues_once_on_postgresql(session, db_url, integration, tmp_path
     assert queue.submit(work, url=db_url) is True
     assert queue.submit(work, url=db_url) is False  # its queueing lock: already waiting
     with get_engine(db_url).connect() as conn:
-        todo = conn.execute(sa.text("SELECT count(*) FROM procrastinate.procrastinate_jobs WHERE status = 'todo'"))
+        todo = conn.execute(
+            sa.text("SELECT count(*) FROM procrastinate.procrastinate_jobs WHERE status = 'todo'")
+        )
         assert todo.scalar() == 1
+
+
+@pytest.mark.pg
+def test_two_workers_and_two_apps_share_one_postgresql(session, db_url, integration, tmp_path) -> None:
+    """Several workers and several app instances on one database: each worker beats, the work is
+    done once (one sync of the integration at a time, one agent run), both apps serve."""
+    if queue.backend_of(db_url) != queue.PROCRASTINATE:
+        pytest.skip("several workers need PostgreSQL")
+    from tests.core.jobs.test_procfile import _free_port, _healthy
+
+    clean_queue(db_url)
+    env = {**os.environ, "BILLABEX_DATABASE_URL": db_url, "BILLABEX_DATA_DIR": str(tmp_path / "data")}
+    ports = [_free_port(), _free_port()]
+    apps = [
+        subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/streamlit"),
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    workers = [start_worker(db_url, tmp_path), start_worker(db_url, tmp_path)]
+    try:
+        wait_for(lambda: all(_healthy(p) for p in ports), what="both apps")
+        wait_for(lambda: len(_beats(session)) == 2, what="both heartbeats")
+        wait_for(lambda: _runs(session, SyncStatus.SUCCEEDED) >= 1, what="the sync")
+        engine = get_engine(db_url)
+        wait_for(
+            lambda: (s := lease.job_state(engine, AGENT_JOB)) is not None and s.last_day, what="the agent"
+        )
+        queue.submit(Work("sync", {"integration_id": integration}), url=db_url)  # asked again: once more
+        wait_for(lambda: _runs(session, SyncStatus.SUCCEEDED) >= 2, what="the second sync")
+        assert all(p.poll() is None for p in [*apps, *workers])
+    finally:
+        stop(*workers, *apps)
+    runs = session.exec(select(SyncRun).order_by(SyncRun.started_at)).all()
+    for earlier, later in zip(runs, runs[1:], strict=False):  # never two syncs of it at once
+        assert earlier.finished_at is not None and earlier.finished_at <= later.started_at
+    assert {h.backend for h in _beats(session)} == {queue.PROCRASTINATE}
+    with engine.connect() as conn:
+        failed = conn.execute(
+            sa.text("SELECT count(*) FROM procrastinate.procrastinate_jobs WHERE status = 'failed'")
+        )
+        assert failed.scalar() == 0
+
+
+def _beats(session) -> list[WorkerHeartbeat]:
+    session.expire_all()
+    return list(session.exec(select(WorkerHeartbeat)).all())
