@@ -35,13 +35,16 @@ def resolve_url(url: str | None = None) -> str:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    # REPLACE's implicit delete of a conflicting row fires the delete triggers only with this on
+    # (the validated-document guard of migrations 0004 and 0011).
+    cur.execute("PRAGMA recursive_triggers=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
 
-IMMUTABLE_MESSAGE = "a validated document is immutable"  # raised by the triggers of migration 0004
+IMMUTABLE_MESSAGE = "a validated document is immutable"  # raised by the triggers of migrations 0004, 0011
 
 
 def _domain_errors(context: ExceptionContext) -> None:

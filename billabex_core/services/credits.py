@@ -66,8 +66,7 @@ def allocate_credit_note(
             applied_on=today,
             source=Source.MANUAL,
         )
-        session.add(application)
-        invoice.remaining_amount -= share.amount  # keep the in-memory figure right for the next note
+        session.add(application)  # the figures follow from the recompute below, never by hand
         applications.append(application)
         audit.record(
             session=session,

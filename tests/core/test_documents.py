@@ -12,6 +12,7 @@ from sqlmodel import select
 from billabex_core.errors import DuplicateDocumentError, ImmutableError, ValidationError
 from billabex_core.models import AuditEvent, Document, DocumentKind, Payment, Task, TaskKind, TaskStatus
 from billabex_core.services.documents import DocumentInput, check_document
+from billabex_core.services.payments import record_payment
 
 D = Decimal
 GOOD = DocumentInput(
@@ -70,7 +71,7 @@ def test_prepayment_printed_becomes_a_payment(session, account, add_document) ->
     assert doc.remaining_amount == D("20.00")
 
 
-def test_validated_document_is_immutable(session, account, add_document) -> None:
+def test_validated_document_is_immutable(session, account, add_document, today) -> None:
     doc = add_document(account, "F-4", "10.00").document
     doc.total_incl_tax = D("11.00")
     with pytest.raises(ImmutableError, match="total_incl_tax"):
@@ -86,10 +87,19 @@ def test_validated_document_is_immutable(session, account, add_document) -> None
     with pytest.raises(ImmutableError):
         session.flush()
     session.rollback()
-    # computed columns still change
+    # computed columns still change, to what the payments and credits give (issue #17, point 11:
+    # a forged figure is refused, tests/core/test_security_immutability.py)
     fresh = session.get(Document, doc.id)
-    fresh.remaining_amount = D("0.00")
+    fresh.remaining_amount, fresh.paid_amount = D("0.00"), D("10.00")
+    with pytest.raises(ImmutableError):
+        session.flush()
+    session.rollback()
+    record_payment(
+        session=session, document_id=doc.id, amount="10.00", paid_on=today, actor="alice", today=today
+    )
     session.flush()
+    fresh = session.get(Document, doc.id)
+    assert (fresh.remaining_amount, fresh.paid_amount) == (D("0.00"), D("10.00"))
 
 
 def test_account_without_contact_gets_one_task(session, account, add_document) -> None:
@@ -137,7 +147,8 @@ def test_immutability_holds_below_the_orm(session, account, add_document) -> Non
     with pytest.raises(ImmutableError):
         session.execute(sa.delete(Document).where(Document.id == doc.id))
     session.rollback()
-    session.execute(sa.update(Document).where(Document.id == doc.id).values(remaining_amount=D("0.00")))
+    # the computed columns can be written as the rows give them (no payment: all of it remains)
+    session.execute(sa.update(Document).where(Document.id == doc.id).values(remaining_amount=D("10.00")))
     session.commit()  # computed columns still change
     session.expire_all()
     assert session.get(Document, doc.id).number == "F-8"
