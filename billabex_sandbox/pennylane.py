@@ -231,10 +231,20 @@ class PennylaneSandbox:
             return INVOICE_BASE + index
 
     def delete_invoice(self, invoice_id: int) -> None:
+        """Delete a document; the documents a credit link ties it to change too (and are logged)."""
         with self._lock:
-            self.data.deleted_invoices.add(self._invoice(invoice_id))
+            index = self._invoice(invoice_id)
+            self.data.deleted_invoices.add(index)
             self._tick()
             self._log("customer_invoices", invoice_id, "delete")
+            linked = [self.data.credit_target.get(index), *self.data.credits_of.get(index, ())]
+            self.touch_invoices(
+                [
+                    INVOICE_BASE + i
+                    for i in linked
+                    if i is not None and self.data.invoice_index(INVOICE_BASE + i) is not None
+                ]
+            )
 
     def update_customer(self, customer_id: int, **fields: Any) -> None:
         with self._lock:
@@ -277,7 +287,9 @@ class PennylaneSandbox:
             "deleted": [],
             "customers": [],
         }
-        for invoice_id in picked[1:]:
+        linked = {INVOICE_BASE + i for pair in self.data.credit_target.items() for i in pair}
+        victim = next((i for i in picked if i not in linked), picked[0])  # a plain one if there is
+        for invoice_id in (i for i in picked if i != victim):
             item = self.invoice(invoice_id)
             if item["status"] in ("upcoming", "late", "partially_paid") and rng.random() < 0.7:
                 self.add_payment(invoice_id)
@@ -285,8 +297,8 @@ class PennylaneSandbox:
             else:
                 self.touch_invoices([invoice_id])
                 summary["touched"].append(invoice_id)
-        self.delete_invoice(picked[0])
-        summary["deleted"].append(picked[0])
+        self.delete_invoice(victim)
+        summary["deleted"].append(victim)
         customers = self.customer_ids()
         for _ in range(max(1, len(picked) // 20)):
             summary["added"].append(self.add_invoice(rng.choice(customers)))

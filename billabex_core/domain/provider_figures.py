@@ -5,6 +5,9 @@
   reports explain that part; whatever they leave unexplained (a bank transfer reconciled in the
   tool, payment rows not fetched) is recorded as *settled in <tool>*, so that for every synced
   invoice ``paid + credited = total - remaining`` (the settled figure counts as paid).
+- **Converted remaining amounts** (Pennylane reports EUR for a non-EUR document) are exact to a
+  cent or two only: when the document's own payments and credits put it within that, they give
+  the exact figure, so the identity above holds to the cent.
 - **Account currency**: a tool that gives its customers no currency (Pennylane) leaves the
   account's currency to its documents: the currency of most of its invoices; on a tie, that of
   its latest invoice; an account with no invoice goes by its credit notes the same way, and one
@@ -20,6 +23,7 @@ from decimal import Decimal
 
 ZERO = Decimal("0.00")
 SETTLED_PREFIX = "settled:"  # external id of the payment line "settled in <tool>" of an invoice
+CONVERSION_SLACK = Decimal("0.02")  # what converting an amount to EUR and back may lose
 
 
 def settled_in_provider(
@@ -28,6 +32,16 @@ def settled_in_provider(
     """The part of a synced invoice the tool says is settled that the payments and credits we
     hold from it (``paid``, ``credited``) do not explain; never negative."""
     return max(ZERO, total - provider_remaining - paid - credited)
+
+
+def exact_converted_remaining(*, total: Decimal, converted: Decimal, explained: Decimal) -> Decimal:
+    """A remaining amount the tool reported in another currency, converted back (approximate to
+    a cent or two): when the payments and credits it reported (``explained``, exact, in the
+    document's currency) put it within ``CONVERSION_SLACK``, they give the exact figure."""
+    exact = total - explained
+    if explained > 0 and exact >= 0 and abs(exact - converted) <= CONVERSION_SLACK:
+        return exact
+    return converted
 
 
 def is_provider_settlement(external_id: str | None) -> bool:

@@ -41,6 +41,7 @@ from billabex_core.sync.page import (
     resolve_accounts,
     row_keys,
 )
+from billabex_core.sync.settlement import keep_exact_remaining
 from billabex_core.sync.writer import chunks, existing, table_of, upsert
 
 AUDIT = table_of(AuditEvent)
@@ -82,6 +83,7 @@ def store_documents(
         columns=mp.DOCUMENT_FIELDS,
         scope=DOC.c.kind == doc_kind,
     )
+    keep_exact_remaining(rows, before)
     _drop_identity_clashes(conn, ctx, entity, doc_kind, rows, before, out)
     if doc_kind is DocumentKind.INVOICE:
         for ext, row in rows.items():

@@ -8,6 +8,10 @@ provider's last update of the invoice, so that ``paid + credited = total - remai
 every synced invoice and the invoice says how it was settled. It is recomputed for every account
 a run touched (payments read later shrink it, a new remaining amount moves it) and removed when
 nothing is left unexplained. These lines are derived: they are not counted in the run's counts.
+
+A remaining amount converted back from EUR is exact to a cent or two only: when the invoice's
+own payments and credits put it within that, the stored figure is corrected to theirs (and the
+next syncs keep it, ``keep_exact_remaining``), so the identity holds to the cent.
 """
 
 from __future__ import annotations
@@ -19,13 +23,28 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from billabex_core.domain.provider_figures import SETTLED_PREFIX, settled_in_provider
+from billabex_core.domain.provider_figures import (
+    CONVERSION_SLACK,
+    SETTLED_PREFIX,
+    exact_converted_remaining,
+    settled_in_provider,
+)
 from billabex_core.models import DocumentKind
 from billabex_core.sync import mapping as mp
 from billabex_core.sync.page import APP, DOC, PAY, row_keys
 from billabex_core.sync.writer import chunks, upsert
 
 ZERO = Decimal("0.00")
+COLUMNS = (
+    "id",
+    "external_id",
+    "account_id",
+    "currency",
+    "total_incl_tax",
+    "provider_remaining",
+    "provider_remaining_converted",
+    "validated_at",
+)
 
 
 def settle_invoices(conn: Connection, ctx: mp.SyncContext, account_ids: Iterable[int]) -> None:
@@ -51,12 +70,19 @@ def _settle(conn: Connection, ctx: mp.SyncContext, account_ids: list[int]) -> No
     paid = _sums(conn, PAY.c.document_id, PAY.c.amount, ids, sa.not_(settled_line))
     mine = sa.and_(PAY.c.integration_id == ctx.integration_id, settled_line)
     credited = _sums(conn, APP.c.invoice_id, APP.c.amount, ids)
-    columns = ("id", "external_id", "account_id", "currency", "total_incl_tax", "provider_remaining")
     rows: dict[str, dict[str, Any]] = {}
-    for doc in conn.execute(sa.select(*(DOC.c[n] for n in columns), DOC.c.validated_at).where(*synced)):
+    exact: list[dict[str, Any]] = []
+    for doc in conn.execute(sa.select(*(DOC.c[n] for n in COLUMNS)).where(*synced)):
+        remaining, explained = doc.provider_remaining, paid.get(doc.id, ZERO) + credited.get(doc.id, ZERO)
+        if doc.provider_remaining_converted:  # approximate: the reported payments make it exact
+            remaining = exact_converted_remaining(
+                total=doc.total_incl_tax, converted=remaining, explained=explained
+            )
+            if remaining != doc.provider_remaining:
+                exact.append({"_id": doc.id, "v": remaining})
         amount = settled_in_provider(
             total=doc.total_incl_tax,
-            provider_remaining=doc.provider_remaining,
+            provider_remaining=remaining,
             paid=paid.get(doc.id, ZERO),
             credited=credited.get(doc.id, ZERO),
         )
@@ -77,8 +103,25 @@ def _settle(conn: Connection, ctx: mp.SyncContext, account_ids: list[int]) -> No
         ).scalars()
         if ext not in rows
     ]
+    if exact:
+        update = sa.update(DOC).where(DOC.c.id == sa.bindparam("_id"))
+        conn.execute(update.values(provider_remaining=sa.bindparam("v")), exact)
     upsert(conn, PAY, keys=row_keys(ctx, PAY), rows=rows, fields=mp.PAYMENT_FIELDS)
     if stale:
         conn.execute(
             sa.delete(PAY).where(PAY.c.integration_id == ctx.integration_id, PAY.c.external_id.in_(stale))
         )
+
+
+def keep_exact_remaining(rows: dict[str, dict[str, Any]], before: dict[str, Any]) -> None:
+    """A converted remaining amount that comes back within ``CONVERSION_SLACK`` of the exact
+    figure stored for it is the same amount: the stored one stays (nothing changed)."""
+    for ext, row in rows.items():
+        stored = before.get(ext)
+        if stored is None or not (
+            stored.provider_remaining_converted and row["provider_remaining_converted"]
+        ):
+            continue
+        new, old = row["provider_remaining"], stored.provider_remaining
+        if new is not None and old is not None and new != old and abs(new - old) <= CONVERSION_SLACK:
+            row["provider_remaining"] = old

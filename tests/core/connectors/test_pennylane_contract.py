@@ -44,7 +44,9 @@ def test_the_check_catches_an_off_contract_body() -> None:
     contract = PennylaneContract()
     ok = {"items": [], "has_more": False, "next_cursor": None}
     path = "/api/external/v2/customer_invoices"
-    assert contract.check(path, {}, 200, {"Content-Type": "application/json"}, json.dumps(ok).encode()) is None
+    assert (
+        contract.check(path, {}, 200, {"Content-Type": "application/json"}, json.dumps(ok).encode()) is None
+    )
     bad = {**ok, "items": [{"id": 1, "amount": 12.5}]}
     assert contract.check(path, {}, 200, {"Content-Type": "application/json"}, json.dumps(bad).encode())
     assert contract.check(path, {}, 429, {"Content-Type": "application/json"}, b"{}")
@@ -63,7 +65,11 @@ def test_every_endpoint_and_record_kind_complies(pennylane_sandbox: PennylaneSan
             assert _get(sandbox, f"/customer_invoices/{item['id']}/{sub}", limit=5).status_code == 200
     for item in customers[:10]:
         kind = f"{item['customer_type']}_customers"
-        for path in (f"/customers/{item['id']}", f"/{kind}/{item['id']}", f"/customers/{item['id']}/contacts"):
+        for path in (
+            f"/customers/{item['id']}",
+            f"/{kind}/{item['id']}",
+            f"/customers/{item['id']}/contacts",
+        ):
             assert _get(sandbox, path).status_code == 200
     first = invoices[-1]["id"]
     for flt in (
@@ -126,12 +132,14 @@ def test_quirks_of_connectors_md_1_10() -> None:
         assert customers and all("currency" not in c for c in customers)
         invoices = _pages(sandbox, "/customer_invoices", limit=100)
         foreign = [i for i in invoices if i["currency"] != "EUR" and not i["draft"]]
-        assert {"invoice", "credit_note"} <= {"credit_note" if i["status"] == "credit_note" else "invoice" for i in foreign}
+        assert {"invoice", "credit_note"} <= {
+            "credit_note" if i["status"] == "credit_note" else "invoice" for i in foreign
+        }
         for item in foreign:
             rate = Decimal(item["exchange_rate"])
-            assert rate != 1 and Decimal(item["amount"]) == (Decimal(item["currency_amount"]) * rate).quantize(
-                Decimal("0.01")
-            )
+            assert rate != 1 and Decimal(item["amount"]) == (
+                Decimal(item["currency_amount"]) * rate
+            ).quantize(Decimal("0.01"))
             if item["status"] in ("upcoming", "late") or (
                 item["status"] == "credit_note" and item["credited_invoice"] is None
             ):  # nothing settled yet: the remaining amount is the whole EUR amount
