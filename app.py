@@ -10,6 +10,7 @@ import streamlit as st
 from billabex_core.services.auth import SignedIn
 from billabex_ui import md
 from billabex_ui.auth import log_out, login_form, resume
+from billabex_ui.jobs import worker_banner
 
 # section → (script, title, icon, administrators only)
 PAGES = {
@@ -96,4 +97,5 @@ st.set_page_config(page_title="Billabex", page_icon="💶", layout="wide")
 map_secrets()
 signed_in = log_in()
 sidebar(signed_in)
+worker_banner()  # every screen: scheduled work does not happen without a worker
 navigate(signed_in)

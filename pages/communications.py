@@ -3,10 +3,12 @@ text of one of them. ?account=<id> opens the list filtered on that account."""
 
 import streamlit as st
 
+from billabex_core.jobs.runs import daily_runs
 from billabex_core.models import LANGUAGES, CommunicationStatus, Tone
 from billabex_core.queries import COMMUNICATION_PAGE_SIZE, CommunicationRow, list_communications
 from billabex_core.services.downloads import entity_csv
 from billabex_ui import Pager, account_picker, call, csv_download, label, md, require_login, show_table
+from billabex_ui.jobs import job_runs
 
 require_login()
 
@@ -85,3 +87,4 @@ def show_list() -> None:
 
 
 show_list()
+job_runs(daily_runs, title="Agent run and digests")  # last and next run (the worker runs them)

@@ -5,10 +5,12 @@ import pandas as pd
 import streamlit as st
 
 import billabex_sandbox
+from billabex_core.jobs.runs import sync_runs
 from billabex_core.jobs.sync_runs import sync_now
 from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
 from billabex_ui import call, current_user, flash, md, require_admin, show_flash
+from billabex_ui.jobs import job_runs
 
 require_admin()
 st.title("Integrations")
@@ -169,6 +171,8 @@ for view in views:
                 ),
                 hide_index=True,
             )
+
+job_runs(sync_runs, title="Scheduled syncs")  # last and next run of each (the worker runs them)
 
 st.header("Add a connection")
 providers = svc.providers()

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "settings",
     "account",
     "payment",
+    "communication",
     "sandbox",
 )
 

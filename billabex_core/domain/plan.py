@@ -21,12 +21,20 @@
   0–30), professional (31–60), firm (> 60). A message is a follow-up (may mention an earlier
   one) only when an earlier overdue message of the same episode reached the customer.
 - A step refused by every recipient (a bounce) is not in the history: it is planned again.
+- People steer the plan (domain.md §6b): a step skipped by a person is in the history (the next
+  step follows it, it is never planned again, it did not reach the customer); a step a person
+  moved to a day (an edited message's date) is planned on that day, rules of dates kept.
+- A disputed invoice is not given to the plan at all; an invoice with a promise to pay is not
+  reminded before the promised date plus ``PROMISE_GRACE_DAYS`` business days
+  (``promise_resume_day``), then it is again while it is unpaid.
+- Approval mode: a due message no person approved waits (``awaiting_approval``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from billabex_core.domain.business_days import is_business_day, on_or_after, shift
@@ -35,6 +43,9 @@ from billabex_core.domain.enums import CommunicationStatus, Tone
 # Stored statuses of a step that happened, or may have (a crash mid-delivery): never planned again
 # (a row refused by every recipient is failed too, but it is left out of the history: see above).
 STEP_TAKEN = (CommunicationStatus.SENT, CommunicationStatus.SENDING, CommunicationStatus.FAILED)
+# Not sent yet: the plan dates, words and may cancel them (awaiting_approval: due, waiting for a person).
+PLANNED = (CommunicationStatus.SCHEDULED, CommunicationStatus.AWAITING_APPROVAL)
+PROMISE_GRACE_DAYS = 2  # business days after a promised date before reminders resume
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,10 @@ class OpenInvoice:
     arrived_on: date
     remaining: Decimal
     currency: str
+    held_until: date | None = None  # a promise to pay: not reminded before this day
+
+    def held_on(self, day: date) -> bool:
+        return self.held_until is not None and day < self.held_until
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,7 @@ class SentStep:
     sent_on: date
     overdue: bool
     delivered: bool = True  # False: maybe delivered (interrupted, unknown error), never resent
+    skipped: bool = False  # skipped by a person: a step, but nothing went out that day
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,7 @@ class AccountState:
     invoices: tuple[OpenInvoice, ...]
     recipients: tuple[Recipient, ...]
     history: tuple[SentStep, ...] = ()
+    pinned: Mapping[str, date] = field(default_factory=dict)  # step key → the day a person chose
 
 
 @dataclass(frozen=True)
@@ -131,15 +148,22 @@ def remindable(state: AccountState) -> list[OpenInvoice]:
 
 @dataclass(frozen=True)
 class _Step:
-    """A message before its final date: its key, the date the rules give, its invoices."""
+    """A message before its final date: its key, the date the rules give (or a person chose), the
+    first day it has something to say, its invoices."""
 
     key: str
     raw: date
     invoices: tuple[OpenInvoice, ...]  # pre-due: the invoice; overdue: every open invoice
+    earliest: date = date.min
 
     @property
     def overdue(self) -> bool:
         return self.key.startswith("overdue:")
+
+
+def promise_resume_day(promised_for: date, country: str) -> date:
+    """The first day an invoice promised for ``promised_for`` is reminded again if still unpaid."""
+    return shift(promised_for, PROMISE_GRACE_DAYS, country)
 
 
 def plan_account(state: AccountState, *, today: date, pre_due_days: int) -> list[PlannedMessage]:
@@ -153,6 +177,7 @@ def plan_account(state: AccountState, *, today: date, pre_due_days: int) -> list
         for inv in invoices
         if inv.due_date >= today
         and (day := shift(inv.due_date, -pre_due_days, state.country)) >= inv.arrived_on
+        and not inv.held_on(day)
         and (key := f"pre:{inv.id}:{inv.due_date.isoformat()}") not in sent
     ]
     while True:
@@ -178,19 +203,23 @@ def _overdue_step(state: AccountState, invoices: list[OpenInvoice]) -> _Step:
         day = shift(previous, interval_for_age((previous - oldest).days), state.country)
     else:
         day = shift(oldest, 1, state.country)
-    return _Step(f"overdue:{state.account_id}:{len(earlier) + 1}", day, tuple(invoices))
+    # The first day one invoice is both overdue and not held by a promise.
+    ready = min(max(inv.due_date + timedelta(days=1), inv.held_until or date.min) for inv in invoices)
+    return _Step(f"overdue:{state.account_id}:{len(earlier) + 1}", max(day, ready), tuple(invoices), ready)
 
 
 def _dates(steps: list[_Step], *, today: date, state: AccountState) -> list[tuple[_Step, date]]:
-    """Final dates: on or after the run day, business days of the customer, one a day at most."""
+    """Final dates: on or after the run day, business days of the customer, one a day at most;
+    a day a person chose replaces the rules' day (still never before the step has something to say)."""
     country = state.country
     floor = on_or_after(today, country)
-    last_sent = max((s.sent_on for s in state.history), default=None)
+    last_sent = max((s.sent_on for s in state.history if not s.skipped), default=None)
     if last_sent is not None and last_sent >= floor:
         floor = shift(last_sent, 1, country)  # a message went out today: the next one tomorrow
+    chosen = [(step, max(state.pinned.get(step.key, step.raw), step.earliest)) for step in steps]
     out = []
-    for step in sorted(steps, key=lambda s: (s.raw, not s.overdue, s.key)):
-        day = max(on_or_after(step.raw, country), floor)
+    for step, raw in sorted(chosen, key=lambda c: (c[1], not c[0].overdue, c[0].key)):
+        day = max(on_or_after(raw, country), floor)
         out.append((step, day))
         floor = shift(day, 1, country)
     return out
@@ -201,7 +230,10 @@ def _message(
 ) -> PlannedMessage:
     if not step.overdue:
         return PlannedMessage(step.key, day, False, Tone.COURTEOUS, (step.invoices[0].id,), to, cc)
-    listed = sorted((i for i in step.invoices if i.due_date < day), key=lambda i: (i.due_date, i.id))
+    listed = sorted(
+        (i for i in step.invoices if i.due_date < day and not i.held_on(day)),
+        key=lambda i: (i.due_date, i.id),
+    )
     oldest = listed[0].due_date
     episode = [s for s in state.history if s.overdue and s.sent_on > oldest]
     return PlannedMessage(
@@ -219,3 +251,29 @@ def _message(
 def deliverable_on(day: date, country: str) -> bool:
     """A message reaches a customer only on one of its business days (domain.md §6b)."""
     return is_business_day(day, country)
+
+
+def planned_status(
+    *, scheduled_for: date, today: date, approval: bool, approved: bool
+) -> CommunicationStatus:
+    """In approval mode a due message no person approved waits for one (domain.md §6b); every
+    other planned message is ``scheduled``."""
+    if approval and not approved and scheduled_for <= today:
+        return CommunicationStatus.AWAITING_APPROVAL
+    return CommunicationStatus.SCHEDULED
+
+
+def stale_reason(
+    *, name: str, last_success_at: datetime | None, last_failed: bool, now: datetime, limit_hours: int
+) -> str | None:
+    """Why an integration's data are too old to remind its accounts (None: fresh enough).
+
+    The age is real time (``now`` is the wall clock, whatever day a run is pinned to)."""
+    if last_failed:
+        return f"the last sync of {name} failed"
+    if last_success_at is None:
+        return f"{name} has never synced successfully"
+    age = now - last_success_at
+    if age > timedelta(hours=limit_hours):
+        return f"the data of {name} are {int(age.total_seconds() // 3600)} h old (limit {limit_hours} h)"
+    return None

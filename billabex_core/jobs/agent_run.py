@@ -21,7 +21,7 @@ Reads go through ``queries.followups``, writes through the services; the rules o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import formataddr
@@ -29,14 +29,18 @@ from email.utils import formataddr
 from sqlmodel import Session
 
 from billabex_core.db.engine import get_engine, session_scope
+from billabex_core.db.types import utcnow
 from billabex_core.domain.plan import AccountState, PlannedMessage, plan_account
+from billabex_core.errors import NotFoundError
 from billabex_core.jobs import claims, lease
 from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
 from billabex_core.models import TaskKind, TaskStatus
-from billabex_core.queries import followups
-from billabex_core.services import audit, communications, tasks
+from billabex_core.queries import followups, freshness
+from billabex_core.services import audit, communications, promises, stale_tasks, tasks
 from billabex_core.services.credits import apply_available_credit
+from billabex_core.services.files import read_pdf
 from billabex_core.services.org import get_organisation
+from billabex_core.services.plan_store import PlanCounts, PlanOptions
 from billabex_core.services.status import refresh_overdue
 
 ESCALATION_AGE_DAYS = 90
@@ -104,6 +108,7 @@ def _run(today: date, send: bool, url: str | None, mailer: Mailer | None, me: _C
 
 def _statuses_and_tasks(session: Session, today: date, report: AgentReport) -> None:
     report.accounts_recomputed = refresh_overdue(session=session, today=today)
+    promises.settle_promises(session=session, today=today)
     for account_id in followups.accounts_with_manual_credit(session=session):
         apply_available_credit(session=session, account_id=account_id, today=today, actor=audit.AGENT)
     # The daily pass asks once: a task people closed or cancelled is not opened again by it.
@@ -144,16 +149,38 @@ def _escalation_suggestions(session: Session, today: date, report: AgentReport) 
 
 
 def _plan(session: Session, today: date, report: AgentReport) -> None:
-    org = get_organisation(session=session)
-    plan: list[tuple[AccountState, PlannedMessage]] = [
-        (state, message)
-        for state in followups.account_states(session=session, today=today, org_country=org.country)
-        for message in plan_account(state, today=today, pre_due_days=org.pre_due_business_days)
-    ]
-    counts = communications.store_plan(session=session, plan=plan, org=org)
+    counts = plan_accounts(session=session, today=today)
     report.planned_keys |= counts.keys
     report.planned = len(report.planned_keys)
     report.cancelled += counts.cancelled
+
+
+def plan_accounts(*, session: Session, today: date, account_ids: Sequence[int] | None = None) -> PlanCounts:
+    """Plan every account (or these ones, after a person's action) as of ``today`` and store it:
+    approval mode, the days people chose, and the accounts held by stale synced data (one task per
+    stale integration tells the admins)."""
+    org = get_organisation(session=session)
+    stale = freshness.stale_integrations(session=session, now=utcnow(), limit_hours=org.freshness_hours)
+    holds = freshness.held_accounts(session=session, stale=stale)
+    states = followups.account_states(
+        session=session, today=today, org_country=org.country, account_ids=account_ids
+    )
+    plan: list[tuple[AccountState, PlannedMessage]] = [
+        (state, message)
+        for state in states
+        for message in plan_account(state, today=today, pre_due_days=org.pre_due_business_days)
+    ]
+    options = PlanOptions(
+        today=today,
+        approval=org.reminders_mode == "approval",
+        holds={account_id: reason for account_id, (_, reason) in holds.items()},
+        accounts=None if account_ids is None else frozenset(account_ids),
+    )
+    counts = communications.store_plan(session=session, plan=plan, org=org, options=options)
+    if account_ids is None:
+        holding = freshness.integrations_holding_messages(session=session)
+        stale_tasks.tell_admins(session=session, stale=[s for s in stale if s.id in holding])
+    return counts
 
 
 # Phase 3 -----------------------------------------------------------------------------------
@@ -166,7 +193,9 @@ def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentRepo
         if not _signed(session, org.name):
             report.errors.append(UNSIGNED)
             return
-        due = followups.due_communications(session=session, today=today, org_country=org.country)
+        due = followups.due_communications(
+            session=session, today=today, org_country=org.country, approval=org.reminders_mode == "approval"
+        )
         sender = formataddr((org.name.strip(), org.sender_email or DEFAULT_FROM_ADDRESS))
     for comm_id in due:
         me.renew()  # a run whose lease was taken over claims nothing more
@@ -210,7 +239,13 @@ def _deliver_one(
 ) -> None:
     out = followups.outgoing(session=session, communication_id=comm_id)
     message = build_message(
-        step_key=out.step_key, sender=sender, to=out.recipients, cc=out.cc, subject=out.subject, body=out.body
+        step_key=out.step_key,
+        sender=sender,
+        to=out.recipients,
+        cc=out.cc,
+        subject=out.subject,
+        body=out.body,
+        attachments=attachments(out.attachments),
     )
     try:
         delivery = mailer.deliver(message)
@@ -241,3 +276,18 @@ def _deliver_one(
         report.sent += 1
     else:
         report.failed += 1
+
+
+def attachments(stored: Sequence[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """The invoices' PDFs from the file store; one missing from the store is left out (the
+    Communications screen says so before it goes)."""
+    out = []
+    for name, sha256 in stored:
+        try:
+            out.append((name, read_pdf(sha256)))
+        except NotFoundError:
+            continue
+    return out
+
+
+deliver_claimed = _deliver_one  # "send now" (jobs.reminders) delivers one claimed message the same way

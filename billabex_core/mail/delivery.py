@@ -12,6 +12,7 @@ import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -46,8 +47,16 @@ class Mailer(Protocol):
 
 
 def build_message(
-    *, step_key: str, sender: str, to: list[str], cc: list[str], subject: str, body: str
+    *,
+    step_key: str,
+    sender: str,
+    to: list[str],
+    cc: list[str],
+    subject: str,
+    body: str,
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
+    """The e-mail of one communication; ``attachments``: (file name, PDF bytes), e.g. the invoices'."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
@@ -57,6 +66,8 @@ def build_message(
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.-]', '.', step_key)}@billabex>"
     message.set_content(body)
+    for name, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     return message
 
 

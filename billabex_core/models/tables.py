@@ -69,6 +69,8 @@ class Organisation(SQLModel, table=True):
     iban: str | None = Field(default=None, max_length=34)  # payment details printed on reminders
     bic: str | None = Field(default=None, max_length=11)
     reminders_mode: str = Field(default="automatic", max_length=16)  # services.org.REMINDER_MODES
+    payment_reference: str | None = Field(default=None, max_length=140)  # "{invoice}": the numbers
+    freshness_hours: int = 24  # synced data older than this hold their accounts' reminders
     idle_timeout_hours: int = 8  # a login idle this long is logged out (services.auth)
     updated_at: datetime = _created()
 
@@ -329,6 +331,14 @@ class Communication(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=sa.Text)
     # Refused by every recipient (hard bounces): failed, and not a step of the plan (domain.md §6b).
     undelivered: bool = Field(default=False, nullable=False)
+    # People steer it (domain.md §6b): approval, an edit the plan keeps (fields, by, at, invoice
+    # ids it was written for), a skip with its reason, and why it is held (stale synced data).
+    approved_by: str | None = Field(default=None, max_length=64)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    edits: dict = Field(default_factory=dict, sa_type=JSONDict, nullable=True)  # NULL reads as {}
+    skipped_by: str | None = Field(default=None, max_length=64)
+    skip_reason: str | None = Field(default=None, sa_type=sa.Text)
+    held: str | None = Field(default=None, sa_type=sa.Text)
     # Who took it for delivery (host:pid:run) and when: only a claim older than the timeout is stale.
     claimed_by: str | None = Field(default=None, max_length=200)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

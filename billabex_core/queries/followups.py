@@ -4,8 +4,10 @@
   unpaid long enough to suggest an escalation;
 - the accounts whose reachable contacts are all "copy only" (nobody to address a reminder to);
 - the state of every account with a positive balance, as the pure plan reads it
-  (``domain.plan.AccountState``): open invoices, reachable recipients, steps already taken
-  (a message refused by every recipient is not one);
+  (``domain.plan.AccountState``): open invoices (not those in an open dispute; a promise to pay
+  holds its invoice until its resume day), reachable recipients, steps already taken (a message
+  refused by every recipient is not one; a step a person skipped is one), the days people chose
+  for a step (an edited message's date);
 - the communications due for delivery — on a business day of their customer's country — and
   what one of them sends.
 
@@ -15,6 +17,7 @@ query per account).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,13 +45,16 @@ from billabex_core.models import (
     CommunicationStatus,
     Contact,
     ContactUsage,
+    Dispute,
     Document,
     DocumentKind,
+    Promise,
     Source,
     Task,
     TaskKind,
     reachable_contact,
 )
+from billabex_core.models.collection import PROMISE_OPEN
 
 
 def accounts_with_manual_credit(*, session: Session) -> list[int]:
@@ -140,19 +146,25 @@ def calendar_country(account_country: str | None, org_country: str) -> str:
     return account_country if account_country and supported(account_country) else org_country
 
 
-def account_states(*, session: Session, today: date, org_country: str) -> list[AccountState]:
-    """The plan's input for every account with a positive balance, as of ``today``.
+def account_states(
+    *, session: Session, today: date, org_country: str, account_ids: Sequence[int] | None = None
+) -> list[AccountState]:
+    """The plan's input for every account with a positive balance (of ``account_ids`` only, when
+    given), as of ``today``.
 
     Business days follow the account's country, or the organisation's when it has none the
     calendar knows.
     """
-    accounts = list(session.exec(select(Account).where(col(Account.outstanding_balance) > 0)))
+    query = select(Account).where(col(Account.outstanding_balance) > 0)
+    if account_ids is not None:
+        query = query.where(col(Account.id).in_(list(account_ids)))
+    accounts = list(session.exec(query))
     ids = [a.id for a in accounts if a.id is not None]
     if not ids:
         return []
     invoices = _open_invoices(session, ids, today)
     recipients = _recipients(session, ids)
-    history = _history(session, ids)
+    history, pinned = _history(session, ids), _pinned(session, ids)
     return [
         AccountState(
             account_id=a.id,
@@ -164,6 +176,7 @@ def account_states(*, session: Session, today: date, org_country: str) -> list[A
             invoices=tuple(invoices[a.id]),
             recipients=tuple(recipients[a.id]),
             history=tuple(history[a.id]),
+            pinned=pinned[a.id],
         )
         for a in accounts
         if a.id is not None
@@ -178,16 +191,39 @@ def _open_invoices(session: Session, ids: Sequence[int], today: date) -> dict[in
         col(Document.remaining_amount) > 0,
         col(Document.due_date).is_not(None),
     )
+    disputed, held = disputed_invoices(session, ids), _promised(session, ids)
     out: dict[int, list[OpenInvoice]] = defaultdict(list)
     for d in session.exec(query):
-        if d.id is None or d.due_date is None:
+        if d.id is None or d.due_date is None or d.id in disputed:
             continue
         # Run "as of" a past day: an invoice created later counts as arrived by then.
         arrived_on = min(d.created_at.astimezone(zone).date(), today)
         out[d.account_id].append(
-            OpenInvoice(d.id, d.number, d.due_date, arrived_on, d.remaining_amount, d.currency)
+            OpenInvoice(
+                d.id, d.number, d.due_date, arrived_on, d.remaining_amount, d.currency, held.get(d.id)
+            )
         )
     return out
+
+
+def disputed_invoices(session: Session, ids: Sequence[int]) -> set[int]:
+    """Invoices of these accounts in an open dispute: not resolved, its task still open."""
+    query = (
+        select(Dispute.document_id)
+        .join(Task, col(Task.id) == col(Dispute.task_id))
+        .where(
+            col(Dispute.account_id).in_(ids),
+            col(Dispute.resolved_at).is_(None),
+            col(Task.status).in_(OPEN_TASK_STATUSES),
+        )
+    )
+    return set(session.exec(query))
+
+
+def _promised(session: Session, ids: Sequence[int]) -> dict[int, date]:
+    """Invoice id → the day its open promise to pay lets reminders resume."""
+    query = select(Promise).where(col(Promise.account_id).in_(ids), Promise.status == PROMISE_OPEN)
+    return {p.document_id: p.resume_on for p in session.exec(query)}
 
 
 def _recipients(session: Session, ids: Sequence[int]) -> dict[int, list[Recipient]]:
@@ -204,28 +240,58 @@ def _recipients(session: Session, ids: Sequence[int]) -> dict[int, list[Recipien
 def _history(session: Session, ids: Sequence[int]) -> dict[int, list[SentStep]]:
     query = select(Communication).where(
         col(Communication.account_id).in_(ids),
-        col(Communication.status).in_(STEP_TAKEN),
+        sa.or_(
+            col(Communication.status).in_(STEP_TAKEN),
+            sa.and_(  # skipped by a person: a step, never planned again, nothing went out
+                col(Communication.status) == CommunicationStatus.CANCELLED,
+                col(Communication.skipped_by).is_not(None),
+            ),
+        ),
         col(Communication.undelivered).is_(False),  # refused by every recipient: not a step
     )
     out: dict[int, list[SentStep]] = defaultdict(list)
     for m in session.exec(query):
         sent_on = m.sent_on or m.scheduled_for
         delivered = m.status == CommunicationStatus.SENT
-        out[m.account_id].append(SentStep(m.step_key, sent_on, m.step_key.startswith("overdue:"), delivered))
+        overdue, skipped = m.step_key.startswith("overdue:"), m.status == CommunicationStatus.CANCELLED
+        out[m.account_id].append(SentStep(m.step_key, sent_on, overdue, delivered, skipped))
     return out
 
 
-def due_communications(*, session: Session, today: date, org_country: str) -> list[int]:
+def _pinned(session: Session, ids: Sequence[int]) -> dict[int, dict[str, date]]:
+    """Per account, the day a person chose for a step not taken yet (an edited message's date)."""
+    query = select(Communication).where(
+        col(Communication.account_id).in_(ids),
+        col(Communication.status).not_in(STEP_TAKEN),
+        col(Communication.skipped_by).is_(None),
+        col(Communication.edits).is_not(None),
+    )
+    out: dict[int, dict[str, date]] = defaultdict(dict)
+    for m in session.exec(query):
+        chosen = (m.edits or {}).get("scheduled_for")
+        if chosen:
+            out[m.account_id][m.step_key] = date.fromisoformat(chosen)
+    return out
+
+
+def due_communications(
+    *, session: Session, today: date, org_country: str, approval: bool = False
+) -> list[int]:
     """Ids of the scheduled communications due on or before ``today``, oldest first, whose
-    customer works that day (a business day of the account's country, else the organisation's)."""
+    customer works that day (a business day of the account's country, else the organisation's).
+    Not those held (stale synced data, an edit to review); in approval mode, approved ones only."""
     query = (
         select(Communication.id, Account.country)
         .join(Account, col(Account.id) == col(Communication.account_id))
         .where(
-            Communication.status == CommunicationStatus.SCHEDULED, col(Communication.scheduled_for) <= today
+            Communication.status == CommunicationStatus.SCHEDULED,
+            col(Communication.scheduled_for) <= today,
+            col(Communication.held).is_(None),
         )
         .order_by(col(Communication.scheduled_for), col(Communication.id))
     )
+    if approval:
+        query = query.where(col(Communication.approved_by).is_not(None))
     return [
         comm_id
         for comm_id, country in session.exec(query)
@@ -235,7 +301,8 @@ def due_communications(*, session: Session, today: date, org_country: str) -> li
 
 @dataclass(frozen=True)
 class Outgoing:
-    """What one stored communication sends."""
+    """What one stored communication sends: its text and the PDFs of its invoices the product has
+    (file name, SHA-256 in the file store)."""
 
     id: int
     account_id: int
@@ -244,6 +311,7 @@ class Outgoing:
     cc: list[str]
     subject: str
     body: str
+    attachments: list[tuple[str, str]]
 
 
 def outgoing(*, session: Session, communication_id: int) -> Outgoing:
@@ -251,5 +319,27 @@ def outgoing(*, session: Session, communication_id: int) -> Outgoing:
     if row is None or row.id is None:
         raise NotFoundError("communication", communication_id)
     return Outgoing(
-        row.id, row.account_id, row.step_key, list(row.recipients), list(row.cc), row.subject, row.body
+        row.id,
+        row.account_id,
+        row.step_key,
+        list(row.recipients),
+        list(row.cc),
+        row.subject,
+        row.body,
+        invoice_pdfs(session, list(row.invoice_ids)),
     )
+
+
+def invoice_pdfs(session: Session, invoice_ids: list[int]) -> list[tuple[str, str]]:
+    """(file name, SHA-256) of the invoices' PDFs stored by a manual import, in the given order."""
+    if not invoice_ids:
+        return []
+    query = select(Document.id, Document.number, Document.file_sha256).where(
+        col(Document.id).in_(invoice_ids), col(Document.file_sha256).is_not(None)
+    )
+    found = {
+        doc_id: (re.sub(r"[^\w.-]+", "-", number).strip("-") + ".pdf", sha)
+        for doc_id, number, sha in session.exec(query)
+        if sha
+    }
+    return [found[i] for i in invoice_ids if i in found]

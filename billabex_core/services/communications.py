@@ -1,9 +1,9 @@
 """Communications the agent plans and delivers (domain.md §6): the write side.
 
-- ``store_plan``: the messages of a run's plan become ``scheduled`` rows keyed by their
-  idempotency key (``step_key``), with their text; a scheduled row no longer planned (paid,
-  paused, no contact) is cancelled, and comes back if the cause returns. A step taken (sent,
-  being sent, failed) is never planned again.
+- ``store_plan`` (``services.plan_store``): the messages of a run's plan become rows keyed by
+  their idempotency key (``step_key``), with their text; a row no longer planned is cancelled,
+  and comes back if the cause returns. A step taken (sent, being sent, failed) or skipped is
+  never planned again.
 - ``fail_interrupted``: rows left ``sending`` by a run that died (a stale claim) are failed for
   a person to check.
 - ``claim``: ``scheduled`` → ``sending`` by one conditional UPDATE, recording who and when; the
@@ -17,97 +17,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from billabex_core.db.types import utcnow
-from billabex_core.domain.plan import STEP_TAKEN, AccountState, PlannedMessage
 from billabex_core.errors import NotFoundError
-from billabex_core.models import Communication, CommunicationStatus, Contact, Organisation
+from billabex_core.models import Communication, CommunicationStatus, Contact
 from billabex_core.services import audit
 from billabex_core.services.contacts import mark_invalid
-from billabex_core.services.reminder_texts import Text, compose
+from billabex_core.services.plan_store import (  # noqa: F401  (planning lives in plan_store)
+    NO_LONGER_NEEDED,
+    PlanCounts,
+    PlanOptions,
+    store_plan,
+)
 
 ERROR_LENGTH = 1000
-NO_LONGER_NEEDED = "no longer needed (paid, paused or no contact)"
 INTERRUPTED = "interrupted during delivery: check the mailbox before sending it again by hand"
 ALL_BOUNCED = "every recipient bounced"
 UNDELIVERED_SUFFIX = "#undelivered-"
 StaleClaim = Callable[[str | None, datetime | None], bool]  # (claimed_by, claimed_at) → dead?
-
-
-@dataclass(frozen=True)
-class PlanCounts:
-    planned: int
-    cancelled: int
-    keys: frozenset[str] = field(default=frozenset(), compare=False)  # the step keys stored
-
-
-def store_plan(
-    *, session: Session, plan: Iterable[tuple[AccountState, PlannedMessage]], org: Organisation
-) -> PlanCounts:
-    """Store a run's plan (each message with the state of its account) and cancel what left it."""
-    planned = {message.step_key: (state, message) for state, message in plan}
-    cancelled = _cancel_unplanned(session, set(planned))
-    rows = {
-        c.step_key: c
-        for c in session.exec(select(Communication).where(col(Communication.step_key).in_(list(planned))))
-    }
-    stored: set[str] = set()
-    for key, (state, message) in planned.items():
-        row = rows.get(key)
-        if row is not None and row.status in STEP_TAKEN:
-            continue  # sent, being sent or failed: never planned again
-        invoices = {inv.id: inv for inv in state.invoices}
-        text = compose(
-            message,
-            [invoices[i] for i in message.invoice_ids],
-            country=state.country,
-            signature=org.name,
-            default_language=org.default_language,
-        )
-        if row is None:
-            row = Communication(
-                account_id=state.account_id,
-                step_key=key,
-                scheduled_for=message.scheduled_for,
-                language=text.language,
-                subject=text.subject,
-                body=text.body,
-            )
-        _fill(row, message, text)
-        session.add(row)
-        stored.add(key)
-    session.flush()
-    return PlanCounts(len(stored), cancelled, frozenset(stored))
-
-
-def _cancel_unplanned(session: Session, planned: set[str]) -> int:
-    scheduled = select(Communication).where(Communication.status == CommunicationStatus.SCHEDULED)
-    cancelled = 0
-    for row in session.exec(scheduled):
-        if row.step_key not in planned:
-            row.status, row.error = CommunicationStatus.CANCELLED, NO_LONGER_NEEDED
-            cancelled += 1
-    return cancelled
-
-
-def _fill(row: Communication, message: PlannedMessage, text: Text) -> None:
-    if row.status != CommunicationStatus.SCHEDULED:
-        row.error = None  # revived: the reason it was cancelled is gone (a delivery note stays)
-    row.scheduled_for, row.status, row.tone = (
-        message.scheduled_for,
-        CommunicationStatus.SCHEDULED,
-        message.tone,
-    )
-    row.language, row.subject, row.body = text.language, text.subject[:300], text.body
-    row.recipients = [r.email for r in message.to]
-    row.cc = [r.email for r in message.cc]
-    row.invoice_ids = list(message.invoice_ids)
 
 
 def fail_interrupted(*, session: Session, stale: StaleClaim | None = None) -> int:

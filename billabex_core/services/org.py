@@ -93,6 +93,35 @@ def _days(value: object, key: str) -> int:
     return number
 
 
+MAX_FRESHNESS_HOURS = 24 * 30
+REFERENCE_FIELDS = ("invoice",)  # placeholders of the payment reference
+
+
+def _payment_reference(value: object, key: str) -> str | None:
+    """The reference customers quote on their transfer; ``{invoice}`` stands for the numbers of
+    the invoices a reminder lists. Empty: the invoice numbers."""
+    text = " ".join(str(value or "").split())
+    if not text:
+        return None
+    if len(text) > 140:
+        raise ValidationError(f"{key} is longer than 140 characters", field=key)
+    try:
+        text.format(**{name: "" for name in REFERENCE_FIELDS})
+    except (KeyError, IndexError, ValueError):
+        raise ValidationError(f"{key}: the only placeholder is {{invoice}}", field=key) from None
+    return text
+
+
+def _hours(value: object, key: str) -> int:
+    try:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_FRESHNESS_HOURS:
+        raise ValidationError(f"{key} must be a whole number of hours from 1 to {MAX_FRESHNESS_HOURS}", field=key)
+    return number
+
+
 # Each setting that can be changed, with the function that checks and normalises its new value.
 SETTINGS: dict[str, Callable[[object, str], object]] = {
     "name": _name,
@@ -107,6 +136,8 @@ SETTINGS: dict[str, Callable[[object, str], object]] = {
     "iban": _iban,
     "bic": _bic,
     "reminders_mode": _reminders_mode,
+    "payment_reference": _payment_reference,
+    "freshness_hours": _hours,
 }
 
 # The settings' public names (the CLI's ``settings show|set``, docs/cli.md) → their column.
@@ -122,6 +153,8 @@ SETTING_KEYS: dict[str, str] = {
     "org.bic": "bic",
     "reminders.mode": "reminders_mode",
     "reminders.pre_due_business_days": "pre_due_business_days",
+    "reminders.payment_reference": "payment_reference",
+    "reminders.freshness_hours": "freshness_hours",
     "sender.email": "sender_email",
 }
 

@@ -14,6 +14,11 @@ What a message says is true of what it lists (domain.md §6b):
 - singular and plural sentences are written out (``{"one": ..., "many": ...}`` in the data);
 - signed with the organisation's name; with none set the body has no signature (the delivery
   refuses to send it, see ``jobs.agent_run``).
+
+What a French B2B creditor prints (domain.md §6b): the payment details from Settings (IBAN, BIC,
+the reference to quote, ``{invoice}`` standing for the listed numbers) on every reminder when an
+IBAN is set; on overdue reminders to FR customers, the terms of late payment of Code de commerce
+L441-10 (penalties and the €40 flat recovery indemnity), recalled as terms, never as a threat.
 """
 
 from __future__ import annotations
@@ -28,12 +33,24 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from stdnum import iban as iban_numbers
 
 from billabex_core.domain.names import default_name, suggested_language
 from billabex_core.domain.plan import OpenInvoice, PlannedMessage
 from billabex_core.money import format_money
 
 SUBJECT_NUMBERS = 3  # invoice numbers named in a subject; the others are counted ("+2")
+RECOVERY_INDEMNITY = Decimal("40")  # EUR, Code de commerce L441-10 and D441-5
+LATE_TERMS_COUNTRIES = frozenset({"FR"})
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    """What Settings say customers pay to: printed only when an IBAN is set."""
+
+    iban: str | None = None
+    bic: str | None = None
+    reference: str | None = None  # ``{invoice}``: the listed numbers; None: the numbers
 
 
 @lru_cache(maxsize=1)
@@ -92,8 +109,11 @@ def render(
     sender: str,
     lines: Sequence[Line],
     day: date,
+    payment: PaymentDetails | None = None,
+    late_terms: bool = False,
 ) -> tuple[str, str]:
-    """(subject, body) of one message as of ``day``. ``template`` is ``pre_due`` or a tone."""
+    """(subject, body) of one message as of ``day``. ``template`` is ``pre_due`` or a tone;
+    ``late_terms``: recall the terms of late payment (an overdue reminder to a FR customer)."""
     texts = _templates().get(language) or _templates()["en"]
     locale = texts["locale"]
     chosen = (
@@ -129,9 +149,26 @@ def render(
         table,
         texts["total"].format(**values) if count > 1 else "",
         _pick(chosen["ask"], count).format(**values),
+        _payment_block(texts, payment, lines),
+        texts["late_terms"].format(indemnity=format_money(RECOVERY_INDEMNITY, "EUR", locale=locale))
+        if late_terms
+        else "",
         "\n".join(filter(None, [chosen["closing"], sender.strip()])),
     ]
     return _pick(chosen["subject"], count).format(**values), "\n\n".join(p for p in parts if p)
+
+
+def _payment_block(texts: dict[str, Any], payment: PaymentDetails | None, lines: Sequence[Line]) -> str:
+    if payment is None or not payment.iban:
+        return ""
+    words = texts["payment"]
+    numbers = ", ".join(line.number for line in lines)
+    reference = (payment.reference or "{invoice}").format(invoice=numbers)
+    rows = [words["heading"], words["iban"].format(iban=iban_numbers.format(payment.iban))]
+    if payment.bic:
+        rows.append(words["bic"].format(bic=payment.bic))
+    rows.append(words["reference"].format(reference=reference))
+    return "\n".join(rows)
 
 
 def _greeting_name(name: str, email: str) -> str | None:
@@ -147,9 +184,11 @@ def compose(
     country: str,
     signature: str,
     default_language: str,
+    payment: PaymentDetails | None = None,
 ) -> Text:
     """The text of a planned message as of its day, in its first recipient's language (else the
-    country's, else the organisation default), signed with the organisation's name."""
+    country's, else the organisation default), signed with the organisation's name, with the
+    payment details and, overdue to a FR customer, the terms of late payment."""
     first = message.to[0]
     language = (
         first.language if first.language in languages() else suggested_language(country, default_language)
@@ -162,5 +201,7 @@ def compose(
         sender=signature,
         lines=[Line(i.number, i.due_date, i.remaining, i.currency) for i in invoices],
         day=message.scheduled_for,
+        payment=payment,
+        late_terms=message.overdue and country in LATE_TERMS_COUNTRIES,
     )
     return Text(language, subject, body)

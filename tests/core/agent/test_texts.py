@@ -161,5 +161,8 @@ def test_a_french_message_reads_naturally() -> None:
         "• Facture F-2025-001 — échéance le 17 décembre 2025 — 75 jours de retard — reste dû : 1\u202f234,56\xa0€\n\n"
         "Pourriez-vous nous indiquer la date de règlement prévue ? Si le paiement a été effectué "
         "entre-temps, merci de ne pas tenir compte de ce message.\n\n"
+        "Nous vous rappelons que, conformément à nos conditions de paiement et à l'article L441-10 du "
+        "Code de commerce, toute facture réglée après son échéance donne lieu de plein droit à des "
+        "pénalités de retard et à une indemnité forfaitaire pour frais de recouvrement de 40,00\xa0€.\n\n"
         "Bien cordialement,\nDupont Industries SAS"
     )
