@@ -33,6 +33,9 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     monkeypatch.setenv("BILLABEX_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("BILLABEX_DATABASE_URL", raising=False)
     monkeypatch.setenv("BILLABEX_SECRET_KEY", "tests-secret-key-not-for-production-0123456789")
+    # Every Pennylane sandbox of the suite checks its replies against Pennylane's OpenAPI
+    # (billabex_sandbox/contract.py): an off-contract reply is a 500 and a listed violation.
+    monkeypatch.setenv("BILLABEX_SANDBOX_CONTRACT", "1")
     reset_settings()
     yield
     reset_settings()

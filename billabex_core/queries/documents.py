@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from billabex_core.domain.provider_figures import is_provider_settlement
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import (
     ZERO,
@@ -97,6 +98,18 @@ class DocumentDetail:
     credits: list[CreditLine]
     credited_invoice: tuple[int, str] | None  # the invoice a credit note names, when known
     pdf: Path | None  # the stored PDF of a manual document, when the file is there
+
+    @property
+    def reported_payments(self) -> list[Payment]:
+        """The payments to list one by one: typed in, or reported by the billing tool."""
+        return [p for p in self.payments if not is_provider_settlement(p.external_id)]
+
+    @property
+    def settled_in_provider(self) -> Decimal:
+        """What the billing tool says is settled on this synced invoice that no payment row or
+        credit note explains (a bank transfer reconciled there): "settled in <tool>", 0 if none.
+        ``paid_amount = sum(reported_payments) + settled_in_provider`` (domain.provider_figures)."""
+        return sum((p.amount for p in self.payments if is_provider_settlement(p.external_id)), ZERO)
 
     @property
     def can_record_payment(self) -> bool:

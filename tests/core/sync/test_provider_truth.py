@@ -21,6 +21,7 @@ from billabex_core.models import (
     Task,
     TaskKind,
 )
+from billabex_core.queries.documents import document_detail
 from billabex_core.services.integrations import update_integration
 
 CENT = Decimal("0.01")
@@ -55,6 +56,16 @@ def test_every_invoice_says_how_it_was_settled(session, sync, pennylane_sandbox)
             matched += 1
         rows += bool(reported)
     assert matched and rows  # both kinds of settlement are in the data set
+    # What the invoice page shows: the payments as reported, and "settled in Pennylane" with the
+    # amount when Pennylane gives no payment rows for (part of) it.
+    for doc in docs.values():
+        detail = document_detail(session=session, document_id=doc.id)
+        reported = sum((p.amount for p in detail.reported_payments), Decimal(0))
+        assert reported == truth[int(doc.external_id)]["rows"]
+        if doc.kind == DocumentKind.INVOICE:
+            assert reported + detail.settled_in_provider == doc.paid_amount
+        if truth[int(doc.external_id)]["rows"] == 0 and doc.paid_amount:
+            assert detail.settled_in_provider == doc.paid_amount and not detail.reported_payments
 
 
 def test_settled_part_without_fetching_paid_invoices_payments(
