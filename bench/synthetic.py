@@ -281,7 +281,7 @@ def _party_block(
         page.put(x, y, line, 9)
         y += 12
     if party.vat and ((buyer and spec.layout["buyer_vat"] == "block") or not buyer):
-        label = spec.words["buyer_vat" if buyer else "vat"]
+        label = spec.words["vat"]  # inside a party's block, the plain VAT label
         page.put(x, y, f"{label} : {party.vat}" if spec.lang == "fr" else f"{label}: {party.vat}", 8)
         y += 11
     return y
@@ -581,6 +581,8 @@ def draw(rnd: random.Random) -> Spec:
     seller = _party(rnd, lang, vat=rnd.random() < 0.85)
     buyer_lang = lang if rnd.random() < 0.8 else rnd.choice(LANGS)
     buyer = _party(rnd, buyer_lang, vat=rnd.random() < 0.55)
+    while buyer.name.split()[0] == seller.name.split()[0]:  # two parties, two names
+        buyer = _party(rnd, buyer_lang, vat=buyer.vat is not None)
     currency = CURRENCIES[lang] if rnd.random() < 0.85 else rnd.choice(["EUR", "USD", "CHF", "GBP"])
     rates = TAX_RATES[lang][:1] if rnd.random() < 0.8 else TAX_RATES[lang][:2]
     lines = [

@@ -65,6 +65,7 @@ class Neighbours:
     def __init__(self, layout: Layout, hits: list[LabelHit]) -> None:
         self.layout = layout
         self.labelled = {id(h.segment) for h in hits}
+        self.roles = {id(h.segment): h.role for h in hits}
         self.headed = {  # segments that open with a label ("L'ACHETEUR" does not)
             id(h.segment)
             for h in hits

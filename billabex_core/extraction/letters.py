@@ -57,7 +57,9 @@ def _return_line(seg: Segment, layout: Layout) -> bool:
     line = [s for s in layout.lines[seg.line] if seg.x0 - 1 <= s.x0 <= seg.x0 + 320]
     text = " ".join(s.text for s in line)
     postcode = POSTCODE_LINE.search(text) or re.search(r"(?<![\w-])\d{4,6}\s+[^\W\d]{2}", text)
-    return bool(postcode) and (len(line) > 1 or bool(re.search(r"\S\s+[-·|]\s+\S", text)))
+    if len(re.findall(r"\S\s+[·•|]\s+\S", text)) >= 2:
+        return True  # "Acme Ltd. • 42 Milky Way • 1234-1234 Faraway"
+    return bool(postcode) and (len(line) > 1 or bool(re.search(r"\S\s+[-·•|]\s+\S", text)))
 
 
 def _first_run(lines: list[Segment]) -> list[Segment]:
@@ -72,7 +74,8 @@ def _first_run(lines: list[Segment]) -> list[Segment]:
     return lines
 
 
-def address_blocks(layout: Layout) -> list[Block]:
+def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset()) -> list[Block]:
+    """The address blocks of page 1; ``labels`` (segment ids opening with a label) name no party."""
     height = layout.page_heights.get(1, 842.0)
     used: set[int] = set()
     blocks: list[Block] = []
@@ -98,7 +101,7 @@ def address_blocks(layout: Layout) -> list[Block]:
             continue
         head = lines[: ends[0]]
         name = name_in_block(head)
-        if name is None:
+        if name is None or id(name.segment) in labels:
             continue
         blocks.append(
             Block(
@@ -137,7 +140,7 @@ def return_line_name(blocks: list[Block]) -> Found | None:
         seg = b.return_line
         if seg is None:
             continue
-        part = re.split(r"\s+[-·|,]\s+|,\s*", seg.text)[0].strip()
+        part = re.split(r"\s+[-·•|,]\s+|,\s*", seg.text)[0].strip()
         if part and not POSTCODE_LINE.search(part) and re.search(r"[^\W\d_]{2}", part):
             return Found(part, seg, 0, len(part))
     return None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from stdnum import luhn
+from stdnum.ch import vat as ch_vat
 from stdnum.eu import vat as eu_vat
+from stdnum.gb import vat as gb_vat
 
 
 def one_line(text: str) -> str:
@@ -17,7 +19,12 @@ def clean_vat(raw: str) -> str:
 
 
 def valid_vat(vat: str) -> bool:
+    """An EU VAT number, or a British or Swiss one, that python-stdnum validates."""
     try:
+        if vat.startswith("GB"):
+            return bool(gb_vat.is_valid(vat))
+        if vat.startswith("CHE"):
+            return bool(ch_vat.is_valid(vat))
         return bool(eu_vat.is_valid(vat))
     except Exception:  # noqa: BLE001 - stdnum raises on unknown country prefixes
         return False

@@ -11,16 +11,16 @@ import re
 from dataclasses import dataclass
 
 from billabex_core.extraction.base import OrgIdentity
+from billabex_core.extraction.identifiers import block_region, buyer_siren, seller_siren, vat_owners
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.letters import Block, address_blocks, is_title, recipient, return_line_name
-from billabex_core.extraction.normalize import clean_vat, siren_from_vat, valid_siren, valid_vat
-from billabex_core.extraction.partylines import address, name_in_block, parse_name
-from billabex_core.extraction.vocab import fold
+from billabex_core.extraction.normalize import clean_vat
+from billabex_core.extraction.partylines import POSTCODE_LINE, address, name_in_block, parse_name
+from billabex_core.extraction.vocab import fold, language, vocab_cache
 
-_VAT_CC = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|CHE"
-_VAT_RE = re.compile(rf"(?<![A-Za-z0-9])({_VAT_CC})[ ]?((?:[0-9A-Z]{{1,12}}[ .]?){{1,5}})")
-_VAT_LABEL = re.compile(r"(?<!\w)(tva|vat|ust|btw|iva|mwst|umsatzsteuer|steuer-?id|tax id|partita)", re.I)
+PARTY_ROLES = ("buyer", "seller", "buyer_vat")
+NEAR = 150.0  # points between a label and a value to its right
 
 
 @dataclass
@@ -35,53 +35,49 @@ class Parties:
     buyer_siren: Found | None = None
 
 
-def find_vats(layout: Layout) -> list[Found]:
-    out = []
-    for seg in layout.segments:
-        for m in _VAT_RE.finditer(seg.text):
-            raw = m.group(0)
-            for cut in range(len(raw), 6, -1):
-                vat = clean_vat(raw[:cut])
-                labelled = bool(_VAT_LABEL.search(" ".join(s.text for s in layout.lines[seg.line])))
-                if valid_vat(vat) or (
-                    labelled
-                    and re.fullmatch(r"[A-Z]{2,3}[0-9A-Z]{8,12}", vat)
-                    and cut == len(raw.rstrip(" ."))
-                ):
-                    out.append(Found(vat, seg, m.start(), m.start() + cut))
-                    break
-    return out
-
-
-_NAME_LABELS = ("name", "nom", "firma", "company", "raison sociale", "naam", "nombre", "nome")
-
-
 def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | None:
     """The party name under a heading such as "Bill to" / "Rechnungsempfänger"."""
     seg = hit.segment
     rest = seg.text[hit.end :]
-    if rest.strip() and not rest.lstrip().startswith(":"):
+    colon = hit.phrase.endswith(":") or rest.lstrip().startswith(":")
+    if rest.strip() and not colon:
         return None  # "Customer Number": another label that starts with a party word
     got = parse_name(rest)
     if got:
         return Found(got[0], seg, hit.end + got[1], hit.end + got[2])
-    if rest.strip().startswith(":") or seg.text.rstrip().endswith(":"):
+    if colon or seg.text.rstrip().endswith(":"):
         for s in nb.right_of(seg, 1):
-            got = parse_name(s.text)
+            got = parse_name(s.text) if s.x0 - seg.x1 < NEAR else None
             if got:
                 return Found(got[0], s, got[1], got[2])
     lines: list[Segment] = []
     for s in nb.below(seg, 6):
+        named = _after_name_label(s, layout, first=not lines)
+        if named is not None:
+            return named
         if s.text.rstrip().endswith(":"):
-            if fold(s.text).rstrip(" :") in _NAME_LABELS and not lines:
+            continue
+        # "LE CLIENT" holds a label word but is a name; "Customer Name" under "Bill To" too
+        if id(s) not in nb.headed or nb.roles.get(id(s)) in PARTY_ROLES:
+            lines.append(s)
+    return name_in_block(lines)
+
+
+def _after_name_label(s: Segment, layout: Layout, *, first: bool) -> Found | None:
+    """The name after a "Name:" / "Nazwa:" sub-label, in its cell or in the cell to its right."""
+    folded = s.folded
+    for label in language()["name_labels"]:
+        if folded.startswith(label) and folded[len(label) :].lstrip().startswith(":"):
+            start = s.text.index(":", len(label)) + 1
+            got = parse_name(s.text[start:])
+            if got:
+                return Found(got[0], s, start + got[1], start + got[2])
+            if first:
                 for r in layout.lines[s.line]:
                     got = parse_name(r.text) if r.x0 > s.x1 - 1 else None
                     if got:
                         return Found(got[0], r, got[1], got[2])
-            continue
-        if id(s) not in nb.headed:  # "LE CLIENT" holds a label word but is a name
-            lines.append(s)
-    return name_in_block(lines)
+    return None
 
 
 def _buyer_by_label(hits: list[LabelHit], layout: Layout, nb: Neighbours) -> Found | None:
@@ -93,8 +89,15 @@ def _buyer_by_label(hits: list[LabelHit], layout: Layout, nb: Neighbours) -> Fou
 
 
 def _seller_name(
-    layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgIdentity | None, blocks: list[Block]
+    layout: Layout,
+    hits: list[LabelHit],
+    nb: Neighbours,
+    org: OrgIdentity | None,
+    blocks: list[Block],
+    excluded: set[int],
 ) -> Found | None:
+    """The organisation's name where printed, else a labelled seller, else the return line of a
+    window envelope, else the letterhead's name (outside the buyer's block, ``excluded``)."""
     if org and org.name:
         key = fold(org.name)
         for seg in layout.segments:
@@ -109,29 +112,60 @@ def _seller_name(
     if found:
         return found
     addressed = {id(s) for b in blocks if b.return_line or b.addressed for s in b.lines}
-    for seg in layout.segments[:8]:
-        if is_title(seg) or id(seg) in addressed:
+    return _letterhead_name(layout, nb, addressed | excluded)
+
+
+def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Found | None:
+    """The first name-like line at the top of page 1 that is not a title, a label, the buyer's
+    or a line naming an address ("Adresse de livraison"); a legal form ("GmbH", "SARL") or a
+    larger font is a sender's name, ahead of an earlier line without one."""
+    top = [s for s in layout.segments[:16] if s.page == 1]
+    if not top:
+        return None
+    usual = sorted(s.height for s in top)[len(top) // 2]
+    best: tuple[int, int, Found] | None = None
+    for order, seg in enumerate(top):
+        if is_title(seg) or id(seg) in excluded or id(seg) in nb.headed or seg.text.lstrip().startswith("("):
             continue
-        got = parse_name(seg.text)
-        if got:
-            return Found(got[0], seg, got[1], got[2])
-    return None
+        got, one_line = parse_name(seg.text), 0
+        parts = re.split(r"\s+[-·•|]\s+", seg.text)
+        if not got and len(parts) > 2 and POSTCODE_LINE.search(seg.text):
+            got, one_line = parse_name(parts[0]), 1  # "Au bon moulin SARL - 1242 chemin … - 84340 Malaucène"
+        if not got or _not_a_name(fold(got[0])):
+            continue
+        score = 2 * _has_legal_form(fold(got[0])) + one_line + (seg.height > 1.3 * usual)
+        if best is None or (score, -order) > best[:2]:
+            best = (score, -order, Found(got[0], seg, got[1], got[2]))
+    return best[2] if best else None
+
+
+@vocab_cache
+def _not_name_words() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in language()["not_name_words"])
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+
+
+@vocab_cache
+def _legal_forms() -> re.Pattern[str]:
+    forms = "|".join(re.escape(fold(w)) for w in sorted(language()["legal_forms"], key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{forms})(?!\w)")
+
+
+def _not_a_name(folded: str) -> bool:
+    return bool(_not_name_words().search(folded))
+
+
+def _has_legal_form(folded: str) -> bool:
+    return bool(_legal_forms().search(folded))
 
 
 def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgIdentity | None) -> Parties:
     p = Parties()
-    blocks = address_blocks(layout)
-    p.seller_name = _seller_name(layout, hits, nb, org, blocks)
-    buyer_vat_lines = {h.segment.line for h in hits if h.role == "buyer_vat"}
-    vats = find_vats(layout)
+    blocks = address_blocks(layout, {id(h.segment) for h in hits if h.at_start and h.role not in PARTY_ROLES})
     org_vat = clean_vat(org.vat) if org and org.vat else None
-    for v in vats:
-        if v.segment.line in buyer_vat_lines and v.value != org_vat and p.buyer_vat is None:
-            p.buyer_vat = v
-    for v in vats:
-        if (org_vat is None or v.value == org_vat) and (p.buyer_vat is None or v.value != p.buyer_vat.value):
-            p.seller_vat = p.seller_vat or v
     p.buyer_name = _buyer_by_label(hits, layout, nb)
+    labelled = block_region(p.buyer_name.segment, layout) if p.buyer_name is not None else set()
+    p.seller_name = _seller_name(layout, hits, nb, org, blocks, labelled)
     if p.buyer_name is None:
         keys = [fold(str(p.seller_name.value))] if p.seller_name else []
         keys += [fold(org.name)] if org and org.name else []
@@ -139,30 +173,17 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
         block = recipient(blocks, keys)
         if block:
             p.buyer_name = block.name
+    region = block_region(p.buyer_name.segment, layout) if p.buyer_name is not None else set()
+    owners = vat_owners(layout, hits, nb, region, org_vat)
+    p.buyer_vat, p.seller_vat = owners.buyer, owners.seller
     if p.buyer_name is not None:
-        text, country, last = address(p.buyer_name.segment, layout)
+        text, country, last = address(p.buyer_name.segment, layout, x0=p.buyer_name.bbox[0])
         if text:
             p.buyer_address = (text, p.buyer_name.segment)
         if country:
             p.buyer_country = (country, last)
     if p.buyer_country is None and p.buyer_vat is not None:
         p.buyer_country = (str(p.buyer_vat.value)[:2].replace("EL", "GR"), None)
-    _sirens(p, layout, org)
+    p.seller_siren = seller_siren(layout, p.seller_vat, org.siren if org else None, region)
+    p.buyer_siren = buyer_siren(layout, p.buyer_vat, region)
     return p
-
-
-def _sirens(p: Parties, layout: Layout, org: OrgIdentity | None) -> None:
-    if p.seller_vat and siren_from_vat(str(p.seller_vat.value)):
-        v = p.seller_vat
-        p.seller_siren = Found(siren_from_vat(str(v.value)), v.segment, v.start, v.end)
-    if p.buyer_vat and siren_from_vat(str(p.buyer_vat.value)):
-        v = p.buyer_vat
-        p.buyer_siren = Found(siren_from_vat(str(v.value)), v.segment, v.start, v.end)
-    if p.seller_siren is None:
-        for seg in layout.segments:
-            m = re.search(r"\b(?:siren|siret|rcs)\b\D{0,20}?(\d{3} ?\d{3} ?\d{3})", seg.text, re.I)
-            if m and valid_siren(m.group(1).replace(" ", "")):
-                siren = m.group(1).replace(" ", "")
-                if org is None or not org.siren or org.siren == siren:
-                    p.seller_siren = Found(siren, seg, m.start(1), m.end(1))
-                    break

@@ -17,7 +17,10 @@ from billabex_core.extraction.vocab import fold, language
 
 POSTCODE_LINE = re.compile(
     r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
+    r"|(?:,\s*|\s)[A-Z]{2}\s+\d{5}(?:-\d{4})?$"  # "East Steven, MI 89330"
+    r"|(?<![\w-])(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3})\s+[^\W\d]"  # "747 70 Opava", "22-222 Gdynia"
 )
+_SURNAME_FIRST = re.compile(r"[^\W\d_][\w'-]+, [^\W\d_][\w'-]+")  # "Steel, Laura"
 CONTACT = re.compile(r"@|https?:|www\.|\btel\b|\bt[ée]l[ée]?phone\b|\bphone\b|\bfax\b|\+\d", re.I)
 _LANGS = ("fr", "en", "de", "nl", "es", "it")
 
@@ -64,6 +67,8 @@ def country_in(text: str) -> str | None:
 def clean_name(text: str) -> str | None:
     if text.rstrip().endswith(":"):
         return None  # a label
+    if text.strip().startswith("(") and text.strip().endswith(")"):
+        return None  # a remark in brackets
     text = text.strip(" :,-")
     folded = fold(text)
     for prefix in language()["attention_prefixes"]:
@@ -76,8 +81,9 @@ def clean_name(text: str) -> str | None:
         return None
     if re.search(r"[^\W\d]\s*:\s+\S", text):
         return None  # "Sold by : ACME": a label and its value
-    if re.search(r",\s", text) and not re.search(r",\s*(inc|ltd|llc|s\.?a|gmbh|kg)\b", folded):
-        return None  # "contact, department" or "street, city": not a name
+    comma = re.search(r",\s", text) and not re.search(r",\s*(inc|ltd|llc|s\.?a|gmbh|kg)\b", folded)
+    if comma and (not _SURNAME_FIRST.fullmatch(text) or country_in(text)):
+        return None  # "contact, department" or "street, city": not a name ("Steel, Laura" is)
     return text
 
 
@@ -89,13 +95,19 @@ def parse_name(text: str) -> tuple[str, int, int] | None:
     return name, max(start, 0), max(start, 0) + len(name)
 
 
-def block_below(seg: Segment, layout: Layout, max_lines: int = 6) -> list[Segment]:
-    """Segments under ``seg`` starting at the same x (an address block), top to bottom."""
+def block_below(seg: Segment, layout: Layout, max_lines: int = 6, x0: float | None = None) -> list[Segment]:
+    """Segments under ``seg`` starting at the same x (or at ``x0``: the name after a label on
+    its line, "Client : ACME"), an address block, top to bottom."""
     out: list[Segment] = []
     last = seg
+    left = seg.x0 if x0 is None else x0
     pitch: float | None = None  # line spacing inside the block: a wider gap ends it
     for idx in range(seg.line + 1, min(len(layout.lines), seg.line + 1 + 2 * max_lines)):
-        nxt = [s for s in layout.lines[idx] if abs(s.x0 - seg.x0) < 8 and s.page == seg.page]
+        nxt = [
+            s
+            for s in layout.lines[idx]
+            if min(abs(s.x0 - left), abs(s.x0 - seg.x0)) < 8 and s.page == seg.page
+        ]
         if not nxt:
             continue  # a line of another column
         step = nxt[0].top - last.top
@@ -109,10 +121,12 @@ def block_below(seg: Segment, layout: Layout, max_lines: int = 6) -> list[Segmen
     return out
 
 
-def address(name_seg: Segment, layout: Layout) -> tuple[str | None, str | None, Segment | None]:
+def address(
+    name_seg: Segment, layout: Layout, x0: float | None = None
+) -> tuple[str | None, str | None, Segment | None]:
     parts: list[str] = []
     country, last = None, None
-    for s in block_below(name_seg, layout):
+    for s in block_below(name_seg, layout, x0=x0):
         code = country_in(s.text)
         if code and not POSTCODE_LINE.search(s.text):
             country, last = code, s

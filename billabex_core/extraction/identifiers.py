@@ -1,0 +1,153 @@
+"""VAT numbers and SIRENs printed on the page, and whose they are.
+
+A VAT id is read when python-stdnum validates it, or when a VAT label stands on its line and it
+has the shape of one (a number printed with a bad checksum is read as printed: the Review
+screen warns, and it is not used to match accounts). It is the buyer's when a buyer VAT label
+("TVA client", "Ihre USt-IdNr.") is on its line or heads its column, when its label holds a
+buyer word ("Customer VAT", "VAT client": ``buyer_words``), or when it is printed inside the
+buyer's address block; it is the seller's when it is the organisation's, else the first one
+that is not the buyer's. A SIREN or SIRET printed in the buyer's block is the buyer's; a French
+VAT id gives its SIREN.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from billabex_core.extraction.labels import Found, LabelHit, Neighbours
+from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.normalize import clean_vat, siren_from_vat, valid_siren, valid_vat
+from billabex_core.extraction.vocab import fold, language, vocab_cache
+
+_VAT_CC = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|CHE"
+_VAT_RE = re.compile(rf"(?<![A-Za-z0-9])({_VAT_CC})[ ]?((?:[0-9A-Z]{{1,12}}[ .]?){{1,5}})")
+_VAT_LABEL = re.compile(
+    r"(?<!\w)(tva|vat|ust|btw|iva|mwst|umsatzsteuer|steuer-?id|tax id|partita|dic|nif|cif)", re.I
+)
+_SIREN = re.compile(r"\b(?:siren|siret|rcs)\b\D{0,20}?(\d{3} ?\d{3} ?\d{3})(?: ?\d{5})?", re.I)
+BLOCK_LINES = 10  # lines under a party name that still belong to its block
+
+
+def _header_above(seg: Segment, layout: Layout) -> list[Segment]:
+    """The cell just above a value in a table ("USt-IdNr. Kunde" over "DE123456789")."""
+    if seg.line == 0:
+        return []
+    return [
+        s
+        for s in layout.lines[seg.line - 1]
+        if s.page == seg.page and abs(s.x0 - seg.x0) < 30 and seg.top - s.bottom < 3 * seg.height
+    ]
+
+
+def _label_text(seg: Segment, start: int, layout: Layout) -> str:
+    """What labels a value: the cells to its left, its segment before it, the header above it."""
+    left = [s.text for s in layout.lines[seg.line] if s.x1 <= seg.x0 + 1]
+    return fold(" ".join([*left, seg.text[:start], *(s.text for s in _header_above(seg, layout))]))
+
+
+def find_vats(layout: Layout) -> list[Found]:
+    out = []
+    for seg in layout.segments:
+        for m in _VAT_RE.finditer(seg.text):
+            raw = m.group(0)
+            labelled = bool(_VAT_LABEL.search(" ".join(s.text for s in layout.lines[seg.line])))
+            labelled = labelled or bool(_VAT_LABEL.search(_label_text(seg, m.start(), layout)))
+            for cut in range(len(raw), 6, -1):
+                vat = clean_vat(raw[:cut])
+                if valid_vat(vat) or (
+                    labelled
+                    and re.fullmatch(r"[A-Z]{2,3}[0-9A-Z]{8,12}", vat)
+                    and cut == len(raw.rstrip(" ."))
+                ):
+                    out.append(Found(vat, seg, m.start(), m.start() + cut))
+                    break
+    return out
+
+
+def block_region(name: Segment, layout: Layout) -> set[int]:
+    """The segments of a party's block: the lines under its name starting near its x."""
+    region = {id(name)}
+    last_bottom = name.bottom
+    for idx in range(name.line + 1, min(len(layout.lines), name.line + 1 + BLOCK_LINES)):
+        cells = [s for s in layout.lines[idx] if s.page == name.page and name.x0 - 40 <= s.x0 <= name.x0 + 40]
+        if not cells:
+            continue
+        if cells[0].top - last_bottom > 3 * name.height:
+            break
+        region.update(id(c) for c in cells)
+        last_bottom = max(c.bottom for c in cells)
+    return region
+
+
+@vocab_cache
+def _buyer_words() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in language()["buyer_words"])
+    return re.compile(rf"(?<!\w)(?:{words})")
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Which VAT id is whose."""
+
+    buyer: Found | None
+    seller: Found | None
+
+
+def _buyer_labelled(v: Found, layout: Layout, buyer_vat_segments: set[int], nb: Neighbours) -> bool:
+    seg = v.segment
+    line = layout.lines[seg.line]
+    if any(id(s) in buyer_vat_segments for s in line if s.x0 <= seg.x0):
+        return True
+    if any(id(s) in buyer_vat_segments for s in _header_above(seg, layout)):
+        return True  # a column headed "USt-IdNr. Kunde"
+    label = _label_text(seg, v.start, layout)
+    return bool(_VAT_LABEL.search(label) and _buyer_words().search(label))
+
+
+def vat_owners(
+    layout: Layout, hits: list[LabelHit], nb: Neighbours, buyer_region: set[int], org_vat: str | None
+) -> Owners:
+    vats = find_vats(layout)
+    buyer_vat_segments = {id(h.segment) for h in hits if h.role == "buyer_vat"}
+    buyer = next(
+        (v for v in vats if v.value != org_vat and _buyer_labelled(v, layout, buyer_vat_segments, nb)), None
+    ) or next((v for v in vats if v.value != org_vat and id(v.segment) in buyer_region), None)
+    seller = next(
+        (
+            v
+            for v in vats
+            if (org_vat is None or v.value == org_vat) and (buyer is None or v.value != buyer.value)
+        ),
+        None,
+    )
+    return Owners(buyer, seller)
+
+
+def seller_siren(
+    layout: Layout, seller_vat: Found | None, org_siren: str | None, buyer_region: set[int]
+) -> Found | None:
+    if seller_vat and siren_from_vat(str(seller_vat.value)):
+        return Found(
+            siren_from_vat(str(seller_vat.value)), seller_vat.segment, seller_vat.start, seller_vat.end
+        )
+    for seg in layout.segments:
+        m = _SIREN.search(seg.text)
+        if m and id(seg) not in buyer_region and valid_siren(m.group(1).replace(" ", "")):
+            siren = m.group(1).replace(" ", "")
+            if not org_siren or org_siren == siren:
+                return Found(siren, seg, m.start(1), m.end(1))
+    return None
+
+
+def buyer_siren(layout: Layout, buyer_vat: Found | None, buyer_region: set[int]) -> Found | None:
+    """The buyer's SIREN as printed in its block (a bad checksum included: Review warns), else
+    the one in its French VAT id."""
+    for seg in layout.segments:
+        if id(seg) in buyer_region:
+            m = _SIREN.search(seg.text)
+            if m:
+                return Found(m.group(1).replace(" ", ""), seg, m.start(1), m.end(1))
+    if buyer_vat and siren_from_vat(str(buyer_vat.value)):
+        return Found(siren_from_vat(str(buyer_vat.value)), buyer_vat.segment, buyer_vat.start, buyer_vat.end)
+    return None

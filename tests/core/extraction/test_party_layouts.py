@@ -1,0 +1,104 @@
+"""Buyer and seller in letter layouts and two-column headers; buyer VAT and SIREN (no PDF)."""
+
+from __future__ import annotations
+
+from billabex_core.extraction.assemble import assemble
+from billabex_core.extraction.layout import Word, build_layout
+
+
+def _result(cells: list[tuple[float, float, str]]):
+    words = []
+    for x, top, text in cells:
+        cursor = x
+        for token in text.split():
+            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
+            cursor += 5 * len(token) + 2.5
+    return assemble(build_layout(words, 1, {1: 842.0}), source="text", org=None)
+
+
+def test_buyer_vat_and_siren_in_its_column_of_a_two_column_header() -> None:
+    cells = [
+        (40, 60, "Fournisseur"),
+        (320, 60, "Client"),
+        (40, 74, "Atelier Lumen SARL"),
+        (320, 74, "Nordwind SAS"),
+        (40, 87, "12 rue des Lilas"),
+        (320, 87, "8 avenue Voltaire"),
+        (40, 100, "75011 Paris"),
+        (320, 100, "69001 Lyon"),
+        (40, 113, "N° TVA : FR40303265045"),
+        (320, 113, "N° TVA : FR05987654321"),
+        (320, 126, "SIREN : 987 654 321"),
+        (40, 200, "Facture n° F-1"),
+        (40, 214, "Date : 15/03/2026"),
+    ]
+    r = _result(cells)
+    assert (r.value("buyer_name"), r.value("seller_name")) == ("Nordwind SAS", "Atelier Lumen SARL")
+    assert (r.value("buyer_vat"), r.value("seller_vat")) == ("FR05987654321", "FR40303265045")
+    assert r.value("buyer_siren") == "987654321"  # as printed: its checksum fails, Review warns
+
+
+def test_buyer_vat_under_a_customer_vat_column_header() -> None:
+    cells = [
+        (40, 60, "Invoice No"),
+        (170, 60, "Customer VAT"),
+        (40, 74, "F-2025-9601"),
+        (170, 74, "GB426314725"),
+        (40, 120, "From"),
+        (320, 120, "Invoice to:"),
+        (40, 134, "Kappa Systems Limited"),
+        (320, 134, "Oakridge Analytics LLC"),
+        (40, 147, "137 Baker Street"),
+        (320, 147, "2 High Street"),
+        (40, 160, "Leeds M16 6BL"),
+        (320, 160, "Bristol SW6 7BN"),
+        (40, 173, "VAT number: GB549076669"),
+    ]
+    r = _result(cells)
+    assert (r.value("buyer_vat"), r.value("seller_vat")) == ("GB426314725", "GB549076669")
+
+
+def test_name_on_the_label_line_and_address_under_the_name() -> None:
+    cells = [
+        (40, 40, "Atelier Lumen EURL"),
+        (40, 54, "116 avenue Jean Jaurès"),
+        (40, 67, "91392 Lille"),
+        (320, 100, "Client : Bureau Vallée EURL"),
+        (363, 113, "36 boulevard Voltaire"),
+        (363, 126, "63848 Bordeaux"),
+    ]
+    r = _result(cells)
+    assert r.value("buyer_name") == "Bureau Vallée EURL"
+    assert r.value("buyer_address") == "36 boulevard Voltaire, 63848 Bordeaux"
+
+
+def test_letter_window_with_an_attention_line_and_a_bulleted_return_line() -> None:
+    cells = [
+        (122, 146, "Max Mustermann • Musterstraße 37 • 12345 Musterstadt"),
+        (122, 160, "Erika Mustermann"),
+        (122, 172, "Musterallee 1"),
+        (122, 184, "12345 Musterstadt"),
+        (346, 293, "Musterstadt, November 2, 2015"),
+        (122, 339, "Invoice #2015-11-04"),
+    ]
+    r = _result(cells)
+    assert (r.value("buyer_name"), r.value("seller_name")) == ("Erika Mustermann", "Max Mustermann")
+    assert r.value("number") == "2015-11-04"
+
+
+def test_surname_first_buyer_and_a_polish_name_sub_label() -> None:
+    cells = [
+        (300, 100, "To:"),
+        (300, 114, "Steel, Laura"),
+        (300, 128, "429 Seventh Av."),
+        (300, 142, "BE-9000 Ghent"),
+    ]
+    assert _result(cells).value("buyer_name") == "Steel, Laura"
+    cells = [
+        (298, 100, "Nabywca"),
+        (298, 114, "NIP: 1111111111"),
+        (298, 128, "Nazwa: F.H.U. Jan Kowalski"),
+        (298, 142, "Adres"),
+        (298, 156, "ul. Polna 1, 00-001 Warszawa"),
+    ]
+    assert _result(cells).value("buyer_name") == "F.H.U. Jan Kowalski"
