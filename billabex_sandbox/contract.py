@@ -3,7 +3,9 @@
 ``specs/pennylane_openapi_subset_receivables.json`` is a verbatim copy of the receivables subset
 of Pennylane's published v2 OpenAPI (``shared/connector_specs/pennylane``, connectors.md §1.1).
 ``PennylaneContract.check`` validates one reply of the sandbox against the operation's response
-schema for its status code (with ``openapi-core``, a maintained OpenAPI 3 validator), so a test
+schema for its status code (and, for a success, the request against the operation's parameters:
+the sandbox answers 200 only to what Pennylane would accept, so the connector's requests are
+checked too) (with ``openapi-core``, a maintained OpenAPI 3 validator), so a test
 suite that runs with the check switched on proves that every body the sandbox served is one
 Pennylane's contract allows, not only one our connector happens to read.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,9 +76,13 @@ class PennylaneContract:
             return None
         from openapi_core.testing import MockRequest, MockResponse
 
-        request = MockRequest(SPEC_HOST, "get", path, args=query)
+        request = MockRequest(SPEC_HOST, "get", path, args=query, headers={"Authorization": "Bearer x"})
         response = MockResponse(body, status_code=status, content_type=content_type)
         try:
+            if 200 <= status < 300:  # a success only for a request the contract allows
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # (its oauth2 scheme is not checked)
+                    _openapi().validate_request(request)
             _openapi().validate_response(request, response)
         except Exception as exc:  # noqa: BLE001 - every validator error is a violation to report
             return _describe(exc)

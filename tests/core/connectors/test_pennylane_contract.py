@@ -50,7 +50,9 @@ def test_the_check_catches_an_off_contract_body() -> None:
     bad = {**ok, "items": [{"id": 1, "amount": 12.5}]}
     assert contract.check(path, {}, 200, {"Content-Type": "application/json"}, json.dumps(bad).encode())
     assert contract.check(path, {}, 429, {"Content-Type": "application/json"}, b"{}")
-    assert len(contract.violations) == 2 and contract.checked == 3
+    too_many = {"limit": "500"}  # a success for a request Pennylane refuses (limit 1–100)
+    assert contract.check(path, too_many, 200, {"Content-Type": "application/json"}, json.dumps(ok).encode())
+    assert len(contract.violations) == 3 and contract.checked == 4
 
 
 def test_every_endpoint_and_record_kind_complies(pennylane_sandbox: PennylaneSandbox) -> None:
