@@ -3,6 +3,7 @@ work (syncs, the agent run, digests) with its locks; on SQLite the in-process wo
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -60,7 +61,7 @@ def start_worker(url: str, tmp_path: Path, *extra: str) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / f"worker-{time.monotonic_ns()}.log", "w"),  # noqa: SIM115 - closed by the OS
+        stderr=open(tmp_path / f"worker-{time.monotonic_ns()}.log", "w"),
     )
 
 
@@ -176,7 +177,7 @@ def test_two_workers_and_two_apps_share_one_postgresql(session, db_url, integrat
     finally:
         stop(*workers, *apps)
     runs = session.exec(select(SyncRun).order_by(SyncRun.started_at)).all()
-    for earlier, later in zip(runs, runs[1:], strict=False):  # never two syncs of it at once
+    for earlier, later in itertools.pairwise(runs):  # never two syncs of it at once
         assert earlier.finished_at is not None and earlier.finished_at <= later.started_at
     assert {h.backend for h in _beats(session)} == {queue.PROCRASTINATE}
     with engine.connect() as conn:
