@@ -42,6 +42,7 @@ from billabex_ui import (
     task_links,
     today,
 )
+from billabex_ui.collection import account_panel
 
 require_login()
 
@@ -351,6 +352,7 @@ def show_detail(account_id: int) -> None:
             f"Payments ({len(detail.payments)})",
             f"Tasks ({len(detail.tasks)})",
             f"Communications ({len(detail.communications)})",
+            "Promises and disputes",
             "History",
         ]
     )
@@ -373,6 +375,8 @@ def show_detail(account_id: int) -> None:
     with tabs[7]:
         communications_table(detail.communications)
     with tabs[8]:
+        account_panel(account_id)
+    with tabs[9]:
         history_table(detail.history)
 
 

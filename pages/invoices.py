@@ -35,6 +35,7 @@ from billabex_ui import (
     source_badge,
     today,
 )
+from billabex_ui.collection import invoice_panel
 
 require_login()
 
@@ -250,6 +251,7 @@ def show_detail(document_id: int) -> None:
         show_payment_form(detail.document)
     elif detail.document.kind == DocumentKind.INVOICE:
         st.caption(f"Payments of this invoice come from {detail.document.source.value}.")
+    invoice_panel(detail.document)  # dispute and promise to pay
 
 
 show_flash()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from billabex_core.models import LANGUAGES, Organisation, User
 from billabex_core.services.auth import MAX_IDLE_HOURS, MIN_IDLE_HOURS
-from billabex_core.services.org import get_organisation
+from billabex_core.services.org import MAX_FRESHNESS_HOURS, REMINDER_MODES, get_organisation
 from billabex_core.services.roles import set_idle_timeout, update_organisation
 from billabex_core.services.users import add_user, list_users, reset_password, set_active, set_admin
 from billabex_ui import call, current_user, flash, md, require_admin, show_flash, show_table
@@ -53,6 +53,51 @@ def organisation_form(org: Organisation) -> None:
             st.success("Settings saved.")
 
 
+def reminders_form(org: Organisation) -> None:
+    """How reminders go out (domain.md §6b): the mode, the payment details they carry, and how old
+    synced data may be before the reminders of their accounts are held."""
+    with st.form("reminders"):
+        mode = st.radio(
+            "Reminders mode",
+            REMINDER_MODES,
+            index=REMINDER_MODES.index(org.reminders_mode),
+            format_func=lambda m: {
+                "automatic": "Automatic: due reminders go out",
+                "approval": "Approval: a person approves each one",
+            }[m],
+            horizontal=True,
+            key="set_reminders_mode",
+        )
+        c1, c2 = st.columns(2)
+        iban = c1.text_input("IBAN (printed on reminders)", value=org.iban or "", key="set_iban")
+        bic = c2.text_input("BIC", value=org.bic or "", key="set_bic")
+        reference = c1.text_input(
+            "Payment reference",
+            value=org.payment_reference or "",
+            placeholder="{invoice}",
+            key="set_payment_reference",
+            help="What customers quote on their transfer; {invoice} stands for the invoice numbers. Empty: the numbers.",
+        )
+        hours = c2.number_input(
+            "Hold reminders when synced data are older than (hours)",
+            1,
+            MAX_FRESHNESS_HOURS,
+            org.freshness_hours,
+            key="set_freshness_hours",
+            help="Real time since the integration's last successful sync; a failed last sync holds them too.",
+        )
+        if st.form_submit_button("Save reminder settings") and call(
+            update_organisation,
+            actor=current_user(),
+            reminders_mode=mode,
+            iban=iban,
+            bic=bic,
+            payment_reference=reference,
+            freshness_hours=int(hours),
+        ):
+            flash("Reminder settings saved.")
+
+
 def security_form(org: Organisation) -> None:
     with st.form("security"):
         hours = st.number_input(
@@ -75,6 +120,8 @@ def show_organisation() -> None:
     st.subheader("Organisation")
     st.caption("Extraction uses your name, VAT number and SIREN to tell you (the seller) from the customer.")
     organisation_form(org)
+    st.subheader("Reminders")
+    reminders_form(org)
     st.subheader("Security")
     security_form(org)
 

@@ -38,6 +38,7 @@ from billabex_core.jobs.agent_run import (
 )
 from billabex_core.mail import Mailer, default_mailer
 from billabex_core.models import Communication, CommunicationStatus, Dispute, Promise
+from billabex_core.queries import communications as communication_queries
 from billabex_core.queries import freshness
 from billabex_core.services import audit, communication_actions, communications, disputes, promises, roles
 from billabex_core.services.org import get_organisation
@@ -176,3 +177,9 @@ def run_now(*, session: Session, actor: str, today: date, mailer: Mailer | None 
         roles.require_admin(session=s, actor=actor)
         audit.record(session=s, actor=actor, action="agent.run_now", entity="agent", day=today)
     return run_agent(today=today, send=True, url=url, mailer=mailer)
+
+
+def approve_listed(*, session: Session, actor: str, **filters: Any) -> int:
+    """Bulk approve: every message of the filtered list (all its pages) not sent yet."""
+    ids = communication_queries.actionable_ids(session=session, **filters)
+    return communication_actions.approve_many(session=session, communication_ids=ids, actor=actor)

@@ -1,17 +1,35 @@
-"""Communications screen: planned and sent follow-ups, filtered and paginated."""
+"""Communications screen: planned and sent follow-ups, filtered and paginated; one message as it
+will be sent (recipients, CC, subject, body, invoices, the PDFs attached); the 30-day calendar of
+upcoming sends; the agent's day (messages due, waiting for approval, held)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from billabex_core.models import Account, Communication, CommunicationStatus, Tone
+from billabex_core.domain.plan import PLANNED
+from billabex_core.errors import NotFoundError
+from billabex_core.models import (
+    Account,
+    Communication,
+    CommunicationStatus,
+    Contact,
+    ContactUsage,
+    Document,
+    Organisation,
+    Tone,
+    reachable_contact,
+)
 from billabex_core.queries.common import Page, check_paging, columns_for
+from billabex_core.queries.followups import invoice_pdfs
+from billabex_core.services.files import pdf_path
 
 COMMUNICATION_PAGE_SIZE = 50
+CALENDAR_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -29,6 +47,46 @@ class CommunicationRow:
     body: str
     sent_at: datetime | None
     error: str | None
+    approved_by: str | None
+    skipped_by: str | None
+    skip_reason: str | None
+    held: str | None
+    edits: dict
+    invoice_ids: list[int]
+
+    @property
+    def actionable(self) -> bool:
+        """Not sent yet: it can be approved, edited, skipped or sent now."""
+        return self.status in PLANNED
+
+    @property
+    def edited_by(self) -> str | None:
+        return (self.edits or {}).get("by")
+
+
+def _where(
+    *,
+    statuses: list[CommunicationStatus] | None = None,
+    tones: list[Tone] | None = None,
+    languages: list[str] | None = None,
+    account_id: int | None = None,
+    scheduled_from: date | None = None,
+    scheduled_to: date | None = None,
+) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if statuses:
+        where.append(col(Communication.status).in_(statuses))
+    if tones:
+        where.append(col(Communication.tone).in_(tones))
+    if languages:
+        where.append(col(Communication.language).in_(languages))
+    if account_id is not None:
+        where.append(col(Communication.account_id) == account_id)
+    if scheduled_from is not None:
+        where.append(col(Communication.scheduled_for) >= scheduled_from)
+    if scheduled_to is not None:
+        where.append(col(Communication.scheduled_for) <= scheduled_to)
+    return where
 
 
 def list_communications(
@@ -45,19 +103,14 @@ def list_communications(
 ) -> Page[CommunicationRow]:
     """Communications, latest scheduled date first."""
     offset, limit = check_paging(page, page_size)
-    where: list[sa.ColumnElement[bool]] = []
-    if statuses:
-        where.append(col(Communication.status).in_(statuses))
-    if tones:
-        where.append(col(Communication.tone).in_(tones))
-    if languages:
-        where.append(col(Communication.language).in_(languages))
-    if account_id is not None:
-        where.append(col(Communication.account_id) == account_id)
-    if scheduled_from is not None:
-        where.append(col(Communication.scheduled_for) >= scheduled_from)
-    if scheduled_to is not None:
-        where.append(col(Communication.scheduled_for) <= scheduled_to)
+    where = _where(
+        statuses=statuses,
+        tones=tones,
+        languages=languages,
+        account_id=account_id,
+        scheduled_from=scheduled_from,
+        scheduled_to=scheduled_to,
+    )
     total = session.exec(select(func.count()).select_from(Communication).where(*where)).one()
     query = (
         select(*columns_for(CommunicationRow, Communication, account_name=Account.name))
@@ -68,3 +121,153 @@ def list_communications(
         .limit(limit)
     )
     return Page([CommunicationRow(*row) for row in session.exec(query)], int(total), page, page_size)
+
+
+def actionable_ids(
+    *,
+    session: Session,
+    statuses: list[CommunicationStatus] | None = None,
+    tones: list[Tone] | None = None,
+    languages: list[str] | None = None,
+    account_id: int | None = None,
+    scheduled_from: date | None = None,
+    scheduled_to: date | None = None,
+) -> list[int]:
+    """Every message of the filtered list (all its pages) not sent yet: what bulk approve covers."""
+    where = _where(
+        statuses=statuses,
+        tones=tones,
+        languages=languages,
+        account_id=account_id,
+        scheduled_from=scheduled_from,
+        scheduled_to=scheduled_to,
+    )
+    query = select(Communication.id).where(*where, col(Communication.status).in_(PLANNED))
+    return [i for i in session.exec(query.order_by(col(Communication.id))) if i is not None]
+
+
+@dataclass(frozen=True)
+class ListedInvoice:
+    id: int
+    number: str
+    due_date: date | None
+    remaining: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    sha256: str
+    present: bool  # False: the file is missing from the store, it will not be attached
+
+
+@dataclass(frozen=True)
+class ContactChoice:
+    email: str
+    name: str
+    copy_only: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One message exactly as it will be sent, and what its edit form offers."""
+
+    row: CommunicationRow
+    sender_name: str
+    invoices: list[ListedInvoice]
+    attachments: list[Attachment]
+    contacts: list[ContactChoice]  # the account's contacts a reminder may go to
+
+
+def preview(*, session: Session, communication_id: int) -> Preview:
+    query = (
+        select(*columns_for(CommunicationRow, Communication, account_name=Account.name))
+        .join(Account, col(Account.id) == col(Communication.account_id))
+        .where(col(Communication.id) == communication_id)
+    )
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFoundError("communication", communication_id)
+    row = CommunicationRow(*found)
+    docs = {d.id: d for d in session.exec(select(Document).where(col(Document.id).in_(row.invoice_ids)))}
+    invoices = [
+        ListedInvoice(i, docs[i].number, docs[i].due_date, docs[i].remaining_amount, docs[i].currency)
+        for i in row.invoice_ids
+        if i in docs
+    ]
+    files = [
+        Attachment(name, sha, pdf_path(sha).exists()) for name, sha in invoice_pdfs(session, row.invoice_ids)
+    ]
+    contacts = session.exec(
+        select(Contact)
+        .where(Contact.account_id == row.account_id, reachable_contact(Contact))
+        .order_by(col(Contact.is_primary).desc(), col(Contact.id))
+    ).all()
+    org = session.get(Organisation, 1)
+    return Preview(
+        row,
+        org.name if org else "",
+        invoices,
+        files,
+        [ContactChoice(c.email, c.name, c.usage == ContactUsage.COPY_ONLY) for c in contacts],
+    )
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    messages: int
+    awaiting: int  # waiting for a person's approval
+    held: int  # held (stale synced data, an edit to review)
+    accounts: list[str]
+
+
+def calendar(*, session: Session, start: date, days: int = CALENDAR_DAYS) -> list[CalendarDay]:
+    """The messages not sent yet, day by day, from ``start`` for ``days`` days (days without any
+    are left out). Messages already due but not sent count on ``start``."""
+    end = start + timedelta(days=days - 1)
+    query = (
+        select(
+            col(Communication.scheduled_for),
+            col(Communication.status),
+            col(Communication.held),
+            col(Account.name),
+        )
+        .join(Account, col(Account.id) == col(Communication.account_id))
+        .where(col(Communication.status).in_(PLANNED), col(Communication.scheduled_for) <= end)
+        .order_by(col(Communication.scheduled_for), col(Account.name))
+    )
+    out: dict[date, tuple[int, int, int, list[str]]] = {}
+    for scheduled_for, status, held, name in session.exec(query):
+        day = max(scheduled_for, start)
+        count, awaiting, holding, names = out.get(day, (0, 0, 0, []))
+        out[day] = (
+            count + 1,
+            awaiting + (status == CommunicationStatus.AWAITING_APPROVAL),
+            holding + (held is not None),
+            [*names, name],
+        )
+    return [CalendarDay(day, *values) for day, values in sorted(out.items())]
+
+
+@dataclass(frozen=True)
+class DueToday:
+    due: int  # not sent yet, dated today or earlier
+    awaiting: int  # of them, waiting for approval
+    held: int  # of them, held
+    approval_mode: bool
+
+
+def due_today(*, session: Session, today: date) -> DueToday:
+    query = select(Communication.status, Communication.held).where(
+        col(Communication.status).in_(PLANNED), col(Communication.scheduled_for) <= today
+    )
+    rows = session.exec(query).all()
+    org = session.get(Organisation, 1)
+    return DueToday(
+        len(rows),
+        sum(status == CommunicationStatus.AWAITING_APPROVAL for status, _ in rows),
+        sum(held is not None for _, held in rows),
+        bool(org and org.reminders_mode == "approval"),
+    )

@@ -76,12 +76,17 @@ def approve(*, session: Session, communication_id: int, actor: str) -> Communica
 
 
 def approve_many(*, session: Session, communication_ids: Sequence[int], actor: str) -> int:
-    """Approve every message of the list not sent yet (the others are left as they are)."""
+    """Approve every message of the list not sent yet nor approved (the others are left as they are)."""
     rows = session.exec(
         select(Communication).where(
             col(Communication.id).in_(list(communication_ids)), col(Communication.status).in_(PLANNED)
         )
     ).all()
+    rows = [
+        r
+        for r in rows
+        if r.approved_by is None or r.status != CommunicationStatus.SCHEDULED or r.held == REVIEW
+    ]
     for row in rows:
         _approve(row, actor)
         _record(session, row, actor, "communication.approved", scheduled_for=row.scheduled_for, bulk=True)
