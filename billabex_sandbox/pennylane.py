@@ -41,6 +41,7 @@ from billabex_sandbox.pennylane_data import (
     Profile,
     ledger_row,
 )
+from billabex_sandbox.pennylane_day import working_day
 from billabex_sandbox.pennylane_fakes import iso
 from billabex_sandbox.pennylane_http import Fault, RateLimit, Reply, json_reply, serve, take_fault
 from billabex_sandbox.pennylane_invoices import invoice, payment_items
@@ -275,37 +276,8 @@ class PennylaneSandbox:
             self._log("customers", customer_id, "delete")
 
     def mutate(self, fraction: float = 0.01, *, seed: int = 0) -> dict[str, list[int]]:
-        """Change about ``fraction`` of the invoices like a working day would: payments on open
-        invoices, other updates, a few new invoices, one deletion, a few customer edits."""
-        rng = random.Random(seed)
-        live = self.invoice_ids()
-        picked = rng.sample(live, max(1, min(len(live), round(len(live) * fraction))))
-        summary: dict[str, list[int]] = {
-            "paid": [],
-            "touched": [],
-            "added": [],
-            "deleted": [],
-            "customers": [],
-        }
-        linked = {INVOICE_BASE + i for pair in self.data.credit_target.items() for i in pair}
-        victim = next((i for i in picked if i not in linked), picked[0])  # a plain one if there is
-        for invoice_id in (i for i in picked if i != victim):
-            item = self.invoice(invoice_id)
-            if item["status"] in ("upcoming", "late", "partially_paid") and rng.random() < 0.7:
-                self.add_payment(invoice_id)
-                summary["paid"].append(invoice_id)
-            else:
-                self.touch_invoices([invoice_id])
-                summary["touched"].append(invoice_id)
-        self.delete_invoice(victim)
-        summary["deleted"].append(victim)
-        customers = self.customer_ids()
-        for _ in range(max(1, len(picked) // 20)):
-            summary["added"].append(self.add_invoice(rng.choice(customers)))
-        for customer_id in rng.sample(customers, max(1, min(len(customers), len(picked) // 50))):
-            self.update_customer(customer_id, notes=f"updated {rng.randrange(10**6)}")
-            summary["customers"].append(customer_id)
-        return summary
+        """Change about ``fraction`` of the invoices like a working day would (``pennylane_day``)."""
+        return working_day(self, fraction, seed=seed)
 
     def age_changelogs(self, delta: timedelta) -> None:
         """Move every change log entry ``delta`` into the past (to test retention)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from billabex_core.errors import BillabexError, DuplicateDocumentError, Extracti
 from billabex_core.models import Document
 from billabex_core.services import drafts, imports
 from billabex_core.services.documents import duplicate_error
+from billabex_core.services.draft_review import review_draft
+from billabex_core.services.drafts import get_draft
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     result = _upload(args)
     if args.validate:
         result |= _validate(args, result["draft_id"])
+        for warning in result["warnings"]:
+            print(f"warning: {warning}: {args.file}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     elif args.validate:
@@ -77,9 +82,16 @@ def _upload(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _validate(args: argparse.Namespace, draft_id: int) -> dict[str, Any]:
+    """Validate at once; what Review would only warn about (an identifier whose checksum fails,
+    a seller that is not the organisation, a "paid" stamp) is said on warning lines."""
     with session(args) as s:
+        warnings = [c.message for c in review_draft(session=s, draft_id=draft_id).checks if c.warning]
+        paid = get_draft(session=s, draft_id=draft_id).extraction.get("paid")
+        if paid:
+            warnings.append(f"the document says it is paid ({paid['text']}): no payment was recorded")
         outcome = drafts.validate_draft(session=s, draft_id=draft_id, actor="cli", today=business_today())
         return {
+            "warnings": warnings,
             "status": "validated",
             "document_id": outcome.document.id,
             "account_id": outcome.account.id,

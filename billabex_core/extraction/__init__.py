@@ -26,6 +26,7 @@ from billabex_core.extraction.base import (
     ExtractionResult,
     Extractor,
     OrgIdentity,
+    PaidMark,
     SniffedPdf,
 )
 from billabex_core.extraction.errors import CorruptPdfError, OcrUnavailableError
@@ -96,6 +97,7 @@ __all__ = [
     "Extractor",
     "Mode",
     "OrgIdentity",
+    "PaidMark",
     "SniffedPdf",
     "extract",
     "registry",

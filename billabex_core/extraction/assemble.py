@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from billabex_core.extraction.amounts import format_amount
-from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity
+from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity, PaidMark
 from billabex_core.extraction.dates import date_order, month_first_in
 from billabex_core.extraction.fields import (
     find_credited,
@@ -16,6 +16,7 @@ from billabex_core.extraction.labels import Found, LabelHit, Neighbours, find_hi
 from billabex_core.extraction.layout import Layout
 from billabex_core.extraction.numbers import find_number, find_referenced
 from billabex_core.extraction.parties import Parties, find_parties
+from billabex_core.extraction.stamps import paid_stamp
 from billabex_core.extraction.totals import Totals, choose, collect
 
 
@@ -48,12 +49,16 @@ def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: fl
             warnings.append("credit note: the total is negative")
         kind = "credit_note"
     _parties(find_parties(layout, hits, nb, org), scale, fields)
+    stamp = paid_stamp(layout)
+    paid = PaidMark(stamp.text, stamp.paid_on.isoformat() if stamp.paid_on else None) if stamp else None
+    if paid is not None:
+        warnings.append(f"the document says it is paid ({paid.text})")
     credited = find_credited(hits, nb)
     if credited is None and kind == "credit_note":
         credited = find_referenced(layout, nb)
     if credited:
         fields["credited_invoice_number"] = _field(credited, 0.8 * scale)
-    return ExtractionResult(kind, source, fields, warnings)
+    return ExtractionResult(kind, source, fields, warnings, paid)
 
 
 def _identity_and_dates(

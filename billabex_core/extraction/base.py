@@ -46,12 +46,24 @@ class ExtractedField:
 MISSING = ExtractedField(None, 0.0, None, None)
 
 
+@dataclass(frozen=True)
+class PaidMark:
+    """The document says it is paid: the stamp as printed, and its date when it has one."""
+
+    text: str
+    paid_on: str | None = None  # YYYY-MM-DD
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "paid_on": self.paid_on}
+
+
 @dataclass
 class ExtractionResult:
     kind: str
     source: str
     fields: dict[str, ExtractedField] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    paid: PaidMark | None = None  # not part of the ``extract --json`` object (a warning says it)
 
     def value(self, name: str) -> str | None:
         return self.fields.get(name, MISSING).value

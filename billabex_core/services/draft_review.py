@@ -1,6 +1,11 @@
 """What the Review screen shows for a draft: the fields as read and corrected, with confidence
 and position; the checks validation will apply; the account it goes to, or suggestions; the
-invoice a credit note credits; the duplicate, if any.
+invoice a credit note credits; the duplicate, if any; whether the seller is not the
+organisation; whether the document says it is paid.
+
+``review_draft(values=...)`` computes all of it on the values being typed, before they are
+saved, so the checks follow the form as it is edited. Warnings never block validation (a bad
+identifier checksum, a seller that is not the organisation); failed checks do.
 """
 
 from __future__ import annotations
@@ -16,7 +21,16 @@ from billabex_core.errors import ValidationError
 from billabex_core.models import Document, DocumentKind, ImportDraft
 from billabex_core.services.accounts import AccountMatch, clean_account_fields, suggest_accounts
 from billabex_core.services.documents import DocumentInput, check_document, duplicate_error, find_duplicate
-from billabex_core.services.draft_values import buyer_fields, document_input, exact_account
+from billabex_core.services.draft_values import (
+    account_fields,
+    bad_identifiers,
+    buyer_fields,
+    clean_values,
+    document_input,
+    exact_account,
+    identifier_warnings,
+    seller_warning,
+)
 from billabex_core.services.drafts import get_draft
 from billabex_core.services.org import get_organisation
 
@@ -29,6 +43,7 @@ class Check:
     ok: bool
     message: str
     field: str | None = None
+    warning: bool = False  # passes, but says something to look at
 
 
 @dataclass
@@ -56,17 +71,24 @@ class DraftReview:
     duplicate: Document | None
     due_date_default: date | None
     warnings: list[str] = field(default_factory=list)
+    seller_warning: str | None = None
+    paid: dict[str, Any] | None = None  # {"text": stamp as printed, "paid_on": YYYY-MM-DD or None}
 
     @property
     def ready(self) -> bool:
         return all(c.ok for c in self.checks)
 
 
-def review_draft(*, session: Session, draft_id: int) -> DraftReview:
+def review_draft(*, session: Session, draft_id: int, values: dict[str, Any] | None = None) -> DraftReview:
+    """The Review of a draft, on its saved values or on ``values`` being typed (not saved)."""
     draft = get_draft(session=session, draft_id=draft_id)
-    terms = get_organisation(session=session).payment_terms_days
-    values = draft.values
+    org = get_organisation(session=session)
+    terms = org.payment_terms_days
+    values = {**draft.values, **clean_values(values)} if values else draft.values
     checks, clean = _checks(values, terms)
+    mismatch = seller_warning(values, name=org.name or None, vat=org.vat, siren=org.siren)
+    if mismatch:
+        checks.append(Check("seller", True, mismatch, "seller_name", warning=True))
     match = exact_account(session=session, values=values)
     name = buyer_fields(values)["name"]
     suggestions = suggest_accounts(session=session, name=name) if name else []
@@ -80,7 +102,7 @@ def review_draft(*, session: Session, draft_id: int) -> DraftReview:
         warnings.append(f"No due date found: it will be the issue date + {terms} days ({due_default}).")
     return DraftReview(
         draft=draft,
-        fields=_field_views(draft),
+        fields=_field_views(draft, values),
         checks=checks,
         account_match=match,
         suggestions=suggestions,
@@ -88,10 +110,12 @@ def review_draft(*, session: Session, draft_id: int) -> DraftReview:
         duplicate=duplicate,
         due_date_default=due_default,
         warnings=warnings,
+        seller_warning=mismatch,
+        paid=draft.extraction.get("paid"),
     )
 
 
-def _field_views(draft: ImportDraft) -> list[FieldView]:
+def _field_views(draft: ImportDraft, values: dict[str, Any]) -> list[FieldView]:
     """Every field in the contract's order: the current value beside what extraction read."""
     extracted = draft.extraction.get("fields", {})
     views = []
@@ -100,7 +124,7 @@ def _field_views(draft: ImportDraft) -> list[FieldView]:
         views.append(
             FieldView(
                 name=name,
-                value=draft.values.get(name),
+                value=values.get(name),
                 confidence=float(info.get("confidence") or 0.0),
                 page=info.get("page"),
                 bbox=info.get("bbox"),
@@ -120,11 +144,13 @@ def _checks(values: dict[str, Any], terms: int) -> tuple[list[Check], DocumentIn
     except ValidationError as exc:
         checks.append(Check("document", False, str(exc), exc.field))
     try:
-        clean_account_fields(**buyer_fields(values))
+        clean_account_fields(**account_fields(values))
         checks.append(Check("account", True, "Customer name, VAT, SIREN and country are valid"))
     except ValidationError as exc:
         blamed = f"buyer_{exc.field}" if exc.field else None
         checks.append(Check("account", False, str(exc), blamed))
+    for (name, _), message in zip(bad_identifiers(values).items(), identifier_warnings(values), strict=True):
+        checks.append(Check("identifier", True, message, name, warning=True))
     return checks, clean
 
 

@@ -6,6 +6,10 @@
 - ``buyer_fields``: the customer's fields as ``create_account`` takes them;
   ``exact_account``: the existing account they name exactly (SIREN, VAT, then name), the one
   rule both the Review screen and validation use.
+- ``identifier_warnings`` / ``account_fields``: a SIREN or VAT number whose checksum fails is
+  kept on the draft as printed, with a warning; it neither matches accounts nor is stored on
+  one, and it never blocks validation (domain.md §2).
+- ``seller_warning``: the seller on the document is not the organisation (Settings).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from sqlmodel import Session
 
 from billabex_core.domain.fields import EDITABLE_FIELDS
+from billabex_core.domain.names import normalise_name
 from billabex_core.errors import ValidationError
 from billabex_core.models import DocumentKind
 from billabex_core.money import normalise_siren, normalise_vat
@@ -74,6 +79,65 @@ def buyer_fields(values: dict[str, Any]) -> dict[str, Any]:
         "vat": values.get("buyer_vat"),
         "siren": values.get("buyer_siren"),
     }
+
+
+IDENTIFIERS: tuple[tuple[str, str, Callable[[str | None], str | None]], ...] = (
+    ("buyer_siren", "SIREN", normalise_siren),
+    ("buyer_vat", "VAT number", normalise_vat),
+)
+
+
+def bad_identifiers(values: dict[str, Any]) -> dict[str, str]:
+    """field -> value of the buyer identifiers printed with a checksum that fails."""
+    return {
+        field: str(values[field])
+        for field, _, normalise in IDENTIFIERS
+        if values.get(field) and _normalised(normalise, str(values[field])) is None
+    }
+
+
+def identifier_warnings(values: dict[str, Any]) -> list[str]:
+    labels = {field: label for field, label, _ in IDENTIFIERS}
+    return [
+        f"{labels[field]} {value} as printed: its checksum fails, so it is not used to match accounts"
+        " (nor stored on a new one)."
+        for field, value in bad_identifiers(values).items()
+    ]
+
+
+def account_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """``buyer_fields`` without the identifiers whose checksum fails: what an account gets."""
+    fields = buyer_fields(values)
+    bad = bad_identifiers(values)
+    fields["siren"] = None if "buyer_siren" in bad else fields["siren"]
+    fields["vat"] = None if "buyer_vat" in bad else fields["vat"]
+    return fields
+
+
+def _same_name(a: str, b: str) -> bool:
+    ka, kb = normalise_name(a), normalise_name(b)
+    return bool(ka and kb) and (ka == kb or ka in kb or kb in ka)
+
+
+def seller_warning(
+    values: dict[str, Any], *, name: str | None, vat: str | None, siren: str | None
+) -> str | None:
+    """Why the document may not be one the organisation issued (a supplier's invoice uploaded by
+    mistake), or None. Compared: VAT number, else SIREN, else name; and whether we are the buyer."""
+    own_vat, own_siren = _normalised(normalise_vat, vat), _normalised(normalise_siren, siren)
+    doc_vat = _normalised(normalise_vat, values.get("seller_vat"))
+    doc_siren = _normalised(normalise_siren, values.get("seller_siren"))
+    doc_name = values.get("seller_name") or ""
+    buyer_vat = _normalised(normalise_vat, values.get("buyer_vat"))
+    if (own_vat and buyer_vat == own_vat) or (name and _same_name(values.get("buyer_name") or "", name)):
+        return "Your organisation is the buyer on this document: it looks like a supplier's invoice, not one you issued."
+    if own_vat and doc_vat and doc_vat != own_vat:
+        return f"The seller's VAT number on the document ({doc_vat}) is not yours ({own_vat}): is it a supplier's invoice?"
+    if own_siren and doc_siren and doc_siren != own_siren:
+        return f"The seller's SIREN on the document ({doc_siren}) is not yours ({own_siren}): is it a supplier's invoice?"
+    if name and doc_name and not _same_name(doc_name, name) and not (own_vat and doc_vat):
+        return f"The seller on the document is “{doc_name}”, not your organisation “{name}”: is it a supplier's invoice?"
+    return None
 
 
 def exact_account(*, session: Session, values: dict[str, Any]) -> AccountMatch | None:

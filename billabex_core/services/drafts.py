@@ -19,8 +19,15 @@ from billabex_core.models import Account, DocumentKind, DraftStatus, ImportDraft
 from billabex_core.services import audit
 from billabex_core.services.accounts import create_account
 from billabex_core.services.documents import ValidationOutcome, check_document, create_manual_document
-from billabex_core.services.draft_values import buyer_fields, clean_values, document_input, exact_account
+from billabex_core.services.draft_values import (
+    account_fields,
+    bad_identifiers,
+    clean_values,
+    document_input,
+    exact_account,
+)
 from billabex_core.services.org import get_organisation
+from billabex_core.services.payments import record_payment
 
 NEW_ACCOUNT = "new"
 
@@ -72,12 +79,17 @@ def validate_draft(
     values: dict[str, Any] | None = None,
     account_id: int | str | None = None,
     version: int | None = None,
+    record_payment: bool = False,
 ) -> ValidationOutcome:
     """One transaction: account created or matched, document created (immutable), credits applied,
     statuses recomputed, audit written, missing-contact task opened when needed.
 
     ``account_id``: an existing account the user confirmed, ``"new"`` to create one from the
-    buyer fields, or None to take the exact match (SIREN → VAT → name) or else create one.
+    buyer fields, or None to take the exact match (SIREN → VAT → name) or else create one. A
+    buyer SIREN or VAT number whose checksum fails never blocks: it matches nothing and a new
+    account is created without it (the draft keeps it as printed; the audit line names it).
+    ``record_payment``: the document says it is paid: what remains on the invoice is recorded
+    as paid (on the stamp's date, else the issue date).
     """
     draft = _locked_draft(session, draft_id, version)
     if values:
@@ -95,6 +107,8 @@ def validate_draft(
         file_sha256=draft.sha256,
         file_name=draft.file_name,
     )
+    if record_payment:
+        _record_stated_payment(session, draft, outcome, actor=actor, today=today)
     draft.status, draft.document_id, draft.account_id = DraftStatus.VALIDATED, outcome.document.id, account.id
     draft.updated_at = utcnow()
     _flush(session, draft_id)
@@ -107,8 +121,29 @@ def validate_draft(
         account_id=account.id,
         document_id=outcome.document.id,
         account_created=created,
+        identifiers_not_used=bad_identifiers(draft.values) or None,
     )
     return outcome
+
+
+def _record_stated_payment(
+    session: Session, draft: ImportDraft, outcome: ValidationOutcome, *, actor: str, today: date
+) -> None:
+    """What remains on an invoice that says it is paid, recorded as a payment."""
+    document = outcome.document
+    if document.kind != DocumentKind.INVOICE or document.id is None or document.remaining_amount <= 0:
+        return
+    stamp = draft.extraction.get("paid") or {}
+    paid_on = date.fromisoformat(stamp["paid_on"]) if stamp.get("paid_on") else document.issue_date or today
+    record_payment(
+        session=session,
+        document_id=document.id,
+        amount=document.remaining_amount,
+        paid_on=min(paid_on, today),
+        actor=actor,
+        note=f"Paid as stated on the document ({stamp.get('text') or 'paid'})",
+        today=today,
+    )
 
 
 def discard_draft(
@@ -163,5 +198,4 @@ def _resolve_account(
         match = exact_account(session=session, values=values)
         if match is not None:
             return match.account, False
-    buyer = buyer_fields(values)
-    return create_account(session=session, actor=actor, source=Source.MANUAL, **buyer), True
+    return create_account(session=session, actor=actor, source=Source.MANUAL, **account_fields(values)), True

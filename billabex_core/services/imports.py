@@ -111,7 +111,8 @@ def _keep_draft(
         session.add(draft)
     draft.file_name, draft.file_size, draft.status = file_name, len(pdf.data), DraftStatus.PENDING
     draft.kind = DocumentKind(contract["kind"])
-    draft.extraction_source, draft.extraction = contract["source"], contract
+    stored = {**contract, "paid": result.paid.to_dict()} if result.paid else contract  # "it says it is paid"
+    draft.extraction_source, draft.extraction = contract["source"], stored
     draft.values, draft.warnings = values, list(contract["warnings"])
     draft.updated_at = utcnow()
     session.flush()

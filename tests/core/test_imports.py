@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from billabex_core.models import (
 from billabex_core.services import draft_review, drafts, imports
 from billabex_core.services.accounts import create_account
 from billabex_core.services.files import pdf_path
+from billabex_core.services.org import get_organisation
 from billabex_core.services.preview import Box, field_boxes, page_count, render_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
@@ -150,12 +152,14 @@ def test_checks_block_bad_values(session, fr_pdf, today) -> None:
         session=session,
         draft_id=draft.id,
         actor="a",
-        values={"tax_amount": "246.90", "buyer_vat": "FR41303265045"},
+        values={"tax_amount": "246.90", "buyer_country": "Frankreich", "buyer_vat": "FR41303265045"},
     )
     review = draft_review.review_draft(session=session, draft_id=draft.id)
     failed = {c.name: c for c in review.checks if not c.ok}
     assert set(failed) == {"document", "account"}
-    assert failed["document"].field == "total_incl_tax" and failed["account"].field == "buyer_vat"
+    assert failed["document"].field == "total_incl_tax" and failed["account"].field == "buyer_country"
+    # a VAT number whose checksum fails warns and blocks nothing (domain.md §2)
+    assert [(c.name, c.field) for c in review.checks if c.warning] == [("identifier", "buyer_vat")]
     with pytest.raises(ValidationError):
         drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
     with pytest.raises(ValidationError, match="unknown fields"):
@@ -295,3 +299,126 @@ def test_task_and_account_counts(session, fr_pdf, today) -> None:
     session.commit()
     assert len(session.exec(select(Account)).all()) == 1
     assert len(session.exec(select(Task)).all()) == 1
+
+
+def _letter_pdf(buyer_lines: list[str], stamp: str | None = None) -> bytes:
+    """A French invoice drawn with fpdf2: a seller letterhead, the buyer's block with the given
+    lines, the totals; a "paid" stamp when asked."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    lines = [
+        (40, 50, "Atelier Lumen SARL"),
+        (40, 64, "12 rue des Lilas"),
+        (40, 78, "75011 Paris"),
+        (40, 92, "N° TVA : FR40303265045"),
+        (400, 50, "FACTURE"),
+        (320, 130, "Facturé à :"),
+        (40, 250, "Facture n° F-2026-0099"),
+        (40, 264, "Date : 15/03/2026"),
+        (40, 278, "Échéance : 14/04/2026"),
+        (340, 400, "Total HT"),
+        (480, 400, "100,00 EUR"),
+        (340, 414, "TVA 20 %"),
+        (480, 414, "20,00 EUR"),
+        (340, 428, "Total TTC"),
+        (480, 428, "120,00 EUR"),
+    ]
+    lines += [(320, 144 + 14 * i, text) for i, text in enumerate(buyer_lines)]
+    if stamp:
+        lines.append((60, 500, stamp))
+    for x, y, text in lines:
+        pdf.text(x, y, text)
+    return bytes(pdf.output())
+
+
+BAD_IDS = [
+    "Nordwind SAS",
+    "8 avenue Voltaire",
+    "69001 Lyon",
+    "SIREN : 987 654 321",
+    "N° TVA : FR 05 987 654 321",
+]
+
+
+def test_identifiers_failing_their_checksum_warn_and_never_block(session, today) -> None:
+    draft = _upload(session, _letter_pdf(BAD_IDS)).draft
+    assert (draft.values["buyer_siren"], draft.values["buyer_vat"]) == ("987654321", "FR05987654321")
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    assert review.ready, [c.message for c in review.checks if not c.ok]
+    warned = [c for c in review.checks if c.warning and c.name == "identifier"]
+    assert [c.field for c in warned] == ["buyer_siren", "buyer_vat"]
+    assert all("as printed" in c.message and "not used to match accounts" in c.message for c in warned)
+    out = drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    session.commit()
+    assert out.account_created and out.account.name == "Nordwind SAS"
+    assert out.account.siren is None and out.account.vat is None  # not stored: they would match wrongly
+    assert draft.values["buyer_siren"] == "987654321"  # the draft keeps them as printed
+    line = session.exec(select(AuditEvent).where(AuditEvent.action == "draft.validated")).one()
+    assert "987654321" in str(line.details)
+
+
+def test_a_bad_siren_falls_back_to_the_next_matching_key(session, today) -> None:
+    existing = create_account(session=session, name="Nordwind SAS", actor="t")
+    session.commit()
+    draft = _upload(session, _letter_pdf(BAD_IDS)).draft
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    assert review.account_match is not None and review.account_match.method == "name"
+    out = drafts.validate_draft(session=session, draft_id=draft.id, actor="a", today=today)
+    assert out.account.id == existing.id and not out.account_created
+
+
+def test_import_validate_prints_a_warning_line(db_url, tmp_path, capsys) -> None:
+    from billabex_core.cli import main
+
+    path = tmp_path / "bad-siren.pdf"
+    path.write_bytes(_letter_pdf(BAD_IDS))
+    assert main(["--db", db_url, "import", str(path), "--validate", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["status"] == "validated"
+    assert "warning: SIREN 987654321 as printed: its checksum fails" in captured.err
+    assert captured.err.rstrip().endswith(str(path))
+
+
+def test_a_supplier_invoice_is_flagged_before_validation(session) -> None:
+    org = get_organisation(session=session)
+    org.name, org.vat = "Boulangerie Martin SARL", "FR40303265045"
+    session.commit()
+    draft = _upload(
+        session, _letter_pdf(["Boulangerie Martin SARL", "3 place du Marché", "69002 Lyon"])
+    ).draft
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    assert review.seller_warning is not None and "supplier" in review.seller_warning
+    assert any(c.name == "seller" and c.warning for c in review.checks)
+    assert review.ready  # a warning, not a refusal
+    mine = _upload(
+        session, _letter_pdf(["Nordwind SAS", "8 avenue Voltaire", "69001 Lyon"]), "mine.pdf"
+    ).draft
+    org.name = "Atelier Lumen"
+    session.commit()
+    assert draft_review.review_draft(session=session, draft_id=mine.id).seller_warning is None
+
+
+def test_a_paid_stamp_offers_to_record_the_payment(session, today) -> None:
+    draft = _upload(
+        session, _letter_pdf(["Nordwind SAS", "8 avenue Voltaire", "69001 Lyon"], "PAYÉE le 01/03/2026")
+    ).draft
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    assert review.paid == {"text": "PAYÉE le 01/03/2026", "paid_on": "2026-03-01"}
+    out = drafts.validate_draft(
+        session=session, draft_id=draft.id, actor="a", today=today, record_payment=True
+    )
+    session.commit()
+    payments = session.exec(select(Payment).where(Payment.document_id == out.document.id)).all()
+    assert [(p.amount, str(p.paid_on)) for p in payments] == [(Decimal("120.00"), "2026-03-01")]
+    assert out.document.remaining_amount == Decimal("0.00")
+
+
+def test_checks_follow_the_values_being_typed(session, fr_pdf) -> None:
+    draft = _upload(session, fr_pdf).draft
+    typed = draft_review.review_draft(session=session, draft_id=draft.id, values={"tax_amount": "246.90"})
+    assert not typed.ready and {c.name for c in typed.checks if not c.ok} == {"document"}
+    assert next(f for f in typed.fields if f.name == "tax_amount").value == "246.90"
+    assert draft_review.review_draft(session=session, draft_id=draft.id).ready  # nothing was saved
