@@ -12,7 +12,7 @@ import streamlit as st
 from billabex_core.db.engine import session_scope
 from billabex_core.domain.fields import FIELDS, FieldSpec
 from billabex_core.errors import BillabexError
-from billabex_core.services.preview import MAX_PREVIEW_PAGES, Box, page_count, render_page
+from billabex_core.services.preview import Box, page_count, render_page
 from billabex_ui.feedback import show_error, show_failure
 
 T = TypeVar("T")
@@ -51,17 +51,44 @@ def field_groups() -> dict[str, list[FieldSpec]]:
     return {title: [f for f in FIELDS if f.group == group] for group, title in GROUP_TITLES.items()}
 
 
+ZOOM_SCALE = 3.0  # points to pixels in the enlarged view (1.5 on the page)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def page_image(sha256: str, page: int, boxes: tuple[Box, ...]) -> bytes:
-    return render_page(sha256, page, list(boxes))
+def page_image(sha256: str, page: int, boxes: tuple[Box, ...], scale: float = 1.5) -> bytes:
+    return render_page(sha256, page, list(boxes), scale=scale)
 
 
-def show_pages(sha256: str, boxes: tuple[Box, ...]) -> None:
-    """The first pages of the PDF, each with the boxes of the fields read on it."""
+@st.dialog("Page", width="large")
+def zoomed(sha256: str, page: int, boxes: tuple[Box, ...]) -> None:
+    """The page enlarged, its boxes with it (scroll to move around)."""
+    st.image(page_image(sha256, page, boxes, ZOOM_SCALE), caption=f"Page {page}", width="content")
+
+
+def _pick_page(sha256: str, pages: int, boxes: tuple[Box, ...]) -> int:
+    """Page navigation for a multi-page PDF; each choice says how many fields were read on it."""
+    if pages <= 1:
+        return 1
+    counts = {n: sum(b.page == n for b in boxes) for n in range(1, pages + 1)}
+    return int(
+        st.selectbox(
+            "Page",
+            list(counts),
+            format_func=lambda n: f"Page {n} of {pages}" + (f" — {counts[n]} field(s)" if counts[n] else ""),
+            key=f"page_{sha256[:16]}",
+        )
+    )
+
+
+def show_document(sha256: str, boxes: tuple[Box, ...]) -> None:
+    """One page of the PDF at the column's width with the boxes of the fields read on it, a page
+    picker for multi-page PDFs and a zoom."""
     try:
         pages = page_count(sha256)
-        for number in range(1, min(pages, MAX_PREVIEW_PAGES) + 1):
-            st.image(page_image(sha256, number, boxes), caption=f"Page {number} of {pages}", width="stretch")
+        page = _pick_page(sha256, pages, boxes)
+        st.image(page_image(sha256, page, boxes), caption=f"Page {page} of {pages}", width="stretch")
+        if st.button("🔍 Zoom", key=f"zoom_{sha256[:16]}", help="Open the page enlarged"):
+            zoomed(sha256, page, boxes)
     except BillabexError as exc:
         show_error(exc)
     st.caption("Green boxes: fields read with confidence. Orange: please check.")

@@ -11,7 +11,7 @@ from billabex_core.services.draft_review import DraftReview, FieldView, review_d
 from billabex_core.services.drafts import NEW_ACCOUNT, discard_draft, list_drafts, save_draft, validate_draft
 from billabex_core.services.preview import field_boxes
 from billabex_ui import call, current_user, label, money, require_login, today
-from billabex_ui.review import field_groups, field_label, show_pages
+from billabex_ui.review import field_groups, field_label, show_document
 
 
 def show_validated(summary: dict[str, Any]) -> None:
@@ -72,6 +72,24 @@ def pick_draft(drafts: list[ImportDraft]) -> int:
     return draft_id
 
 
+def field_key(draft: ImportDraft, name: str) -> str:
+    return f"f_{draft.id}_{draft.version}_{name}"
+
+
+def typed_values(saved: DraftReview) -> dict[str, str]:
+    """What the person has typed in the form and not saved yet (the widgets' current values)."""
+    draft = saved.draft
+    typed = {}
+    kind = st.session_state.get(field_key(draft, "kind"))
+    if kind and kind != draft.kind.value:
+        typed["kind"] = kind
+    for f in saved.fields:
+        value = st.session_state.get(field_key(draft, f.name))
+        if value is not None and value != (f.value or ""):
+            typed[f.name] = value
+    return typed
+
+
 def field_input(f: FieldView, spec_label: str, key: str) -> str:
     """One field: its value, a warning sign when it was read with low confidence, and what was read."""
     marker = "⚠️ " if f.low_confidence else ""
@@ -84,17 +102,26 @@ def field_input(f: FieldView, spec_label: str, key: str) -> str:
 
 
 def field_inputs(review: DraftReview) -> dict[str, str]:
-    """The kind and every field, grouped; returns the form's values."""
+    """The kind and every field, grouped; returns the form's values. Each edit reruns the page,
+    so the checks below follow what is typed."""
     draft = review.draft
     kinds = ["invoice", "credit_note"]
-    kind = st.radio("Kind", kinds, index=kinds.index(draft.kind.value), horizontal=True, format_func=label)
+    kind = st.radio(
+        "Kind",
+        kinds,
+        index=kinds.index(draft.kind.value),
+        horizontal=True,
+        format_func=label,
+        key=field_key(draft, "kind"),
+    )
     values = {"kind": kind}
     by_name = {f.name: f for f in review.fields}
     for title, specs in field_groups().items():
         st.markdown(f"**{title}**")
         for spec in specs:
-            key = f"f_{draft.id}_{draft.version}_{spec.name}"
-            values[spec.name] = field_input(by_name[spec.name], field_label(spec), key)
+            values[spec.name] = field_input(
+                by_name[spec.name], field_label(spec), field_key(draft, spec.name)
+            )
     return values
 
 
@@ -123,12 +150,32 @@ def pick_account(review: DraftReview) -> str:
 
 
 def show_checks(review: DraftReview) -> None:
-    st.markdown("**Checks**")
+    st.markdown("**Checks** (as typed)")
     for check in review.checks:
-        st.markdown(("✅ " if check.ok else "❌ ") + check.message)
+        st.markdown(("⚠️ " if check.warning else "✅ " if check.ok else "❌ ") + check.message)
 
 
-def validate(draft: ImportDraft, values: dict[str, str], account_choice: str) -> None:
+def paid_option(review: DraftReview) -> bool:
+    """When the document says it is paid: record that payment at validation (ticked by default)."""
+    if not review.paid:
+        return False
+    when = f" on {review.paid['paid_on']}" if review.paid.get("paid_on") else ""
+    return st.checkbox(
+        f"Record the payment at validation (the document says “{review.paid['text']}”{when})",
+        value=True,
+        key=f"paid_{review.draft.id}",
+    )
+
+
+def show_banners(review: DraftReview) -> None:
+    """What to know before validating: not our invoice, already paid, inferred values."""
+    if review.seller_warning:
+        st.warning(review.seller_warning, icon="🏢")
+    for warning in review.warnings:
+        st.warning(warning, icon="ℹ️")
+
+
+def validate(draft: ImportDraft, values: dict[str, str], account_choice: str, record_payment: bool) -> None:
     """Validate the draft as corrected; the next run shows what it did (``show_validated``)."""
     outcome = call(
         validate_draft,
@@ -138,6 +185,7 @@ def validate(draft: ImportDraft, values: dict[str, str], account_choice: str) ->
         actor=current_user(),
         today=today(),
         version=draft.version,
+        record_payment=record_payment,
     )
     if outcome is None:
         return
@@ -189,31 +237,34 @@ if not drafts:
     st.page_link("pages/upload.py", label="Upload a PDF", icon="📤")
     st.stop()
 
-review = call(review_draft, draft_id=pick_draft(drafts))
-if review is None:
+draft_id = pick_draft(drafts)
+saved = call(review_draft, draft_id=draft_id)
+if saved is None:
     st.stop()
+typed = typed_values(saved)
+review = (call(review_draft, draft_id=draft_id, values=typed) if typed else None) or saved
 draft = review.draft
-for warning in review.warnings:
-    st.warning(warning, icon="ℹ️")
+show_banners(review)
 
-left, right = st.columns([1.1, 1], gap="large")
+left, right = st.columns([1.4, 1], gap="large")
 with left:
-    show_pages(draft.sha256, field_boxes(review.fields))
-with right, st.form(f"review_{draft.id}_{draft.version}"):
+    show_document(draft.sha256, field_boxes(review.fields))
+with right:
     values = field_inputs(review)
     account_choice = pick_account(review)
+    record_payment = paid_option(review)
     show_checks(review)
     save, confirm = st.columns(2)
-    saved = save.form_submit_button("Save corrections")
-    validated = confirm.form_submit_button("Validate", type="primary")
+    saved_clicked = save.button("Save corrections", key=f"save_{draft.id}")
+    validated = confirm.button("Validate", type="primary", key=f"validate_{draft.id}")
 
-if saved:
+if saved_clicked:
     kept = call(save_draft, draft_id=draft.id, values=values, actor=current_user(), version=draft.version)
     if kept is not None:
         st.toast("Corrections saved")
         st.rerun()
 if validated:
-    validate(draft, values, account_choice)
+    validate(draft, values, account_choice, record_payment)
 
 if review.duplicate is not None and st.button(f"Open the existing document #{review.duplicate.id}"):
     st.session_state["document_id"] = review.duplicate.id

@@ -22,6 +22,8 @@ def uploaded(file: UploadedFile) -> UploadOutcome | BillabexError | None:
             out = attempt(upload_pdf, data=file.getvalue(), file_name=file.name, actor=current_user())
             if isinstance(out, UploadOutcome):
                 status.update(label=f"{file.name} read", state="complete", expanded=False)
+                if out.draft is not None:  # Review opens the draft just uploaded
+                    st.session_state["review_draft_id"] = out.draft.id
             else:
                 status.update(label=f"{file.name} was not imported", state="error")
         done[file.file_id] = out

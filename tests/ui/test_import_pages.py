@@ -153,3 +153,91 @@ def test_streamlit_upload_cap_is_the_core_limit() -> None:
 def test_review_empty_state(app) -> None:
     at = app("pages/review.py")
     assert "No draft is waiting for review." in _texts(at)
+
+
+def _second_invoice() -> bytes:
+    """Another invoice (other bytes, other number), with a 'paid' stamp, on two pages."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    for x, y, text in [
+        (40, 50, "Atelier Lumen SARL"),
+        (40, 64, "12 rue des Lilas"),
+        (40, 78, "75011 Paris"),
+        (400, 50, "FACTURE"),
+        (320, 130, "Facturé à :"),
+        (320, 144, "Nordwind SAS"),
+        (320, 158, "8 avenue Voltaire"),
+        (320, 172, "69001 Lyon"),
+        (40, 250, "Facture n° F-2026-0099"),
+        (40, 264, "Date : 15/02/2026"),
+        (40, 278, "Échéance : 14/03/2026"),
+    ]:
+        pdf.text(x, y, text)
+    pdf.add_page()
+    for x, y, text in [
+        (340, 100, "Total HT"),
+        (480, 100, "100,00 EUR"),
+        (340, 114, "TVA 20 %"),
+        (480, 114, "20,00 EUR"),
+        (340, 128, "Total TTC"),
+        (480, 128, "120,00 EUR"),
+        (60, 200, "PAYÉE"),
+    ]:
+        pdf.text(x, y, text)
+    return bytes(pdf.output())
+
+
+def test_review_opens_the_draft_just_uploaded(app, db) -> None:
+    _upload(app("pages/upload.py"), "first.pdf", FR)
+    at = _upload(app("pages/upload.py"), "second.pdf", _second_invoice())
+    at.switch_page("pages/review.py").run()
+    assert not at.exception, at.exception
+    assert _field(at, "number").value == "F-2026-0099"  # not the first of the queue
+
+
+def test_checks_follow_the_fields_as_they_are_typed(app, db) -> None:
+    _upload(app("pages/upload.py"), "a.pdf", FR)
+    at = app("pages/review.py")
+    _field(at, "tax_amount").input("1.00")
+    at.run()  # no Save
+    assert "❌ total excl. tax 1234.56 + tax 1.00" in _texts(at)
+    db.expire_all()
+    assert db.exec(select(ImportDraft)).one().values["tax_amount"] == "246.91"  # nothing saved
+    _field(at, "tax_amount").input("246.91")
+    at.run()
+    assert "✅ Number, dates, currency and totals are consistent" in _texts(at)
+
+
+def test_pages_zoom_paid_stamp_and_payment_at_validation(app, db) -> None:
+    at = _upload(app("pages/upload.py"), "paid.pdf", _second_invoice())
+    at.switch_page("pages/review.py").run()
+    page = at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("page_")))
+    assert page.options[0].startswith("Page 1 of 2") and "field(s)" in page.options[0]
+    page.select_index(1)
+    at.run()
+    assert at.selectbox(key=page.key).value == 2 and not at.exception
+    next(b for b in at.button if b.label == "🔍 Zoom").click()
+    at.run()
+    assert not at.exception, at.exception
+    paid = next(c for c in at.checkbox if c.key and c.key.startswith("paid_"))
+    assert paid.value and "PAYÉE" in paid.label
+    next(b for b in at.button if b.label == "Validate").click()
+    at.run()
+    assert not at.exception, at.exception
+    db.expire_all()
+    doc = db.exec(select(Document)).one()
+    assert doc.number == "F-2026-0099" and str(doc.remaining_amount) == "0.00"
+
+
+def test_a_supplier_invoice_warns_before_validation(app, db) -> None:
+    from billabex_core.services.org import get_organisation
+
+    org = get_organisation(session=db)
+    org.name, org.vat = "Boulangerie Martin SARL", "FR40303265045"
+    db.commit()
+    at = _upload(app("pages/upload.py"), "supplier.pdf", _second_invoice())
+    at.switch_page("pages/review.py").run()
+    assert any("supplier's invoice" in w.value for w in at.warning), [w.value for w in at.warning]
