@@ -112,7 +112,7 @@ def _chosen_recipients(
     row: Communication | None, message: PlannedMessage, state: AccountState
 ) -> PlannedMessage:
     """The recipients a person chose, those still reachable; none left in To: the plan's."""
-    edits = row.edits if row is not None else {}
+    edits = (row.edits if row is not None else None) or {}
     if "to" not in edits:
         return message
     reachable = {r.email: r for r in state.recipients}
