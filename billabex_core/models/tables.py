@@ -335,7 +335,7 @@ class Communication(SQLModel, table=True):
     # ids it was written for), a skip with its reason, and why it is held (stale synced data).
     approved_by: str | None = Field(default=None, max_length=64)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    edits: dict = Field(default_factory=dict, sa_type=JSONDict, nullable=True)  # NULL reads as {}
+    edits: dict | None = Field(default=None, sa_type=JSONDict, nullable=True)  # NULL (read as {}): none
     skipped_by: str | None = Field(default=None, max_length=64)
     skip_reason: str | None = Field(default=None, sa_type=sa.Text)
     held: str | None = Field(default=None, sa_type=sa.Text)
