@@ -80,8 +80,15 @@ def _after_name_label(s: Segment, layout: Layout, *, first: bool) -> Found | Non
     return None
 
 
+def _heads(hit: LabelHit) -> bool:
+    """The label opens its segment, or follows an address word ("Adresse du client",
+    "Billing address" reads as a label either way)."""
+    before = fold(hit.segment.text[: hit.start]).replace(" de ", " ").replace(" du ", " ").split()
+    return hit.at_start or (0 < len(before) <= 2 and before[0] in language()["address_words"])
+
+
 def _buyer_by_label(hits: list[LabelHit], layout: Layout, nb: Neighbours) -> Found | None:
-    for hit in sorted((h for h in hits if h.role == "buyer" and h.at_start), key=lambda h: -len(h.phrase)):
+    for hit in sorted((h for h in hits if h.role == "buyer" and _heads(h)), key=lambda h: -len(h.phrase)):
         found = _name_after_label(hit, layout, nb)
         if found:
             return found

@@ -102,3 +102,26 @@ def test_surname_first_buyer_and_a_polish_name_sub_label() -> None:
         (298, 156, "ul. Polna 1, 00-001 Warszawa"),
     ]
     assert _result(cells).value("buyer_name") == "F.H.U. Jan Kowalski"
+
+
+def test_a_buyer_label_after_an_address_word_without_the_whole_phrase_in_the_vocabulary() -> None:
+    from billabex_core.extraction import vocab
+
+    data = {name: vocab.load_file(name) for name in vocab.FILES}
+    data["labels.json"]["buyer"]["fr"] = [
+        p for p in data["labels.json"]["buyer"]["fr"] if p != "adresse du client"
+    ]
+    cells = [
+        (40, 40, "LE FOURNISSEUR"),
+        (40, 54, "1 rue du fournisseur"),
+        (40, 68, "29000 Quimper"),
+        (300, 100, "Adresse du Client"),
+        (302, 114, "LE CLIENT"),
+        (302, 128, "5 rue de l'acheteur"),
+        (302, 142, "38000 Grenoble"),
+    ]
+    vocab.use_vocabularies(data)
+    try:
+        assert _result(cells).value("buyer_name") == "LE CLIENT"
+    finally:
+        vocab.use_vocabularies(None)
