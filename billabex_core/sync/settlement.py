@@ -87,22 +87,9 @@ def _settle(conn: Connection, ctx: mp.SyncContext, account_ids: list[int]) -> No
             credited=credited.get(doc.id, ZERO),
         )
         if amount > 0:
-            rows[f"{SETTLED_PREFIX}{doc.external_id}"] = {
-                "account_id": doc.account_id,
-                "document_id": doc.id,
-                "amount": amount,
-                "currency": doc.currency,
-                "paid_on": doc.validated_at.date() if doc.validated_at else ctx.today,
-                "note": f"Settled in {ctx.provider_label} (no payment details)",
-                "created_by": mp.SYNC_ACTOR,
-            }
-    stale = [
-        ext
-        for ext in conn.execute(
-            sa.select(PAY.c.external_id).where(mine, PAY.c.account_id.in_(account_ids))
-        ).scalars()
-        if ext not in rows
-    ]
+            rows[f"{SETTLED_PREFIX}{doc.external_id}"] = _line(ctx, doc, amount)
+    stored = conn.execute(sa.select(PAY.c.external_id).where(mine, PAY.c.account_id.in_(account_ids)))
+    stale = [ext for ext in stored.scalars() if ext not in rows]
     if exact:
         update = sa.update(DOC).where(DOC.c.id == sa.bindparam("_id"))
         conn.execute(update.values(provider_remaining=sa.bindparam("v")), exact)
@@ -111,6 +98,19 @@ def _settle(conn: Connection, ctx: mp.SyncContext, account_ids: list[int]) -> No
         conn.execute(
             sa.delete(PAY).where(PAY.c.integration_id == ctx.integration_id, PAY.c.external_id.in_(stale))
         )
+
+
+def _line(ctx: mp.SyncContext, doc: Any, amount: Decimal) -> dict[str, Any]:
+    """The payment line "settled in <provider>" of one invoice."""
+    return {
+        "account_id": doc.account_id,
+        "document_id": doc.id,
+        "amount": amount,
+        "currency": doc.currency,
+        "paid_on": doc.validated_at.date() if doc.validated_at else ctx.today,
+        "note": f"Settled in {ctx.provider_label} (no payment details)",
+        "created_by": mp.SYNC_ACTOR,
+    }
 
 
 def keep_exact_remaining(rows: dict[str, dict[str, Any]], before: dict[str, Any]) -> None:
