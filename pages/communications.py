@@ -162,7 +162,9 @@ def show_preview(p: Preview) -> None:
     with st.container(border=True):
         st.markdown(f"**{md(row.subject)}**")
         st.caption(
-            f"From {md(p.sender_name) or '—'} · To {md(', '.join(row.recipients)) or '—'}"
+            f"From {md(p.sender_name) or '—'}"
+            + (f" ({md(p.sender_email)})" if p.sender_email else "")
+            + f" · To {md(', '.join(row.recipients)) or '—'}"
             + (f" · Cc {md(', '.join(row.cc))}" if row.cc else "")
             + f" · {label(row.tone)} · {md(row.language)} · {label(row.status)} · {row.scheduled_for}"
         )

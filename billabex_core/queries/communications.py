@@ -175,6 +175,7 @@ class Preview:
 
     row: CommunicationRow
     sender_name: str
+    sender_email: str | None  # Settings → sender e-mail (None: the default address)
     invoices: list[ListedInvoice]
     attachments: list[Attachment]
     contacts: list[ContactChoice]  # the account's contacts a reminder may go to
@@ -208,6 +209,7 @@ def preview(*, session: Session, communication_id: int) -> Preview:
     return Preview(
         row,
         org.name if org else "",
+        org.sender_email if org else None,
         invoices,
         files,
         [ContactChoice(c.email, c.name, c.usage == ContactUsage.COPY_ONLY) for c in contacts],

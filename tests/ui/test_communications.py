@@ -104,6 +104,7 @@ def plan(*, approval: bool = False, accounts: tuple[str, ...] = ("Globex",)) -> 
     """Accounts each with an invoice 20 days late and two contacts; the agent planned them."""
     with session_scope() as s:
         set_setting(session=s, key="org.name", value="Dupont SAS", actor="t")
+        set_setting(session=s, key="sender.email", value="ar@dupont.example", actor="t")
         if approval:
             set_setting(session=s, key="reminders.mode", value="approval", actor="t")
         for name in accounts:
@@ -165,7 +166,10 @@ def test_preview_shows_the_message_exactly_as_it_will_be_sent(app) -> None:  # t
     assert not at.exception, at.exception
     assert message.body in [t.value for t in at.text]
     captions = infos(at)
-    assert "From Dupont SAS · To ap@globex.example, cfo@globex.example · Courteous" in captions
+    assert (
+        "From Dupont SAS (ar@dupont.example) · To ap@globex.example, cfo@globex.example · Courteous"
+        in captions
+    )
     assert "Invoices: GL-1 (due 2026-02-10, €120.00)" in captions
     assert f"**{message.subject}**" in [m.value for m in at.markdown]
 
