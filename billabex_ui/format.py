@@ -25,6 +25,9 @@ def label(value: object, *, capitalize: bool = True) -> str:
 
 # What markdown (and Streamlit's additions: colour directives, LaTeX) reads as syntax, anywhere.
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()<>!|~$&#])")
+# What GitHub-flavoured markdown turns into a link by itself ("http://…", "www.…"): broken up, so
+# the escapes that follow a web address are not swallowed into it.
+_AUTOLINK = re.compile(r"(://|(?i:www)\.)")
 # What starts a list or underlines a heading when it opens a line: "- ", "+ ", "=", "12. ".
 _LIST_START = re.compile(r"^([-+=]|\d+(?=\.))")
 
@@ -35,6 +38,7 @@ def md(value: object) -> str:
     emphasis, list, colour directive or formula can come out of it — an account named
     ``![x](http://host/x)`` reads as that text and makes no browser fetch anything."""
     text = _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(str(value if value is not None else "").split()))
+    text = _AUTOLINK.sub(lambda m: "\\://" if m[0] == "://" else m[0][:3] + "\\.", text)
     return _LIST_START.sub(lambda m: m[0] + "\\" if m[0][0].isdigit() else "\\" + m[0], text, count=1)
 
 

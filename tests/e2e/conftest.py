@@ -124,6 +124,17 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+def warm_up(browser, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Load the app once: a cold server (imports, first run) can take half a minute on a busy machine."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_role("textbox", name="Password").wait_for(timeout=120_000)
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser, server):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -14,7 +14,7 @@ from billabex_ui.format import md, md_block
 
 markdown_it = pytest.importorskip("markdown_it")
 RENDER = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
-SYNTAX = st.sampled_from([*"![]()<>*_`~#|$&\\-+=.:/ \n", "http://127.0.0.1:9/x", "12", "<img src=x>"])
+SYNTAX = st.sampled_from([*"![]()<>*_`~#|$&\\-+=.:/ \n", "http://127.0.0.1:9/x", "www.", "12", "<img src=x>"])
 PRINTABLE = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=3)  # CommonMark replaces NUL
 TEXTS = st.lists(st.one_of(SYNTAX, PRINTABLE), max_size=25).map("".join)
 
@@ -41,5 +41,6 @@ def test_md_block_keeps_the_lines_and_nothing_else(lines: list[str]) -> None:
 
 
 def test_the_probe_image_is_text() -> None:
-    assert md("![x](http://127.0.0.1:9/x)") == r"\!\[x\]\(http://127.0.0.1:9/x\)"
+    assert md("![x](http://127.0.0.1:9/x)") == r"\!\[x\]\(http\://127.0.0.1:9/x\)"  # no autolink either
+    assert md("see WWW.example.com") == r"see WWW\.example.com"
     assert md("invalid SIREN: 123456789") == "invalid SIREN: 123456789"  # plain text is left alone
