@@ -22,7 +22,7 @@ from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
+from billabex_core.extraction.vocab import bounded_vocab_cache, fold, language, title_pattern, vocab_cache
 
 _ID_TOKEN = re.compile(
     r"(?<![\w/.-])([A-Z0-9][A-Z0-9_./-]*\d[A-Z0-9_./-]*|[A-Z0-9]*\d[A-Z0-9_./-]*)(?![\w])", re.I
@@ -113,7 +113,10 @@ def _classify(label: str) -> tuple[bool, bool, bool, bool]:
     another document: "for invoice No.", "facture d'origine") for a label's words."""
     words = _words()
     numbered = documented = other = referring = False
-    for token in _TOKEN.findall(fold(label)):
+    tokens = _TOKEN.findall(fold(label))
+    if not any(t.endswith(words.number) or t.rstrip(".").endswith(words.number) for t in tokens):
+        return False, False, False, False  # no number word: nothing to weigh
+    for token in tokens:
         token = token[:-1] if token.endswith(".") and len(token) > 2 else token  # "nr." is "nr"; "n." stays
         if token in words.number:
             numbered = True
@@ -132,6 +135,7 @@ def _classify(label: str) -> tuple[bool, bool, bool, bool]:
     return numbered, documented, other, referring
 
 
+@bounded_vocab_cache(4096)
 def label_score(label: str) -> float | None:
     """How much a label says "document number" (None: it names another number, or no number)."""
     if not label.strip() or len(_TOKEN.findall(label)) > MAX_LABEL_WORDS:

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +32,18 @@ def vocab_cache(fn: F) -> F:
     cached = cache(fn)
     _DEPENDENT.append(cached)
     return cached  # type: ignore[return-value]  # cache() keeps the signature; mypy cannot see it
+
+
+def bounded_vocab_cache(maxsize: int) -> Callable[[F], F]:
+    """``functools.lru_cache(maxsize)`` for a function of page text that reads the vocabularies,
+    cleared with them."""
+
+    def wrap(fn: F) -> F:
+        cached = lru_cache(maxsize=maxsize)(fn)
+        _DEPENDENT.append(cached)
+        return cached  # type: ignore[return-value]  # lru_cache() keeps the signature; mypy cannot see it
+
+    return wrap
 
 
 def use_vocabularies(overrides: dict[str, dict] | None = None) -> None:
