@@ -144,10 +144,25 @@ def load_corpus(limit: int | None) -> list[tuple[Path, dict]]:
     return [(d.path, d.truth) for d in load_set(CORPUS, limit) if d.path is not None]
 
 
-def load_synthetic(count: int, seed: int) -> list[Doc]:
+def load_synthetic(count: int, seed: int, cache: Path | None = None) -> list[Doc]:
+    """``count`` generated invoices; with ``cache``, kept there as PDF + truth and read back
+    (the same documents for several runs, generated once)."""
     from synthetic import generate
 
-    return [Doc(d.name, d.truth, d.layout, data=d.pdf) for d in generate(count, seed)]
+    folder = cache / f"seed{seed}-n{count}" if cache else None
+    if folder is not None and (folder / "done").exists():
+        return [
+            Doc(p.stem, json.loads(p.with_suffix(".json").read_text()), "", data=p.read_bytes())
+            for p in sorted(folder.glob("*.pdf"))
+        ]
+    docs = [Doc(d.name, d.truth, d.layout, data=d.pdf) for d in generate(count, seed)]
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for d in docs:
+            (folder / f"{d.name}.pdf").write_bytes(d.data or b"")
+            (folder / f"{d.name}.json").write_text(json.dumps(d.truth))
+        (folder / "done").write_text("")
+    return docs
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -301,6 +316,7 @@ def main() -> int:
     parser.add_argument("--wild-modes", default="text", help="modes for corpus_wild: normal,text,ocr")
     parser.add_argument("--synthetic", type=int, default=2000, help="number of synthetic invoices")
     parser.add_argument("--seed", type=int, default=14, help="seed of the synthetic invoices")
+    parser.add_argument("--synthetic-cache", type=Path, default=None, help="keep the generated PDFs here")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents of each set")
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args()
@@ -328,7 +344,7 @@ def main() -> int:
             rows, peak = in_child("run", mode, wild)
             general[f"wild {mode}"] = (summarise(rows, f"wild {mode}", args.misses), peak)
     if "synthetic" in sets and args.synthetic:
-        docs = load_synthetic(args.synthetic, args.seed)
+        docs = load_synthetic(args.synthetic, args.seed, args.synthetic_cache)
         rows, peak = in_child("run", "text", docs)
         general[f"synthetic ({args.synthetic})"] = (summarise(rows, "synthetic", args.misses), peak)
     if general:
