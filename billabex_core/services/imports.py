@@ -18,11 +18,12 @@ from sqlmodel import Session, select
 
 from billabex_core.db.types import utcnow
 from billabex_core.errors import ExtractionError
-from billabex_core.extraction import ExtractionResult, Mode, OrgIdentity, SniffedPdf, extract, sniff_pdf
+from billabex_core.extraction import ExtractionResult, Mode, OrgIdentity, SniffedPdf
 from billabex_core.models import Document, DocumentKind, DraftStatus, ImportDraft
 from billabex_core.services import audit
 from billabex_core.services.documents import find_by_sha256
 from billabex_core.services.files import sha256_of, store_pdf
+from billabex_core.services.isolation import extract_isolated, sniff_isolated
 from billabex_core.services.org import get_organisation
 
 MAX_FILE_NAME = 300
@@ -43,7 +44,7 @@ def upload_pdf(
     """Check, then recognise, then extract and keep one uploaded PDF (raises for a refused file)."""
     name = safe_file_name(file_name)
     try:
-        pdf = sniff_pdf(data)
+        pdf = sniff_isolated(data)  # hostile files are read in a child process (services.isolation)
     except ExtractionError as exc:
         _refuse(session, exc, file_name=name, actor=actor)
     digest = sha256_of(data)
@@ -54,7 +55,7 @@ def upload_pdf(
     if draft is not None and draft.status != DraftStatus.DISCARDED:
         return UploadOutcome(draft=draft, existing=True)
     try:
-        result = extract(pdf, org=_org_identity(session), mode=mode)
+        result = extract_isolated(pdf, org=_org_identity(session), mode=mode)
     except ExtractionError as exc:
         _refuse(session, exc, file_name=name, actor=actor)
     store_pdf(data, sha256=digest)

@@ -237,6 +237,7 @@ def test_too_large_is_refused_before_reading(session, monkeypatch) -> None:
 def test_scanned_pdf_without_ocr(session, monkeypatch) -> None:
     from billabex_core.extraction import registry
 
+    monkeypatch.setenv("BILLABEX_ISOLATE_EXTRACTION", "0")  # the patch below lives in this process
     monkeypatch.setattr(registry["ocr"], "is_available", lambda: False)
     with pytest.raises(ExtractionError, match="OCR"):
         _upload(session, (FIXTURES / "scanned_fr_invoice.pdf").read_bytes())
@@ -259,6 +260,7 @@ def test_an_upload_is_parsed_and_hashed_once(session, fr_pdf, monkeypatch) -> No
         calls["hash"] += 1
         return sha256_of(data)
 
+    monkeypatch.setenv("BILLABEX_ISOLATE_EXTRACTION", "0")  # counted in this process
     monkeypatch.setattr(sniff, "_count_pages", counted_pages)
     monkeypatch.setattr(imports, "sha256_of", counted_hash)
     monkeypatch.setattr("billabex_core.services.files.sha256_of", counted_hash)

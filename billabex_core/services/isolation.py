@@ -1,0 +1,157 @@
+"""Untrusted PDFs are read in a child process with a memory cap and a hard time limit
+(issue #17 point 6, issue #18 point 3; docs/reliability.md).
+
+A PDF can be built to expand a megabyte into gigabytes (a decompression bomb), to claim a
+billion pages, or to send a parser into a loop. The Streamlit server must survive all of them,
+so sniffing and extraction run in a fresh child process:
+
+- forked from multiprocessing's **forkserver** (a single-threaded process that has the extraction
+  modules loaded: a child starts in milliseconds, and never inherits another thread's locks);
+- capped at ``MEMORY_LIMIT`` of address space (``RLIMIT_AS``, inherited by the OCR program it
+  runs) — an allocation past it fails inside the child;
+- killed after ``TIME_LIMIT`` seconds, whatever it is doing.
+
+Whatever happens in the child ends in the result, or in one ``ExtractionError`` with a one-line
+message: the file's own error (corrupt, encrypted, too many pages…), ``ResourceLimitError``
+(memory), ``ExtractionTimeoutError`` (time), or a ``CorruptPdfError`` when the reader crashed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from billabex_core.config import reset_settings
+from billabex_core.errors import ExtractionError
+from billabex_core.extraction import ExtractionResult, Mode, OrgIdentity, SniffedPdf, extract, sniff_pdf
+from billabex_core.extraction.errors import CorruptPdfError, ExtractionTimeoutError
+
+MEGABYTE = 1024 * 1024
+MEMORY_LIMIT = 500 * MEGABYTE
+TIME_LIMIT = 30.0
+T = TypeVar("T")
+_PRELOAD = ["__main__", "billabex_core.services.isolation"]  # loaded once, in the forkserver
+_context: Any = None
+
+
+class ResourceLimitError(ExtractionError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the PDF needs more than {limit // MEGABYTE} MB of memory to read: it cannot be imported"
+        )
+
+
+@dataclass(frozen=True)
+class Isolated:
+    """What the child returned, with its peak resident memory (kB, as ``ru_maxrss``)."""
+
+    value: Any
+    peak_rss_kb: int
+
+
+def _ctx() -> Any:
+    global _context
+    if _context is None:
+        _context = multiprocessing.get_context("forkserver")
+        _context.set_forkserver_preload(_PRELOAD)
+    return _context
+
+
+def run_isolated(
+    fn: Callable[..., T], *args: Any, timeout: float = TIME_LIMIT, memory: int = MEMORY_LIMIT
+) -> Isolated:
+    """``fn(*args)`` in a child process within ``memory`` bytes and ``timeout`` seconds."""
+    ctx = _ctx()
+    receive, send = ctx.Pipe(duplex=False)
+    env = {k: v for k, v in os.environ.items() if k.startswith("BILLABEX_")}
+    child = ctx.Process(target=_child, args=(send, fn, args, memory, env), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise ExtractionTimeoutError(timeout)
+        kind, payload, peak = receive.recv()
+    except EOFError:  # the child died without a word: killed for its memory, or crashed
+        child.join(5)
+        raise CorruptPdfError(f"the PDF reader stopped (exit {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        receive.close()
+    if kind == "ok":
+        return Isolated(payload, peak)
+    if kind == "memory":
+        raise ResourceLimitError(memory)
+    raise _rebuilt(payload)
+
+
+def _child(
+    send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory: int, env: dict[str, str]
+) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    _settings_of_the_caller(env)
+    reply: tuple[str, Any]
+    try:
+        reply = ("ok", fn(*args))
+    except MemoryError:
+        reply = ("memory", None)
+    except ExtractionError as exc:
+        reply = ("error", (type(exc), str(exc)))
+    except RecursionError:
+        reply = ("error", (CorruptPdfError, "corrupt PDF: nesting too deep"))
+    except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file: one clear error
+        reply = ("error", (CorruptPdfError, f"corrupt PDF: the reader failed ({type(exc).__name__})"))
+    send.send((*reply, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    send.close()
+
+
+def _settings_of_the_caller(env: dict[str, str]) -> None:
+    """The forkserver started with the environment of its time: the caller's settings win."""
+    for key in [k for k in os.environ if k.startswith("BILLABEX_") and k not in env]:
+        del os.environ[key]
+    os.environ.update(env)
+    reset_settings()
+
+
+def _rebuilt(payload: tuple[type[ExtractionError], str]) -> ExtractionError:
+    """The child's error, same class and message (their constructors take other arguments)."""
+    cls, message = payload
+    error = cls.__new__(cls)
+    ExtractionError.__init__(error, message)
+    return error
+
+
+def isolation_enabled() -> bool:
+    """On unless ``BILLABEX_ISOLATE_EXTRACTION=0`` (tests that watch the extraction in-process)."""
+    return os.environ.get("BILLABEX_ISOLATE_EXTRACTION", "1") != "0"
+
+
+def _extract(pdf: SniffedPdf, org: OrgIdentity | None, mode: Mode) -> ExtractionResult:
+    return extract(pdf, org=org, mode=mode)
+
+
+def _pages(data: bytes) -> int:
+    return sniff_pdf(data).page_count
+
+
+def sniff_isolated(data: bytes, *, timeout: float = TIME_LIMIT) -> SniffedPdf:
+    """``sniff_pdf`` in a child process: the page tree of a hostile file is read there."""
+    if not isolation_enabled():
+        return sniff_pdf(data)
+    return SniffedPdf(data, run_isolated(_pages, data, timeout=timeout).value)
+
+
+def extract_isolated(
+    pdf: SniffedPdf, *, org: OrgIdentity | None = None, mode: Mode = "auto", timeout: float = TIME_LIMIT
+) -> ExtractionResult:
+    """``extract`` in a child process (raises one ``ExtractionError``)."""
+    if not isolation_enabled():
+        return extract(pdf, org=org, mode=mode)
+    result: ExtractionResult = run_isolated(_extract, pdf, org, mode, timeout=timeout).value
+    return result
