@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "billabex@localhost"
+    # Integrations may point at a local sandbox (http://127.0.0.1:PORT, billabex_sandbox): the demo,
+    # the tests and `sandbox PROVIDER`. A deployment for a team turns it off (connectors/urls.py).
+    local_sandboxes: bool = True
 
     @property
     def resolved_database_url(self) -> str:

@@ -103,8 +103,10 @@ class MalformedResponseError(ConnectorError):
 
 
 class RequestRejectedError(ConnectorError):
+    """``detail`` is the provider's error code (or a message of ours), never its answer's body."""
+
     def __init__(self, provider: str, status: int, detail: str) -> None:
-        super().__init__(f"{provider} refused a request (HTTP {status}: {detail})")
+        super().__init__(f"{provider} refused a request (HTTP {status}{f', {detail}' if detail else ''})")
         self.provider = provider
         self.status = status
         self.detail = detail

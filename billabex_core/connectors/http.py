@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -31,12 +30,15 @@ from billabex_core.connectors.base import (
     RateLimitedError,
     RequestRejectedError,
 )
+from billabex_core.connectors.urls import guarded
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=4, keepalive_expiry=30.0)
 _SCOPE_RE = re.compile(r'scope[s]? "?([\w:.\-]+)"?', re.IGNORECASE)
+_SCOPE_NAME = re.compile(r"^[a-z_]+(:(readonly|all))?$")  # customer_invoices:readonly
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:\-]{0,63}$")  # not_found, InvalidDateFormat, 1002
 
 
 class BearerAuth(httpx.Auth):
@@ -121,27 +123,45 @@ def retry_after_seconds(response: httpx.Response, *, now: float | None = None) -
     return None
 
 
+def provider_code(value: Any) -> str | None:
+    """A provider's error code (``not_found``, ``InvalidDateFormat``, ``1002``), never free text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and _CODE.match(value.strip()):
+        return value.strip()
+    return None
+
+
 def error_detail(response: httpx.Response) -> str:
-    """A short message from an error body, whatever its shape (JSON or plain text)."""
+    """What an error may show of an answer: the provider's error code (``code``, else an
+    ``error`` that is a code), or nothing. Never the body: a base URL pointed at an internal
+    service must not display that service's answer (issue #17), and a provider echoing the
+    request must not put a token into a message."""
     try:
         body = response.json()
     except ValueError:
-        return response.text.strip()[:200] or response.reason_phrase
+        return ""
     if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("error", "message") if body.get(k)]
-        details = body.get("details")
-        if isinstance(details, dict):
-            parts.extend(str(v) for v in details.values())
-        if body.get("field"):
-            parts.append(f"field {body['field']}")
-        if parts:
-            return "; ".join(dict.fromkeys(parts))[:200]
-    return json.dumps(body)[:200]
+        for key in ("code", "error"):
+            code = provider_code(body.get(key))
+            if code:
+                return code
+    return ""
+
+
+def missing_scope(response: httpx.Response) -> str | None:
+    """The scope a 403 names (``scope "customer_invoices:readonly"``), if it looks like a scope."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    texts = [str(body.get(k) or "") for k in ("error", "message")] if isinstance(body, dict) else []
+    return next((s for s in map(missing_scope_from, texts) if s), None)
 
 
 def missing_scope_from(detail: str) -> str | None:
     match = _SCOPE_RE.search(detail)
-    return match.group(1) if match else None
+    return match.group(1) if match and _SCOPE_NAME.match(match.group(1)) else None
 
 
 class ApiClient:
@@ -169,11 +189,11 @@ class ApiClient:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             auth=auth,
-            transport=transport,
+            transport=guarded(transport, limits=limits),  # public addresses only (connectors/urls.py)
             timeout=timeout,
-            limits=limits,
             headers={"Accept": "application/json", **(headers or {})},
             follow_redirects=False,
+            trust_env=False,  # no proxy from the environment: it would bypass the address check
         )
 
     def close(self) -> None:
@@ -217,7 +237,7 @@ class ApiClient:
         if status == 401:
             raise AuthenticationError(self.provider)
         if status == 403:
-            raise PermissionDeniedError(self.provider, missing_scope_from(error_detail(response)))
+            raise PermissionDeniedError(self.provider, missing_scope(response))
         if status >= 400:
             raise RequestRejectedError(self.provider, status, error_detail(response))
         self._pace_from_headers(response)

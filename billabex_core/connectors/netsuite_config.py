@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
 
 from billabex_core.connectors.netsuite_tba import host_of
+from billabex_core.connectors.urls import check_url
 from billabex_core.errors import ValidationError
 
 REQUIRED = ("account_id", "consumer_key", "consumer_secret", "token_id", "token_secret")
@@ -44,10 +44,7 @@ def validate_netsuite_config(config: Mapping[str, Any]) -> dict[str, Any]:
     if not _ACCOUNT.match(out["account_id"]):
         raise ValidationError("account_id looks like 1234567 or 1234567_SB1", field="account_id")
     base = out["base_url"] or default_base_url(out["account_id"])
-    url = urlparse(str(base))
-    if url.scheme not in ("http", "https") or not url.netloc:
-        raise ValidationError("base_url must be an http(s) URL", field="base_url")
-    out["base_url"] = str(base).rstrip("/")
+    out["base_url"] = check_url(base, key="base_url")  # https, public (connectors/urls.py)
     ids = out["excluded_customer_ids"]
     if not isinstance(ids, list | tuple) or not all(isinstance(i, int | str) and str(i).strip() for i in ids):
         raise ValidationError(

@@ -7,7 +7,7 @@ backoff on the account's concurrency limit, and ``o:errorDetails`` errors.
 - 429 (or 400) ``CONCURRENCY_LIMIT_EXCEEDED`` comes without Retry-After: exponential backoff with
   jitter (about 1, 2, 4, 8, 16, 30 s), 6 tries; 5xx and network errors the same.
 - 401 ``INVALID_LOGIN``: TBA has nothing to refresh → ``AuthenticationError`` at once.
-- Other errors → ``RequestRejectedError`` quoting ``o:errorCode`` and ``detail``.
+- Other errors → ``RequestRejectedError`` quoting ``o:errorCode`` (never the answer's text).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from billabex_core.connectors.base import (
     RateLimitedError,
     RequestRejectedError,
 )
+from billabex_core.connectors.http import provider_code
 from billabex_core.connectors.netsuite_tba import TokenAuth
+from billabex_core.connectors.urls import guarded
 
 PROVIDER = "NetSuite"
 SUITEQL = "query/v1/suiteql"
@@ -38,15 +40,16 @@ CONCURRENCY = "CONCURRENCY_LIMIT_EXCEEDED"
 
 
 def error_details(response: httpx.Response) -> tuple[str | None, str]:
-    """(``o:errorCode``, ``detail``) of a NetSuite error body, whatever came."""
+    """(``o:errorCode``, ``""``) of a NetSuite error body: the code, never the text of an answer
+    (issue #17: a base URL pointed at an internal service must not display its answer)."""
     try:
         body = response.json()
     except ValueError:
-        return None, response.text.strip()[:200] or response.reason_phrase
+        return None, ""
     details = body.get("o:errorDetails") if isinstance(body, dict) else None
     if isinstance(details, list) and details and isinstance(details[0], dict):
-        return details[0].get("o:errorCode"), str(details[0].get("detail") or body.get("title") or "")[:300]
-    return None, str(body)[:200]
+        return provider_code(details[0].get("o:errorCode")), ""
+    return None, ""
 
 
 class NetSuiteClient:
@@ -74,10 +77,11 @@ class NetSuiteClient:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             auth=auth,
-            transport=transport,
+            transport=guarded(transport),  # public addresses only (connectors/urls.py)
             timeout=timeout or httpx.Timeout(60.0, connect=10.0),
             headers={"Accept": "application/json", "Prefer": "transient"},
             follow_redirects=False,
+            trust_env=False,
         )
 
     def close(self) -> None:
@@ -103,7 +107,7 @@ class NetSuiteClient:
             else:
                 code, detail = error_details(response) if response.status_code >= 400 else (None, "")
                 if response.status_code == 429 or code == CONCURRENCY:
-                    failure, limited = f"{CONCURRENCY}: {detail}", True
+                    failure, limited = CONCURRENCY, True
                 elif response.status_code >= 500:
                     failure, limited = f"HTTP {response.status_code} {code or ''}".strip(), False
                 else:
@@ -121,7 +125,7 @@ class NetSuiteClient:
         if status == 403:
             raise PermissionDeniedError(PROVIDER, code)
         if status >= 400:
-            raise RequestRejectedError(PROVIDER, status, f"{code or 'error'}: {detail}")
+            raise RequestRejectedError(PROVIDER, status, code or detail)
         try:
             body = response.json()
         except ValueError:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
 
+from billabex_core.connectors.urls import check_url
 from billabex_core.errors import ValidationError
 
 DEFAULT_BASE_URL = "https://app.pennylane.com/api/external/v2"
@@ -36,10 +36,7 @@ def validate_pennylane_config(config: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(token, str) or not token.strip():
         raise ValidationError("the Pennylane API token (api_token) is required", field="api_token")
     out: dict[str, Any] = {**_OPTIONAL, **config, "api_token": token.strip()}
-    url = urlparse(str(out["base_url"]))
-    if url.scheme not in ("http", "https") or not url.netloc:
-        raise ValidationError("base_url must be an http(s) URL", field="base_url")
-    out["base_url"] = str(out["base_url"]).rstrip("/")
+    out["base_url"] = check_url(out["base_url"], key="base_url")  # https, public (connectors/urls.py)
     ids = out["excluded_customer_ids"]
     if not isinstance(ids, list | tuple) or not all(isinstance(i, int | str) and str(i).strip() for i in ids):
         raise ValidationError(

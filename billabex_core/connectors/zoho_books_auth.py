@@ -23,6 +23,7 @@ from billabex_core.connectors.base import (
     ProviderUnavailableError,
     RateLimitedError,
 )
+from billabex_core.connectors.urls import guarded
 
 PROVIDER = "Zoho Books"
 TOKEN_PATH = "/oauth/v2/token"
@@ -74,8 +75,11 @@ class ZohoOAuth(httpx.Auth):
             "client_secret": client_secret,
             "refresh_token": refresh_token,
         }
-        self._client = httpx.Client(
-            base_url=accounts_url, transport=transport, timeout=timeout or httpx.Timeout(30.0)
+        self._client = httpx.Client(  # public addresses only (connectors/urls.py)
+            base_url=accounts_url,
+            transport=guarded(transport),
+            timeout=timeout or httpx.Timeout(30.0),
+            trust_env=False,
         )
         self._sleep, self._clock, self.on_request = sleep, clock, on_request
         self._lock = threading.Lock()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
 
+from billabex_core.connectors.urls import check_url
 from billabex_core.errors import ValidationError
 
 # data centre → (label, accounts server, API root) — connectors.md §2.2
@@ -46,10 +46,7 @@ def data_centre_urls(code: str) -> tuple[str, str]:
 
 
 def _url(value: Any, key: str) -> str:
-    url = urlparse(str(value))
-    if url.scheme not in ("http", "https") or not url.netloc:
-        raise ValidationError(f"{key} must be an http(s) URL", field=key)
-    return str(value).rstrip("/")
+    return check_url(value, key=key)  # https, public (connectors/urls.py)
 
 
 def validate_zoho_config(config: Mapping[str, Any]) -> dict[str, Any]:

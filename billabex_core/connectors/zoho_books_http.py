@@ -10,7 +10,7 @@
 - 5xx, timeouts and network errors back off 1, 2, 4, 8 s; 5 tries in all.
 - 401 after the auth's own refresh-and-replay: code 57 is a missing scope (the refresh token
   works, the module does not) → ``PermissionDeniedError`` naming the scope. Other 4xx and any
-  200 whose ``code`` is not 0 → ``RequestRejectedError`` quoting Zoho's code and message.
+  200 whose ``code`` is not 0 → ``RequestRejectedError`` quoting Zoho's code (never a body).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from billabex_core.connectors.base import (
     RequestRejectedError,
 )
 from billabex_core.connectors.http import RateLimiter
+from billabex_core.connectors.urls import guarded
 from billabex_core.connectors.zoho_books_auth import PROVIDER, ZohoOAuth, response_code
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,9 @@ class QuotaExhaustedError(RateLimitedError):
 
 
 def _detail(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text.strip()[:200] or response.reason_phrase
-    if isinstance(body, dict) and ("code" in body or "message" in body):
-        return f"code {body.get('code')}: {str(body.get('message') or '')[:200]}"
-    return str(body)[:200]
+    """Zoho's error code, never its message nor the body (issue #17: errors show no answer)."""
+    code = response_code(response)
+    return f"code {code}" if code is not None else ""
 
 
 class ZohoClient:
@@ -93,10 +90,11 @@ class ZohoClient:
         self._client = httpx.Client(
             base_url=api_url.rstrip("/") + "/",
             auth=auth,
-            transport=transport,
+            transport=guarded(transport),  # public addresses only (connectors/urls.py)
             timeout=timeout or httpx.Timeout(30.0, connect=10.0),
             headers={"Accept": "application/json"},
             follow_redirects=False,
+            trust_env=False,
         )
         self.quota: tuple[int | None, int | None, float | None] = (None, None, None)
 
