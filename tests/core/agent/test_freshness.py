@@ -110,7 +110,7 @@ def test_the_limit_is_a_setting(session, db_url, books, smtp) -> None:  # type: 
     set_setting(session=session, key="reminders.freshness_hours", value="48", actor="alice")
     session.commit()
     assert run_agent(today=DAY, send=True, url=db_url).sent == 1
-    with pytest.raises(ValidationError, match="reminders.freshness_hours"):
+    with pytest.raises(ValidationError, match=r"reminders\.freshness_hours"):
         set_setting(session=session, key="reminders.freshness_hours", value="0", actor="alice")
 
 
