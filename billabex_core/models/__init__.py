@@ -6,5 +6,6 @@ from billabex_core.models.auth import LoginSession, LoginThrottle  # noqa: F401
 from billabex_core.models.collection import Dispute, Promise  # noqa: F401
 from billabex_core.models.digest import Digest  # noqa: F401
 from billabex_core.models.jobs import JobState, WorkerHeartbeat  # noqa: F401
+from billabex_core.models.list_indexes import LIST_INDEXES  # noqa: F401
 from billabex_core.models.tables import *  # noqa: F403
 from billabex_core.models.tables import ZERO  # noqa: F401
