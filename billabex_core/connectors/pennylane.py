@@ -26,8 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
@@ -41,6 +40,11 @@ from billabex_core.connectors.base import (
 )
 from billabex_core.connectors.http import ApiClient, BearerAuth, RateLimiter
 from billabex_core.connectors.pennylane_config import DEFAULT_BASE_URL, validate_pennylane_config
+from billabex_core.connectors.pennylane_payments import PaymentFetcher
+from billabex_core.connectors.pennylane_state import SyncState, batched
+from billabex_core.connectors.pennylane_state import envelope as _envelope
+from billabex_core.connectors.pennylane_state import iso as _iso
+from billabex_core.connectors.pennylane_state import utcnow as _utcnow
 from billabex_core.connectors.records import DeletionRecord, Entity, Record, RecordPage
 
 log = logging.getLogger(__name__)
@@ -51,62 +55,6 @@ RETENTION_MARGIN = timedelta(hours=1)  # don't even try a watermark this close t
 SCAN_OVERLAP = timedelta(minutes=5)  # changes during a scan are read again incrementally
 CHANGELOG_LIMIT = 1000
 REFETCH_BATCH = 100
-
-
-@dataclass(slots=True)
-class SyncState:
-    """What ``RecordPage.cursor`` holds (as JSON)."""
-
-    mode: str  # "full" | "incremental"
-    after: int = 0  # full: last id committed
-    started_at: str | None = None  # full: when the scan began
-    since: str | None = None  # incremental: change-log watermark (processed_at)
-    seen: list[int] = field(default_factory=list)  # incremental: ids handled at ``since``
-
-    def dumps(self) -> str:
-        return json.dumps(
-            {k: v for k, v in asdict(self).items() if v not in (None, [], 0)}, separators=(",", ":")
-        )
-
-    @classmethod
-    def loads(cls, cursor: str | None) -> SyncState | None:
-        if not cursor:
-            return None
-        try:
-            data = json.loads(cursor)
-            state = cls(**data)
-            if state.mode == "incremental" and m.timestamp(state.since) is None:
-                raise ValueError("no watermark")
-            if state.mode not in ("full", "incremental"):
-                raise ValueError(state.mode)
-            return state
-        except (ValueError, TypeError, m.MalformedResponseError):
-            log.warning("unreadable Pennylane cursor, starting a full scan")
-            return None
-
-
-def batched(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _envelope(data: Any) -> tuple[list[dict[str, Any]], str | None]:
-    """``{items, has_more, next_cursor}`` → (items, next cursor or None at the end)."""
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise m.malformed("a list without items")
-    items = data["items"]
-    if not all(isinstance(item, dict) for item in items):
-        raise m.malformed("a list item is not an object")
-    more = data.get("has_more") and data.get("next_cursor")
-    return items, (str(data["next_cursor"]) if more else None)
 
 
 class PennylaneConnector(Connector):
@@ -137,16 +85,22 @@ class PennylaneConnector(Connector):
         self._now = clock
         per_5s = cfg["rate_limit_per_5s"]
         timeout = float(cfg["timeout_seconds"])
-        self._http = ApiClient(
-            provider=self.display_name,
-            base_url=cfg["base_url"],
-            auth=BearerAuth(cfg["api_token"]),
-            transport=transport,
-            sleep=sleep,
-            limiter=RateLimiter(per_5s, 5.0, sleep=sleep) if per_5s else None,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={"X-Use-2026-API-Changes": "true"},
-        )
+        limiter = RateLimiter(per_5s, 5.0, sleep=sleep) if per_5s else None  # shared by all clients
+
+        def client() -> ApiClient:
+            return ApiClient(
+                provider=self.display_name,
+                base_url=cfg["base_url"],
+                auth=BearerAuth(cfg["api_token"]),
+                transport=transport,
+                sleep=sleep,
+                limiter=limiter,
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                headers={"X-Use-2026-API-Changes": "true"},
+            )
+
+        self._http = client()
+        self._fetcher = PaymentFetcher(client)  # payment rows: a few requests in flight
         # Invoices whose payments the PAYMENT full scan needs, noted by a complete INVOICE scan.
         self._payment_candidates: list[dict[str, Any]] | None = None
 
@@ -156,9 +110,10 @@ class PennylaneConnector(Connector):
 
     @property
     def requests(self) -> int:
-        return self._http.requests
+        return self._http.requests + self._fetcher.requests
 
     def close(self) -> None:
+        self._fetcher.close()
         self._http.close()
 
     def test_connection(self) -> ConnectionInfo:
@@ -237,17 +192,20 @@ class PennylaneConnector(Connector):
             params["filter"] = json.dumps(flt, separators=(",", ":"))
         return self._scan_params(path, params)
 
-    def _all(self, path: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        return [item for items, _ in self._scan_params(path, params) for item in items]
+    def _all(
+        self, path: str, params: Mapping[str, Any], http: ApiClient | None = None
+    ) -> list[dict[str, Any]]:
+        return [item for items, _ in self._scan_params(path, params, http) for item in items]
 
     def _scan_params(
-        self, path: str, params: Mapping[str, Any]
+        self, path: str, params: Mapping[str, Any], http: ApiClient | None = None
     ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
         """Every page of ``path`` with ``params`` (and the native cursor): (items, more to come)."""
         native: str | None = None
+        client = http or self._http
         while True:
             items, native = _envelope(
-                self._http.get_json(path, {**params, "cursor": native} if native else params)
+                client.get_json(path, {**params, "cursor": native} if native else params)
             )
             yield items, native is not None
             if native is None:
@@ -259,7 +217,7 @@ class PennylaneConnector(Connector):
         spent = self.requests
         chunks = list(batched(candidates, 50)) or [[]]
         for number, chunk in enumerate(chunks, 1):
-            records: list[Record] = [r for invoice in chunk for r in self._payments(invoice)]
+            records: list[Record] = [r for found in self._fetcher.map(self._payments, chunk) for r in found]
             after = int(chunk[-1]["id"]) if chunk else after
             if number < len(chunks):
                 next_state = SyncState("full", after=after, started_at=started)
@@ -342,7 +300,12 @@ class PennylaneConnector(Connector):
         if entity is Entity.CONTACT:
             return [r for c in items if str(m.item_id(c)) not in self._excluded for r in self._contacts(c)]
         if entity is Entity.PAYMENT:
-            return [r for i in items if self._wants_payments(i, changed=changed) for r in self._payments(i)]
+            return [
+                r
+                for i in items
+                if self._wants_payments(i, changed=changed)
+                for r in self._payments(self._http, i)
+            ]
         out: list[Record] = []
         for item in items:
             if item.get("draft") or m.customer_of(item) in self._excluded:
@@ -373,8 +336,9 @@ class PennylaneConnector(Connector):
             and m.needs_payments(invoice, changed=changed, paid=self._paid_payments)
         )
 
-    def _payments(self, invoice: dict[str, Any]) -> list[Record]:
-        items = self._all(f"customer_invoices/{m.item_id(invoice)}/payments", {"sort": "id", "limit": 100})
+    def _payments(self, http: ApiClient, invoice: dict[str, Any]) -> list[Record]:
+        path = f"customer_invoices/{m.item_id(invoice)}/payments"
+        items = self._all(path, {"sort": "id", "limit": 100}, http)
         return [m.map_payment(item, invoice=invoice) for item in items]
 
     @staticmethod

@@ -172,3 +172,25 @@ def test_sandbox_is_deterministic_and_lean():
 def test_cli_refuses_unknown_provider(capsys):
     assert main(["sandbox", "sage"]) == 2  # (Zoho Books and NetSuite have sandboxes now)
     assert "no sandbox" in capsys.readouterr().err
+
+
+def test_payment_rows_in_flight_keep_order_and_errors(pennylane_sandbox, make_connector, fake_sleep, drain):
+    """Payment rows are read a few requests at a time: same records, every request counted, a
+    5xx retried and a 401 raised as when they were read one by one."""
+    sequential = make_connector()
+    drain(sequential, Entity.INVOICE)
+    expected, candidates = [], sequential._payment_candidates
+    for invoice in candidates:  # the same invoices, one request after the other
+        expected += sequential._payments(sequential._http, invoice)
+    connector = make_connector()
+    drain(connector, Entity.INVOICE)
+    before = connector.requests
+    pennylane_sandbox.fail_next(2, status=503, path="/api/external/v2/customer_invoices/")
+    records, _, pages = drain(connector, Entity.PAYMENT)
+    assert records == expected and fake_sleep.calls.count(1.0) >= 1
+    assert connector.requests - before == sum(p.requests for p in pages) == len(candidates) + 2
+    failing = make_connector()
+    drain(failing, Entity.INVOICE)
+    pennylane_sandbox.fail_next(1, status=401, path="/api/external/v2/customer_invoices/")
+    with pytest.raises(AuthenticationError):
+        drain(failing, Entity.PAYMENT)
