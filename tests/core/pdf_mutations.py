@@ -65,7 +65,11 @@ def _javascript(data: bytes, rng: random.Random) -> bytes:
 
 def _page_count_bomb(data: bytes, rng: random.Random) -> bytes:
     if rng.random() < 0.5:  # a page tree that claims a billion pages
-        return re.sub(rb"/Count \d+", b"/Count %d" % rng.choice([rng.randrange(10**6, 10**10), 2**31 - 1, -rng.randrange(1, 99)]), data)
+        return re.sub(
+            rb"/Count \d+",
+            b"/Count %d" % rng.choice([rng.randrange(10**6, 10**10), 2**31 - 1, -rng.randrange(1, 99)]),
+            data,
+        )
 
     def many(w: PdfWriter) -> None:  # really more pages than allowed
         page = w.pages[0]
