@@ -118,7 +118,9 @@ def _hours(value: object, key: str) -> int:
     except ValueError:
         number = 0
     if not 1 <= number <= MAX_FRESHNESS_HOURS:
-        raise ValidationError(f"{key} must be a whole number of hours from 1 to {MAX_FRESHNESS_HOURS}", field=key)
+        raise ValidationError(
+            f"{key} must be a whole number of hours from 1 to {MAX_FRESHNESS_HOURS}", field=key
+        )
     return number
 
 
