@@ -17,6 +17,8 @@ exits 1 (2 for ``ValidationError`` / ``ExtractionError``, which are bad input).
 
 from __future__ import annotations
 
+from billabex_core.redaction import redact
+
 
 class BillabexError(Exception):
     """Root of every error a user may see. The message is one line, no traceback."""
@@ -86,7 +88,11 @@ class ExtractionError(BillabexError):
 
 
 class ConnectorError(BillabexError):
-    """A provider API failed. Subclasses live in ``billabex_core.connectors.base``."""
+    """A provider API failed. Subclasses live in ``billabex_core.connectors.base``. The message
+    never holds a secret: it is redacted (``billabex_core.redaction``) whatever a provider sent."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
 
 
 class ConfigurationError(BillabexError):

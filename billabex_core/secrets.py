@@ -15,14 +15,15 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from billabex_core.config import get_settings
+from billabex_core import redaction
+from billabex_core.config import get_settings, private_dir
 from billabex_core.errors import ConfigurationError
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "some_key", ""}
 
 
 def _file_secret(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -42,8 +43,11 @@ def _secret(env_value: str | None, file_name: str, env_name: str) -> str:
     if env_value is not None:
         if env_value.strip().lower() in PLACEHOLDERS or len(env_value) < 16:
             raise ConfigurationError(f"{env_name} is a placeholder or shorter than 16 characters")
-        return env_value
-    return _file_secret(get_settings().data_dir / file_name)
+        value = env_value
+    else:
+        value = _file_secret(get_settings().data_dir / file_name)
+    redaction.remember([value])  # never in an error, a stored detail or a log line
+    return value
 
 
 def cookie_key() -> str:

@@ -142,7 +142,8 @@ class PennylaneSandbox:
         path: str | None = None,
     ) -> None:
         """The next ``n`` requests (under ``path`` if given) fail: an HTTP ``status``, a
-        ``malformed`` 200 body, or a ``delay`` before answering (to trigger client timeouts)."""
+        ``malformed`` 200 body, a ``delay`` before answering (to trigger client timeouts), or an
+        ``echo`` of the request (its headers, token included, in every field of an error body)."""
         with self._lock:
             self._faults.append(Fault(n, status, kind, delay, retry_after, path))
 
@@ -315,6 +316,8 @@ class PennylaneSandbox:
             time.sleep(fault.delay)
             fault = None
         if fault is not None:
+            if fault.kind == "echo":  # a careless provider: the request back, token included
+                return self._echo(fault, path, query, headers)
             return self._fault_reply(fault)  # a failing Pennylane on purpose: not checked
         reply = self._reply(path, query, headers)
         if self.contract is not None:
@@ -343,6 +346,19 @@ class PennylaneSandbox:
         status, out_headers, payload = json_reply(status, body)
         out_headers.update(limit_headers)
         return status, out_headers, payload
+
+    @staticmethod
+    def _echo(fault: Fault, path: str, query: dict[str, str], headers: Any) -> Reply:
+        sent = {name: str(value) for name, value in headers.items()}
+        token = sent.get("Authorization", "").removeprefix("Bearer ")
+        body = {
+            "error": token,
+            "code": token,
+            "message": f"bad request: {sent}",
+            "path": path,
+            "query": query,
+        }
+        return json_reply(fault.status, body)
 
     def _fault_reply(self, fault: Fault) -> Reply:
         if fault.kind == "malformed":

@@ -1,9 +1,16 @@
-"""``integration add PROVIDER --name NAME --config JSON`` and ``integration list``."""
+"""``integration add PROVIDER --name NAME --config JSON|--config-file FILE`` and ``integration list``.
+
+``--config-file FILE`` (``-`` for standard input) keeps the credentials off the command line,
+where other users of the machine see them (``ps``) and shells keep them (history).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
+from typing import Any
 
 from billabex_core.cli._common import session
 from billabex_core.errors import ValidationError
@@ -16,11 +23,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     sub = parser.add_subparsers(dest="integration_command", metavar="ACTION", required=True)
     add = sub.add_parser("add", help="add an integration (credentials stored encrypted)")
-    add.add_argument(
-        "provider", metavar="PROVIDER", help="pennylane (zoho_books, netsuite: not available yet)"
-    )
+    add.add_argument("provider", metavar="PROVIDER", help="pennylane, zoho_books or netsuite")
     add.add_argument("--name", required=True, help="a unique name, used by `sync NAME`")
-    add.add_argument("--config", required=True, metavar="JSON", help='e.g. \'{"api_token": "..."}\'')
+    source = add.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", metavar="JSON", help='e.g. \'{"api_token": "..."}\' (visible to `ps`)')
+    source.add_argument(
+        "--config-file",
+        metavar="FILE",
+        help="read the JSON config from FILE, or from standard input with - (keeps tokens off the command line)",
+    )
     add.add_argument("--schedule", type=int, default=60, metavar="MINUTES", help="sync every N minutes (60)")
     add.set_defaults(handler=run_add)
     listing = sub.add_parser("list", help="list integrations (never their secrets)")
@@ -28,11 +39,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
 
 
-def run_add(args: argparse.Namespace) -> int:
+def _read_config(args: argparse.Namespace) -> Any:
+    if args.config is not None:
+        text, where = args.config, "--config"
+    elif args.config_file == "-":
+        text, where = sys.stdin.read(), "the config on standard input"
+    else:
+        where = f"--config-file {args.config_file}"
+        try:
+            text = Path(args.config_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            raise ValidationError(f"cannot read {where}: {reason}", field="config") from None
     try:
-        config = json.loads(args.config)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"--config is not valid JSON ({exc.msg})", field="config") from None
+        raise ValidationError(f"{where} is not valid JSON ({exc.msg})", field="config") from None
+
+
+def run_add(args: argparse.Namespace) -> int:
+    config = _read_config(args)
     with session(args) as s:
         view = add_integration(
             session=s,

@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, ExceptionContext, make_url
 from sqlmodel import Session
 
-from billabex_core.config import get_settings
+from billabex_core.config import get_settings, private_file
 
 _engines: dict[str, Engine] = {}
 _migrated: set[str] = set()
@@ -59,7 +59,7 @@ def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(parsed.database))  # 0600 in a 0700 folder; SQLite's -wal/-shm copy it
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -19,7 +19,9 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Protocol
 
-from billabex_core.config import Settings, get_settings
+from billabex_core import redaction
+from billabex_core.config import Settings, get_settings, write_private
+from billabex_core.errors import ConfigurationError
 
 # Failures before the SMTP server accepted anything: the message can safely be tried again.
 NOT_SENT: tuple[type[Exception], ...] = (
@@ -72,14 +74,38 @@ def build_message(
 
 
 class SmtpMailer:
+    """SMTP, encrypted with STARTTLS (``BILLABEX_SMTP_STARTTLS``) or SMTPS (``BILLABEX_SMTP_SSL``).
+    A login is only ever sent over TLS: a user without either is a ``ConfigurationError`` here,
+    before any connection (issue #17). A server that does not offer STARTTLS fails the send."""
+
     def __init__(self, settings: Settings) -> None:
+        if settings.smtp_user and not (settings.smtp_starttls or settings.smtp_ssl):
+            raise ConfigurationError(
+                "BILLABEX_SMTP_USER is set but the SMTP connection is not encrypted, and Billabex never "
+                "sends a password in clear: set BILLABEX_SMTP_STARTTLS=true (usually port 587) or "
+                "BILLABEX_SMTP_SSL=true (SMTPS, usually port 465)"
+            )
+        if settings.smtp_starttls and settings.smtp_ssl:
+            raise ConfigurationError("choose BILLABEX_SMTP_STARTTLS or BILLABEX_SMTP_SSL, not both")
+        redaction.remember([settings.smtp_password])
         self.settings = settings
+
+    def _connect(self) -> smtplib.SMTP:
+        s, context = self.settings, ssl.create_default_context()
+        if s.smtp_ssl:
+            return smtplib.SMTP_SSL(s.smtp_host or "", s.smtp_port, timeout=30, context=context)
+        smtp = smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30)
+        if s.smtp_starttls:
+            try:
+                smtp.starttls(context=context)  # raises when the server offers no STARTTLS
+            except BaseException:
+                smtp.close()
+                raise
+        return smtp
 
     def deliver(self, message: EmailMessage) -> Delivery:
         s = self.settings
-        with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=30) as smtp:
-            if s.smtp_starttls:
-                smtp.starttls(context=ssl.create_default_context())
+        with self._connect() as smtp:
             if s.smtp_user:
                 smtp.login(s.smtp_user, s.smtp_password or "")
             try:
@@ -100,10 +126,9 @@ class OutboxMailer:
         self.directory = directory
 
     def deliver(self, message: EmailMessage) -> Delivery:
-        self.directory.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9.-]", "_", str(message["Message-ID"]).strip("<>")) + ".eml"
         path = self.directory / name
-        path.write_bytes(bytes(message))
+        write_private(path, bytes(message))  # 0600 in a 0700 folder (issue #17)
         return Delivery(channel="outbox", location=str(path))
 
 

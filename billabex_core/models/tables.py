@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
+from billabex_core.db.redacted import RedactedJSONDict, RedactedJSONList, RedactedText
 from billabex_core.db.types import JSONDict, JSONList, Money, UTCDateTime, str_enum, utcnow
 from billabex_core.domain.contacts import UNREACHABLE_USAGES
 from billabex_core.domain.enums import (
@@ -100,7 +101,7 @@ class Integration(SQLModel, table=True):
     schedule_minutes: int = 60
     excluded_customer_ids: list = Field(default_factory=list, sa_type=JSONList)
     last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    last_error: str | None = Field(default=None, sa_type=RedactedText)  # secrets redacted (db/redacted.py)
     lock_token: str | None = Field(default=None, max_length=64)
     lock_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
@@ -328,7 +329,7 @@ class Communication(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_on: date | None = None  # the business day it was sent as (``agent run --today``)
     channel: str | None = Field(default=None, max_length=16)  # smtp | outbox (dry run)
-    error: str | None = Field(default=None, sa_type=sa.Text)
+    error: str | None = Field(default=None, sa_type=RedactedText)
     # Refused by every recipient (hard bounces): failed, and not a step of the plan (domain.md §6b).
     undelivered: bool = Field(default=False, nullable=False)
     # People steer it (domain.md §6b): approval, an edit the plan keeps (fields, by, at, invoice
@@ -353,7 +354,7 @@ class SyncRun(SQLModel, table=True):
     started_at: datetime = _created()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     counts: dict = Field(default_factory=dict, sa_type=JSONDict)
-    errors: list = Field(default_factory=list, sa_type=JSONList)
+    errors: list = Field(default_factory=list, sa_type=RedactedJSONList)
     requests: int = 0
 
 
@@ -377,7 +378,7 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=32)
     entity_id: int | None = Field(default=None, index=True)
     account_id: int | None = Field(default=None, index=True)
-    details: dict = Field(default_factory=dict, sa_type=JSONDict)
+    details: dict = Field(default_factory=dict, sa_type=RedactedJSONDict)
 
 
 def reachable_contact(contact: Any = Contact) -> sa.ColumnElement[bool]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from billabex_core.config import get_settings
+from billabex_core.config import get_settings, write_private
 from billabex_core.errors import NotFoundError
 
 
@@ -28,10 +27,7 @@ def store_pdf(data: bytes, *, sha256: str | None = None) -> str:
     digest = sha256 or sha256_of(data)
     path = pdf_path(digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_private(path, data)  # 0600 in 0700 folders (issue #17)
     return digest
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from billabex_core import secrets
+from billabex_core import redaction, secrets
 from billabex_core.connectors import CONNECTORS, ConnectionInfo, Connector
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
@@ -112,15 +112,23 @@ def _clean_schedule(minutes: int) -> int:
     return minutes
 
 
+def _remember_secrets(provider: str, config: Mapping[str, Any]) -> None:
+    """This process redacts the config's secret values from errors, storage and logs from now on."""
+    redaction.remember(config.get(key) for key in provider_class(provider).SECRET_KEYS)
+
+
 def _store_config(integration: Integration, config: Mapping[str, Any]) -> None:
     """Validate with the connector, keep the excluded ids in their column, encrypt the rest."""
+    _remember_secrets(integration.provider.value, config)
     clean = provider_class(integration.provider.value).validate_config(config)
     integration.excluded_customer_ids = list(clean.pop("excluded_customer_ids", []) or [])
     integration.config_encrypted = secrets.encrypt(json.dumps(clean, sort_keys=True))
 
 
 def _config(integration: Integration) -> dict[str, Any]:
-    return dict(json.loads(secrets.decrypt(integration.config_encrypted)))
+    config = dict(json.loads(secrets.decrypt(integration.config_encrypted)))
+    _remember_secrets(integration.provider.value, config)
+    return config
 
 
 def connector_config(integration: Integration) -> dict[str, Any]:
@@ -284,6 +292,7 @@ def test_new_connection(
     """Test credentials before saving them (the Add form; administrators)."""
     require_admin(session=session, actor=actor)
     cls = provider_class(provider)
+    _remember_secrets(cls.provider, config)
     with cls(cls.validate_config(config)) as connector:
         return connector.test_connection()
 
