@@ -71,8 +71,10 @@ class PennylaneSandbox:
         today: date | None = None,
         contract: bool | None = None,
         profile: Profile | None = None,
+        company_id: int = routes.DEMO_COMPANY_ID,
     ) -> None:
         self.now = datetime.now(UTC)
+        self.company_id = company_id  # /me's company: Billabex connects one company once
         self.token = token or f"pl-sandbox-{random.Random(seed).getrandbits(64):016x}"
         self.tokens: dict[str, frozenset[str]] = {self.token: frozenset(scopes)}
         self.data = PennylaneData(
@@ -370,7 +372,7 @@ class PennylaneSandbox:
     def _answer(self, path: str, query: dict[str, str], scopes: frozenset[str]) -> Any:
         resource = routes.resource_path(path)
         if resource == "/me":
-            return routes.me(scopes)
+            return routes.me(scopes, self.company_id)
         routes.check_scope(resource, scopes)
         with self._lock:
             return routes.read(

@@ -20,9 +20,10 @@ PREFIX = "/api/external/v2"
 _INVOICE_ROUTE = re.compile(r"^/customer_invoices/(\d+)(/payments|/matched_transactions)?$")
 _CUSTOMER_ROUTE = re.compile(r"^/(customers|company_customers|individual_customers)/(\d+)(/contacts)?$")
 _CUSTOMER_KIND = {"company_customers": "company", "individual_customers": "individual"}
+DEMO_COMPANY_ID = 424242
 _ME = {
     "user": {"id": 1, "first_name": "Demo", "last_name": "User", "email": "demo@example.org", "locale": "fr"},
-    "company": {"id": 424242, "name": "Démo Pennylane SAS", "reg_no": "732829320"},
+    "company": {"id": DEMO_COMPANY_ID, "name": "Démo Pennylane SAS", "reg_no": "732829320"},
 }
 
 
@@ -33,8 +34,8 @@ def resource_path(path: str) -> str:
     return path[len(PREFIX) :].rstrip("/")
 
 
-def me(scopes: frozenset[str]) -> dict[str, Any]:
-    return {**_ME, "scopes": sorted(scopes)}
+def me(scopes: frozenset[str], company_id: int = DEMO_COMPANY_ID) -> dict[str, Any]:
+    return {**_ME, "company": {**_ME["company"], "id": company_id}, "scopes": sorted(scopes)}
 
 
 def check_scope(path: str, scopes: frozenset[str]) -> None:

@@ -63,6 +63,7 @@ class ZohoSandbox(ZohoHooks):
         host: str = "127.0.0.1",
         port: int = 0,
         today: date | None = None,
+        organization_id: str = ORGANIZATION["organization_id"],
     ) -> None:
         rng = random.Random(seed)
         self.client_id = f"1000.{rng.getrandbits(40):010X}"
@@ -70,7 +71,7 @@ class ZohoSandbox(ZohoHooks):
         self.refresh_token = f"1000.{rng.getrandbits(128):032x}.{rng.getrandbits(64):016x}"
         self.token = self.refresh_token  # what the ``sandbox`` command prints as the credential
         self.grant_code = f"1000.{rng.getrandbits(96):024x}"
-        self.organization_id = ORGANIZATION["organization_id"]
+        self.organization_id = organization_id  # Billabex connects one organization once
         self.now = datetime.now(UTC)
         self.data = ZohoData(
             seed=seed, customers=customers, invoices=invoices, today=today or self.now.date(), now=self.now
@@ -289,7 +290,11 @@ class ZohoSandbox(ZohoHooks):
 
     def _answer(self, resource: str, query: dict[str, str]) -> Any:
         if resource == "/organizations":
-            return {"code": 0, "message": "success", "organizations": [ORGANIZATION]}
+            return {
+                "code": 0,
+                "message": "success",
+                "organizations": [{**ORGANIZATION, "organization_id": self.organization_id}],
+            }
         if query.get("organization_id") != self.organization_id:
             raise api.ApiError(
                 400,

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from billabex_core.models import OPEN_TASK_STATUSES, Account, Contact, Task, TaskKind
 from billabex_core.services import audit, tasks
+from billabex_core.services.integration_company import confirming
 from billabex_core.services.integrations import connector_config, get_integration
 from billabex_core.services.org import get_organisation
 from billabex_core.sync import SyncResult
@@ -154,7 +155,8 @@ def run_integration_sync(
         full=full,
         progress=progress,
         today=today,
-        connector_factory=connector_factory,
+        # one integration per billing company: confirmed before the first page (issue #17)
+        connector_factory=confirming(connector_factory, engine=engine, integration_id=integration_id),
     )
 
 

@@ -93,10 +93,16 @@ class User(SQLModel, table=True):
 
 
 class Integration(SQLModel, table=True):
+    # One integration per billing company: a second would double every document and reminder.
+    __table_args__ = (sa.Index("uq_integration_company", "provider", "provider_company_id", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     provider: Source = _enum(Source, Source.PENNYLANE)
     config_encrypted: str = Field(sa_type=sa.Text)
+    # The provider's id of the company (Pennylane's company id from /me, learnt at the first
+    # connection; Zoho's organization_id; NetSuite's account id): services/integrations.py.
+    provider_company_id: str | None = Field(default=None, max_length=64)
     enabled: bool = True
     schedule_minutes: int = 60
     excluded_customer_ids: list = Field(default_factory=list, sa_type=JSONList)

@@ -23,6 +23,7 @@ from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import Integration, Source, SyncCursor, SyncRun, SyncStatus
 from billabex_core.services import audit
+from billabex_core.services import integration_company as company
 from billabex_core.services.roles import require_admin
 
 PLANNED: dict[str, str] = {}  # providers of the CLI contract not built yet (none left)
@@ -117,10 +118,13 @@ def _remember_secrets(provider: str, config: Mapping[str, Any]) -> None:
     redaction.remember(config.get(key) for key in provider_class(provider).SECRET_KEYS)
 
 
-def _store_config(integration: Integration, config: Mapping[str, Any]) -> None:
-    """Validate with the connector, keep the excluded ids in their column, encrypt the rest."""
+def _store_config(session: Session, integration: Integration, config: Mapping[str, Any]) -> None:
+    """Validate with the connector, claim the company it names (one integration per company),
+    keep the excluded ids in their column, encrypt the rest."""
     _remember_secrets(integration.provider.value, config)
     clean = provider_class(integration.provider.value).validate_config(config)
+    old = _config(integration) if integration.config_encrypted else {}
+    company.on_config_stored(session=session, integration=integration, old=old, new=clean)
     integration.excluded_customer_ids = list(clean.pop("excluded_customer_ids", []) or [])
     integration.config_encrypted = secrets.encrypt(json.dumps(clean, sort_keys=True))
 
@@ -184,7 +188,7 @@ def add_integration(
         enabled=enabled,
         schedule_minutes=_clean_schedule(schedule_minutes),
     )
-    _store_config(integration, config)
+    _store_config(session, integration, config)
     session.add(integration)
     session.flush()
     audit.record(
@@ -247,7 +251,7 @@ def update_integration(
         merged.update({k: v for k, v in (config or {}).items() if v not in (None, "")})
         if excluded_customer_ids is not None:
             merged["excluded_customer_ids"] = excluded_customer_ids
-        _store_config(integration, merged)
+        _store_config(session, integration, merged)
         changed.extend(
             sorted(
                 {*(config or {}), *(["excluded_customer_ids"] if excluded_customer_ids is not None else [])}
@@ -283,7 +287,10 @@ def test_connection(*, session: Session, integration_id: int, actor: str) -> Con
     integration = get_integration(session=session, integration_id=integration_id)
     cls = provider_class(integration.provider.value)
     with cls(connector_config(integration)) as connector:
-        return connector.test_connection()
+        info = connector.test_connection()
+    company.claim(session=session, integration=integration, company_id=info.company_id)
+    session.flush()
+    return info
 
 
 def test_new_connection(
@@ -294,7 +301,9 @@ def test_new_connection(
     cls = provider_class(provider)
     _remember_secrets(cls.provider, config)
     with cls(cls.validate_config(config)) as connector:
-        return connector.test_connection()
+        info = connector.test_connection()
+    company.check_free(session=session, provider=cls.provider, company_id=info.company_id)
+    return info
 
 
 def reset_cursors(*, session: Session, integration_id: int, actor: str) -> int:

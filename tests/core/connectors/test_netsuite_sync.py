@@ -5,6 +5,7 @@ changes nothing, settlements add up, and a sync killed with SIGKILL resumes with
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -39,6 +40,8 @@ from billabex_sandbox.netsuite import NetSuiteSandbox
 
 ROOT = Path(__file__).resolve().parents[3]
 CENT = Decimal("0.01")
+
+_accounts = itertools.count(1)
 
 
 def dec(value: Any) -> Decimal:
@@ -260,7 +263,10 @@ def test_cli_add_sync_export_equals_netsuite(db_url, netsuite, capsys) -> None:
 def test_invariants_over_generated_accounts(session, db_url, today, seed, customers, invoices) -> None:
     """Whatever the account: each document once, amounts and balances as NetSuite says, the
     settlement identity on every invoice, and a second sync that changes nothing."""
-    with NetSuiteSandbox(seed=seed, customers=customers, invoices=invoices, contract=True) as ns:
+    account = f"{next(_accounts)}_SB1"  # each example its own account: one integration per account
+    with NetSuiteSandbox(
+        seed=seed, customers=customers, invoices=invoices, contract=True, account_id=account
+    ) as ns:
         view = add_integration(
             session=session,
             provider="netsuite",

@@ -5,6 +5,7 @@ invoice's settlement adds up, and a sync killed with SIGKILL resumes with nothin
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -40,6 +41,8 @@ from billabex_sandbox.zoho import ZohoSandbox
 
 ROOT = Path(__file__).resolve().parents[3]
 CENT = Decimal("0.01")
+
+_organizations = itertools.count()
 
 
 @pytest.fixture
@@ -282,8 +285,13 @@ def test_cli_add_sync_export_equals_zoho(db_url, zoho, capsys) -> None:
 def test_invariants_over_generated_organisations(session, db_url, today, seed, customers, invoices) -> None:
     """Whatever the organisation: each document once, amounts and balances as Zoho says, the
     settlement identity on every invoice, and a second sync that changes nothing."""
-    with ZohoSandbox(
-        seed=seed, customers=customers, invoices=invoices, rate_limit=False, contract=True
+    with ZohoSandbox(  # each example its own organization: one integration per organization
+        seed=seed,
+        customers=customers,
+        invoices=invoices,
+        rate_limit=False,
+        contract=True,
+        organization_id=str(20_000_000 + next(_organizations)),
     ) as zoho:
         view = add_integration(
             session=session,

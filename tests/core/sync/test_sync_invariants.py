@@ -173,12 +173,13 @@ def test_synced_data_sets_keep_their_invariants(session, db_url, today, cfg) -> 
         rate_limit=False,
         profile=cfg["profile"],
         contract=True,
+        company_id=1000 + next(_names),  # each example its own company: one integration per company
     ) as sandbox:
         config = sandbox.connector_config(
             page_size=cfg["page_size"], paid_invoice_payments=cfg["paid_invoice_payments"]
         )
         integration_id = add_integration(
-            session=session, provider="pennylane", name=f"pl-{next(_names)}", config=config, actor="t"
+            session=session, provider="pennylane", name=f"pl-{sandbox.company_id}", config=config, actor="t"
         ).id
         session.commit()
         _sync(db_url, integration_id, today)
