@@ -12,6 +12,8 @@ allows 25 requests / 5 s: a first sync of this size would take hours there, what
 client). The database is SQLite in a temporary directory unless ``--db`` names another.
 The bare loop replays the exact URLs the sync requested (recorded by a transport), one
 after the other on one keep-alive connection, reading each body; nothing is parsed or stored.
+(The sync's full scan reads invoices' payment rows, one request each, a few in flight at a time:
+``connectors/pennylane_payments.py``; the bare loop asks them one by one.)
 It also prints the client process's CPU time for both (all threads): on a shared machine the
 wall times move with the load, the CPU times much less. ``--profile FILE`` writes a cProfile of
 the full sync's main thread (the writer; the read-ahead thread is not in it).

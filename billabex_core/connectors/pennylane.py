@@ -300,12 +300,8 @@ class PennylaneConnector(Connector):
         if entity is Entity.CONTACT:
             return [r for c in items if str(m.item_id(c)) not in self._excluded for r in self._contacts(c)]
         if entity is Entity.PAYMENT:
-            return [
-                r
-                for i in items
-                if self._wants_payments(i, changed=changed)
-                for r in self._payments(self._http, i)
-            ]
+            wanted = [i for i in items if self._wants_payments(i, changed=changed)]
+            return [r for found in self._fetcher.map(self._payments, wanted) for r in found]
         out: list[Record] = []
         for item in items:
             if item.get("draft") or m.customer_of(item) in self._excluded:
