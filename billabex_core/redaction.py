@@ -50,6 +50,8 @@ _PATTERNS = (
     (re.compile(rf"(?i)(\b(?:{_SECRET_WORDS})=){_VALUE}"), r"\1" + MASK),
     (re.compile(rf"(?i)(\b(?:{_COMPOUND_WORDS})\s*:\s*){_VALUE}"), r"\1" + MASK),
 )
+# Every pattern above needs one of these words: most texts are spared the patterns.
+_HINT = re.compile(r"(?i)authoriz|bearer|basic|oauth|token|secret|passw|api[_-]?key")
 _SECRET_KEY = re.compile(rf"(?i)^(?:{_SECRET_WORDS})$|(?:secret|password|token)$")
 
 _lock = threading.Lock()
@@ -97,8 +99,9 @@ def redact(text: str) -> str:
     pattern = _pattern
     if pattern is not None:
         text = pattern.sub(MASK, text)
-    for regex, replacement in _PATTERNS:
-        text = regex.sub(replacement, text)
+    if _HINT.search(text):
+        for regex, replacement in _PATTERNS:
+            text = regex.sub(replacement, text)
     return text
 
 
