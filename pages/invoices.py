@@ -4,7 +4,7 @@ document's detail (?document=<id>) explaining its remaining amount; payments typ
 import pandas as pd
 import streamlit as st
 
-from billabex_core.models import CreditNoteStatus, Document, DocumentKind, InvoiceStatus, Source
+from billabex_core.models import CreditNoteStatus, Document, DocumentKind, InvoiceStatus, Payment, Source
 from billabex_core.queries import (
     DOCUMENT_SORTS,
     OVERDUE_AGES,
@@ -15,7 +15,7 @@ from billabex_core.queries import (
     list_documents,
 )
 from billabex_core.services.downloads import entity_csv
-from billabex_core.services.payments import record_payment
+from billabex_core.services.payments import record_payment, reverse_payment
 from billabex_ui import (
     Pager,
     account_picker,
@@ -164,13 +164,25 @@ def show_pdf(detail: DocumentDetail) -> None:
         st.caption("No PDF stored for this document.")
 
 
+PAYMENT_FIELDS = {"pay_amount": "", "pay_note": "", "pay_confirm_overpayment": False}
+
+
 def show_payment_form(document: Document) -> None:
-    with st.form("payment_form", clear_on_submit=True):
+    # Not cleared on submit: a typed value survives an error, to be corrected rather than retyped;
+    # the fields are emptied on the run after a payment was recorded (before they are drawn).
+    if st.session_state.pop("pay_recorded", False):
+        st.session_state.update(PAYMENT_FIELDS)
+    with st.form("payment_form"):
         st.markdown("**Record a payment**")
         c = st.columns(3)
-        amount = c[0].text_input(f"Amount ({document.currency})", placeholder="1234.50", key="pay_amount")
+        amount = c[0].text_input(f"Amount ({document.currency})", placeholder="1 234,56", key="pay_amount")
         paid_on = c[1].date_input("Date", value=today(), key="pay_date")
         note = c[2].text_input("Note", placeholder="e.g. bank transfer ref.", key="pay_note")
+        confirm = st.checkbox(
+            "More than what remains: record it anyway (overpayment)",
+            key="pay_confirm_overpayment",
+            help="Without this, an amount above what remains is refused, so a typo is not recorded.",
+        )
         if st.form_submit_button("Record payment"):
             done = call(
                 record_payment,
@@ -180,9 +192,35 @@ def show_payment_form(document: Document) -> None:
                 note=note,
                 actor=current_user(),
                 today=today(),
+                confirm_overpayment=confirm,
             )
             if done is not None:
                 flash(f"Payment of {money(done.amount, done.currency)} recorded.")
+                st.session_state["pay_recorded"] = True
+                st.rerun()
+
+
+def show_reverse_form(detail: DocumentDetail) -> None:
+    payments = {p.id: p for p in detail.reversible_payments if p.id is not None}
+    if not payments:
+        return
+    with st.expander("Reverse a payment"), st.form("reverse_form"):
+        payment_id = st.selectbox(
+            "Payment",
+            list(payments),
+            format_func=lambda i: (
+                f"{payments[i].paid_on} — {money(payments[i].amount, payments[i].currency)}"
+            ),
+            key="reverse_pick",
+        )
+        reason = st.text_input("Why", placeholder="e.g. the transfer was returned", key="reverse_reason")
+        if st.form_submit_button("Reverse this payment"):
+            done = call(
+                reverse_payment, payment_id=payment_id, actor=current_user(), reason=reason, today=today()
+            )
+            if done is not None:
+                flash("Payment reversed: a reversing entry was recorded, statuses and balance follow.")
+                st.rerun()
 
 
 def show_header(detail: DocumentDetail) -> None:
@@ -217,9 +255,9 @@ def show_explanation(detail: DocumentDetail) -> None:
     st.subheader("Why this remaining amount" if is_invoice else "Where this credit went")
     lines = [("Total incl. tax", doc.total_incl_tax)]
     if is_invoice:
-        lines += [
-            (f"Payment {p.paid_on}" + (f" — {p.note}" if p.note else ""), -p.amount) for p in detail.payments
-        ]
+        lines += [(_payment_line(p), -p.amount) for p in detail.reported_payments]
+        if detail.settled_in_provider:
+            lines.append((f"Settled in {label(doc.source)}", -detail.settled_in_provider))
         lines += [(f"Credit note {c.other_number} ({c.applied_on})", -c.amount) for c in detail.credits]
         lines.append(("Remaining", doc.remaining_amount))
     else:
@@ -236,6 +274,11 @@ def show_explanation(detail: DocumentDetail) -> None:
         )
 
 
+def _payment_line(payment: Payment) -> str:
+    kind = "Reversal of a payment" if payment.reverses_id is not None else "Payment"
+    return f"{kind} {payment.paid_on}" + (f" — {payment.note}" if payment.note else "")
+
+
 def show_detail(document_id: int) -> None:
     back_button("← All documents", "document")
     detail = call(document_detail, document_id=document_id)
@@ -249,6 +292,7 @@ def show_detail(document_id: int) -> None:
         row_opener("Open a related document", others, key="related", param="document", button="Open related")
     if detail.can_record_payment:
         show_payment_form(detail.document)
+        show_reverse_form(detail)
     elif detail.document.kind == DocumentKind.INVOICE:
         st.caption(f"Payments of this invoice come from {detail.document.source.value}.")
     invoice_panel(detail.document)  # dispute and promise to pay

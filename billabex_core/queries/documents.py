@@ -112,6 +112,17 @@ class DocumentDetail:
         return sum((p.amount for p in self.payments if is_provider_settlement(p.external_id)), ZERO)
 
     @property
+    def reversible_payments(self) -> list[Payment]:
+        """Payments typed by hand that a person may still reverse: not a reversing entry
+        themselves, and not reversed yet (a payment is reversed at most once)."""
+        reversed_ids = {p.reverses_id for p in self.payments if p.reverses_id is not None}
+        return [
+            p
+            for p in self.payments
+            if p.source == Source.MANUAL and p.reverses_id is None and p.id not in reversed_ids
+        ]
+
+    @property
     def can_record_payment(self) -> bool:
         """Payments are typed in for manual invoices only; synced ones come from the billing tool."""
         return self.document.kind == DocumentKind.INVOICE and self.document.source == Source.MANUAL

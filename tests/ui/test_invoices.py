@@ -175,3 +175,36 @@ def test_open_from_list_and_back(app) -> None:  # type: ignore[no-untyped-def]
 def test_empty_state(app) -> None:  # type: ignore[no-untyped-def]
     at = app("pages/invoices.py")
     assert "No invoices match these filters." in texts(at)
+
+
+def test_a_french_amount_an_error_that_keeps_the_value_and_an_overpayment_confirmed(app) -> None:  # type: ignore[no-untyped-def]
+    ids = seed()
+    at = app("pages/invoices.py")
+    at.query_params["document"] = str(ids["F-2"])
+    at.run()
+    at.text_input(key="pay_amount").input("1 000,00")  # more than the 300 € that remain
+    next(b for b in at.button if b.label == "Record payment").click().run()
+    assert "confirm the overpayment" in texts(at)
+    assert at.text_input(key="pay_amount").value == "1 000,00"  # what was typed survives the error
+    with session_scope() as s:
+        assert s.exec(select(Payment)).first() is None
+    at.checkbox(key="pay_confirm_overpayment").check()
+    next(b for b in at.button if b.label == "Record payment").click().run()
+    assert "Payment of €1,000.00 recorded." in texts(at)
+    assert metrics(at)["Payment status"] == "Overpaid"
+
+
+def test_a_payment_is_reversed_from_the_invoice(app) -> None:  # type: ignore[no-untyped-def]
+    ids = seed()
+    at = app("pages/invoices.py")
+    at.query_params["document"] = str(ids["F-2"])
+    at.run()
+    at.text_input(key="pay_amount").input("100,00")
+    next(b for b in at.button if b.label == "Record payment").click().run()
+    assert metrics(at)["Remaining"] == "€200.00"
+    at.text_input(key="reverse_reason").input("transfer returned")
+    next(b for b in at.button if b.label == "Reverse this payment").click().run()
+    assert "Payment reversed" in texts(at)
+    assert metrics(at)["Remaining"] == "€300.00" and metrics(at)["Payment status"] == "Unpaid"
+    assert any("Reversal of a payment" in line for line in at.table[0].value[""])
+    assert not [b for b in at.button if b.label == "Reverse this payment"]  # reversed at most once
