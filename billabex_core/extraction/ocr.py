@@ -86,7 +86,8 @@ def _ocr_page(image: Any, number: int, k: float, timeout: float) -> list[Word]:
 
 
 def ocr_words(job: ExtractionJob) -> tuple[list[Word], dict[int, float]]:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # read by the tesseract processes
+    if not os.environ.get("OMP_THREAD_LIMIT"):  # unset or empty: one thread (read by tesseract)
+        os.environ["OMP_THREAD_LIMIT"] = "1"
     heights: dict[int, float] = {}
     pending: list[Future[list[Word]]] = []
     done: list[list[Word]] = []

@@ -30,7 +30,7 @@ def test_pages_are_ocred_by_two_workers_in_page_order(monkeypatch: pytest.Monkey
             running -= 1
         return [Word(f"page{number}", 10, 10, 40, 20, number)]
 
-    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "")  # empty counts as unset
     monkeypatch.setattr(ocr, "_ocr_page", fake_page)
     monkeypatch.setattr(ocr, "DPI", 20)  # small renders: the test is about scheduling
     job = ExtractionJob(SniffedPdf(make_pdf(["Invoice"], pages=5), 5))
