@@ -211,7 +211,15 @@ def show_actions(p: Preview) -> None:
         and call(actions.approve, communication_id=row.id, actor=actor) is not None
     ):
         flash(f"Approved: it goes out on {row.scheduled_for}.")
-    if c[1].button("📤 Send now", key="com_send_now"):
+    later = row.scheduled_for > today()
+    if c[1].button(
+        "📤 Send now",
+        key="com_send_now",
+        disabled=later,
+        help="Planned for a later day, its text speaks of that day: edit its date to today first."
+        if later
+        else None,
+    ):
         sent = call(reminders.send_now, communication_id=row.id, actor=actor, today=today())
         if sent is not None:
             if sent.status == CommunicationStatus.SENT:

@@ -120,10 +120,16 @@ class SendOutcome:
     error: str | None
 
 
-def _check_sendable(session: Session, communication_id: int, actor: str) -> tuple[int, str]:
+def _check_sendable(session: Session, communication_id: int, actor: str, today: date) -> tuple[int, str]:
     """Refuse what must not go out now; approve it (the person sends it as it is). Returns the
     account and the sender."""
     row = communication_actions.planned_row(session=session, communication_id=communication_id)
+    if row.scheduled_for > today:
+        raise ValidationError(
+            f"not sent: it is planned for {row.scheduled_for.isoformat()} and its text is written for that day; "
+            "edit its date to today to send it now",
+            field="scheduled_for",
+        )
     org = get_organisation(session=session)
     if not org.name.strip():
         raise ValidationError(
@@ -155,7 +161,7 @@ def send_now(
     """Deliver one message at once, exactly once (claimed and committed before it is sent)."""
     url = _url(session)
     with session_scope(url) as s:
-        account_id, sender = _check_sendable(s, communication_id, actor)
+        account_id, sender = _check_sendable(s, communication_id, actor, today)
     report = AgentReport(today=today)
     with claims.claimer() as me:
         with session_scope(url) as s:

@@ -274,8 +274,8 @@ def test_send_now_racing_another_sender_sends_once(session, db_url, overdue, smt
 
     checks = reminders._check_sendable
 
-    def checked_then_taken(s, communication_id, actor):  # type: ignore[no-untyped-def]
-        out = checks(s, communication_id, actor)
+    def checked_then_taken(s, communication_id, actor, today):  # type: ignore[no-untyped-def]
+        out = checks(s, communication_id, actor, today)
         s.commit()
         with session_scope(db_url) as other:
             assert claim(session=other, communication_id=communication_id, by="elsewhere:1:x")
@@ -324,3 +324,27 @@ def test_cli_approve_skip_send(session, db_url, overdue, smtp, capsys, monkeypat
     assert main(["--db", db_url, "communication", "approve", "424242"]) == 1
     assert len(smtp.messages) == 1
     assert {e.actor for e in _events(session, "communication.skipped")} == {"cli"}
+
+
+def test_send_now_refuses_a_message_written_for_a_later_day(session, db_url, overdue, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Its text speaks of that day (days overdue): sent earlier it would not be true; moving its
+    date to today rewrites it for today, then it can go."""
+    run_agent(today=DAY, url=db_url)
+    [row] = _rows(session)
+    reminders.edit(
+        session=session,
+        communication_id=row.id,
+        actor="alice",
+        today=DAY,
+        scheduled_for=DAY + timedelta(days=3),
+    )
+    session.commit()
+    with pytest.raises(ValidationError, match="planned for 2026-03-05"):
+        reminders.send_now(session=session, communication_id=row.id, actor="alice", today=DAY)
+    reminders.edit(session=session, communication_id=row.id, actor="alice", today=DAY, scheduled_for=DAY)
+    session.commit()
+    assert (
+        reminders.send_now(session=session, communication_id=row.id, actor="alice", today=DAY).status == SENT
+    )
+    [message] = smtp.to("ap@acme.example")
+    assert "30 jours de retard" in message.get_body().get_content()
