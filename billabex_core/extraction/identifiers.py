@@ -102,7 +102,20 @@ def _buyer_labelled(v: Found, layout: Layout, buyer_vat_segments: set[int], nb: 
     if any(id(s) in buyer_vat_segments for s in _header_above(seg, layout)):
         return True  # a column headed "USt-IdNr. Kunde"
     label = _label_text(seg, v.start, layout)
-    return bool(_VAT_LABEL.search(label) and _buyer_words().search(label))
+    if _VAT_LABEL.search(label) and _buyer_words().search(label):
+        return True
+    return _under_buyer_heading(seg, layout)
+
+
+def _under_buyer_heading(seg: Segment, layout: Layout) -> bool:
+    """A few lines under a heading of the same column that names the buyer ("Vos identifiants",
+    "Customer details") with nothing but short lines between."""
+    for idx in range(seg.line - 1, max(-1, seg.line - 5), -1):
+        above = [s for s in layout.lines[idx] if s.page == seg.page and abs(s.x0 - seg.x0) < 30]
+        for s in above:
+            if _buyer_words().search(s.folded) and len(s.text) < 40 and not _VAT_RE.search(s.text):
+                return True
+    return False
 
 
 def vat_owners(

@@ -125,3 +125,23 @@ def test_a_buyer_label_after_an_address_word_without_the_whole_phrase_in_the_voc
         assert _result(cells).value("buyer_name") == "LE CLIENT"
     finally:
         vocab.use_vocabularies(None)
+
+
+def test_buyer_vat_under_a_heading_that_names_the_buyer() -> None:
+    cells = [
+        (90, 71, "SELLER TRADE NAME"),
+        (296, 71, "Adresse du Client"),
+        (90, 82, "LE FOURNISSEUR"),
+        (303, 82, "LE CLIENT"),
+        (90, 90, "35 rue d'ici"),
+        (303, 90, "MON ADRESSE LIGNE 1"),
+        (90, 99, "75018 PARIS, FR"),
+        (303, 99, "06000 MA VILLE, FR"),
+        (90, 142, "N° TVA : FR 11 123 456 782"),
+        (91, 202, "Nos références"),
+        (296, 202, "Vos identifiants"),
+        (303, 220, "SIREN : 987 654 321"),
+        (303, 229, "N° TVA : FR 05 987 654 321"),
+    ]
+    r = _result(cells)
+    assert (r.value("buyer_vat"), r.value("seller_vat")) == ("FR05987654321", "FR11123456782")
