@@ -22,8 +22,9 @@ SAMPLE = 60
 SEED = 14
 START = 5000  # away from the first documents, which were looked at while writing the rules
 KEY_FIELDS = ("invoice_number", "issue_date", "due_date", "currency", "total_incl_tax")
-# Per field, the share of documents it must be right on (the rules before this sample: number
-# 95 %, due date 80 %, tax 62 %, buyer name 88 %, buyer VAT 38 %, all key fields 73 %).
+# Per field, the share of documents it must be right on (the rules before issue 14, on this
+# sample: number 92 %, due date 67 %, tax 68 %, buyer name 90 %, buyer VAT 42 %, all key
+# fields 65 %).
 MINIMUM = {
     "invoice_number": 0.95,
     "issue_date": 0.95,
