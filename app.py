@@ -93,9 +93,16 @@ def navigate(login: SignedIn) -> None:
     st.navigation(navigation).run()
 
 
-st.set_page_config(page_title="Billabex", page_icon="💶", layout="wide")
-map_secrets()
-signed_in = log_in()
-sidebar(signed_in)
-worker_banner()  # every screen: scheduled work does not happen without a worker
-navigate(signed_in)
+def main() -> None:
+    st.set_page_config(page_title="Billabex", page_icon="💶", layout="wide")
+    map_secrets()
+    signed_in = log_in()
+    sidebar(signed_in)
+    worker_banner()  # every screen: scheduled work does not happen without a worker
+    navigate(signed_in)
+
+
+# Streamlit runs this script as ``__main__``; a multiprocessing child (spawn or forkserver, as the
+# isolated extraction uses) imports it again as ``__mp_main__`` and must not run the app.
+if __name__ == "__main__":
+    main()
