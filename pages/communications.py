@@ -293,7 +293,11 @@ def show_calendar() -> None:
             "Messages": [d.messages for d in days],
             "Awaiting approval": [d.awaiting for d in days],
             "Held": [d.held for d in days],
-            "Accounts": [", ".join(d.accounts) for d in days],
+            "Accounts": [
+                ", ".join(d.accounts)
+                + (f" … (+{d.messages - len(d.accounts)})" if d.messages > len(d.accounts) else "")
+                for d in days
+            ],
         }
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -222,35 +223,60 @@ class CalendarDay:
     messages: int
     awaiting: int  # waiting for a person's approval
     held: int  # held (stale synced data, an edit to review)
-    accounts: list[str]
+    accounts: list[str]  # ``CALENDAR_NAMES`` of its accounts at most, by name
+
+
+CALENDAR_NAMES = 5
+
+
+def _planned_counts(*where: sa.ColumnElement[bool]) -> Any:
+    """Per scheduled day: messages not sent yet, of them awaiting approval, of them held."""
+    return (
+        select(
+            col(Communication.scheduled_for),
+            func.count(),
+            func.sum(
+                sa.case((col(Communication.status) == CommunicationStatus.AWAITING_APPROVAL, 1), else_=0)
+            ),
+            func.sum(sa.case((col(Communication.held).is_not(None), 1), else_=0)),
+        )
+        .where(col(Communication.status).in_(PLANNED), *where)
+        .group_by(col(Communication.scheduled_for))
+    )
 
 
 def calendar(*, session: Session, start: date, days: int = CALENDAR_DAYS) -> list[CalendarDay]:
     """The messages not sent yet, day by day, from ``start`` for ``days`` days (days without any
-    are left out). Messages already due but not sent count on ``start``."""
+    are left out). Messages already due but not sent count on ``start``. Counted in SQL: a plan
+    of tens of thousands of messages is a few dozen rows here."""
     end = start + timedelta(days=days - 1)
-    query = (
-        select(
-            col(Communication.scheduled_for),
-            col(Communication.status),
-            col(Communication.held),
-            col(Account.name),
-        )
-        .join(Account, col(Account.id) == col(Communication.account_id))
-        .where(col(Communication.status).in_(PLANNED), col(Communication.scheduled_for) <= end)
-        .order_by(col(Communication.scheduled_for), col(Account.name))
+    totals: dict[date, list[int]] = {}
+    for day, count, awaiting, held in session.exec(_planned_counts(col(Communication.scheduled_for) <= end)):
+        merged = totals.setdefault(max(day, start), [0, 0, 0])
+        for i, value in enumerate((count, awaiting, held)):
+            merged[i] += int(value or 0)
+    names = {day: _first_names(session, day, start) for day in totals}
+    return [
+        CalendarDay(day, values[0], values[1], values[2], sorted(names.get(day, []))[:CALENDAR_NAMES])
+        for day, values in sorted(totals.items())
+    ]
+
+
+def _first_names(session: Session, day: date, start: date) -> list[str]:
+    """A few accounts of the day's messages (for ``start``, every day up to it): one short query a
+    day on the scheduled-date index."""
+    on_day = (
+        col(Communication.scheduled_for) <= start if day == start else col(Communication.scheduled_for) == day
     )
-    out: dict[date, tuple[int, int, int, list[str]]] = {}
-    for scheduled_for, status, held, name in session.exec(query):
-        day = max(scheduled_for, start)
-        count, awaiting, holding, names = out.get(day, (0, 0, 0, []))
-        out[day] = (
-            count + 1,
-            awaiting + (status == CommunicationStatus.AWAITING_APPROVAL),
-            holding + (held is not None),
-            [*names, name],
-        )
-    return [CalendarDay(day, *values) for day, values in sorted(out.items())]
+    query = (
+        select(col(Account.name))
+        .select_from(Communication)
+        .join(Account, col(Account.id) == col(Communication.account_id))
+        .where(col(Communication.status).in_(PLANNED), on_day)
+        .order_by(col(Communication.id))
+        .limit(CALENDAR_NAMES)
+    )
+    return list(session.exec(query))
 
 
 @dataclass(frozen=True)
@@ -262,14 +288,10 @@ class DueToday:
 
 
 def due_today(*, session: Session, today: date) -> DueToday:
-    query = select(Communication.status, Communication.held).where(
-        col(Communication.status).in_(PLANNED), col(Communication.scheduled_for) <= today
-    )
-    rows = session.exec(query).all()
+    due = awaiting = held = 0
+    for _, count, waiting, holding in session.exec(
+        _planned_counts(col(Communication.scheduled_for) <= today)
+    ):
+        due, awaiting, held = due + count, awaiting + int(waiting or 0), held + int(holding or 0)
     org = session.get(Organisation, 1)
-    return DueToday(
-        len(rows),
-        sum(status == CommunicationStatus.AWAITING_APPROVAL for status, _ in rows),
-        sum(held is not None for _, held in rows),
-        bool(org and org.reminders_mode == "approval"),
-    )
+    return DueToday(due, awaiting, held, bool(org and org.reminders_mode == "approval"))

@@ -291,3 +291,30 @@ def test_agent_status_and_run_now_for_administrators(app, ui_db) -> None:  # typ
     member.switch_page("pages/communications.py")
     member.run()
     assert not member.exception and not [b for b in member.button if b.key == "com_run_now"]
+
+
+def test_the_calendar_counts_in_sql_and_names_the_first_accounts(db) -> None:  # type: ignore[no-untyped-def]
+    """Seven accounts due the same day, two of them already late: one row, five names."""
+    from billabex_core.queries.communications import calendar, due_today
+
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf"]
+    for i, name in enumerate(names):
+        account = create_account(session=db, name=name, actor="t")
+        db.add(
+            Communication(
+                account_id=account.id,
+                step_key=f"k{i}",
+                scheduled_for=DAY - timedelta(days=i % 3),  # some dated before today: counted today
+                status=CommunicationStatus.AWAITING_APPROVAL if i < 2 else CommunicationStatus.SCHEDULED,
+                held="held: the data of books are 30 h old (limit 24 h)" if i == 6 else None,
+                language="fr",
+                subject="s",
+                body="b",
+            )
+        )
+    db.commit()
+    [today_row] = calendar(session=db, start=DAY)
+    assert (today_row.day, today_row.messages, today_row.awaiting, today_row.held) == (DAY, 7, 2, 1)
+    assert today_row.accounts == names[:5]
+    due = due_today(session=db, today=DAY)
+    assert (due.due, due.awaiting, due.held) == (7, 2, 1)
