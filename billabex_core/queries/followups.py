@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -141,9 +142,14 @@ def open_task_ids(*, session: Session, kind: TaskKind, subject: str) -> list[int
     return [task_id for task_id in session.exec(query) if task_id is not None]
 
 
+@lru_cache(maxsize=512)
+def _known_calendar(country: str) -> bool:
+    return supported(country)  # builds a holiday calendar: once per country and process
+
+
 def calendar_country(account_country: str | None, org_country: str) -> str:
     """Whose business days an account's messages follow: its country's, else the organisation's."""
-    return account_country if account_country and supported(account_country) else org_country
+    return account_country if account_country and _known_calendar(account_country) else org_country
 
 
 def account_states(

@@ -61,6 +61,12 @@ def _templates() -> dict[str, dict[str, Any]]:
     return texts
 
 
+@lru_cache(maxsize=4096)
+def _long_date(value: date, locale: str) -> str:
+    """Babel's long date: the same few dates recur in every message of a run."""
+    return format_date(value, format="long", locale=locale)
+
+
 def languages() -> tuple[str, ...]:
     return tuple(_templates())
 
@@ -122,7 +128,7 @@ def render(
     count = len(lines)
 
     def long_date(value: date) -> str:
-        return format_date(value, format="long", locale=locale)
+        return _long_date(value, locale)
 
     values = {
         "name": greeting_name or "",
