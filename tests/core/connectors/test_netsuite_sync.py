@@ -20,13 +20,12 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from billabex_core.db.engine import get_engine
 from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.models import (
     Account,
-    Contact,
     Document,
     DocumentKind,
     Integration,
@@ -37,6 +36,7 @@ from billabex_core.models import (
 from billabex_core.services.integrations import add_integration
 from billabex_core.sync import SyncResult
 from billabex_sandbox.netsuite import NetSuiteSandbox
+from tests.core.connectors.stored import stored_state
 
 ROOT = Path(__file__).resolve().parents[3]
 CENT = Decimal("0.01")
@@ -102,32 +102,6 @@ def provider_state(ns: NetSuiteSandbox) -> dict[str, Any]:
         "invoices": {str(d[0]): (d[2], dec(d[3]), dec(d[4])) for d in docs if d[1] == "CustInvc"},
         "credit_notes": {str(d[0]): (d[2], dec(d[3]), dec(d[4])) for d in docs if d[1] == "CustCred"},
         "balances": balances,
-    }
-
-
-def stored_state(session: Session, integration_id: int | None = None) -> dict[str, Any]:
-    session.expire_all()
-    mine = (lambda c: c == integration_id) if integration_id else (lambda c: col(c).is_not(None))
-    accounts = list(session.exec(select(Account).where(mine(Account.integration_id))))
-    docs = list(session.exec(select(Document).where(mine(Document.integration_id))))
-    return {
-        "accounts": {a.external_id: (a.name, a.currency) for a in accounts},
-        "contacts": {
-            c.external_id: c.email.lower()
-            for c in session.exec(select(Contact))
-            if c.account_id in {a.id for a in accounts}
-        },
-        "invoices": {
-            d.external_id: (d.number, d.total_incl_tax, d.remaining_amount)
-            for d in docs
-            if d.kind == DocumentKind.INVOICE
-        },
-        "credit_notes": {
-            d.external_id: (d.number, d.total_incl_tax, d.provider_remaining)
-            for d in docs
-            if d.kind == DocumentKind.CREDIT_NOTE
-        },
-        "balances": {a.external_id: a.outstanding_balance for a in accounts},
     }
 
 
