@@ -187,18 +187,20 @@ def manage_login(users: list[User]) -> None:
 
 def show_logins() -> None:
     st.subheader("Logins")
-    users = call(list_users, actor=current_user()) or []
-    show_table(
-        {
-            "Username": [u.username for u in users],
-            "Name": [u.name for u in users],
-            "E-mail": [u.email for u in users],
-            "Role": ["administrator" if u.is_admin else "member" for u in users],
-            "Active": [u.is_active for u in users],
-            "Language": [u.language or "" for u in users],
-        }
-    )
+    listed = st.container()  # filled after the form: a login added there is listed in the same run
     add_login_form()
+    users = call(list_users, actor=current_user()) or []
+    with listed:
+        show_table(
+            {
+                "Username": [u.username for u in users],
+                "Name": [u.name for u in users],
+                "E-mail": [u.email for u in users],
+                "Role": ["administrator" if u.is_admin else "member" for u in users],
+                "Active": [u.is_active for u in users],
+                "Language": [u.language or "" for u in users],
+            }
+        )
     if users:
         manage_login(users)
 

@@ -39,3 +39,15 @@ def test_admin_adds_a_login(app, db) -> None:
     assert "Login **bob** created. Password (shown once)" in at.success[0].value
     db.expire_all()
     assert {u.username for u in db.exec(select(User))} == {"alice", "bob"}
+
+
+def test_added_login_is_listed_at_once(app, db) -> None:
+    """Issue #16: the Logins table lists a new login in the run that created it (no reload)."""
+    at = app("pages/settings.py")
+    next(t for t in at.text_input if t.label == "Username").input("carol")
+    next(t for t in at.text_input if t.label == "Full name").input("Carol Petit")
+    next(t for t in at.text_input if t.label == "E-mail").input("carol@example.com")
+    next(b for b in at.button if b.label == "Add").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "carol" in list(at.dataframe[0].value.iloc[:, 0])
