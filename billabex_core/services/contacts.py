@@ -123,7 +123,7 @@ def add_contact(
         raise NotFoundError("account", account_id)
     values = _clean({"email": email, "name": name, "language": language, **optional})
     if not list_contacts(session=session, account_id=account_id):
-        values.setdefault("is_primary", True)
+        values["is_primary"] = True  # the first contact is primary, whatever the form's box said
     contact = Contact(account_id=account_id, integration_id=integration_id, external_id=external_id, **values)
     session.add(contact)
     session.flush()
