@@ -9,24 +9,29 @@ import streamlit as st
 
 from billabex_core.services.auth import SignedIn
 from billabex_ui import md
-from billabex_ui.auth import log_out, login_form, resume
+from billabex_ui.auth import current_login, language_picker, log_out, login_form, login_language, resume
+from billabex_ui.demos import reattach_demos
+from billabex_ui.i18n import t, use_language
 from billabex_ui.jobs import worker_banner
 
-# section → (script, title, icon, administrators only)
+# section key → (script, title key, icon, administrators only); titles in billabex_ui/locales
 PAGES = {
-    "": [("pages/home.py", "Dashboard", "🏠", False)],
-    "Import": [("pages/upload.py", "Upload", "📤", False), ("pages/review.py", "Review", "📝", False)],
-    "Receivables": [
-        ("pages/invoices.py", "Invoices", "🧾", False),
-        ("pages/accounts.py", "Accounts", "🏢", False),
-        ("pages/tasks.py", "Tasks", "✅", False),
-        ("pages/communications.py", "Communications", "✉️", False),
+    "": [("pages/home.py", "nav.dashboard", "🏠", False)],
+    "nav.section.import": [
+        ("pages/upload.py", "nav.upload", "📤", False),
+        ("pages/review.py", "nav.review", "📝", False),
     ],
-    "Setup": [
-        ("pages/integrations.py", "Integrations", "🔌", True),
-        ("pages/settings.py", "Settings", "⚙️", True),
-        ("pages/audit.py", "Audit log", "📜", True),
-        ("pages/password.py", "My password", "🔑", False),
+    "nav.section.receivables": [
+        ("pages/invoices.py", "nav.invoices", "🧾", False),
+        ("pages/accounts.py", "nav.accounts", "🏢", False),
+        ("pages/tasks.py", "nav.tasks", "✅", False),
+        ("pages/communications.py", "nav.communications", "✉️", False),
+    ],
+    "nav.section.setup": [
+        ("pages/integrations.py", "nav.integrations", "🔌", True),
+        ("pages/settings.py", "nav.settings", "⚙️", True),
+        ("pages/audit.py", "nav.audit", "📜", True),
+        ("pages/password.py", "nav.password", "🔑", False),
     ],
 }
 HOME = "pages/home.py"
@@ -61,7 +66,7 @@ def log_in() -> SignedIn:
         return login
     st.navigation(
         [
-            st.Page(lambda: None, title=title, url_path=Path(path).stem, default=path == HOME)
+            st.Page(lambda: None, title=t(title), url_path=Path(path).stem, default=path == HOME)
             for _, path, title, _, _ in _entries()
         ],
         position="hidden",
@@ -71,9 +76,10 @@ def log_in() -> SignedIn:
 
 def sidebar(login: SignedIn) -> None:
     with st.sidebar:
-        role = "administrator" if login.is_admin else "member"
-        st.caption(f"Signed in as **{md(login.name)}** · {role}")
-        st.button("Log out", key="logout_button", on_click=log_out)
+        role = t("sidebar.role.admin") if login.is_admin else t("sidebar.role.member")
+        st.caption(t("sidebar.signed_in", name=md(login.name), role=role))
+        language_picker(login)
+        st.button(t("sidebar.logout"), key="logout_button", on_click=log_out)
 
 
 def navigate(login: SignedIn) -> None:
@@ -81,10 +87,10 @@ def navigate(login: SignedIn) -> None:
     navigation: dict[str, list[st.Page]] = {}
     for section, path, title, icon, admin_only in _entries():
         hidden = admin_only and not login.is_admin
-        navigation.setdefault(section, []).append(
+        navigation.setdefault(t(section) if section else "", []).append(
             st.Page(
                 path,
-                title=title,
+                title=t(title),
                 icon=icon,
                 default=path == HOME,
                 visibility="hidden" if hidden else "visible",
@@ -96,9 +102,12 @@ def navigate(login: SignedIn) -> None:
 def main() -> None:
     st.set_page_config(page_title="Billabex", page_icon="💶", layout="wide")
     map_secrets()
+    use_language(login_language(current_login()))
     signed_in = log_in()
+    use_language(login_language(signed_in))
     sidebar(signed_in)
     worker_banner()  # every screen: scheduled work does not happen without a worker
+    reattach_demos()  # once per process: the demo billing tools answer again after a restart
     navigate(signed_in)
 
 

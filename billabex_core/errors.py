@@ -13,6 +13,10 @@
 
 Screens catch ``BillabexError`` and show it with one helper; the CLI prints it on stderr and
 exits 1 (2 for ``ValidationError`` / ``ExtractionError``, which are bad input).
+
+The message is English (the CLI's and the logs'). An error a screen translates also carries a
+stable ``code`` and its ``params``: the screens show the text of ``error.<code>`` in the user's
+language (``billabex_ui/locales``), with the label the user sees for ``field``.
 """
 
 from __future__ import annotations
@@ -25,9 +29,13 @@ class BillabexError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
     def __str__(self) -> str:
         return self.message
@@ -38,8 +46,15 @@ class ValidationError(BillabexError):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        params: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, params=params)
         self.field = field
 
 
@@ -58,7 +73,9 @@ class DuplicateDocumentError(ValidationError):
 
 class NotFoundError(BillabexError):
     def __init__(self, entity: str, ident: object) -> None:
-        super().__init__(f"{entity} {ident} does not exist")
+        super().__init__(
+            f"{entity} {ident} does not exist", code="not_found", params={"entity": entity, "ident": ident}
+        )
         self.entity = entity
         self.ident = ident
 
@@ -68,7 +85,11 @@ class ImmutableError(BillabexError):
 
     def __init__(self, document_id: int | None, fields: list[str]) -> None:
         names = ", ".join(sorted(fields))
-        super().__init__(f"document {document_id} is validated: its fields cannot change ({names})")
+        super().__init__(
+            f"document {document_id} is validated: its fields cannot change ({names})",
+            code="immutable",
+            params={"document": document_id, "fields": sorted(fields)},
+        )
         self.document_id = document_id
         self.fields = fields
 

@@ -19,7 +19,9 @@ import streamlit as st
 from billabex_core.secrets import cookie_key
 from billabex_core.services import auth
 from billabex_core.services.auth import SESSION_LIFETIME, LoginRefused, SessionEnded, SignedIn
-from billabex_core.services.users import has_users
+from billabex_core.services.users import default_language, has_users, set_language
+from billabex_ui.format import clock
+from billabex_ui.i18n import LANGUAGE_NAMES, LANGUAGES, language, t, tn, use_language
 from billabex_ui.session import LOGIN as STATE
 from billabex_ui.session import call
 
@@ -28,7 +30,7 @@ COOKIE = "billabex_auth"
 ENDED = "billabex_login_ended"  # why this tab's session ended, shown above the form
 DEAD = "billabex_dead_cookie"  # the cookie this tab connected with, once refused or logged out
 DELETE = "billabex_delete_cookie"  # the next form deletes the browser's cookie
-FORM_TITLE = "Billabex — log in"
+LANGUAGE_PICKER = "billabex_language_picker"
 
 
 def _cookie_script(value: str, max_age: int) -> None:
@@ -95,28 +97,50 @@ def end_this_session(reason: str) -> None:
     st.rerun()
 
 
-def _refusal(refused: LoginRefused) -> None:
-    if refused.locked_until is None:
-        st.error("Username or password is incorrect.")
+def login_language(login: SignedIn | None) -> str:
+    """The interface language of a login: its own, else the organisation's. Before a login (the
+    form): the browser's language when it is French or English, else the organisation's."""
+    if login is not None and login.language in LANGUAGES:
+        return login.language
+    browser = (st.context.locale or "")[:2].lower() if login is None else ""
+    return browser if browser in LANGUAGES else call(default_language) or "en"
+
+
+def _change_language() -> None:
+    login = current_login()
+    chosen = st.session_state.get(LANGUAGE_PICKER)
+    if login is None or chosen not in LANGUAGES:
         return
-    minutes = max(1, -(-int((refused.locked_until - datetime.now(UTC)).total_seconds()) // 60))
-    st.error(
-        f"Too many failed attempts for this username: try again after "
-        f"{refused.locked_until:%H:%M:%S} UTC (in {minutes} minute{'s' if minutes > 1 else ''})."
+    if call(set_language, actor=login.username, language=chosen) is not None:
+        use_language(chosen)
+
+
+def language_picker(login: SignedIn) -> None:
+    """The sidebar's language choice, kept for the login (its next sessions too)."""
+    st.session_state[LANGUAGE_PICKER] = language()
+    st.selectbox(
+        t("sidebar.language"),
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key=LANGUAGE_PICKER,
+        on_change=_change_language,
     )
 
 
-ENDED_MESSAGES = {
-    "logout": "You are logged out.",
-    "idle": "Your session ended after a period without activity: please log in again.",
-    "revoked": "Your session has ended (logged out elsewhere, password changed or login disabled).",
-    "password": "Your password is changed: log in with the new one.",
-}
+def _refusal(refused: LoginRefused) -> None:
+    if refused.locked_until is None:
+        st.error(t("login.incorrect"))
+        return
+    minutes = max(1, -(-int((refused.locked_until - datetime.now(UTC)).total_seconds()) // 60))
+    st.error(tn("login.locked", minutes, time=clock(refused.locked_until)))
+
+
+ENDED_REASONS = ("logout", "idle", "revoked", "password")
 
 
 def _ended_message() -> None:
-    if (reason := st.session_state.pop(ENDED, None)) in ENDED_MESSAGES:
-        st.info(ENDED_MESSAGES[reason])
+    if (reason := st.session_state.pop(ENDED, None)) in ENDED_REASONS:
+        st.info(t(f"login.ended.{reason}"))
     if st.session_state.pop(DELETE, False):
         _cookie_script("", 0)
 
@@ -127,16 +151,13 @@ def login_form() -> SignedIn | None:
     with box.container():
         _ended_message()
         with st.form("login"):
-            st.subheader(FORM_TITLE)
-            username = st.text_input("Username", autocomplete="username")
-            password = st.text_input("Password", type="password", autocomplete="current-password")
-            submitted = st.form_submit_button("Login")
+            st.subheader(t("login.title"))
+            username = st.text_input(t("login.username"), autocomplete="username")
+            password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
+            submitted = st.form_submit_button(t("login.submit"))
         if not submitted:
             if call(has_users) is False:
-                st.warning(
-                    "No login exists yet: run `make run` (it creates one) or "
-                    "`python -m billabex_core user add`."
-                )
+                st.warning(t("login.no_user"))
             return None
         result = call(auth.log_in, username=username, password=password, key=cookie_key())
         if isinstance(result, LoginRefused):

@@ -3,29 +3,61 @@ message that confirms an action after the rerun which shows its result."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import streamlit as st
 
 from billabex_core.errors import BillabexError, ValidationError
-from billabex_ui.format import md
+from billabex_ui.format import label, md, number
+from billabex_ui.i18n import has_text, t
 
 # One key for every page: a flash is always shown by the rerun it triggers, on the same page.
 FLASH_KEY = "billabex_flash"
+
+
+def field_label(name: str) -> str:
+    """The label a screen shows for a field of the core (``due_date`` → "Due date" / "Échéance")."""
+    key = f"field.{name}"
+    return t(key) if has_text(key) else label(name)
+
+
+def _param(name: str, value: object) -> str:
+    if name == "fields" and isinstance(value, list | tuple):
+        return ", ".join(field_label(str(v)) for v in value)
+    if name == "field":
+        return field_label(str(value))
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return number(value)
+    return md(value)
+
+
+def error_text(exc: BillabexError) -> str:
+    """An error in the user's language (``error.<code>``) naming fields as the screens do; an
+    error without a translated code keeps its English message, its field named by its label."""
+    field = getattr(exc, "field", None)
+    if exc.code and has_text(f"error.{exc.code}"):
+        params = {name: _param(name, value) for name, value in exc.params.items()}
+        if field:
+            params.setdefault("field", field_label(field))
+        return t(f"error.{exc.code}", **params)
+    message = str(exc)
+    if field and len(field) > 2:
+        message = message.replace(field, field_label(field))
+    return md(message)
 
 
 def show_error(exc: BillabexError) -> None:
     """Bad input is a warning (the user can fix it); any other refusal is an error. The message
     may quote what someone typed or what a provider answered: it is shown as text."""
     if isinstance(exc, ValidationError):
-        st.warning(md(exc), icon="⚠️")
+        st.warning(error_text(exc), icon="⚠️")
     else:
-        st.error(md(exc), icon="🚫")
+        st.error(error_text(exc), icon="🚫")
 
 
 def show_failure() -> None:
     """What the user sees of a bug: nothing was saved, the details are in the server log."""
-    st.error(
-        "Something went wrong on our side; nothing was saved. The error is in the server log.", icon="🚫"
-    )
+    st.error(t("error.failure"), icon="🚫")
 
 
 def flash(message: str) -> None:

@@ -14,13 +14,13 @@ from billabex_core.clock import business_today
 from billabex_core.db.engine import session_scope
 from billabex_core.errors import BillabexError
 from billabex_ui.feedback import show_error, show_failure
+from billabex_ui.i18n import t
 
 T = TypeVar("T")
 log = logging.getLogger("billabex")
 
 
 LOGIN = "billabex_login"  # this tab's login (billabex_core.services.auth.SignedIn), set by billabex_ui.auth
-ADMIN_ONLY = "Administrators only: ask an administrator of your team."
 
 
 def _login() -> Any:
@@ -48,8 +48,8 @@ def require_admin() -> None:
     The core checks the role again on every change (``billabex_core.services.roles``)."""
     require_login()
     if not is_admin():
-        st.title("Administrators only")
-        st.warning(ADMIN_ONLY, icon="🔒")
+        st.title(t("guard.admin_title"))
+        st.warning(t("guard.admin_only"), icon="🔒")
         st.stop()
 
 

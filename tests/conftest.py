@@ -22,6 +22,8 @@ from sqlmodel import Session, SQLModel
 from billabex_core.config import reset_settings
 from billabex_core.db.engine import dispose_engines, get_engine
 
+# A text key missing from a catalogue of the interface fails the test (production shows English).
+os.environ.setdefault("BILLABEX_I18N_STRICT", "1")
 PG_URL = os.environ.get("BILLABEX_TEST_PG_URL")
 PG_SKIP_REASON = "PostgreSQL tests need BILLABEX_TEST_PG_URL (set by .ci/run)"
 TODAY = date(2026, 3, 2)

@@ -58,6 +58,30 @@ def _interface_language(session: Session, language: str | None) -> str:
     return default if default in INTERFACE_LANGUAGES else "en"
 
 
+def default_language(*, session: Session) -> str:
+    """The interface language of a login without its own: the organisation's (fr or en)."""
+    return _interface_language(session, None)
+
+
+def set_language(*, session: Session, actor: str, language: str) -> User:
+    """A login chooses its own interface language (the sidebar); kept for its next sessions."""
+    user = get_user(session=session, username=actor)
+    chosen = _interface_language(session, language)
+    if user.language != chosen:
+        user.language = chosen
+        session.add(user)
+        session.flush()
+        audit.record(
+            session=session,
+            actor=actor,
+            action="user.language_changed",
+            entity="user",
+            entity_id=user.id,
+            language=chosen,
+        )
+    return user
+
+
 def _check_username(username: str) -> str:
     login = (username or "").strip().lower()
     if not USERNAME.match(login):

@@ -37,6 +37,19 @@ def _navigation_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+@pytest.fixture(autouse=True)
+def _english_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser of the page tests asks for English (``st.context.locale``), so the login form
+    reads English; tests/ui/test_languages.py sets French itself."""
+    original = AppTest.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        self.context.setdefault("locale", "en-US")
+
+    monkeypatch.setattr(AppTest, "__init__", init)
+
+
 @pytest.fixture
 def ui_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'ui.db'}"
@@ -52,6 +65,7 @@ def ui_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             name="Alice Martin",
             password=PASSWORD,
             admin=True,
+            language="en",  # the page tests read English; tests/ui/test_languages.py reads both
         )
     yield url
     get_engine(url).dispose()

@@ -36,6 +36,7 @@ def seed_hostile(url: str | None = None, *, password: str) -> dict[str, int]:
             name=evil("eve"),
             password=password,
             admin=True,
+            language="en",
         )
         account = create_account(session=s, name=evil("account"), actor="t")
         set_paused(session=s, account_id=account.id or 0, paused=True, reason=evil("reason"), actor="t")

@@ -47,7 +47,14 @@ def thread(task_id: int) -> list[str]:
 
 def test_default_filter_is_mine_and_action_required(app) -> None:  # type: ignore[no-untyped-def]
     with session_scope() as s:
-        add_user(session=s, username="bob", email="bob@example.com", name="Bob", password="0123456789ab")
+        add_user(
+            session=s,
+            username="bob",
+            email="bob@example.com",
+            name="Bob",
+            password="0123456789ab",
+            language="en",
+        )
         everybody = open_task(session=s, kind=TaskKind.DISPUTE, subject="Everybody's", message="m", actor="t")
         open_task(
             session=s, kind=TaskKind.ANOMALY, subject="Bob's", message="m", actor="t", assignees=["bob"]

@@ -24,7 +24,14 @@ ADMIN_PAGES = ("pages/integrations.py", "pages/settings.py", "pages/audit.py")
 @pytest.fixture
 def bob(ui_db: str) -> Iterator[str]:
     with session_scope() as s:
-        add_user(session=s, username="bob", email="bob@example.com", name="Bob Member", password=PASSWORD)
+        add_user(
+            session=s,
+            username="bob",
+            email="bob@example.com",
+            name="Bob Member",
+            password=PASSWORD,
+            language="en",
+        )
     yield "bob"
 
 
