@@ -95,3 +95,14 @@ def integrations_holding_messages(*, session: Session) -> set[int]:
         .distinct()
     )
     return {integration_id for integration_id in session.exec(query) if integration_id is not None}
+
+
+def accounts_being_synced(*, session: Session) -> set[int]:
+    """Accounts of integrations whose data are not whole yet: never synced to the end, or a sync
+    running now. The agent opens no task about them (their contacts may not be written yet)."""
+    running = select(SyncRun.integration_id).where(SyncRun.status == SyncStatus.RUNNING)
+    unsettled = select(Integration.id).where(
+        (col(Integration.last_success_at).is_(None)) | (col(Integration.id).in_(running))
+    )
+    query = select(Account.id).where(col(Account.integration_id).in_(unsettled))
+    return {account_id for account_id in session.exec(query) if account_id is not None}

@@ -146,3 +146,37 @@ def test_a_new_user_syncing_the_demo_then_running_the_agent(session, db_url, org
         assert not any(w in text for w in ("mise en demeure", "dernier rappel", "final", "letzte", "último"))
         if row.status == CommunicationStatus.SENT:  # the first message each account receives
             assert not any(w in text for w in ("précédent", "previous", "vorherig", "anterior", "precedente"))
+
+
+def test_no_contact_task_while_the_integration_has_not_finished_a_sync(session, db_url, synced) -> None:
+    """Found trying the demo as a new user: the first sync was interrupted after the customers,
+    before their contacts, and the daily run opened "Provide a contact" for every account. Until
+    the integration's sync has once run to the end, its accounts get no task; then they do."""
+    from billabex_core.db.types import utcnow
+    from billabex_core.models import Account, Integration, SyncRun, SyncStatus
+
+    synced("ap@acme.example")
+    session.expire_all()
+    account = session.exec(select(Account)).one()
+    for contact in session.exec(select(Contact)):
+        session.delete(contact)  # as if the run died before writing the contacts
+    account.contact_count = 0
+    integration = session.get(Integration, account.integration_id)
+    integration.last_success_at = None
+    session.add_all([account, integration])
+    session.commit()
+    run_agent(today=DAY, url=db_url)
+    assert _tasks(session, TaskKind.MISSING_CONTACT) == []
+    integration = session.get(Integration, account.integration_id)
+    integration.last_success_at = utcnow()
+    session.add(SyncRun(integration_id=integration.id, status=SyncStatus.RUNNING, started_at=utcnow()))
+    session.commit()
+    run_agent(today=DAY, url=db_url)  # a sync running now: still none
+    assert _tasks(session, TaskKind.MISSING_CONTACT) == []
+    for run in session.exec(select(SyncRun).where(SyncRun.status == SyncStatus.RUNNING)):
+        run.status = SyncStatus.SUCCEEDED
+        session.add(run)
+    session.commit()
+    run_agent(today=DAY, url=db_url)
+    [task] = _tasks(session, TaskKind.MISSING_CONTACT)
+    assert task.account_id == account.id
