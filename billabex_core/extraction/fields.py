@@ -83,8 +83,38 @@ def find_kind(layout: Layout) -> tuple[str, Segment | None]:
     return "invoice", None
 
 
+def line_date_columns(layout: Layout, hits: list[LabelHit]) -> list[Segment]:
+    """Date headers of an item table: a bare date label ("Date", "Datum") whose column holds a
+    date on two rows or more, without a wide gap, dates lines, not the document."""
+    out = []
+    for hit in hits:
+        seg = hit.segment
+        if hit.role != "issue_date" or find_dates(seg.text):
+            continue
+        rows, last = 0, seg.bottom
+        for line in layout.lines[seg.line + 1 : seg.line + 9]:
+            cells = [s for s in line if s.x0 < seg.x1 + 2 and s.x1 > seg.x0 - 2]
+            if line[0].page != seg.page or min(s.top for s in line) - last > 3 * seg.height:
+                break  # the column ends at a wide gap
+            rows += any(find_dates(s.text) for s in cells)
+            last = max([last, *(s.bottom for s in cells)])
+        if rows >= 2:
+            out.append(seg)
+    return out
+
+
+def in_columns(seg: Segment, headers: list[Segment]) -> bool:
+    """Whether ``seg`` stands under one of ``headers``, in its column."""
+    return any(
+        h.page == seg.page and h.line < seg.line and seg.x0 < h.x1 + 2 and seg.x1 > h.x0 - 2 for h in headers
+    )
+
+
 def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found[date], float] | None:
-    got = best_hit_value(hits, "issue_date", nb, parse_first_date, across=True)
+    columns = line_date_columns(layout, hits)
+    skip = {id(s) for s in columns}
+    document_hits = [h for h in hits if id(h.segment) not in skip]
+    got = best_hit_value(document_hits, "issue_date", nb, parse_first_date, across=True)
     if got:
         return got[0], 0.9 if len(got[1].phrase) > 5 else 0.75
     dated = _issue_dated(layout)
@@ -95,7 +125,7 @@ def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tup
         if line[0].page != 1 or _not_issue_date_line(line):
             continue
         for seg in line:
-            if id(seg) not in labelled:
+            if id(seg) not in labelled and not in_columns(seg, columns):
                 d = find_dates(seg.text)
                 if d:
                     return Found(d[0].value, seg, d[0].start, d[0].end), 0.4

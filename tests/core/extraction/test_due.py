@@ -70,3 +70,33 @@ def test_typographic_apostrophe_in_labels() -> None:
     ]
     result = _result(cells)
     assert (result.value("issue_date"), result.value("due_date")) == ("2024-03-10", "2024-04-10")
+
+
+def test_a_date_column_of_the_item_table_is_not_the_issue_date() -> None:
+    cells = [
+        (40, 40, "INVOICE #7"),
+        (40, 54, "May 7, 2020"),
+        (40, 120, "Date"),
+        (120, 120, "Description"),
+        (400, 120, "Amount"),
+        (40, 134, "2020/04/01"),
+        (120, 134, "Audit"),
+        (400, 134, "$50.00"),
+        (40, 148, "2020/04/04"),
+        (120, 148, "Design"),
+        (400, 148, "$400.00"),
+    ]
+    assert _result(cells).value("issue_date") == "2020-05-07"
+
+
+def test_a_date_header_over_one_value_is_still_the_issue_date() -> None:
+    cells = [
+        (40, 40, "INVOICE"),
+        (40, 80, "Date"),
+        (140, 80, "Number"),
+        (40, 94, "15.03.2026"),
+        (140, 94, "F-12"),
+        (40, 160, "2020/04/01"),
+        (140, 160, "Audit"),
+    ]
+    assert _result(cells).value("issue_date") == "2026-03-15"
