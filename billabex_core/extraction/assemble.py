@@ -76,7 +76,7 @@ def _identity_and_dates(
     issue = find_issue_date(layout, hits, nb)
     if issue:
         fields["issue_date"] = _field(issue[0], issue[1] * scale, issue[0].value.isoformat())
-    due = find_due_date(layout, hits, nb, issue[0].value if issue else None)
+    due = find_due_date(layout, hits, nb, issue[0] if issue else None)
     if due:
         where, value, confidence, warning = due
         fields["due_date"] = _field(where, confidence * scale, value.isoformat())

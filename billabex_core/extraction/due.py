@@ -109,6 +109,64 @@ def due_from_terms(layout: Layout, issue: date | None) -> Due | None:
     return None
 
 
+@vocab_cache
+def _other_dates() -> re.Pattern[str]:
+    """Words of a label dating something else than the payment (delivery, order, service
+    period, version: ``other_date_words``, ``not_issue_date_words``); a word of five letters or
+    more also opens a compound ("Lieferdatum", "Leistungsdatum")."""
+    lang = language()
+    words = lang["other_date_words"] + lang["not_issue_date_words"]
+    stems = [w for w in words if len(w) >= 5]
+    return re.compile(rf"(?<!\w)(?:{_alternation(stems)})|(?<!\w)(?:{_alternation(words)})(?!\w)")
+
+
+def _label_of(layout: Layout, seg: Segment, start: int) -> str | None:
+    """The words naming a value that starts at ``start`` in ``seg``: before it in its cell, else
+    the cell on its left, else the cell above it (a header) — text only, five words at most."""
+    before = seg.text[:start].strip(" :.-–\t")
+    if not before:
+        left = [s for s in layout.lines[seg.line] if s.x1 <= seg.x0 + 1]
+        above = [
+            s
+            for line in layout.lines[max(0, seg.line - 2) : seg.line]
+            for s in line
+            if s.page == seg.page and s.x0 < seg.x1 + 2 and s.x1 > seg.x0 - 2
+        ]
+        before = left[-1].text if left else above[-1].text if above else ""
+    if not before or any(c.isdigit() for c in before) or len(before.split()) > 5:
+        return None
+    return before
+
+
+def due_from_dates(layout: Layout, issue: Found[date] | None) -> Due | None:
+    """No due label, no terms: a date printed later than the issue date with words
+    naming it — on a line about paying ("Payable on or before 5/24/2024", "Payment term:
+    02/04/2021"), else labelled in the header of page 1 ("Eräpäivä: 01.01.2015") with a label
+    that does not date something else (delivery, order, service: ``_other_dates``). Invoices
+    print their issue date and the date to pay by; other dates of the header are named."""
+    if issue is None:
+        return None
+    paying = {id(s) for s in terms_segments(layout)}
+    best: tuple[int, int, Found[date]] | None = None
+    for seg in layout.segments:
+        dates = find_dates(seg.text)
+        if len(dates) != 1 or (seg is issue.segment and dates[0].start == issue.start):
+            continue
+        d = dates[0]
+        if not issue.value < d.value <= issue.value + timedelta(days=366):
+            continue
+        label = _label_of(layout, seg, d.start)
+        rank = 0 if id(seg) in paying else 1
+        if rank == 1 and (seg.page != 1 or label is None or _other_dates().search(fold(label))):
+            continue
+        if best is None or (rank, seg.line) < best[:2]:
+            best = (rank, seg.line, Found(d.value, seg, d.start, d.end))
+    if best is None:
+        return None
+    found = best[2]
+    return found, found.value, 0.5, "due date: the date to pay by, read without a known label"
+
+
 def _inferred(seg: Segment, m: re.Match[str], due: date) -> Due:
     found = Found(due, seg, m.start(), m.end())
     return found, due, 0.6, f"due date inferred from payment terms ({seg.text[m.start() : m.end()]})"

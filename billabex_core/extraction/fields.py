@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
-from billabex_core.extraction.due import due_from_terms
+from billabex_core.extraction.due import due_from_dates, due_from_terms
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, value_for
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.numbers import found_in_line, line_view, parse_id
@@ -133,13 +133,14 @@ def find_issue_date(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tup
 
 
 def find_due_date(
-    layout: Layout, hits: list[LabelHit], nb: Neighbours, issue: date | None
+    layout: Layout, hits: list[LabelHit], nb: Neighbours, issue: Found[date] | None
 ) -> tuple[Found[date] | None, date, float, str | None] | None:
-    """(where, value, confidence, warning) of the due date, from its label or from payment terms."""
+    """(where, value, confidence, warning) of the due date, from its label, from payment terms,
+    else the date to pay by named by a label the vocabularies do not know."""
     got = best_hit_value(hits, "due_date", nb, parse_first_date, across=True)
     if got:
         return got[0], got[0].value, 0.9, None
-    return due_from_terms(layout, issue)
+    return due_from_terms(layout, issue.value if issue else None) or due_from_dates(layout, issue)
 
 
 def find_currency(layout: Layout) -> tuple[str, Segment, float] | None:

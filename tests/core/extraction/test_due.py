@@ -100,3 +100,49 @@ def test_a_date_header_over_one_value_is_still_the_issue_date() -> None:
         (140, 160, "Audit"),
     ]
     assert _result(cells).value("issue_date") == "2026-03-15"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # a label in a language the vocabularies do not hold (Danish)
+        [(40, 40, "Faktura 1234"), (40, 80, "Fakturadato: 10.03.2024"), (40, 94, "Forfaldsdato: 24.03.2024")],
+        # the label left of its value, in a header table of the first page
+        [
+            (40, 40, "Faktura 1234"),
+            (40, 80, "10.03.2024"),
+            (300, 80, "Forfaldsdato"),
+            (400, 80, "24.03.2024"),
+        ],
+        # the label above its value
+        [
+            (40, 40, "Faktura 1234"),
+            (40, 80, "10.03.2024"),
+            (300, 80, "Forfaldsdato"),
+            (300, 94, "24.03.2024"),
+        ],
+        # a date on a line about paying, no "by" word
+        [
+            (40, 40, "Invoice 1234"),
+            (40, 80, "10.03.2024"),
+            (40, 500, "Payment expected 24.03.2024, thank you"),
+        ],
+    ],
+)
+def test_the_later_named_date_is_the_due_date(cells: list[tuple[float, float, str]]) -> None:
+    result = _result(cells)
+    assert (result.value("issue_date"), result.value("due_date")) == ("2024-03-10", "2024-03-24")
+    assert any("without a known label" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "label", ["Lieferdatum:", "Date de livraison :", "Delivery date:", "Order date:", "Leistungsdatum bis"]
+)
+def test_a_later_date_naming_something_else_is_not_the_due_date(label: str) -> None:
+    cells = [(40, 40, "Invoice 1234"), (40, 80, "Datum: 10.03.2024"), (40, 94, f"{label} 24.03.2024")]
+    assert _result(cells).value("due_date") is None
+
+
+def test_an_earlier_or_same_date_is_not_the_due_date() -> None:
+    cells = [(40, 40, "Faktura 1234"), (40, 80, "Fakturadato: 10.03.2024"), (40, 94, "Leveret: 10.03.2024")]
+    assert _result(cells).value("due_date") is None
