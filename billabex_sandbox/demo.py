@@ -36,15 +36,33 @@ _demo: PennylaneSandbox | None = None
 _provider_demos: dict[str, Any] = {}
 
 
-def start_demo() -> str:
-    """The base URL of the process's demo sandbox, started on first use (127.0.0.1, rate limit on)."""
+def start_demo(port: int = 0) -> str:
+    """The base URL of the process's demo sandbox, started on first use (127.0.0.1, rate limit on).
+
+    ``port``: the one a stored "Demo Pennylane" integration points at, after the app restarted —
+    reused when free, so the integration needs no change (else any free port)."""
     global _demo
     with _lock:
         if _demo is None:
-            sandbox = PennylaneSandbox(seed=DEMO_SEED, token=DEMO_TOKEN, **DEMO_SIZE)
-            sandbox.start()
-            _demo = sandbox
+            _demo = _started(port)
         return _demo.base_url
+
+
+def _started(port: int) -> PennylaneSandbox:
+    for candidate in dict.fromkeys((port, 0)):
+        sandbox = PennylaneSandbox(seed=DEMO_SEED, token=DEMO_TOKEN, port=candidate, **DEMO_SIZE)
+        try:
+            sandbox.start()
+        except OSError:  # the port is taken by now: any free one, the caller re-points
+            continue
+        return sandbox
+    raise OSError("no free port for the demo sandbox")
+
+
+def demo_running(provider: str = "pennylane") -> bool:
+    """Whether this process serves the demo of ``provider`` (after a restart it does not, until
+    ``start_demo`` / ``start_provider_demo``)."""
+    return _demo is not None if provider == "pennylane" else provider in _provider_demos
 
 
 def start_provider_demo(provider: str) -> dict[str, Any]:

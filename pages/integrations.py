@@ -7,6 +7,7 @@ import streamlit as st
 import billabex_sandbox
 from billabex_core.jobs.runs import sync_runs
 from billabex_core.jobs.sync_runs import sync_now
+from billabex_core.models import SyncStatus
 from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
 from billabex_ui import call, current_user, flash, md, require_admin, show_flash
@@ -50,12 +51,21 @@ def _sync(view: svc.IntegrationView, full: bool) -> None:
     result = call(sync_now, integration_id=view.id, full=full, progress=progress)
     if result is None:
         return
-    if result.ok:
+    if result.status == SyncStatus.SUCCEEDED:
         st.success(f"Sync {result.status.value}: {result.requests} requests.", icon="✅")
-        for problem in result.errors[:5]:
-            st.caption(f"⚠️ {md(problem)}")
+    else:  # partial or failed: said as the card says it after a reload (``_show_last_error``)
+        _show_last_error(result.status, result.errors[0] if result.errors else "the sync failed")
+    for problem in result.errors[1:5] if result.status == SyncStatus.PARTIAL else []:
+        st.caption(f"⚠️ {md(problem)}")
+
+
+def _show_last_error(status: SyncStatus | None, error: str) -> None:
+    """A partial sync (some records could not be stored, the rest is fresh) is a warning, the
+    same right after the sync and after a reload; a failed one is an error."""
+    if status == SyncStatus.PARTIAL:
+        st.warning(f"Last sync partial: {md(error)}", icon="⚠️")
     else:
-        st.error(f"Sync failed: {md(result.error)}", icon="🚫")
+        st.error(f"Last sync failed: {md(error)}", icon="🚫")
 
 
 with st.expander("Connect to the demo Pennylane", expanded=False):
@@ -99,7 +109,7 @@ for view in views:
         st.subheader(f"{md(view.name)} · {view.provider} · {state}")
         st.caption(_age(view) + (" · a sync is running" if view.running else ""))
         if view.last_error:
-            st.error(md(view.last_error), icon="🚫")
+            _show_last_error(view.last_run.status if view.last_run else None, view.last_error)
         left, mid, right, far = st.columns(4)
         if left.button("Sync now", key=f"sync-{view.id}", type="primary", disabled=view.running):
             _sync(view, full=False)

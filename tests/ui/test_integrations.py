@@ -49,3 +49,43 @@ def test_add_form_shows_errors_without_traceback(app) -> None:
     at.run()
     assert not at.exception
     assert any("api_token" in shown(w.value) for w in at.warning)
+
+
+def test_partial_sync_reads_the_same_before_and_after_a_reload(app, db) -> None:
+    """Issue #16: a partial sync was green right after Sync now, then red after a reload."""
+    at = app(PAGE)
+    _button(at, "Connect to the demo Pennylane").click()
+    at.run()
+    sandbox = demo._demo
+    assert sandbox is not None
+    person = next(p for c in sandbox.customer_ids() for p in sandbox.contacts(c))
+    sandbox.update_contact(person["id"], email="not-an-email")  # one record the sync cannot store
+    _button(at, "Sync now").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert db.exec(select(SyncRun)).one().status.value == "partial"
+    after_sync = [w.value for w in at.warning if "partial" in w.value]
+    assert after_sync and not at.success and not at.error, [e.value for e in (*at.success, *at.error)]
+    at.run()  # a reload
+    assert [w.value for w in at.warning if "partial" in w.value] and not at.error
+
+
+def test_demo_answers_again_after_an_app_restart(app, db) -> None:
+    """Issue #16: the demo Pennylane lives in the app's process; after a restart its integration
+    pointed at a dead server until someone connected the demo again."""
+    from billabex_ui import demos
+
+    at = app(PAGE)
+    _button(at, "Connect to the demo Pennylane").click()
+    at.run()
+    stored = db.exec(select(Integration)).one()
+    demo.stop_demo()  # the app's process ends: its sandbox is gone...
+    demos._attached.clear()  # ...and the new process has reattached nothing yet
+    at = app(PAGE)  # the first visitor of the restarted app
+    _button(at, "Sync now").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Sync" in s.value for s in at.success), [e.value for e in (*at.error, *at.warning)]
+    db.expire_all()
+    run = db.exec(select(SyncRun)).one()
+    assert run.status.value == "succeeded" and db.exec(select(Integration)).one().id == stored.id
