@@ -1,8 +1,9 @@
-"""``import FILE [--validate] [--json]``: the manual import without the UI.
+"""``import FILE [FILE ...] [--validate] [--json]``: the manual import without the UI.
 
-Stores the PDF and its extraction as a draft; with ``--validate`` validates it at once (the
+Stores the file and its extraction as a draft; with ``--validate`` validates it at once (the
 account is the exact match by SIREN, VAT or name, else a new one: a fuzzy match needs a person's
-confirmation, which only the Review screen gives).
+confirmation, which only the Review screen gives). One file that is not a ZIP keeps the output
+of a single import; several files or a ZIP archive are a batch (``cli.import_batch``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from billabex_core.cli._common import session
+from billabex_core.cli.import_batch import is_zip, run_batch
 from billabex_core.clock import business_today
 from billabex_core.errors import BillabexError, DuplicateDocumentError, ExtractionError, ValidationError
 from billabex_core.models import Document
@@ -24,8 +26,13 @@ from billabex_core.services.drafts import get_draft
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("import", help="extract a PDF and store it as a draft (optionally validate it)")
-    parser.add_argument("file", metavar="FILE")
+    parser = sub.add_parser(
+        "import",
+        help="extract PDFs / XML e-invoices (or ZIPs of them) and store drafts (optionally validate them)",
+        description="Import one file, or several files and ZIP archives as one batch: one line per "
+        "file (per ZIP entry) and exit code 1 at the end if any file was refused or a duplicate.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="PDF, XML or ZIP file(s)")
     parser.add_argument("--validate", action="store_true", help="validate the draft at once")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
@@ -39,6 +46,9 @@ def _read(path: str) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
+    if len(args.files) > 1 or is_zip(args.files[0]):
+        return run_batch(args, validate=_validate)
+    args.file = args.files[0]
     result = _upload(args)
     if args.validate:
         result |= _validate(args, result["draft_id"])
