@@ -6,44 +6,50 @@ import streamlit as st
 
 from billabex_core.queries import AGING_BUCKETS, CurrencyFigures, Dashboard, Summary, dashboard
 from billabex_ui import call, current_user, md, money, require_login, show_table, today
+from billabex_ui.format import moment, number
+from billabex_ui.i18n import t
 
 require_login()
 
 
 def show_counts(data: Summary) -> None:
     cols = st.columns(4)
-    cols[0].metric("Accounts", f"{data.account_count:,}")
-    cols[1].metric("Invoices", f"{data.invoice_count:,}", help=f"and {data.credit_note_count:,} credit notes")
-    cols[2].metric(
-        "Open tasks", f"{data.open_task_count:,}", help=f"{data.action_required_count:,} need action"
+    cols[0].metric(t("home.accounts"), number(data.account_count))
+    cols[1].metric(
+        t("home.invoices"),
+        number(data.invoice_count),
+        help=t("home.credit_notes_help", count=number(data.credit_note_count)),
     )
-    cols[3].metric("Accounts without contact", f"{data.accounts_without_contact:,}")
+    cols[2].metric(
+        t("home.open_tasks"),
+        number(data.open_task_count),
+        help=t("home.need_action_help", count=number(data.action_required_count)),
+    )
+    cols[3].metric(t("home.without_contact"), number(data.accounts_without_contact))
     if not data.currencies:
-        st.info(
-            "No invoice yet. Upload a PDF (Import → Upload) or connect your billing tool (Setup → Integrations)."
-        )
+        st.info(t("home.empty"))
 
 
 def show_currency(currency: str, fig: CurrencyFigures) -> None:
     """One block per currency: amounts in different currencies are never added up."""
-    st.subheader(f"Receivables in {currency}")
+    st.subheader(t("home.receivables_in", currency=currency))
     c = st.columns(3)
-    c[0].metric("Outstanding balance", money(fig.outstanding, currency))
-    c[1].metric("Overdue", money(fig.overdue, currency))
+    c[0].metric(t("home.outstanding"), money(fig.outstanding, currency))
+    c[1].metric(t("home.overdue"), money(fig.overdue, currency))
     c[2].metric(
-        "DSO (90 days)",
-        f"{fig.dso_days} days" if fig.dso_days is not None else "—",
-        help="Outstanding today ÷ invoiced (incl. tax) over the last 90 days × 90",
+        t("home.dso"),
+        t("home.dso_days", days=number(fig.dso_days)) if fig.dso_days is not None else "—",
+        help=t("home.dso_help"),
     )
     aging = pd.DataFrame(
         {"bucket": list(AGING_BUCKETS), "amount": [float(fig.aging[b]) for b in AGING_BUCKETS]}
     )  # float only for the chart's axis; figures above stay Decimal
-    st.bar_chart(aging, x="bucket", y="amount", x_label="Days past due", y_label=currency)
+    st.bar_chart(aging, x="bucket", y="amount", x_label=t("home.days_past_due"), y_label=currency)
 
 
 def show_my_tasks(board: Dashboard) -> None:
     tasks = board.my_tasks
-    st.subheader("My tasks needing action")
+    st.subheader(t("home.my_tasks"))
     for task in tasks.rows:
         st.page_link(
             "pages/tasks.py",
@@ -52,14 +58,14 @@ def show_my_tasks(board: Dashboard) -> None:
             query_params={"task": str(task.id)},
         )
     if tasks.total > len(tasks.rows):
-        st.caption(f"and {tasks.total - len(tasks.rows):,} more on the Tasks screen.")
+        st.caption(t("home.more_tasks", count=number(tasks.total - len(tasks.rows))))
     if not tasks.total:
-        st.caption("Nothing needs your action. 🎉")
+        st.caption(t("home.no_task"))
 
 
 def show_without_contact(board: Dashboard) -> None:
     accounts = board.without_contact
-    st.subheader("Accounts without contact")
+    st.subheader(t("home.without_contact"))
     for account in accounts.rows:
         st.page_link(
             "pages/accounts.py",
@@ -67,29 +73,27 @@ def show_without_contact(board: Dashboard) -> None:
             query_params={"account": str(account.id)},
         )
     if accounts.total > len(accounts.rows):
-        st.caption(
-            f"{len(accounts.rows)} largest balances of {accounts.total:,}; see Accounts → Show: without contact."
-        )
+        st.caption(t("home.largest_balances", shown=number(len(accounts.rows)), total=number(accounts.total)))
     if not accounts.total:
-        st.caption("Every account has a valid contact.")
+        st.caption(t("home.every_contact"))
 
 
 def show_freshness(data: Summary) -> None:
-    st.subheader("Data freshness")
+    st.subheader(t("home.freshness"))
     if not data.last_syncs:
-        st.caption("No integration yet: everything here comes from uploaded PDFs.")
+        st.caption(t("home.no_integration"))
         return
     show_table(
         {
-            "Integration": [name for name, _, _ in data.last_syncs],
-            "Provider": [provider for _, provider, _ in data.last_syncs],
-            "Last successful sync": [at for _, _, at in data.last_syncs],
+            t("home.col.integration"): [name for name, _, _ in data.last_syncs],
+            t("home.col.provider"): [provider for _, provider, _ in data.last_syncs],
+            t("home.col.last_sync"): [moment(at) if at else "—" for _, _, at in data.last_syncs],
         }
     )
 
 
 def show_dashboard() -> None:
-    st.title("Dashboard")
+    st.title(t("nav.dashboard"))
     board = call(dashboard, today=today(), username=current_user())
     if board is None:
         return

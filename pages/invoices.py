@@ -36,10 +36,12 @@ from billabex_ui import (
     today,
 )
 from billabex_ui.collection import invoice_panel
+from billabex_ui.format import date_input_format, day, number
+from billabex_ui.i18n import t
 
 require_login()
 
-KINDS = {"Invoices": DocumentKind.INVOICE, "Credit notes": DocumentKind.CREDIT_NOTE}
+KINDS = {"invoices": DocumentKind.INVOICE, "credit_notes": DocumentKind.CREDIT_NOTE}  # → docs.kind.*
 PAGER = Pager("doc_page")
 
 
@@ -51,52 +53,58 @@ def list_filters(kind: DocumentKind) -> dict[str, object]:
     is_invoice = kind == DocumentKind.INVOICE
     c = st.columns(5)
     statuses = c[0].multiselect(
-        "Status",
+        t("docs.status"),
         list(InvoiceStatus) if is_invoice else list(CreditNoteStatus),
         format_func=label,
         key=f"doc_status_{kind.value}",
         on_change=PAGER.reset,
     )
     source = c[1].selectbox(
-        "Source",
+        t("docs.source"),
         [None, *Source],
-        format_func=lambda s: label(s) or "All",
+        format_func=lambda s: label(s) or t("common.all"),
         key="doc_source",
         on_change=PAGER.reset,
     )
     age = None
     if is_invoice:
         age = c[2].selectbox(
-            "Overdue age (days)",
+            t("docs.age"),
             [None, *OVERDUE_AGES],
-            format_func=lambda a: a or "All",
+            format_func=lambda a: (t("value.not_due") if a == "not due" else a) if a else t("common.all"),
             key="doc_age",
             on_change=PAGER.reset,
-            help="Open invoices by days past their due date",
+            help=t("docs.age_help"),
         )
-    number = c[3].text_input("Number", key="doc_number", on_change=PAGER.reset)
-    sort = c[4].selectbox("Sort by", list(DOCUMENT_SORTS), key="doc_sort", on_change=PAGER.reset)
+    typed_number = c[3].text_input(t("docs.number"), key="doc_number", on_change=PAGER.reset)
+    sort = c[4].selectbox(
+        t("common.sort_by"),
+        list(DOCUMENT_SORTS),
+        format_func=lambda s: t(f"sort.{s}"),
+        key="doc_sort",
+        on_change=PAGER.reset,
+    )
     account_id = account_picker("doc_account", linked="account", on_change=PAGER.reset)
     return {
         "kind": kind,
         "statuses": statuses,
         "source": source,
         "age": age,
-        "number": number,
+        "number": typed_number,
         "sort": sort,
         "account_id": account_id,
     }
 
 
 def show_totals(result: DocumentList, kind_name: str) -> None:
-    st.subheader("Totals of the filtered set")
+    st.subheader(t("docs.totals"))
     cols = st.columns(max(len(result.totals), 1) * 2)
     for i, (currency, totals) in enumerate(result.totals.items()):
-        cols[2 * i].metric(f"{kind_name} in {currency}", f"{totals.count:,}")
+        cols[2 * i].metric(t(f"docs.kind_in.{kind_name}", currency=currency), number(totals.count))
         cols[2 * i + 1].metric(
-            f"Remaining in {currency}",
+            t("docs.remaining_in", currency=currency),
             money(totals.remaining, currency),
-            help=f"out of {money(totals.total_incl_tax, currency)} incl. tax",
+            help=t("docs.out_of", total=money(totals.total_incl_tax, currency)),
         )
 
 
@@ -120,12 +128,19 @@ def list_table(rows: list[DocumentRow], is_invoice: bool) -> None:
 
 
 def show_list() -> None:
-    st.title("Invoices and credit notes")
-    kind_name = st.radio("Show", list(KINDS), horizontal=True, key="doc_kind", on_change=PAGER.reset)
+    st.title(t("docs.title"))
+    kind_name = st.radio(
+        t("docs.show"),
+        list(KINDS),
+        format_func=lambda k: t(f"docs.kind.{k}"),
+        horizontal=True,
+        key="doc_kind",
+        on_change=PAGER.reset,
+    )
     kind = KINDS[kind_name]
     entity = "invoices" if kind == DocumentKind.INVOICE else "credit-notes"
     csv_download(
-        f"Download all {kind_name.lower()} (CSV)",
+        t(f"docs.download.{kind_name}"),
         entity_csv,
         file_name=f"{entity}.csv",
         key="doc_csv",
@@ -136,14 +151,14 @@ def show_list() -> None:
     if result is None:
         return
     if not result.page.total:
-        st.info(f"No {kind_name.lower()} match these filters.")
+        st.info(t(f"docs.none.{kind_name}"))
         return
     show_totals(result, kind_name)
     rows = result.page.rows
     list_table(rows, kind == DocumentKind.INVOICE)
-    with PAGER.footer(result.page, kind_name):
+    with PAGER.footer(result.page, t(f"docs.kind.{kind_name}")):
         numbers = {r.id: f"{r.number} — {r.account_name}" for r in rows}
-        row_opener("Open a document of this page", numbers, key="doc", param="document")
+        row_opener(t("docs.open"), numbers, key="doc", param="document")
 
 
 # Detail ----------------------------------------------------------------------------------------
@@ -153,15 +168,15 @@ def show_pdf(detail: DocumentDetail) -> None:
     doc = detail.document
     if detail.pdf is not None:
         st.download_button(
-            "📄 Download the PDF",
+            t("docs.download_pdf"),
             detail.pdf.read_bytes(),
             file_name=doc.file_name or f"{doc.number}.pdf",
             key="pdf",
         )
     elif doc.file_sha256:
-        st.caption(f"PDF: stored as {doc.file_sha256}, but the file is missing from the file store.")
+        st.caption(t("docs.pdf_missing", sha=doc.file_sha256))
     else:
-        st.caption("No PDF stored for this document.")
+        st.caption(t("docs.no_pdf"))
 
 
 PAYMENT_FIELDS = {"pay_amount": "", "pay_note": "", "pay_confirm_overpayment": False}
@@ -173,17 +188,22 @@ def show_payment_form(document: Document) -> None:
     if st.session_state.pop("pay_recorded", False):
         st.session_state.update(PAYMENT_FIELDS)
     with st.form("payment_form"):
-        st.markdown("**Record a payment**")
+        st.markdown(t("pay.title"))
         c = st.columns(3)
-        amount = c[0].text_input(f"Amount ({document.currency})", placeholder="1 234,56", key="pay_amount")
-        paid_on = c[1].date_input("Date", value=today(), key="pay_date")
-        note = c[2].text_input("Note", placeholder="e.g. bank transfer ref.", key="pay_note")
-        confirm = st.checkbox(
-            "More than what remains: record it anyway (overpayment)",
-            key="pay_confirm_overpayment",
-            help="Without this, an amount above what remains is refused, so a typo is not recorded.",
+        amount = c[0].text_input(
+            t("pay.amount", currency=document.currency),
+            placeholder=t("pay.amount_placeholder"),
+            help=t("pay.amount_help"),
+            key="pay_amount",
         )
-        if st.form_submit_button("Record payment"):
+        paid_on = c[1].date_input(t("pay.date"), value=today(), format=date_input_format(), key="pay_date")
+        note = c[2].text_input(t("pay.note"), placeholder=t("pay.note_placeholder"), key="pay_note")
+        confirm = st.checkbox(
+            t("pay.confirm_overpayment"),
+            key="pay_confirm_overpayment",
+            help=t("pay.confirm_overpayment_help"),
+        )
+        if st.form_submit_button(t("pay.submit")):
             done = call(
                 record_payment,
                 document_id=document.id,
@@ -195,7 +215,7 @@ def show_payment_form(document: Document) -> None:
                 confirm_overpayment=confirm,
             )
             if done is not None:
-                flash(f"Payment of {money(done.amount, done.currency)} recorded.")
+                flash(t("pay.recorded", amount=money(done.amount, done.currency)))
                 st.session_state["pay_recorded"] = True
                 st.rerun()
 
@@ -204,83 +224,98 @@ def show_reverse_form(detail: DocumentDetail) -> None:
     payments = {p.id: p for p in detail.reversible_payments if p.id is not None}
     if not payments:
         return
-    with st.expander("Reverse a payment"), st.form("reverse_form"):
+    with st.expander(t("reverse.title")), st.form("reverse_form"):
         payment_id = st.selectbox(
-            "Payment",
+            t("reverse.payment"),
             list(payments),
             format_func=lambda i: (
-                f"{payments[i].paid_on} — {money(payments[i].amount, payments[i].currency)}"
+                f"{day(payments[i].paid_on)} — {money(payments[i].amount, payments[i].currency)}"
             ),
             key="reverse_pick",
         )
-        reason = st.text_input("Why", placeholder="e.g. the transfer was returned", key="reverse_reason")
-        if st.form_submit_button("Reverse this payment"):
+        reason = st.text_input(
+            t("reverse.why"), placeholder=t("reverse.why_placeholder"), key="reverse_reason"
+        )
+        if st.form_submit_button(t("reverse.submit")):
             done = call(
                 reverse_payment, payment_id=payment_id, actor=current_user(), reason=reason, today=today()
             )
             if done is not None:
-                flash("Payment reversed: a reversing entry was recorded, statuses and balance follow.")
+                flash(t("reverse.done"))
                 st.rerun()
 
 
 def show_header(detail: DocumentDetail) -> None:
     doc, account = detail.document, detail.account
     is_invoice = doc.kind == DocumentKind.INVOICE
-    st.title(f"{'Invoice' if is_invoice else 'Credit note'} {md(doc.number)}")
+    st.title(t("doc.title_invoice" if is_invoice else "doc.title_credit_note", number=md(doc.number)))
     st.page_link(
         "pages/accounts.py", label=md(account.name), icon="🏢", query_params={"account": str(account.id)}
     )
-    source_badge(doc.source.value, note="read-only here")
+    source_badge(doc.source.value, note=t("doc.read_only"))
     c = st.columns(4)
     if is_invoice:
-        c[0].metric("Invoice status", label(doc.invoice_status))
-        c[1].metric("Payment status", label(doc.payment_status))
+        c[0].metric(t("doc.invoice_status"), label(doc.invoice_status))
+        c[1].metric(t("doc.payment_status"), label(doc.payment_status))
     else:
-        c[0].metric("Credit note status", label(doc.credit_status))
-        c[1].metric("Applied", money(doc.credited_amount, doc.currency))
-    c[2].metric("Total incl. tax", money(doc.total_incl_tax, doc.currency))
-    c[3].metric("Remaining" if is_invoice else "Available credit", money(doc.remaining_amount, doc.currency))
+        c[0].metric(t("doc.credit_status"), label(doc.credit_status))
+        c[1].metric(t("doc.applied"), money(doc.credited_amount, doc.currency))
+    c[2].metric(t("doc.total_incl_tax"), money(doc.total_incl_tax, doc.currency))
+    c[3].metric(
+        t("doc.remaining") if is_invoice else t("doc.available_credit"),
+        money(doc.remaining_amount, doc.currency),
+    )
     st.caption(
-        f"Issued {doc.issue_date or '—'} · due {doc.due_date or '—'} · "
-        f"excl. tax {money(doc.total_excl_tax, doc.currency) or '—'} · tax {money(doc.tax_amount, doc.currency) or '—'}"
+        t(
+            "doc.summary",
+            issued=day(doc.issue_date) or "—",
+            due=day(doc.due_date) or "—",
+            excl=money(doc.total_excl_tax, doc.currency) or "—",
+            tax=money(doc.tax_amount, doc.currency) or "—",
+        )
     )
     if detail.credited_invoice:
-        st.caption(f"Credits invoice {md(detail.credited_invoice[1])}")
+        st.caption(t("doc.credits_invoice", number=md(detail.credited_invoice[1])))
 
 
 def show_explanation(detail: DocumentDetail) -> None:
     """The total, each payment and credit applied, and the remaining amount the core stored."""
     doc = detail.document
     is_invoice = doc.kind == DocumentKind.INVOICE
-    st.subheader("Why this remaining amount" if is_invoice else "Where this credit went")
-    lines = [("Total incl. tax", doc.total_incl_tax)]
+    st.subheader(t("doc.why_remaining") if is_invoice else t("doc.where_credit"))
+    lines = [(t("doc.total_incl_tax"), doc.total_incl_tax)]
     if is_invoice:
         lines += [(_payment_line(p), -p.amount) for p in detail.reported_payments]
         if detail.settled_in_provider:
-            lines.append((f"Settled in {label(doc.source)}", -detail.settled_in_provider))
-        lines += [(f"Credit note {c.other_number} ({c.applied_on})", -c.amount) for c in detail.credits]
-        lines.append(("Remaining", doc.remaining_amount))
+            lines.append((t("doc.settled_in", provider=label(doc.source)), -detail.settled_in_provider))
+        lines += [
+            (t("doc.credit_line", number=c.other_number, date=day(c.applied_on)), -c.amount)
+            for c in detail.credits
+        ]
+        lines.append((t("doc.remaining"), doc.remaining_amount))
     else:
         lines += [
-            (f"Applied to invoice {c.other_number} ({c.applied_on})", -c.amount) for c in detail.credits
+            (t("doc.applied_line", number=c.other_number, date=day(c.applied_on)), -c.amount)
+            for c in detail.credits
         ]
-        lines.append(("Available credit", doc.remaining_amount))
+        lines.append((t("doc.available_credit"), doc.remaining_amount))
     st.table(
-        pd.DataFrame({"": [md(n) for n, _ in lines], "Amount": [money(a, doc.currency) for _, a in lines]})
+        pd.DataFrame(
+            {"": [md(n) for n, _ in lines], t("doc.amount"): [money(a, doc.currency) for _, a in lines]}
+        )
     )
     if doc.provider_remaining is not None:
-        st.caption(
-            f"Remaining as reported by {doc.source.value}: the billing tool is the truth for synced documents."
-        )
+        st.caption(t("doc.provider_truth", provider=label(doc.source)))
 
 
 def _payment_line(payment: Payment) -> str:
-    kind = "Reversal of a payment" if payment.reverses_id is not None else "Payment"
-    return f"{kind} {payment.paid_on}" + (f" — {payment.note}" if payment.note else "")
+    key = "doc.reversal_line" if payment.reverses_id is not None else "doc.payment_line"
+    line = t(key, date=day(payment.paid_on))
+    return t("doc.line_note", line=line, note=payment.note) if payment.note else line
 
 
 def show_detail(document_id: int) -> None:
-    back_button("← All documents", "document")
+    back_button(t("doc.back"), "document")
     detail = call(document_detail, document_id=document_id)
     if detail is None:
         return
@@ -289,12 +324,18 @@ def show_detail(document_id: int) -> None:
     show_explanation(detail)
     if detail.credits:
         others = {c.other_id: c.other_number for c in detail.credits}
-        row_opener("Open a related document", others, key="related", param="document", button="Open related")
+        row_opener(
+            t("doc.open_related"),
+            others,
+            key="related",
+            param="document",
+            button=t("doc.open_related_button"),
+        )
     if detail.can_record_payment:
         show_payment_form(detail.document)
         show_reverse_form(detail)
     elif detail.document.kind == DocumentKind.INVOICE:
-        st.caption(f"Payments of this invoice come from {detail.document.source.value}.")
+        st.caption(t("doc.payments_from", provider=label(detail.document.source)))
     invoice_panel(detail.document)  # dispute and promise to pay
 
 

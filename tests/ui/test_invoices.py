@@ -158,7 +158,7 @@ def test_synced_invoice_has_no_payment_form(app) -> None:  # type: ignore[no-unt
     at.query_params["document"] = str(synced_id)
     at.run()
     assert not [b for b in at.button if b.label == "Record payment"]
-    assert "Payments of this invoice come from pennylane." in texts(at)
+    assert "Payments of this invoice come from Pennylane." in texts(at)
     download = at.get("download_button")[0]
     assert download.proto.label == "📄 Download the PDF"
 
