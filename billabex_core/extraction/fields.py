@@ -12,7 +12,7 @@ from typing import TypeVar
 from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.due import due_from_dates, due_from_terms
-from billabex_core.extraction.labels import Found, LabelHit, Neighbours, value_for
+from billabex_core.extraction.labels import Found, LabelHit, Neighbours, inner_hits, value_for
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.numbers import found_in_line, line_view, parse_id
 from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
@@ -140,6 +140,10 @@ def find_due_date(
     got = best_hit_value(hits, "due_date", nb, parse_first_date, across=True)
     if got:
         return got[0], got[0].value, 0.9, None
+    for hit in inner_hits(hits, "due_date"):
+        found = value_for(hit, nb, parse_first_date, below=False)
+        if found:
+            return found, found.value, 0.8, None
     return due_from_terms(layout, issue.value if issue else None) or due_from_dates(layout, issue)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.vocab import label_set
+from billabex_core.extraction.vocab import LabelSet, label_set
 
 T = TypeVar("T")
 _SEPARATORS = " :.-–#/()*"
@@ -54,9 +54,42 @@ def find_hits(layout: Layout) -> list[LabelHit]:
                 best = LabelHit(role, phrase, seg, m.start(), m.end())
                 if m.start() == 0:
                     break
+        if best and best.role == "issue_date":
+            best = _qualified(best, labels) or best
         if best:
             hits.append(best)
     return hits
+
+
+def inner_hits(hits: list[LabelHit], role: str) -> list[LabelHit]:
+    """Labels of ``role`` further in segments that carry another label first: "TOTAL AMOUNT
+    DUE ON August 3, 2014" names the amount due and the due date."""
+    labels = label_set()
+    out = []
+    for hit in hits:
+        seg = hit.segment
+        if hit.role == role:
+            continue
+        for i in labels.candidates(seg.folded[hit.start :]):
+            other, phrase, pattern = labels.entries[i]
+            m = pattern.search(seg.folded, hit.start)
+            if other == role and m and m.end() > hit.end - 1:
+                out.append(LabelHit(role, phrase, seg, m.start(), m.end()))
+                break
+    return out
+
+
+def _qualified(hit: LabelHit, labels: LabelSet) -> LabelHit | None:
+    """A due-date label in the same label as a bare date word: "Fecha de vencimiento", "Datum
+    der Fälligkeit" name the due date, whatever the vocabulary knows of the whole phrase."""
+    seg = hit.segment
+    end = next((i for i, c in enumerate(seg.folded) if c.isdigit()), len(seg.folded))
+    for i in labels.candidates(seg.folded[:end]):
+        role, phrase, pattern = labels.entries[i]
+        m = pattern.search(seg.folded, 0, end)
+        if role == "due_date" and m:
+            return LabelHit(role, phrase, seg, m.start(), m.end())
+    return None
 
 
 class Neighbours:

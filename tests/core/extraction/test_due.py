@@ -146,3 +146,31 @@ def test_a_later_date_naming_something_else_is_not_the_due_date(label: str) -> N
 def test_an_earlier_or_same_date_is_not_the_due_date() -> None:
     cells = [(40, 40, "Faktura 1234"), (40, 80, "Fakturadato: 10.03.2024"), (40, 94, "Leveret: 10.03.2024")]
     assert _result(cells).value("due_date") is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "due"),
+    [
+        # a due-date word qualifying a bare date word
+        (
+            [
+                (40, 40, "Rechnung 12"),
+                (40, 80, "Datum: 10.03.2024"),
+                (40, 94, "Datum der Fälligkeit: 24.03.2024"),
+            ],
+            "2024-03-24",
+        ),
+        # a due-date label inside an amount-due label
+        (
+            [
+                (40, 40, "Invoice 12"),
+                (40, 80, "Invoice Date: July 20, 2014"),
+                (40, 94, "TOTAL AMOUNT DUE ON August 3, 2014"),
+                (400, 94, "$4.11"),
+            ],
+            "2014-08-03",
+        ),
+    ],
+)
+def test_a_due_label_inside_another_label(cells: list[tuple[float, float, str]], due: str) -> None:
+    assert _result(cells).value("due_date") == due
