@@ -17,7 +17,7 @@ def filters() -> AuditFilters:
     c = st.columns([2, 2, 2, 1, 1])
     who = c[0].selectbox(
         "Who",
-        [None, *(call(actors) or [])],
+        [None, *(call(actors, actor=current_user()) or [])],
         format_func=lambda w: w or "Anyone",
         key="audit_who",
         on_change=PAGER.reset,

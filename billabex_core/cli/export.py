@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from billabex_core.cli._common import session
-from billabex_core.services.export import EXPORTERS, export_rows, to_csv, to_json
+from billabex_core.services.audit import CLI
+from billabex_core.services.downloads import export_entity
+from billabex_core.services.export import EXPORTERS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +20,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with session(args) as s:
-        rows = export_rows(session=s, entity=args.entity)
-    sys.stdout.write(to_csv(rows) if args.format == "csv" else to_json(rows) + "\n")
+    with session(args) as s:  # audited: actor ``cli``, the operating-system user who ran it
+        text = export_entity(
+            session=s, entity=args.entity, fmt=args.format, actor=CLI, via="cli", os_user=_os_user()
+        )
+    sys.stdout.write(text)
     return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment nor the password database
+        return "unknown"

@@ -22,6 +22,7 @@ from billabex_core.services import audit, tasks
 from billabex_core.services.integration_company import confirming
 from billabex_core.services.integrations import connector_config, get_integration
 from billabex_core.services.org import get_organisation
+from billabex_core.services.roles import require_admin
 from billabex_core.sync import SyncResult
 from billabex_core.sync.agent_rules import CURRENCY_MISMATCH
 from billabex_core.sync.engine import (
@@ -161,9 +162,26 @@ def run_integration_sync(
 
 
 def sync_now(
-    *, session: Session, integration_id: int, full: bool = False, progress: ProgressCallback | None = None
+    *,
+    session: Session,
+    integration_id: int,
+    actor: str,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> SyncResult:
-    """ "Sync now" from a screen: the same run as the worker's, on the session's database."""
+    """ "Sync now" from a screen, for administrators (checked here, whatever the screen shows):
+    the same run as the worker's, on the session's database."""
+    require_admin(session=session, actor=actor)
+    get_integration(session=session, integration_id=integration_id)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="sync.requested",
+        entity="integration",
+        entity_id=integration_id,
+        full=full,
+    )
+    session.commit()  # the request is in the audit log even if the sync fails
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     return run_integration_sync(engine=engine, integration_id=integration_id, full=full, progress=progress)

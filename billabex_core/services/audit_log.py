@@ -90,6 +90,7 @@ def search(
     return AuditSearch(rows=list(rows), total=int(total))
 
 
-def actors(*, session: Session) -> list[str]:
-    """Who can appear in the log: every login, and the programs."""
+def actors(*, session: Session, actor: str) -> list[str]:
+    """Who can appear in the log (administrators): every login, and the programs."""
+    require_admin(session=session, actor=actor)
     return [*session.exec(select(User.username).order_by(col(User.username))).all(), AGENT, SYNC, CLI]

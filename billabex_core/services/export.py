@@ -196,6 +196,12 @@ def _communications(session: Session) -> Iterator[dict]:
             "sent_at": c.sent_at,
             "channel": c.channel,
             "error": c.error,
+            # people steering it (issue #13): who approved it, who skipped it and why, why it is held
+            "approved_by": c.approved_by,
+            "approved_at": c.approved_at,
+            "skipped_by": c.skipped_by,
+            "skip_reason": c.skip_reason,
+            "held": c.held,
         }
 
 

@@ -14,6 +14,7 @@ from billabex_core.errors import ValidationError
 from billabex_core.models import LANGUAGES, Organisation
 from billabex_core.money import check_currency, normalise_siren, normalise_vat
 from billabex_core.services import audit
+from billabex_core.services.auth import MAX_IDLE_HOURS, MIN_IDLE_HOURS
 from billabex_core.services.contacts import check_email
 
 ORG_ID = 1
@@ -124,6 +125,20 @@ def _hours(value: object, key: str) -> int:
     return number
 
 
+def _idle_hours(value: object, key: str) -> int:
+    """A login idle this long is logged out (``services.auth``): whole hours, 1 to 24."""
+    try:
+        number = -1 if isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        number = -1
+    if not MIN_IDLE_HOURS <= number <= MAX_IDLE_HOURS:
+        raise ValidationError(
+            f"the idle timeout is a whole number of hours from {MIN_IDLE_HOURS} to {MAX_IDLE_HOURS}",
+            field=key,
+        )
+    return number
+
+
 # Each setting that can be changed, with the function that checks and normalises its new value.
 SETTINGS: dict[str, Callable[[object, str], object]] = {
     "name": _name,
@@ -140,6 +155,7 @@ SETTINGS: dict[str, Callable[[object, str], object]] = {
     "reminders_mode": _reminders_mode,
     "payment_reference": _payment_reference,
     "freshness_hours": _hours,
+    "idle_timeout_hours": _idle_hours,
 }
 
 # The settings' public names (the CLI's ``settings show|set``, docs/cli.md) → their column.
@@ -158,6 +174,7 @@ SETTING_KEYS: dict[str, str] = {
     "reminders.payment_reference": "payment_reference",
     "reminders.freshness_hours": "freshness_hours",
     "sender.email": "sender_email",
+    "security.idle_timeout_hours": "idle_timeout_hours",
 }
 
 

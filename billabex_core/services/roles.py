@@ -14,12 +14,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from billabex_core.db.types import utcnow
-from billabex_core.errors import PermissionDeniedError, ValidationError
+from billabex_core.errors import PermissionDeniedError
 from billabex_core.models import Organisation, User
-from billabex_core.services import audit
 from billabex_core.services import org as org_service
-from billabex_core.services.auth import MAX_IDLE_HOURS, MIN_IDLE_HOURS
 
 ADMIN_ONLY = "administrators only"
 # Actors that are programs, never logins (audit.AGENT, audit.SYNC, the CLI, "unknown").
@@ -50,27 +47,10 @@ def update_organisation(*, session: Session, actor: str, **changes: object) -> O
 
 
 def set_idle_timeout(*, session: Session, actor: str, hours: object) -> int:
-    """Settings key ``security.idle_timeout_hours``: a login idle this long is logged out."""
+    """Settings key ``security.idle_timeout_hours``: a login idle this long is logged out (the same
+    check as ``settings set security.idle_timeout_hours N``)."""
     require_admin(session=session, actor=actor)
-    try:
-        value = -1 if isinstance(hours, bool) else int(str(hours).strip())
-    except ValueError:
-        value = -1
-    if not MIN_IDLE_HOURS <= value <= MAX_IDLE_HOURS:
-        raise ValidationError(
-            f"the idle timeout is a whole number of hours from {MIN_IDLE_HOURS} to {MAX_IDLE_HOURS}",
-            field="security.idle_timeout_hours",
-        )
-    org = org_service.get_organisation(session=session)
-    before, org.idle_timeout_hours, org.updated_at = org.idle_timeout_hours, value, utcnow()
-    session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        action="organisation.updated",
-        entity="organisation",
-        entity_id=org.id,
-        before={"idle_timeout_hours": before},
-        after={"idle_timeout_hours": value},
+    stored = org_service.set_setting(
+        session=session, key="security.idle_timeout_hours", value=hours, actor=actor
     )
-    return value
+    return int(str(stored))

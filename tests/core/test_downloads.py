@@ -37,7 +37,7 @@ def test_a_screen_csv_is_the_cli_csv_with_formulas_neutralised(team: Session) ->
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     event = team.exec(select(AuditEvent).where(AuditEvent.action == "export.csv")).one()
-    assert (event.actor, event.entity, event.details) == ("bob", "accounts", {"rows": 1})
+    assert (event.actor, event.entity, event.details) == ("bob", "accounts", {"rows": 1, "via": "screen"})
 
 
 def test_the_audit_log_is_for_administrators_and_filters(team: Session) -> None:

@@ -3,14 +3,18 @@ logins; the audit log is append-only below the ORM."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, select
 
 from billabex_core.errors import PermissionDeniedError, ValidationError
+from billabex_core.jobs import reminders
+from billabex_core.jobs.sync_runs import sync_now
 from billabex_core.models import AuditEvent, User
-from billabex_core.services import audit, integrations, roles, users
+from billabex_core.services import audit, audit_log, integrations, roles, users
 
 PASSWORD = "correct-horse-battery"
 DEMO = {"base_url": "http://127.0.0.1:9/api", "api_token": "demo-token"}
@@ -49,6 +53,9 @@ def _admin_only_calls(session: Session, actor: str) -> dict[str, object]:
         "disable": lambda: users.set_active(session=session, username="ada", active=False, actor=actor),
         "reset": lambda: users.reset_password(session=session, username="ada", actor=actor),
         "role": lambda: users.set_admin(session=session, username=actor, admin=True, actor=actor),
+        "sync now": lambda: sync_now(session=session, integration_id=1, actor=actor),
+        "run now": lambda: reminders.run_now(session=session, actor=actor, today=date(2026, 3, 2)),
+        "audit log actors": lambda: audit_log.actors(session=session, actor=actor),
     }
     return calls
 
@@ -66,6 +73,9 @@ def _admin_only_calls(session: Session, actor: str) -> dict[str, object]:
         "disable",
         "reset",
         "role",
+        "sync now",
+        "run now",
+        "audit log actors",
     ],
 )
 def test_a_member_is_refused_by_the_core(team: Session, action: str) -> None:
