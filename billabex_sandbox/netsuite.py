@@ -24,13 +24,12 @@ import time
 from collections import deque
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 from billabex_sandbox import netsuite_contract as contract_rules
+from billabex_sandbox.http_server import Fault, Faults, LocalServer, Reply, Request, json_reply
 from billabex_sandbox.netsuite_data import CUSTOMER_BASE, NetSuiteData, account_time
 from billabex_sandbox.netsuite_sql import SuiteQL, SuiteQLError
-from billabex_sandbox.zoho_http import Fault, Faults, Reply, Request, json_reply, serve
 
 CONTRACT_ENV = "BILLABEX_SANDBOX_CONTRACT"
 SUITEQL = "/services/rest/query/v1/suiteql"
@@ -63,8 +62,11 @@ def error_reply(status: int, code: str, detail: str, headers: dict[str, str] | N
     )
 
 
-class NetSuiteSandbox:
+class NetSuiteSandbox(LocalServer):
     """The emulated account; ``start()`` serves it, the hooks drive tests."""
+
+    SERVER_NAME = "netsuite-sandbox"
+    API_PREFIX = "/services/rest"
 
     def __init__(
         self,
@@ -107,30 +109,9 @@ class NetSuiteSandbox:
         self._in_flight = 0
         self._nonces: dict[str, float] = {}
         self._host, self._port = host, port
-        self._server: ThreadingHTTPServer | None = None
         self.base_url = (
             f"https://{account_id.lower().replace('_', '-')}.suitetalk.api.netsuite.com/services/rest"
         )
-
-    # -- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> str:
-        self._server, origin = serve(self, self._host, self._port, "netsuite-sandbox")
-        self.base_url = origin + "/services/rest"
-        return self.base_url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> NetSuiteSandbox:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def connector_config(self, **extra: Any) -> dict[str, Any]:
         config: dict[str, Any] = {
@@ -224,11 +205,23 @@ class NetSuiteSandbox:
             )
             self.data.db.commit()
 
+    def unapply(self, doc_id: int, invoice_id: int) -> None:
+        """Remove what a payment or a credit memo applied to an invoice: the invoice owes it again
+        (its lastmodifieddate stays, as NetSuite leaves it), the payment or credit memo has it
+        unused again and its lastmodifieddate moves."""
+        with self._lock:
+            self.data.unapply(doc_id, invoice_id, self._stamp())
+            self.data.db.commit()
+
     def delete_record(self, record_id: int, record_type: str) -> None:
-        """Delete a customer, contact or transaction; ``deletedrecord`` gets a row (``record_type``:
-        customer, contact, invoice, creditmemo, customerpayment)."""
+        """Delete a customer, contact or transaction (a payment or credit memo unapplied first:
+        its invoices owe it again); ``deletedrecord`` gets a row (``record_type``: customer,
+        contact, invoice, creditmemo, customerpayment)."""
         with self._lock:
             table = {"customer": "customer", "contact": "contact"}.get(record_type, '"transaction"')
+            links = "SELECT previousdoc FROM nexttransactionlinelink WHERE nextdoc = ?"
+            for (invoice_id,) in self.data.db.execute(links, (record_id,)).fetchall():
+                self.data.unapply(record_id, invoice_id, self._stamp())
             self.data.db.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
             self.data.db.execute(
                 "DELETE FROM nexttransactionlinelink WHERE previousdoc = ? OR nextdoc = ?",

@@ -20,7 +20,13 @@ from decimal import Decimal
 
 ACCOUNT_TZ = timezone(timedelta(hours=-8))  # the account's preference (Pacific time, winter)
 CUSTOMER_BASE, CONTACT_BASE, TRANSACTION_BASE = 1000, 5000, 100_000
-CURRENCIES = ((1, "Euro", "EUR"), (2, "British pound", "GBP"), (3, "US Dollar", "USD"))
+CURRENCIES = (
+    (1, "Euro", "EUR"),
+    (2, "British pound", "GBP"),
+    (3, "US Dollar", "USD"),
+    (4, "Kuwaiti dinar", "KWD"),  # three decimals; generated customers never use 4 and 5:
+    (5, "Yen", "JPY"),  # tests move a customer to them (update_customer(currency=...))
+)
 COUNTRIES = (
     ("FR", 1, "fr_FR"),
     ("BE", 1, "fr_FR"),
@@ -63,7 +69,8 @@ def account_time(moment: datetime) -> str:
 
 
 def cents(value: Decimal) -> float:
-    return float(value.quantize(Decimal("0.01")))
+    """An amount as the table holds it: to the thousandth (KWD has three decimals)."""
+    return float(value.quantize(Decimal("0.001")))
 
 
 class NetSuiteData:
@@ -173,7 +180,7 @@ class NetSuiteData:
         (value,) = self.db.execute(
             'SELECT foreignamountunpaid FROM "transaction" WHERE id = ?', (invoice_id,)
         ).fetchone()
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return Decimal(str(value)).quantize(Decimal("0.001"))
 
     def _apply(self, invoice_id: int, next_id: int, next_type: str, amount: Decimal, stamp: str) -> None:
         self.db.execute(
@@ -181,11 +188,35 @@ class NetSuiteData:
             (invoice_id, next_id, next_type, "Payment" if next_type == "CustPymt" else "Credit Memo", cents(amount), stamp),
         )  # fmt: skip
         self.db.execute(
-            'UPDATE "transaction" SET foreignamountpaid = round(foreignamountpaid + ?, 2),'
-            " foreignamountunpaid = round(foreignamountunpaid - ?, 2),"
-            " status = CASE WHEN round(foreignamountunpaid - ?, 2) <= 0 THEN 'B' ELSE 'A' END WHERE id = ?",
+            'UPDATE "transaction" SET foreignamountpaid = round(foreignamountpaid + ?, 3),'
+            " foreignamountunpaid = round(foreignamountunpaid - ?, 3),"
+            " status = CASE WHEN round(foreignamountunpaid - ?, 3) <= 0 THEN 'B' ELSE 'A' END WHERE id = ?",
             (cents(amount), cents(amount), cents(amount), invoice_id),
         )  # the invoice's lastmodifieddate does not move (see the module docstring)
+
+    def unapply(self, doc_id: int, invoice_id: int, stamp: str) -> None:
+        """Undo the application of payment or credit memo ``doc_id`` to an invoice."""
+        link = "FROM nexttransactionlinelink WHERE nextdoc = ? AND previousdoc = ?"
+        for (amount,) in self.db.execute(f"SELECT foreignamount {link}", (doc_id, invoice_id)).fetchall():
+            self.db.execute(
+                'UPDATE "transaction" SET foreignamountpaid = round(foreignamountpaid - ?, 3),'
+                " foreignamountunpaid = round(foreignamountunpaid + ?, 3), status = 'A' WHERE id = ?",
+                (amount, amount, invoice_id),
+            )
+            unused = (
+                "foreignpaymentamountunused" if self._type(doc_id) == "CustPymt" else "foreignamountunpaid"
+            )
+            sign = 1 if unused == "foreignpaymentamountunused" else -1  # a credit memo's figures are negative
+            self.db.execute(
+                f"UPDATE \"transaction\" SET {unused} = round({unused} + ?, 3),"
+                " status = CASE WHEN type = 'CustCred' THEN 'A' ELSE status END, lastmodifieddate = ? WHERE id = ?",
+                (sign * amount, stamp, doc_id),
+            )
+        self.db.execute(f"DELETE {link}", (doc_id, invoice_id))
+
+    def _type(self, transaction_id: int) -> str:
+        row = self.db.execute('SELECT type FROM "transaction" WHERE id = ?', (transaction_id,)).fetchone()
+        return str(row[0]) if row else ""
 
     def pay(
         self,

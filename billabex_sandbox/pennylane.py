@@ -23,12 +23,12 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 from billabex_sandbox import pennylane_api as api
 from billabex_sandbox import pennylane_routes as routes
 from billabex_sandbox.contract import PennylaneContract
+from billabex_sandbox.http_server import Fault, Faults, LocalServer, Reply, Request
 from billabex_sandbox.pennylane_customers import contacts, customer
 from billabex_sandbox.pennylane_data import (
     CREDIT_NOTE,
@@ -42,8 +42,8 @@ from billabex_sandbox.pennylane_data import (
     ledger_row,
 )
 from billabex_sandbox.pennylane_day import working_day
-from billabex_sandbox.pennylane_fakes import iso
-from billabex_sandbox.pennylane_http import Fault, RateLimit, Reply, json_reply, serve, take_fault
+from billabex_sandbox.pennylane_fakes import iso, places
+from billabex_sandbox.pennylane_http import RateLimit, json_reply
 from billabex_sandbox.pennylane_invoices import invoice, payment_items
 from billabex_sandbox.pennylane_routes import PREFIX
 
@@ -51,8 +51,12 @@ READ_SCOPES = ("customer_invoices:readonly", "customers:readonly")
 CONTRACT_ENV = "BILLABEX_SANDBOX_CONTRACT"  # "1": every sandbox checks its replies (the test suite)
 
 
-class PennylaneSandbox:
+class PennylaneSandbox(LocalServer):
     """The emulated API and its data; ``start()`` serves it, mutation hooks drive tests."""
+
+    SERVER_NAME = "PennylaneSandbox"
+    API_PREFIX = PREFIX
+    REPLY_HEADERS = {"Api-Version-Expires-At": ""}
 
     def __init__(
         self,
@@ -91,36 +95,14 @@ class PennylaneSandbox:
         self.changelogs: dict[str, list[api.ChangeEntry]] = {"customers": [], "customer_invoices": []}
         self.request_count = 0
         self.request_log: deque[tuple[str, dict[str, str]]] = deque(maxlen=5_000)
-        self._faults: list[Fault] = []
+        self.faults = Faults()
         self._last_tick = self.now
         self._lock = threading.RLock()
         self._host, self._port = host, port
-        self._server: ThreadingHTTPServer | None = None
         self.base_url = f"https://app.pennylane.com{PREFIX}"
         if contract is None:
             contract = os.environ.get(CONTRACT_ENV, "") not in ("", "0")
         self.contract = PennylaneContract() if contract else None
-
-    # -- lifecycle --------------------------------------------------------------------------
-
-    def start(self) -> str:
-        """Serve the API; returns its base URL (``http://127.0.0.1:<port>/api/external/v2``)."""
-        self._server, origin = serve(self, self._host, self._port)
-        self.base_url = origin + PREFIX
-        return self.base_url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> PennylaneSandbox:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def connector_config(self, **extra: Any) -> dict[str, Any]:
         config: dict[str, Any] = {"api_token": self.token, "base_url": self.base_url}
@@ -147,12 +129,11 @@ class PennylaneSandbox:
         ``malformed`` 200 body, a ``delay`` before answering (to trigger client timeouts), or an
         ``echo`` of the request (its headers, token included, in every field of an error body)."""
         with self._lock:
-            self._faults.append(Fault(n, status, kind, delay, retry_after, path))
+            self.faults.add(Fault(n, status, kind, delay, path, retry_after=retry_after))
 
     def clear_faults(self) -> None:
         """Drop the faults not used yet."""
-        with self._lock:
-            self._faults.clear()
+        self.faults.clear()
 
     def invoice_ids(self, *, credit_notes: bool | None = None, drafts: bool = False) -> list[int]:
         data, out = self.data, []
@@ -214,7 +195,8 @@ class PennylaneSandbox:
         with self._lock:
             index = self._invoice(invoice_id)
             due = self.data.remaining(index)
-            value = due if amount is None else int(Decimal(str(amount)) * 100)
+            units = places(self.data.amounts(index)[0])
+            value = due if amount is None else int(Decimal(str(amount)).scaleb(units))
             payment_id = self.data.new_payment_id()
             moment = self._tick()
             self.data.extra_payments.setdefault(index, []).append(
@@ -224,12 +206,23 @@ class PennylaneSandbox:
             self._log("customer_invoices", invoice_id, "update")
             return payment_id
 
-    def add_invoice(self, customer_id: int, *, credit_note: bool = False) -> int:
+    def add_invoice(
+        self,
+        customer_id: int,
+        *,
+        credit_note: bool = False,
+        currency: str | None = None,
+        total: Decimal | str | None = None,
+    ) -> int:
+        """A new invoice (or credit note); ``currency``/``total`` fix its amounts (KWD: three
+        decimals, JPY: none)."""
         with self._lock:
             owner = self.data.customer_index(customer_id)
             if owner is None:
                 raise KeyError(customer_id)
-            index = self.data.add_invoice(owner, kind=CREDIT_NOTE if credit_note else INVOICE)
+            kind = CREDIT_NOTE if credit_note else INVOICE
+            fixed = None if total is None else Decimal(str(total))
+            index = self.data.add_invoice(owner, kind=kind, currency=currency, total=fixed)
             self.data.touched[index] = self._tick()
             self._log("customer_invoices", INVOICE_BASE + index, "insert")
             return INVOICE_BASE + index
@@ -268,6 +261,20 @@ class PennylaneSandbox:
                 raise KeyError(contact_id)
             self.data.contact_overrides.setdefault(contact_id, {}).update(fields)
             self.update_customer(customer_id)
+
+    def delete_contact(self, contact_id: int) -> None:
+        """Remove a contact person; its customer is logged as updated (its contacts are read again)."""
+        self.update_contact(contact_id, deleted=True)
+
+    def delete_payment(self, invoice_id: int, payment_id: int) -> None:
+        """Remove a payment row of an invoice (it owes that amount again); the invoice changes."""
+        with self._lock:
+            index = self._invoice(invoice_id)
+            if not any(p.id == payment_id for p in self.data.payments(index)):
+                raise KeyError(payment_id)
+            self.data.deleted_payments.add(payment_id)
+            self.data.touched[index] = self._tick()
+            self._log("customer_invoices", invoice_id, "update")
 
     def delete_customer(self, customer_id: int) -> None:
         with self._lock:
@@ -308,12 +315,15 @@ class PennylaneSandbox:
 
     # -- request handling -------------------------------------------------------------------
 
-    def handle(self, path: str, query: dict[str, str], headers: Any) -> Reply:
+    def handle(self, request: Request) -> Reply:
         """One request → (status, headers, body): faults first, then auth, rate limit, route."""
+        path, query, headers = request.path, request.query, request.headers
+        if request.method != "GET":
+            return json_reply(405, {"error": "The sandbox is read-only", "status": 405})
         with self._lock:
             self.request_count += 1
             self.request_log.append((path, query))
-            fault = take_fault(self._faults, path)
+        fault = self.faults.take(path)
         if fault is not None and fault.kind == "delay":
             time.sleep(fault.delay)
             fault = None

@@ -120,7 +120,8 @@ def contacts(data: PennylaneData, index: int, base_url: str) -> list[dict[str, A
     names = name_pool(item["billing_address"]["country_alpha2"])
     domain = item["emails"][0].split("@")[1] if item["emails"] else "example.org"
     found = [_contact(rng, item, n, names, domain) for n in range(count)]
-    return [{**c, **data.contact_overrides.get(c["id"], {})} for c in found]
+    changed = [{**c, **data.contact_overrides.get(c["id"], {})} for c in found]
+    return [c for c in changed if not c.pop("deleted", False)]  # (a contact person removed)
 
 
 def _contact(rng: random.Random, item: dict[str, Any], n: int, names: str, domain: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from billabex_sandbox.pennylane_fakes import VAT_RATE, country_row, pick_country
+from billabex_sandbox.pennylane_fakes import VAT_RATE, country_row, pick_country, places
 
 CUSTOMER_BASE = 1_000
 INVOICE_BASE = 100_000
@@ -41,7 +41,7 @@ class Profile:
 @dataclass(slots=True)
 class Payment:
     id: int
-    amount: int  # cents, in the invoice currency
+    amount: int  # units of the invoice currency (cents; JPY yen, KWD fils)
     created_at: datetime
     status: str
     label: str
@@ -77,6 +77,8 @@ class PennylaneData:
         self.contact_overrides: dict[int, dict[str, Any]] = {}  # contact id → fields
         self.deleted_invoices: set[int] = set()
         self.deleted_customers: set[int] = set()
+        self.amount_overrides: dict[int, tuple[str, int, int]] = {}  # index → (currency, base, tax)
+        self.deleted_payments: set[int] = set()
         self.profile = profile or Profile()
         self._next_payment = 9_000_000
         self._build(invoices)
@@ -105,7 +107,15 @@ class PennylaneData:
             elif kind == INVOICE:
                 recent.setdefault(customer, deque(maxlen=4)).append(index)
 
-    def add_invoice(self, customer: int, *, kind: int = INVOICE) -> int:
+    def add_invoice(
+        self, customer: int, *, kind: int = INVOICE, currency: str | None = None, total: Decimal | None = None
+    ) -> int:
+        """A new document; ``currency`` and ``total`` (tax included, 20 %) fix its amounts."""
+        if currency is not None or total is not None:
+            code = currency or self.currency_of(customer)
+            units = int(Decimal(str(total or "1200")).scaleb(places(code)))
+            base = units * 5 // 6
+            self.amount_overrides[len(self.inv_kind)] = (code, base, units - base)
         self.inv_customer.append(customer)
         self.inv_kind.append(kind)
         self.inv_day.append(self.today.toordinal())
@@ -158,8 +168,10 @@ class PennylaneData:
     # -- invoice figures --------------------------------------------------------------------
 
     def amounts(self, index: int) -> tuple[str, int, int, random.Random]:
-        """(currency, total excl. tax, tax) in cents, and the invoice's own generator."""
+        """(currency, total excl. tax, tax) in units of the currency, and the invoice's own generator."""
         rng = random.Random(self.seed * 1_000_003 + index)
+        if index in self.amount_overrides:
+            return (*self.amount_overrides[index], rng)
         customer = self.inv_customer[index]
         target = self.credit_target.get(index)
         if target is not None:
@@ -199,7 +211,7 @@ class PennylaneData:
             # Reconciled with a bank transaction in Pennylane: the invoice is (partly) paid, with no
             # payment row (GET .../payments is empty; .../matched_transactions lists the transfer).
             out = [replace(p, matched=True) if p.status in SETTLED else p for p in out]
-        return out + self.extra_payments.get(index, [])
+        return [p for p in out + self.extra_payments.get(index, []) if p.id not in self.deleted_payments]
 
     def credited(self, index: int) -> int:
         total = 0
@@ -242,8 +254,8 @@ def invoice_reference(seed: int, index: int) -> str:
     return f"PL-{seed:04x}-{INVOICE_BASE + index}"
 
 
-def _money(value: int) -> Decimal:
-    return (Decimal(value) / 100).quantize(Decimal("0.01"))
+def _money(value: int, currency: str = "EUR") -> Decimal:
+    return Decimal(value).scaleb(-places(currency))
 
 
 def ledger_row(data: PennylaneData, index: int) -> dict[str, Any]:
@@ -261,10 +273,12 @@ def ledger_row(data: PennylaneData, index: int) -> dict[str, Any]:
         "customer_id": CUSTOMER_BASE + data.inv_customer[index],
         "credit_note": note,
         "currency": currency,
-        "total": _money(base + tax),
-        "open": _money((0 if target is not None else base + tax) if note else data.remaining(index)),
-        "credited": _money(0 if note else data.credited(index)),
-        "paid": _money(sum(p.amount for p in settled)),
-        "rows": _money(sum(p.amount for p in settled if not p.matched)),
+        "total": _money(base + tax, currency),
+        "open": _money(
+            (0 if target is not None else base + tax) if note else data.remaining(index), currency
+        ),
+        "credited": _money(0 if note else data.credited(index), currency),
+        "paid": _money(sum(p.amount for p in settled), currency),
+        "rows": _money(sum(p.amount for p in settled if not p.matched), currency),
         "credited_invoice": None if target is None else INVOICE_BASE + target,
     }

@@ -86,7 +86,15 @@ STREETS = {
 }
 EMAIL_WORD = {"FR": "compta", "BE": "compta", "DE": "buchhaltung"}
 TLD = {"GB": "co.uk", "US": "com"}
-EUR_RATES = {"EUR": Decimal(1), "GBP": Decimal("1.17"), "USD": Decimal("0.92"), "CHF": Decimal("1.05")}
+EUR_RATES = {
+    "EUR": Decimal(1),
+    "GBP": Decimal("1.17"),
+    "USD": Decimal("0.92"),
+    "CHF": Decimal("1.05"),
+    "KWD": Decimal("2.98"),  # KWD and JPY: only invoices a test adds (add_invoice(currency=...))
+    "JPY": Decimal("0.0061"),
+}
+CURRENCY_PLACES = {"JPY": 0, "KWD": 3}
 VAT_RATE = {"FR": 20, "DE": 19, "GB": 20, "BE": 21, "ES": 21, "IT": 22, "NL": 21, "US": 0}
 TERMS = (("30_days", 30), ("45_days", 45), ("15_days", 15), ("upon_receipt", 0), ("60_days", 60))
 
@@ -184,6 +192,14 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def cents(value: int) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}{abs(value) // 100}.{abs(value) % 100:02d}"
+def places(currency: str) -> int:
+    """Decimals of a currency's amounts (EUR, GBP, USD 2; JPY 0; KWD 3): the sandbox keeps every
+    amount as an integer count of these units."""
+    return CURRENCY_PLACES.get(currency, 2)
+
+
+def cents(value: int, currency: str = "EUR") -> str:
+    """Units of ``currency`` (cents of EUR) as Pennylane's amount string."""
+    digits = places(currency)
+    sign, whole, part = "-" if value < 0 else "", abs(value) // 10**digits, abs(value) % 10**digits
+    return f"{sign}{whole}.{part:0{digits}d}" if digits else f"{sign}{whole}.0"

@@ -1,5 +1,6 @@
-"""The HTTP side of the Pennylane sandbox: the stdlib server, JSON replies, Pennylane's rate
-limit (fixed windows per token, ``ratelimit-*`` headers, a plain-text 429) and injected faults.
+"""The HTTP side of the Pennylane sandbox that is Pennylane's own (the server, faults and lifecycle
+are ``http_server``'s): JSON replies as Pennylane sends them, and its rate limit (fixed windows per
+token, ``ratelimit-*`` headers, a plain-text 429).
 """
 
 from __future__ import annotations
@@ -8,45 +9,14 @@ import json
 import math
 import threading
 import time
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
 
-Reply = tuple[int, dict[str, str], bytes]  # status, headers, body
-
-
-class Endpoint(Protocol):
-    def handle(self, path: str, query: dict[str, str], headers: Any) -> Reply:
-        """One request (path, query, request headers) → its reply."""
+from billabex_sandbox.http_server import Reply
 
 
 def json_reply(status: int, body: Any) -> Reply:
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return status, {"Content-Type": "application/json; charset=utf-8"}, payload
-
-
-@dataclass(slots=True)
-class Fault:
-    """The next ``remaining`` requests (under ``path`` if set) fail this way."""
-
-    remaining: int
-    status: int = 500
-    kind: str = "status"  # status | malformed | delay
-    delay: float = 0.0
-    retry_after: int = 1
-    path: str | None = None
-
-
-def take_fault(faults: list[Fault], path: str) -> Fault | None:
-    """The first fault that applies to ``path``, used once (dropped when used up)."""
-    for fault in faults:
-        if fault.path is None or path.startswith(fault.path):
-            fault.remaining -= 1
-            if fault.remaining <= 0:
-                faults.remove(fault)
-            return fault
-    return None
 
 
 class RateLimit:
@@ -88,57 +58,3 @@ class RateLimit:
             "ratelimit-reset": str(math.ceil(reset)),
         }
         return 429, headers, f"Rate limit exceeded. Please retry in {seconds} seconds.".encode()
-
-
-def serve(endpoint: Endpoint, host: str, port: int) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``endpoint`` on ``host:port`` from a daemon thread; returns the server and its origin
-    (``port`` 0 picks a free port)."""
-
-    class Handler(_Handler):
-        pass
-
-    Handler.endpoint = endpoint
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    bound_host, bound_port = server.server_address[:2]
-    name = bound_host.decode() if isinstance(bound_host, bytes) else bound_host
-    thread = threading.Thread(
-        target=server.serve_forever, args=(0.05,), name="pennylane-sandbox", daemon=True
-    )
-    thread.start()
-    return server, f"http://{name}:{bound_port}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "PennylaneSandbox/1.0"
-    disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms delayed ACK
-    endpoint: Endpoint
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        try:
-            status, headers, body = self.endpoint.handle(parts.path, query, self.headers)
-        except Exception:  # noqa: BLE001 - the sandbox must answer, like a real 500
-            status, headers, body = 500, {"Content-Type": "text/plain"}, b"Internal Server Error"
-        self._reply(status, headers, body)
-
-    def do_POST(self) -> None:
-        self.close_connection = True
-        self._reply(*json_reply(405, {"error": "The sandbox is read-only", "status": 405}))
-
-    def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        try:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Api-Version-Expires-At", "")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
-            self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass

@@ -23,7 +23,7 @@ from billabex_sandbox.pennylane_data import (
     invoice_number,
     invoice_reference,
 )
-from billabex_sandbox.pennylane_fakes import EUR_RATES, cents, iso
+from billabex_sandbox.pennylane_fakes import EUR_RATES, cents, iso, places
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +60,20 @@ def _status(kind: int, figures: _Figures, overdue: bool) -> str:
     return "late" if overdue else "upcoming"
 
 
-def to_eur(value: int, rate: Decimal) -> int:
-    """Cents of the invoice currency → cents of EUR (``exchange_rate`` converts to euros)."""
-    return int((Decimal(value) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def to_eur(value: int, rate: Decimal, currency: str = "EUR") -> int:
+    """Units of the invoice currency (cents, JPY yen, KWD fils) → cents of EUR (``exchange_rate``
+    converts to euros)."""
+    eur = Decimal(value) * rate * 100 / 10 ** places(currency)
+    return int(eur.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _amount_fields(figures: _Figures, sign: int, rate: Decimal) -> dict[str, Any]:
+    code = figures.currency
     return {
-        "currency": figures.currency,
-        "amount": cents(sign * to_eur(figures.total, rate)),
-        "currency_amount": cents(sign * figures.total),
-        "currency_amount_before_tax": cents(sign * figures.base),
+        "currency": code,
+        "amount": cents(sign * to_eur(figures.total, rate, code)),
+        "currency_amount": cents(sign * figures.total, code),
+        "currency_amount_before_tax": cents(sign * figures.base, code),
         "exchange_rate": str(rate if rate != 1 else "1.0"),
     }
 
@@ -78,13 +81,14 @@ def _amount_fields(figures: _Figures, sign: int, rate: Decimal) -> dict[str, Any
 def _remaining_fields(figures: _Figures, kind: int, applied: bool, rate: Decimal) -> dict[str, str]:
     """In EUR whatever the invoice currency (connectors.md §1.9, §1.10), credit notes included: a
     credit note applied to its invoice has nothing left, an unapplied one all of it (negative)."""
+    code = figures.currency
     if kind == CREDIT_NOTE:
-        with_tax = "0.0" if applied else cents(-to_eur(figures.total, rate))
-        without_tax = "0.0" if applied else cents(-to_eur(figures.base, rate))
+        with_tax = "0.0" if applied else cents(-to_eur(figures.total, rate, code))
+        without_tax = "0.0" if applied else cents(-to_eur(figures.base, rate, code))
     else:
         remaining, base = figures.remaining, figures.base
-        with_tax = cents(to_eur(remaining, rate))
-        without_tax = cents(to_eur(remaining * base // max(figures.total, 1), rate))
+        with_tax = cents(to_eur(remaining, rate, code))
+        without_tax = cents(to_eur(remaining * base // max(figures.total, 1), rate, code))
     return {"remaining_amount_with_tax": with_tax, "remaining_amount_without_tax": without_tax}
 
 
@@ -139,8 +143,8 @@ def invoice(data: PennylaneData, index: int, base_url: str) -> dict[str, Any]:
         **_amount_fields(figures, sign, rate),
         "date": issue.isoformat(),
         "deadline": deadline.isoformat(),
-        "currency_tax": cents(sign * tax),
-        "tax": cents(sign * to_eur(tax, rate)),
+        "currency_tax": cents(sign * tax, currency),
+        "tax": cents(sign * to_eur(tax, rate, currency)),
         "language": "fr_FR",
         "paid": status == "paid",
         "status": status,
@@ -168,7 +172,7 @@ def payment_items(data: PennylaneData, index: int) -> list[dict[str, Any]]:
             "id": p.id,
             "label": p.label,
             "currency": currency,
-            "currency_amount": cents(p.amount),
+            "currency_amount": cents(p.amount, currency),
             "status": p.status,
             "created_at": iso(p.created_at),
             "updated_at": iso(p.created_at),
@@ -194,8 +198,8 @@ def matched_transaction_items(data: PennylaneData, index: int, base_url: str) ->
             "updated_at": iso(p.created_at),
             "archived_at": None,
             "currency": currency,
-            "currency_amount": cents(p.amount),
-            "amount": cents(to_eur(p.amount, rate)),
+            "currency_amount": cents(p.amount, currency),
+            "amount": cents(to_eur(p.amount, rate, currency)),
             "currency_fee": None,
             "fee": None,
             "journal": {"id": 512},

@@ -28,15 +28,14 @@ import threading
 import time
 from collections import deque
 from datetime import UTC, date, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
 from billabex_sandbox import zoho_api as api
 from billabex_sandbox import zoho_contract
+from billabex_sandbox.http_server import Fault, Faults, LocalServer, Reply, Request, json_reply
 from billabex_sandbox.zoho_data import Contact, ZohoData
 from billabex_sandbox.zoho_hooks import ZohoHooks
-from billabex_sandbox.zoho_http import Fault, Faults, Reply, Request, json_reply, serve
 
 CONTRACT_ENV = "BILLABEX_SANDBOX_CONTRACT"  # "1": check every exchange against Zoho's OAS
 PREFIX = "/books/v3"
@@ -45,8 +44,11 @@ ORGANIZATION = {"organization_id": "20099887766", "name": "Démo Zoho SARL", "cu
 _DETAIL = re.compile(r"^/(contacts|invoices|creditnotes|customerpayments)/([^/]+)(?:/([a-z]+))?$")
 
 
-class ZohoSandbox(ZohoHooks):
+class ZohoSandbox(ZohoHooks, LocalServer):
     """The emulated API and its data; ``start()`` serves it, the hooks drive tests."""
+
+    SERVER_NAME = "zoho-sandbox"
+    API_PREFIX = PREFIX
 
     def __init__(
         self,
@@ -93,29 +95,8 @@ class ZohoSandbox(ZohoHooks):
         self._last_tick = self.now
         self._lock = threading.RLock()
         self._host, self._port = host, port
-        self._server: ThreadingHTTPServer | None = None
         self.origin = "https://accounts.zoho.eu"
         self.base_url = "https://www.zohoapis.eu" + PREFIX
-
-    # -- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> str:
-        self._server, self.origin = serve(self, self._host, self._port, "zoho-sandbox")
-        self.base_url = self.origin + PREFIX
-        return self.base_url
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> ZohoSandbox:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def connector_config(self, **extra: Any) -> dict[str, Any]:
         config: dict[str, Any] = {

@@ -15,7 +15,13 @@ from billabex_sandbox.zoho_data import COUNTRIES, Contact, CreditNote, Invoice, 
 
 ORG_TZ = timezone(timedelta(hours=1))  # the organisation's time zone (Europe/Paris, winter)
 MAX_PER_PAGE = 200
-CURRENCY_IDS = {"EUR": "460000000000097", "GBP": "460000000000099", "USD": "460000000000101"}
+CURRENCY_IDS = {
+    "EUR": "460000000000097",
+    "GBP": "460000000000099",
+    "USD": "460000000000101",
+    "KWD": "460000000000103",  # only customers a test moves to them
+    "JPY": "460000000000105",
+}
 
 
 class ApiError(Exception):

@@ -20,6 +20,14 @@ CREDIT_BASE = 460_000_000_500_000
 PAYMENT_BASE = 460_000_000_700_000
 PERSON_BASE = 460_000_000_900_000
 CENT = Decimal("0.01")
+# Decimals of the currencies whose amounts are not in cents (tests bill customers in them).
+PLACES = {"JPY": 0, "KWD": 3, "BHD": 3, "TND": 3}
+
+
+def unit(currency: str) -> Decimal:
+    """The smallest amount of ``currency`` (0.01, JPY 1, KWD 0.001)."""
+    return Decimal(1).scaleb(-PLACES.get(currency, 2))
+
 
 # country code, country name as Zoho prints it, currency, language, VAT rate
 COUNTRIES = (

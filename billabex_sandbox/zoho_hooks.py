@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from billabex_sandbox.zoho_data import CENT, Invoice, ZohoData
+from billabex_sandbox.zoho_data import INVOICE_BASE, Invoice, ZohoData, unit
 
 
 class ZohoHooks:
@@ -38,7 +38,9 @@ class ZohoHooks:
         """A payment of ``amount`` (default: the whole balance) applied to the invoice."""
         with self._lock:
             invoice = self.data.invoices[invoice_id]
-            value = self.data.balance(invoice) if amount is None else Decimal(str(amount)).quantize(CENT)
+            value = self.data.balance(invoice)
+            if amount is not None:
+                value = Decimal(str(amount)).quantize(unit(invoice.currency))
             moment = self._tick()
             payment = self.data.new_payment(
                 random.Random(invoice_id), invoice.customer_id, moment.date(), value, invoice.currency
@@ -49,11 +51,13 @@ class ZohoHooks:
             return payment.id
 
     def add_invoice(self, customer_id: int, total: Decimal | str = "1200.00") -> int:
+        """An invoice in the customer's currency (its own decimals: JPY none, KWD three)."""
         with self._lock:
             moment = self._tick()
             contact = self.data.contacts[customer_id]
-            invoice_id = max(self.data.invoices) + 1
-            value = Decimal(str(total)).quantize(CENT)
+            invoice_id = max(self.data.invoices, default=INVOICE_BASE) + 1
+            step = unit(contact.currency)
+            value = Decimal(str(total)).quantize(step)
             invoice = Invoice(
                 id=invoice_id,
                 number=f"INV-{len(self.data.invoices) + 1:06d}",
@@ -61,8 +65,8 @@ class ZohoHooks:
                 day=moment.date(),
                 due=moment.date() + timedelta(days=30),
                 currency=contact.currency,
-                sub_total=(value / Decimal("1.2")).quantize(CENT),
-                tax=value - (value / Decimal("1.2")).quantize(CENT),
+                sub_total=(value / Decimal("1.2")).quantize(step),
+                tax=value - (value / Decimal("1.2")).quantize(step),
                 state="sent",
                 created=moment,
                 modified=moment,
@@ -107,3 +111,48 @@ class ZohoHooks:
         moment = max(datetime.now(UTC), self._last_tick + timedelta(microseconds=1))
         self._last_tick = moment
         return moment
+
+    def delete_contact_person(self, customer_id: int, person_id: int) -> None:
+        """A contact person removed from its customer (the customer's last_modified_time moves)."""
+        with self._lock:
+            contact = self.data.contacts[customer_id]
+            contact.persons = [p for p in contact.persons if p.id != person_id]
+            contact.modified = self._tick()
+
+    def delete_payment(self, payment_id: int) -> None:
+        """A customer payment deleted: gone from the list (no deletion feed), the invoices it paid
+        owe it again and their last_modified_time moves."""
+        with self._lock:
+            payment = self.data.payments.pop(payment_id)
+            moment = self._tick()
+            for allocation in payment.allocations:
+                paid = self.data.paid_to.get(allocation.invoice_id, [])
+                self.data.paid_to[allocation.invoice_id] = [(p, a) for p, a in paid if p != payment_id]
+                self.data.invoices[allocation.invoice_id].modified = moment
+
+    def delete_credit_application(self, note_id: int, invoice_id: int) -> None:
+        """A credit note's application to an invoice removed: the credit is available again; the
+        credit note and the invoice change."""
+        with self._lock:
+            moment = self._tick()
+            self.data.applications[note_id] = [
+                a for a in self.data.applications.get(note_id, []) if a.invoice_id != invoice_id
+            ]
+            credited = self.data.credited_to.get(invoice_id, [])
+            self.data.credited_to[invoice_id] = [(n, a) for n, a in credited if n != note_id]
+            self.data.credit_notes[note_id].modified = moment
+            self.data.invoices[invoice_id].modified = moment
+
+    def delete_document(self, document_id: int) -> None:
+        """An invoice or a credit note deleted (without payments or applications, as Zoho asks):
+        gone from its list, with no trace (no deletion feed)."""
+        with self._lock:
+            if document_id in self.data.invoices:
+                if self.data.paid_to.get(document_id) or self.data.credited_to.get(document_id):
+                    raise ValueError("Zoho deletes only invoices without payments or credits")
+                self.data.invoices.pop(document_id)
+            else:
+                if self.data.applications.get(document_id):
+                    raise ValueError("Zoho deletes only credit notes applied to nothing")
+                self.data.credit_notes.pop(document_id)
+            self._tick()

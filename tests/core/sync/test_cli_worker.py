@@ -70,7 +70,7 @@ def test_sync_command_prints_counts_and_fails_with_one_line(cli, pennylane_sandb
     code, out, err = cli("sync", "demo", "--full")
     assert code == 1 and err.startswith("error: demo: Pennylane rejected the API credentials")
     assert err.count("\n") == 1 and "Traceback" not in err
-    pennylane_sandbox._faults.clear()
+    pennylane_sandbox.clear_faults()
     code, out, _ = cli("sync", "--all")
     assert code == 0 and "demo:" in out
 

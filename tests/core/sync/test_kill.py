@@ -50,7 +50,7 @@ def test_kill_9_then_resume(session, db_url, integration_id, pennylane_sandbox, 
     # The dead process's lease blocks the next sync until it expires (LEASE); jump ahead.
     with get_engine(db_url).begin() as conn:
         conn.execute(sa.update(Integration.__table__).values(lock_expires_at=sa.func.current_timestamp()))
-    pennylane_sandbox._faults.clear()  # no more delays (no public hook for that)
+    pennylane_sandbox.clear_faults()  # no more delays
     resumed = sync()
     assert resumed.ok, resumed.errors
     assert resumed.counts["account"].created == 0  # committed pages are not redone

@@ -1,5 +1,6 @@
-"""A small stdlib HTTP server for the Zoho Books and NetSuite sandboxes (GET and POST with a
-body), JSON replies, and the injected faults both use (an HTTP status, a malformed body, a delay).
+"""The small stdlib HTTP server every sandbox (Pennylane, Zoho Books, NetSuite) is served by: GET
+and POST with a body, JSON replies, the injected faults they share (an HTTP status, a malformed
+body, a delay, ...) and ``LocalServer``, their start/stop/``with`` lifecycle on 127.0.0.1.
 
 The endpoint object answers ``handle(Request) -> Reply``; the server never decides anything.
 """
@@ -10,7 +11,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol, Self
 from urllib.parse import parse_qsl, urlsplit
 
 Reply = tuple[int, dict[str, str], bytes]  # status, headers, body
@@ -42,10 +43,11 @@ class Fault:
 
     remaining: int
     status: int = 500
-    kind: str = "status"  # status | malformed | delay
+    kind: str = "status"  # status | malformed | delay (| echo: Pennylane)
     delay: float = 0.0
     path: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
+    retry_after: int = 1  # Pennylane's 429
 
 
 class Faults:
@@ -74,13 +76,17 @@ class Faults:
         return None
 
 
-def serve(endpoint: Endpoint, host: str, port: int, name: str) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``endpoint`` from a daemon thread; returns the server and its origin (port 0: any)."""
+def serve(
+    endpoint: Endpoint, host: str, port: int, name: str, headers: dict[str, str] | None = None
+) -> tuple[ThreadingHTTPServer, str]:
+    """Serve ``endpoint`` from a daemon thread; returns the server and its origin (port 0: any).
+    ``headers`` go with every reply."""
 
     class Handler(_Handler):
         pass
 
     Handler.endpoint = endpoint
+    Handler.extra_headers = dict(headers or {})
     Handler.server_version = f"{name}/1.0"
     server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
@@ -90,10 +96,47 @@ def serve(endpoint: Endpoint, host: str, port: int, name: str) -> tuple[Threadin
     return server, f"http://{text}:{bound_port}"
 
 
+class LocalServer:
+    """``start()`` serves the sandbox (its ``handle``) on ``_host:_port`` (port 0: any free one)
+    and sets ``origin`` and ``base_url`` (origin + ``API_PREFIX``); ``stop()``; ``with``."""
+
+    SERVER_NAME: ClassVar[str] = "sandbox"
+    API_PREFIX: ClassVar[str] = ""
+    REPLY_HEADERS: ClassVar[dict[str, str]] = {}
+    _host: str
+    _port: int
+    _server: ThreadingHTTPServer | None = None
+    origin: str = ""
+    base_url: str = ""
+
+    def handle(self, request: Request) -> Reply:
+        raise NotImplementedError
+
+    def start(self) -> str:
+        """Serve the API; returns its base URL (``http://127.0.0.1:<port><API_PREFIX>``)."""
+        self._server, self.origin = serve(self, self._host, self._port, self.SERVER_NAME, self.REPLY_HEADERS)
+        self.base_url = self.origin + self.API_PREFIX
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+    disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms delayed ACK
     endpoint: Endpoint
+    extra_headers: dict[str, str] = {}
 
     def do_GET(self) -> None:
         self._answer("GET")
@@ -119,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, payload = 500, {"Content-Type": "text/plain"}, b"Internal Server Error"
         try:
             self.send_response(status)
-            for key, value in headers.items():
+            for key, value in {**headers, **self.extra_headers}.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
