@@ -5,9 +5,9 @@ locale); every amount typed by a person goes through ``parse_amount`` (French fo
 "1 234,56"); amounts from files and programs (a plain "1234.56") through ``parse_money``.
 Floats are never accepted.
 
-Decimals per currency: ``minor_units`` is the currency's own (Babel/CLDR, raised to ISO 4217's
-three for the three-decimal currencies, where CLDR gives IQD none); ``amount_places`` is what an
-amount of that currency keeps: at least the cent (a JPY amount is stored as before), three for
+Decimals per currency (``domain/amounts.py``, re-exported here): ``minor_units`` is the
+currency's own (Babel/CLDR, raised to ISO 4217's three for the three-decimal currencies, where
+CLDR gives IQD none); ``amount_places`` is what an amount of that currency keeps: at least the cent (a JPY amount is stored as before), three for
 TND, KWD, BHD, JOD, OMR, LYD and IQD. The money columns store thousandths, so nothing beyond
 three decimals exists (CLF's fourth is rounded).
 """
@@ -20,16 +20,23 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision, list_currencies, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    get_currency_symbol,
+    list_currencies,
+    parse_pattern,
+)
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 
-from billabex_core.db.types import STORED_PLACES, to_money
+from billabex_core.domain.amounts import THREE_DECIMAL_CURRENCIES as THREE_DECIMAL_CURRENCIES
+from billabex_core.domain.amounts import amount_places as amount_places
+from billabex_core.domain.amounts import minor_units as minor_units
+from billabex_core.domain.amounts import to_money
 from billabex_core.errors import ValidationError
 
 MAX_AMOUNT = Decimal("999999999999.99")  # NUMERIC(15,3) holds twelve digits before the point
-# ISO 4217's three-decimal currencies (CLDR, hence Babel, gives IQD zero: its cash rounding).
-THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 
 
 @lru_cache(maxsize=1)
@@ -44,19 +51,6 @@ def check_currency(code: str | None, *, field: str = "currency") -> str:
     return value
 
 
-def minor_units(currency: str) -> int:
-    """The currency's decimals (EUR 2, JPY 0, TND 3), at most the three the columns store."""
-    code = currency.upper()
-    if code in THREE_DECIMAL_CURRENCIES:
-        return 3
-    return min(get_currency_precision(code), STORED_PLACES)
-
-
-def amount_places(currency: str | None) -> int:
-    """Decimals an amount of ``currency`` keeps: its minor units, at least two (the cent)."""
-    return max(2, minor_units(currency)) if currency else 2
-
-
 def parse_money(
     value: Decimal | int | str | None,
     *,
@@ -67,21 +61,39 @@ def parse_money(
     """Parse a plain decimal ("1234.50") to a Decimal rounded (half up) to the currency's places
     (the cent without a currency); refuse floats and junk."""
     if isinstance(value, float):
-        raise ValidationError(f"{field}: amounts must not be floats", field=field)
+        raise ValidationError(
+            f"{field}: amounts must not be floats",
+            field=field,
+            code="amount.invalid",
+            params={"value": value},
+        )
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationError(f"{field} is required", field=field)
+        raise ValidationError(f"{field} is required", field=field, code="required")
     try:
         plain = value.strip().replace(" ", "") if isinstance(value, str) else value
         amount = to_money(plain, amount_places(currency))
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{field}: not an amount: {value!r}", field=field) from None
+        raise _not_an_amount(field, value) from None
     if not amount.is_finite():
-        raise ValidationError(f"{field}: not an amount: {value!r}", field=field)
+        raise _not_an_amount(field, value)
     if amount < 0 and not allow_negative:
-        raise ValidationError(f"{field} must not be negative ({amount})", field=field)
+        raise ValidationError(
+            f"{field} must not be negative ({amount})",
+            field=field,
+            code="amount.negative",
+            params={"value": amount},
+        )
     if abs(amount) > MAX_AMOUNT:
-        raise ValidationError(f"{field} is too large ({amount})", field=field)
+        raise ValidationError(
+            f"{field} is too large ({amount})", field=field, code="amount.too_large", params={"value": amount}
+        )
     return amount
+
+
+def _not_an_amount(field: str, value: object) -> ValidationError:
+    return ValidationError(
+        f"{field}: not an amount: {value!r}", field=field, code="amount.invalid", params={"value": str(value)}
+    )
 
 
 _SPACES = re.compile(r"[\s'’]+")  # \s covers the no-break and narrow no-break spaces
@@ -141,7 +153,7 @@ def parse_amount(
     if isinstance(value, str):
         parsed = _canonical(value, currency)
         if parsed is None:
-            raise ValidationError(f"{field}: not an amount: {value!r}", field=field)
+            raise _not_an_amount(field, value)
         plain, frac = parsed
         places = len(frac)
     elif isinstance(value, Decimal) and value.is_finite():
@@ -151,7 +163,12 @@ def parse_amount(
     allowed = amount_places(currency) if currency else 2
     if places > allowed:
         label = f"{currency.upper()} amounts" if currency else "amounts"
-        raise ValidationError(f"{field}: {label} have at most {allowed} decimals: {value}", field=field)
+        raise ValidationError(
+            f"{field}: {label} have at most {allowed} decimals: {value}",
+            field=field,
+            code="amount.decimals",
+            params={"value": str(value), "places": allowed},
+        )
     return parse_money(plain, field=field, allow_negative=allow_negative, currency=currency)
 
 
@@ -159,13 +176,36 @@ def format_money(amount: Decimal | None, currency: str, *, locale: str = "en") -
     """The amount in the locale's currency pattern, with the currency's own decimals."""
     if amount is None:
         return ""
-    places = minor_units(currency)
-    if places == get_currency_precision(currency):
-        return format_currency(amount, currency, locale=locale)
-    loc = Locale.parse(locale)
+    loc, pattern = _currency_pattern(currency, locale)
+    if pattern is None:  # a pattern naming the currency in words (its plural): Babel's own way
+        return format_currency(
+            amount, currency, locale=loc, currency_digits=False, format=_standard(currency, loc)
+        )
+    return pattern.apply(amount, loc, currency_digits=False)
+
+
+def _standard(currency: str, loc: Locale) -> NumberPattern:
     pattern = copy.copy(parse_pattern(loc.currency_formats["standard"]))
+    places = minor_units(currency)
     pattern.frac_prec = (places, places)
-    return pattern.apply(amount, loc, currency=currency, currency_digits=False)
+    return pattern
+
+
+@lru_cache(maxsize=1024)
+def _currency_pattern(currency: str, locale: str) -> tuple[Locale, NumberPattern | None]:
+    """Parsed once per currency and locale (a run formats tens of thousands of amounts): the
+    locale and its standard currency pattern with the currency's decimals and its symbol and code
+    already in place — what Babel's ``format_currency`` does on every call."""
+    loc = Locale.parse(locale)
+    pattern = _standard(currency, loc)
+    affixes = (*pattern.prefix, *pattern.suffix)
+    if any("¤¤¤" in affix for affix in affixes):
+        return loc, None
+    symbol = get_currency_symbol(currency, loc)
+    code = currency.upper()
+    positive, negative, *suffixes = (affix.replace("¤¤", code).replace("¤", symbol) for affix in affixes)
+    pattern.prefix, pattern.suffix = (positive, negative), (suffixes[0], suffixes[1])
+    return loc, pattern
 
 
 def normalise_vat(value: str | None, *, field: str = "vat") -> str | None:

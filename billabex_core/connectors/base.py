@@ -22,6 +22,9 @@ Cursor semantics:
 - A stale or unreadable cursor falls back to a full scan by itself; the engine never has to
   handle ``WatermarkExpiredError``.
 - Excluded customers (``excluded_customer_ids``) never appear in any record.
+- A ``ChildrenRecord`` says a parent's list of children (or, with no parent, the provider's list
+  of ids) is complete: the engine removes what it stored for that parent and is not listed.
+  Only the (entity, parent) pairs the connector declares in ``COMPLETE_SETS`` are honoured.
 
 Errors (all derive from ``billabex_core.errors.ConnectorError``; ``str()`` is one line a finance
 user understands and never contains a secret)::
@@ -46,7 +49,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from billabex_core.connectors.records import Entity, RecordPage
+from billabex_core.connectors.records import ChildSet, Entity, RecordPage
 from billabex_core.errors import ConnectorError
 
 __all__ = [
@@ -145,6 +148,8 @@ class Connector(ABC):
     # The provider gives its customers no currency (``AccountRecord.currency`` is None): the
     # engine takes each account's currency from its documents once they are stored.
     ACCOUNT_CURRENCY_FROM_DOCUMENTS: ClassVar[bool] = False
+    # The (entity, parent) lists this connector yields complete (``ChildrenRecord``).
+    COMPLETE_SETS: ClassVar[frozenset[ChildSet]] = frozenset()
 
     @abstractmethod
     def __init__(

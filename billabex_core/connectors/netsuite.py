@@ -30,7 +30,15 @@ from billabex_core.connectors.base import ConnectionInfo, Connector, RequestReje
 from billabex_core.connectors.netsuite_config import validate_netsuite_config
 from billabex_core.connectors.netsuite_http import NetSuiteClient
 from billabex_core.connectors.netsuite_tba import TokenAuth
-from billabex_core.connectors.records import DeletionRecord, Entity, Record, RecordPage
+from billabex_core.connectors.records import (
+    ChildrenRecord,
+    CreditApplicationRecord,
+    DeletionRecord,
+    Entity,
+    PaymentRecord,
+    Record,
+    RecordPage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +83,15 @@ class NetSuiteConnector(Connector):
         Entity.CREDIT_APPLICATION,  # nothing of its own: they come with the invoices
     )
     SECRET_KEYS: ClassVar[frozenset[str]] = frozenset({"consumer_secret", "token_secret"})
+    # Each page of invoices reads every link to them: their payments and credits are complete;
+    # a deleted customer payment takes all its rows (docs/sync.md, complete sets).
+    COMPLETE_SETS: ClassVar[frozenset[tuple[Entity, Entity | None]]] = frozenset(
+        {
+            (Entity.PAYMENT, Entity.INVOICE),
+            (Entity.CREDIT_APPLICATION, Entity.INVOICE),
+            (Entity.PAYMENT, Entity.PAYMENT),
+        }
+    )
 
     def __init__(
         self,
@@ -195,6 +212,21 @@ class NetSuiteConnector(Connector):
         return records
 
     def _applications(self, invoice_ids: list[int]) -> list[Record]:
+        """Every payment and credit memo applied to these invoices, and each invoice's lists as
+        complete (an application removed in NetSuite goes)."""
+        out = self._links(invoice_ids)
+        for child, kind in (
+            (Entity.PAYMENT, PaymentRecord),
+            (Entity.CREDIT_APPLICATION, CreditApplicationRecord),
+        ):
+            listed: dict[str, set[str]] = {str(i): set() for i in invoice_ids}
+            for record in out:
+                if isinstance(record, kind):
+                    listed[str(record.invoice_external_id)].add(record.external_id)
+            out.extend(ChildrenRecord(child, Entity.INVOICE, i, frozenset(ids)) for i, ids in listed.items())
+        return out
+
+    def _links(self, invoice_ids: list[int]) -> list[Record]:
         out: list[Record] = []
         for start in range(0, len(invoice_ids), 1000):  # SuiteQL IN lists: 1000 items at most
             query, offset = q.links_query(invoice_ids[start : start + 1000]), 0
@@ -213,8 +245,8 @@ class NetSuiteConnector(Connector):
         out: list[Record] = []
         for row in body["items"]:
             record_id = str(row["recordid"])
-            if entity is Entity.PAYMENT:
-                out.append(DeletionRecord(Entity.PAYMENT, f"{record_id}:unapplied"))
+            if entity is Entity.PAYMENT:  # every row of the payment: its applications too
+                out.append(ChildrenRecord(Entity.PAYMENT, Entity.PAYMENT, record_id))
             elif not (entity is Entity.ACCOUNT and record_id in self._excluded):
                 out.append(DeletionRecord(entity, record_id))
         return out

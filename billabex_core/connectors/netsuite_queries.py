@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from billabex_core.connectors.base import MalformedResponseError
@@ -26,11 +26,11 @@ from billabex_core.connectors.records import (
     PaymentRecord,
     Record,
 )
+from billabex_core.domain.amounts import amount_places, to_money
 
 PROVIDER = "NetSuite"
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 FORMAT = "'YYYY-MM-DD HH24:MI:SS'"
-CENT = Decimal("0.01")
 DELETED_TYPES = {
     Entity.ACCOUNT: "customer",
     Entity.CONTACT: "contact",
@@ -126,11 +126,13 @@ def malformed(detail: str) -> MalformedResponseError:
     return MalformedResponseError(PROVIDER, detail)
 
 
-def money(value: Any, name: str) -> Decimal | None:
+def money(value: Any, name: str, currency: str | None) -> Decimal | None:
+    """A SuiteQL number in ``currency``'s places (EUR 2, KWD 3, JPY 2 like every stored amount:
+    ``domain/amounts.py``), half up."""
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return to_money(Decimal(str(value)), amount_places(currency))
     except (InvalidOperation, ValueError):
         raise malformed(f"{name} is not an amount") from None
 
@@ -181,7 +183,10 @@ def account(row: dict[str, Any]) -> AccountRecord:
     )
 
 
-def contact(row: dict[str, Any]) -> ContactRecord:
+def contact(row: dict[str, Any]) -> Record:
+    """A contact of a customer; an inactive one is removed (nobody to write to)."""
+    if row.get("isinactive") == "T":
+        return DeletionRecord(Entity.CONTACT, str(row["id"]))
     return ContactRecord(
         external_id=str(row["id"]),
         account_external_id=str(row["company"]),
@@ -198,8 +203,9 @@ def document(row: dict[str, Any], kind: Entity) -> Record:
     external_id = str(row["id"])
     if row.get("voided") == "T":
         return DeletionRecord(kind, external_id)
-    total = abs(money(row.get("foreigntotal"), "foreigntotal") or Decimal(0))
-    unpaid = money(row.get("foreignamountunpaid"), "foreignamountunpaid")
+    code = _clean(row.get("currency")) or "EUR"
+    total = abs(money(row.get("foreigntotal"), "foreigntotal", code) or Decimal(0))
+    unpaid = money(row.get("foreignamountunpaid"), "foreignamountunpaid", code)
     status = {"A": "open", "B": "paid" if kind is Entity.INVOICE else "fully_applied"}.get(
         str(row.get("status"))
     )
@@ -208,7 +214,7 @@ def document(row: dict[str, Any], kind: Entity) -> Record:
         account_external_id=str(row["entity"]),
         kind=kind,
         number=_clean(row.get("tranid")) or f"NS-{external_id}",
-        currency=_clean(row.get("currency")) or "EUR",
+        currency=code,
         total_incl_tax=total,
         issue_date=day(row.get("trandate")),
         due_date=day(row.get("duedate")),
@@ -220,7 +226,8 @@ def document(row: dict[str, Any], kind: Entity) -> Record:
 def application(row: dict[str, Any]) -> Record:
     """One ``nexttransactionlinelink`` row: a payment's or a credit memo's share of an invoice."""
     invoice_id, doc_id = str(row["invoice"]), str(row["doc"])
-    amount = abs(money(row.get("amount"), "amount") or Decimal(0))
+    code = _clean(row.get("currency")) or "EUR"
+    amount = abs(money(row.get("amount"), "amount", code) or Decimal(0))
     if row.get("type") == "CustCred":
         return CreditApplicationRecord(
             f"{doc_id}:{invoice_id}", doc_id, invoice_id, amount, day(row.get("trandate"))
@@ -229,7 +236,7 @@ def application(row: dict[str, Any]) -> Record:
         external_id=f"{doc_id}:{invoice_id}",
         account_external_id=str(row["entity"]) if row.get("entity") else None,
         amount=amount,
-        currency=_clean(row.get("currency")) or "EUR",
+        currency=code,
         paid_on=day(row.get("trandate")),
         invoice_external_id=invoice_id,
         label=_clean(row.get("tranid")),
@@ -238,7 +245,8 @@ def application(row: dict[str, Any]) -> Record:
 
 def unapplied(row: dict[str, Any], *, changed: bool) -> list[Record]:
     """What a customer payment has not applied to any invoice (or that rest's removal)."""
-    rest = abs(money(row.get("foreignpaymentamountunused"), "foreignpaymentamountunused") or Decimal(0))
+    code = _clean(row.get("currency")) or "EUR"
+    rest = abs(money(row.get("foreignpaymentamountunused"), "foreignpaymentamountunused", code) or Decimal(0))
     external_id = f"{row['id']}:unapplied"
     if rest > 0:
         return [
@@ -246,7 +254,7 @@ def unapplied(row: dict[str, Any], *, changed: bool) -> list[Record]:
                 external_id=external_id,
                 account_external_id=str(row["entity"]),
                 amount=rest,
-                currency=_clean(row.get("currency")) or "EUR",
+                currency=code,
                 paid_on=day(row.get("trandate")),
                 label=_clean(row.get("tranid")),
             )

@@ -45,7 +45,15 @@ from billabex_core.connectors.pennylane_state import SyncState, batched
 from billabex_core.connectors.pennylane_state import envelope as _envelope
 from billabex_core.connectors.pennylane_state import iso as _iso
 from billabex_core.connectors.pennylane_state import utcnow as _utcnow
-from billabex_core.connectors.records import DeletionRecord, Entity, Record, RecordPage
+from billabex_core.connectors.records import (
+    ChildrenRecord,
+    ContactRecord,
+    DeletionRecord,
+    Entity,
+    PaymentRecord,
+    Record,
+    RecordPage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +77,10 @@ class PennylaneConnector(Connector):
     )
     SECRET_KEYS: ClassVar[frozenset[str]] = frozenset({"api_token"})
     ACCOUNT_CURRENCY_FROM_DOCUMENTS: ClassVar[bool] = True  # customers have no currency (§1.9)
+    # A customer's contacts and an invoice's payments are read whole (docs/sync.md, complete sets).
+    COMPLETE_SETS: ClassVar[frozenset[tuple[Entity, Entity | None]]] = frozenset(
+        {(Entity.CONTACT, Entity.ACCOUNT), (Entity.PAYMENT, Entity.INVOICE)}
+    )
 
     def __init__(
         self,
@@ -300,8 +312,16 @@ class PennylaneConnector(Connector):
         if entity is Entity.CONTACT:
             return [r for c in items if str(m.item_id(c)) not in self._excluded for r in self._contacts(c)]
         if entity is Entity.PAYMENT:
+            items = list(items)
             wanted = [i for i in items if self._wants_payments(i, changed=changed)]
-            return [r for found in self._fetcher.map(self._payments, wanted) for r in found]
+            records = [r for found in self._fetcher.map(self._payments, wanted) for r in found]
+            if changed:  # a changed invoice with nothing settled has no payment left
+                records.extend(
+                    ChildrenRecord(Entity.PAYMENT, Entity.INVOICE, str(m.item_id(i)))
+                    for i in items
+                    if m.customer_of(i) not in self._excluded and m.nothing_settled(i)
+                )
+            return records
         out: list[Record] = []
         for item in items:
             if item.get("draft") or m.customer_of(item) in self._excluded:
@@ -322,7 +342,9 @@ class PennylaneConnector(Connector):
             m.map_contact(item, customer_id=customer_id, lang=lang, primary=n == 0)
             for n, item in enumerate(items)
         ]
-        return [*persons, *m.billing_contacts(customer, persons, lang=lang)]
+        billing = m.billing_contacts(customer, persons, lang=lang)
+        listed = frozenset(r.external_id for r in (*persons, *billing) if isinstance(r, ContactRecord))
+        return [*persons, *billing, ChildrenRecord(Entity.CONTACT, Entity.ACCOUNT, customer_id, listed)]
 
     def _wants_payments(self, invoice: dict[str, Any], *, changed: bool) -> bool:
         customer = m.customer_of(invoice)
@@ -333,9 +355,13 @@ class PennylaneConnector(Connector):
         )
 
     def _payments(self, http: ApiClient, invoice: dict[str, Any]) -> list[Record]:
+        """The invoice's payment rows: settled ones, deletions for the others, and the list as
+        complete (a row deleted in Pennylane goes)."""
         path = f"customer_invoices/{m.item_id(invoice)}/payments"
         items = self._all(path, {"sort": "id", "limit": 100}, http)
-        return [m.map_payment(item, invoice=invoice) for item in items]
+        records = [m.map_payment(item, invoice=invoice) for item in items]
+        listed = frozenset(r.external_id for r in records if isinstance(r, PaymentRecord))
+        return [*records, ChildrenRecord(Entity.PAYMENT, Entity.INVOICE, str(m.item_id(invoice)), listed)]
 
     @staticmethod
     def _slim(invoice: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ converted back with ``exchange_rate``; payments have no date, ``created_at`` sta
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
 
 from billabex_core.connectors.base import MalformedResponseError
@@ -24,10 +24,10 @@ from billabex_core.connectors.records import (
     Record,
     billing_contact_id,
 )
+from billabex_core.domain.amounts import amount_places, minor_units, to_money
 
 PROVIDER = "Pennylane"
-CENT = Decimal("0.01")
-CONVERSION_SLACK = Decimal("0.02")  # what converting an amount to EUR and back may lose
+CONVERSION_SLACK = Decimal("0.02")  # EUR: what converting an amount to EUR and back may lose
 SETTLED_PAYMENT_STATUSES = frozenset({"confirmed", "paid_out", "found"})
 OPEN_STATUSES = frozenset({"upcoming", "late", "partially_paid", "partially_cancelled", "incomplete"})
 
@@ -36,15 +36,21 @@ def malformed(detail: str) -> MalformedResponseError:
     return MalformedResponseError(PROVIDER, detail)
 
 
-def money(value: Any, field: str) -> Decimal:
+def money(value: Any, field: str, currency: str | None = "EUR") -> Decimal:
+    """An amount string in ``currency``'s places (EUR 2, KWD 3; JPY keeps the cent like every
+    stored amount: ``domain/amounts.py``), half up."""
     try:
-        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return to_money(Decimal(str(value)), amount_places(currency))
     except (InvalidOperation, ValueError):
         raise malformed(f"{field} is not an amount") from None
 
 
-def opt_money(value: Any, field: str) -> Decimal | None:
-    return None if value is None or value == "" else money(value, field)
+def opt_money(value: Any, field: str, currency: str | None = "EUR") -> Decimal | None:
+    return None if value is None or value == "" else money(value, field, currency)
+
+
+def currency_of(item: dict[str, Any]) -> str:
+    return str(item.get("currency") or "EUR")
 
 
 def timestamp(value: Any) -> datetime | None:
@@ -160,7 +166,7 @@ def billing_contacts(
 def is_credit_note(item: dict[str, Any]) -> bool:
     if item.get("status") == "credit_note" or item.get("credited_invoice"):
         return True
-    return money(item.get("currency_amount", "0"), "currency_amount") < 0
+    return money(item.get("currency_amount", "0"), "currency_amount", currency_of(item)) < 0
 
 
 def customer_of(item: dict[str, Any]) -> str | None:
@@ -176,27 +182,36 @@ def remaining(item: dict[str, Any], total: Decimal) -> tuple[Decimal | None, boo
     a document with nothing settled gets exactly its total back. A GBP total is never compared
     with an EUR remaining amount. A ``paid`` invoice has nothing left, whatever the rounding.
     """
-    value = opt_money(item.get("remaining_amount_with_tax"), "remaining_amount_with_tax")
+    value = opt_money(item.get("remaining_amount_with_tax"), "remaining_amount_with_tax")  # EUR
     if value is None:
         return None, False
     value, converted = abs(value), False
-    if (item.get("currency") or "EUR") != "EUR":
+    currency = currency_of(item)
+    if currency != "EUR":
         amount_eur = abs(opt_money(item.get("amount"), "amount") or Decimal(0))
-        if amount_eur:
-            value = value * total / amount_eur
-        else:
-            rate = Decimal(str(item.get("exchange_rate") or "1")) or Decimal(1)
-            value = value / rate
-        value, converted = value.quantize(CENT, rounding=ROUND_HALF_UP), True
-        # Two roundings to cents (Pennylane's to EUR, ours back) can miss by a cent or two: a
-        # document with nothing settled (or all of it) is not left "partly" settled by a cent.
-        if abs(total - value) <= CONVERSION_SLACK:
+        ratio = total / amount_eur if amount_eur else Decimal(1) / _rate(item)
+        # The document's own unit (JPY: the yen, KWD: the fils): Pennylane's rounding to EUR
+        # cents, scaled back, can miss by that much times the rate.
+        unit = Decimal(1).scaleb(-minor_units(currency))
+        value, converted = to_money(value * ratio, minor_units(currency)), True
+        slack = max(2 * unit, (CONVERSION_SLACK * ratio).quantize(unit, rounding=ROUND_CEILING))
+        # Two roundings (Pennylane's to EUR, ours back) can miss by a few units: a document
+        # with nothing settled (or all of it) is not left "partly" settled by a unit.
+        if abs(total - value) <= slack:
             value = total
-        elif value <= CONVERSION_SLACK:
-            value = Decimal("0.00")
+        elif value <= slack:
+            value = Decimal(0)
+        value = to_money(value, amount_places(currency))
     if item.get("status") == "paid":
         return Decimal("0.00"), converted
     return min(value, total), converted
+
+
+def _rate(item: dict[str, Any]) -> Decimal:
+    try:
+        return Decimal(str(item.get("exchange_rate") or "1")) or Decimal(1)
+    except InvalidOperation:
+        raise malformed("exchange_rate is not a number") from None
 
 
 def map_document(item: dict[str, Any]) -> DocumentRecord | None:
@@ -205,19 +220,20 @@ def map_document(item: dict[str, Any]) -> DocumentRecord | None:
     if customer is None:
         return None
     try:
-        total = abs(money(item["currency_amount"], "currency_amount"))
+        currency = currency_of(item)
+        total = abs(money(item["currency_amount"], "currency_amount", currency))
         left, converted = remaining(item, total)
         return DocumentRecord(
             external_id=str(item_id(item)),
             account_external_id=customer,
             kind=Entity.CREDIT_NOTE if is_credit_note(item) else Entity.INVOICE,
             number=_clean(item.get("invoice_number")) or f"PL-{item['id']}",
-            currency=item.get("currency") or "EUR",
+            currency=currency,
             total_incl_tax=total,
             total_excl_tax=_abs(
-                opt_money(item.get("currency_amount_before_tax"), "currency_amount_before_tax")
+                opt_money(item.get("currency_amount_before_tax"), "currency_amount_before_tax", currency)
             ),
-            tax_amount=_abs(opt_money(item.get("currency_tax"), "currency_tax")),
+            tax_amount=_abs(opt_money(item.get("currency_tax"), "currency_tax", currency)),
             issue_date=day(item.get("date")),
             due_date=day(item.get("deadline")),
             remaining_amount=left,
@@ -248,12 +264,22 @@ def needs_payments(item: dict[str, Any], *, changed: bool, paid: bool = True) ->
     if item.get("draft") or is_credit_note(item):
         return False
     status = item.get("status")
-    total = abs(money(item.get("currency_amount", "0"), "currency_amount"))
+    total = abs(money(item.get("currency_amount", "0"), "currency_amount", currency_of(item)))
     left, _ = remaining(item, total)
     partly_paid = status == "partially_paid" or (
         status in OPEN_STATUSES and status != "partially_cancelled" and left is not None and 0 < left < total
     )
     return partly_paid or (status == "paid" and (paid or changed))
+
+
+def nothing_settled(item: dict[str, Any]) -> bool:
+    """An invoice (not a draft, not a credit note) whose whole total is still due: no payment can
+    be left on it."""
+    if item.get("draft") or is_credit_note(item) or item.get("status") == "paid":
+        return False
+    total = abs(money(item.get("currency_amount", "0"), "currency_amount", currency_of(item)))
+    left, _ = remaining(item, total)
+    return left is not None and left == total
 
 
 def map_payment(item: dict[str, Any], *, invoice: dict[str, Any]) -> Record:
@@ -262,11 +288,12 @@ def map_payment(item: dict[str, Any], *, invoice: dict[str, Any]) -> Record:
     if item.get("status") not in SETTLED_PAYMENT_STATUSES:
         return DeletionRecord(Entity.PAYMENT, external_id)
     created = timestamp(item.get("created_at"))
+    currency = str(item.get("currency") or invoice.get("currency") or "EUR")
     return PaymentRecord(
         external_id=external_id,
         account_external_id=customer_of(invoice),
-        amount=abs(money(item.get("currency_amount"), "currency_amount")),
-        currency=item.get("currency") or invoice.get("currency") or "EUR",
+        amount=abs(money(item.get("currency_amount"), "currency_amount", currency)),
+        currency=currency,
         paid_on=created.date() if created else None,
         invoice_external_id=str(invoice["id"]),
         label=_clean(item.get("label")),

@@ -116,9 +116,41 @@ class DeletionRecord:
     external_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class ChildrenRecord:
+    """The complete list, at the provider now, of one parent's ``entity`` rows: whatever the
+    integration stored for that parent and is not listed here is gone at the provider (docs/sync.md,
+    "Complete sets"). A connector yields it only for the (entity, parent) pairs it declares in
+    ``Connector.COMPLETE_SETS``, and only when it has just read the whole list.
+
+    ``parent`` says which rows belong to the parent:
+
+    - ``(CONTACT, ACCOUNT)``: the customer's contacts; ``(PAYMENT, INVOICE)``,
+      ``(CREDIT_APPLICATION, INVOICE)``, ``(CREDIT_APPLICATION, CREDIT_NOTE)``: the payment rows
+      or applications of that document;
+    - ``(PAYMENT, PAYMENT)``: the rows of one provider payment split per invoice, whose external
+      ids start with ``<parent_external_id>:``;
+    - ``parent=None`` (a reconciliation): every id of ``entity`` the provider has now
+      (``ACCOUNT``, ``INVOICE``, ``CREDIT_NOTE``; for ``PAYMENT`` the provider payments' ids, rows
+      ``<id>`` or ``<id>:<part>``).
+    """
+
+    entity: Entity
+    parent: Entity | None
+    parent_external_id: str | None
+    external_ids: frozenset[str] = frozenset()
+
+
 Record = (
-    AccountRecord | ContactRecord | DocumentRecord | PaymentRecord | CreditApplicationRecord | DeletionRecord
+    AccountRecord
+    | ContactRecord
+    | DocumentRecord
+    | PaymentRecord
+    | CreditApplicationRecord
+    | DeletionRecord
+    | ChildrenRecord
 )
+ChildSet = tuple[Entity, Entity | None]  # (entity, parent) of a ``ChildrenRecord``
 
 
 @dataclass(slots=True)

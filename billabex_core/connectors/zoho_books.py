@@ -7,8 +7,12 @@ Every entity is a walk over one list endpoint (``page``/``per_page`` ≤ 200, as
 after each page says which page comes next and the last id read; Zoho's pages are positions, so
 a record deleted meanwhile would shift the next page by one and hide a record: after each page
 the connector reads the single item now at the end of the previous page (``per_page=1``), and
-when it is not the one read there, reads that page again. Zoho has no deletion feed (a deleted
-record stays until someone removes it here), but voided and draft documents become deletions.
+when it is not the one read there, reads that page again. Zoho has no deletion feed: voided and
+draft documents become deletions, and the complete lists do the rest (docs/sync.md, complete
+sets): a customer's contact persons, a credit note's applications, a payment's allocations, an
+invoice with nothing settled (no payment nor application left), and a reconciliation of the
+customers, invoices, credit notes and payments: every id Zoho lists, after a full walk (free: the
+walk read them) and otherwise every ``reconcile_hours`` (one ``per_page=200`` listing each).
 
 List rows carry what an invoice or a credit note needs; details are fetched only where a field
 is missing: a customer's address, VAT number and contact persons (``GET /contacts/{id}``), a
@@ -37,7 +41,7 @@ from billabex_core.connectors.base import (
     PermissionDeniedError,
     RequestRejectedError,
 )
-from billabex_core.connectors.records import Entity, Record, RecordPage
+from billabex_core.connectors.records import ChildrenRecord, Entity, PaymentRecord, Record, RecordPage
 from billabex_core.connectors.zoho_books_auth import ZohoOAuth
 from billabex_core.connectors.zoho_books_config import DATA_CENTRES, validate_zoho_config
 from billabex_core.connectors.zoho_books_http import SCOPES, ZohoClient
@@ -63,6 +67,7 @@ class WalkState:
     started: str | None = None  # when this walk began (the next walk's watermark)
     page: int = 1  # the next page to read
     last: str | None = None  # id of the last item of the page before
+    reconciled: str | None = None  # when every id of the list was last read (a reconciliation)
 
     def dumps(self) -> str:
         return json.dumps(
@@ -98,6 +103,16 @@ class ZohoBooksConnector(Connector):
         Entity.PAYMENT,
     )
     SECRET_KEYS: ClassVar[frozenset[str]] = frozenset({"client_secret", "refresh_token"})
+    COMPLETE_SETS: ClassVar[frozenset[tuple[Entity, Entity | None]]] = frozenset(
+        {
+            (Entity.CONTACT, Entity.ACCOUNT),
+            (Entity.CREDIT_APPLICATION, Entity.CREDIT_NOTE),
+            (Entity.CREDIT_APPLICATION, Entity.INVOICE),
+            (Entity.PAYMENT, Entity.INVOICE),
+            (Entity.PAYMENT, Entity.PAYMENT),
+            *((e, None) for e in (Entity.ACCOUNT, Entity.INVOICE, Entity.CREDIT_NOTE, Entity.PAYMENT)),
+        }
+    )
     DATA_CENTRES: ClassVar[dict[str, tuple[str, str, str]]] = DATA_CENTRES
 
     def __init__(
@@ -114,6 +129,7 @@ class ZohoBooksConnector(Connector):
         )
         self._excluded = frozenset(cfg["excluded_customer_ids"])
         self._size = cfg["page_size"]
+        self._reconcile_every = timedelta(hours=float(cfg["reconcile_hours"]))
         self._now = clock
         self._auth = ZohoOAuth(
             accounts_url=cfg["accounts_url"],
@@ -187,19 +203,44 @@ class ZohoBooksConnector(Connector):
         if state is None:
             state = WalkState()
         elif state.page == 1:  # a finished walk: the next one reads what changed since
-            state = WalkState(since=state.since)
+            state = WalkState(since=state.since, reconciled=state.reconciled)
         if state.started is None:
             state.started = self._now().isoformat()
+        id_key = LISTS[entity][2]
+        # A whole list read from its first page in this run names every id: a reconciliation.
+        ids: set[str] | None = set() if state.since is None and state.page == 1 else None
         spent = self.requests
         for items, more in self._walk(entity, state):
             records = self._records(entity, items, changed=state.since is not None)
+            if ids is not None:
+                ids.update(str(i.get(id_key)) for i in items)
             if more:
                 cursor_text = state.dumps()
             else:
                 started = datetime.fromisoformat(state.started or self._now().isoformat())
-                cursor_text = WalkState(since=m.zoho_time(started - OVERLAP)).dumps()
+                reconciled = self._reconcile(entity, state, ids, records)
+                cursor_text = WalkState(since=m.zoho_time(started - OVERLAP), reconciled=reconciled).dumps()
             yield RecordPage(records, cursor_text, self.requests - spent)
             spent = self.requests
+
+    def _reconcile(
+        self, entity: Entity, state: WalkState, ids: set[str] | None, records: list[Record]
+    ) -> str | None:
+        """Append the list of every id of ``entity`` when it was read whole or a reconciliation is
+        due (one listing); returns when the list was last read whole."""
+        if entity is Entity.CREDIT_APPLICATION:  # its credit notes' list is reconciled with them
+            return None
+        at = state.started or self._now().isoformat()
+        if ids is None:
+            last = datetime.fromisoformat(state.reconciled) if state.reconciled else None
+            if last is not None and self._now() - last < self._reconcile_every:
+                return state.reconciled
+            at, ids = self._now().isoformat(), set()
+            id_key = LISTS[entity][2]
+            for items, _ in self._walk(entity, WalkState()):
+                ids.update(str(i.get(id_key)) for i in items)
+        records.append(ChildrenRecord(entity, None, None, frozenset(ids)))
+        return at
 
     def _walk(self, entity: Entity, state: WalkState) -> Iterator[tuple[list[dict[str, Any]], bool]]:
         """The list's pages from ``state.page`` (updated as it goes): (items, more to come)."""
@@ -266,7 +307,15 @@ class ZohoBooksConnector(Connector):
                             str(row["invoice_id"]),
                             str(row["customer_id"]),
                         )
-            return [m.map_document(row, entity) for row in rows]
+            records = [m.map_document(row, entity) for row in rows]
+            if entity is Entity.INVOICE:  # nothing settled: no payment nor application left on it
+                records.extend(
+                    ChildrenRecord(child, Entity.INVOICE, str(row["invoice_id"]))
+                    for row in rows
+                    if m.nothing_settled(row)
+                    for child in (Entity.PAYMENT, Entity.CREDIT_APPLICATION)
+                )
+            return records
         if entity is Entity.CREDIT_APPLICATION:
             return [r for row in items if self._wanted(row, "customer_id") for r in self._applications(row)]
         return [r for row in items if self._wanted(row, "customer_id") for r in self._payment(row, changed)]
@@ -286,17 +335,29 @@ class ZohoBooksConnector(Connector):
             raise
         if not isinstance(detail, dict) or detail.get("contact_type", "customer") != "customer":
             return []
-        return [m.map_account(detail), *m.map_persons(detail)]
+        persons = m.map_persons(detail)
+        listed = frozenset(str(getattr(p, "external_id", "")) for p in persons)
+        return [
+            m.map_account(detail),
+            *persons,
+            ChildrenRecord(Entity.CONTACT, Entity.ACCOUNT, customer_id, listed),
+        ]
 
     def _applications(self, note: dict[str, Any]) -> list[Record]:
         if str(note.get("status")) in m.NOT_DEBT:
             return []  # the credit note's deletion takes its applications with it
-        total, balance = m.money(note.get("total"), "total"), m.money(note.get("balance"), "balance")
-        if total is not None and balance is not None and abs(balance) >= abs(total):
-            return []  # nothing applied: no call
+        code = m.currency_code(note)
+        total, balance = (
+            m.money(note.get("total"), "total", code),
+            m.money(note.get("balance"), "balance", code),
+        )
         note_id = m.ident(note, "creditnote_id")
+        if total is not None and balance is not None and abs(balance) >= abs(total):
+            return [ChildrenRecord(Entity.CREDIT_APPLICATION, Entity.CREDIT_NOTE, note_id)]  # nothing applied
         rows = self._http.get(f"creditnotes/{note_id}/invoices").get("invoices_credited") or []
-        return m.map_applications(note_id, rows)
+        records = m.map_applications(note_id, rows, m.currency_code(note))
+        listed = frozenset(str(getattr(r, "external_id", "")) for r in records)
+        return [*records, ChildrenRecord(Entity.CREDIT_APPLICATION, Entity.CREDIT_NOTE, note_id, listed)]
 
     def _payment(self, row: dict[str, Any], changed: bool) -> list[Record]:
         allocations = self._allocations_from_row(row)
@@ -305,16 +366,20 @@ class ZohoBooksConnector(Connector):
             detail = self._http.get(f"customerpayments/{payment_id}").get("payment")
             if not isinstance(detail, dict):
                 raise m.malformed(f"payment {payment_id} has no detail")
-            allocations = m.allocations_from_detail(detail)
+            allocations = m.allocations_from_detail({"currency_code": row.get("currency_code"), **detail})
             row = {**row, **{k: v for k, v in detail.items() if k != "invoices"}}
-        return m.map_payment(row, allocations, changed=changed)
+        records = m.map_payment(row, allocations, changed=changed)
+        listed = frozenset(r.external_id for r in records if isinstance(r, PaymentRecord))
+        payment_id = m.ident(row, "payment_id")
+        return [*records, ChildrenRecord(Entity.PAYMENT, Entity.PAYMENT, payment_id, listed)]
 
     def _allocations_from_row(self, row: dict[str, Any]) -> list[tuple[str, Decimal]] | None:
         """(invoice id, amount) when the list row says it all: one known invoice and the unused rest."""
         number = str(row.get("invoice_number") or row.get("invoice_numbers") or "").strip()
+        code = m.currency_code(row)
         amount, unused = (
-            m.money(row.get("amount"), "amount"),
-            m.money(row.get("unused_amount"), "unused_amount"),
+            m.money(row.get("amount"), "amount", code),
+            m.money(row.get("unused_amount"), "unused_amount", code),
         )
         known = self._numbers.get(number)
         if not number or "," in number or amount is None or unused is None or known is None:

@@ -34,8 +34,16 @@ _OPTIONAL: dict[str, Any] = {
     "rate_limit_per_minute": 100,  # Zoho's limit per organisation; 0 lifts pacing (local sandbox)
     "timeout_seconds": 30.0,
     "page_size": 200,
+    # Zoho has no deletion feed: every this many hours an incremental sync lists every id of the
+    # customers, invoices, credit notes and payments (a full sync always does; 0: every sync).
+    "reconcile_hours": 24,
 }
-_BOUNDS = {"rate_limit_per_minute": (0, 10_000), "page_size": (1, 200), "timeout_seconds": (0.01, 600)}
+_BOUNDS = {
+    "rate_limit_per_minute": (0, 10_000),
+    "page_size": (1, 200),
+    "timeout_seconds": (0.01, 600),
+    "reconcile_hours": (0, 24 * 31),
+}
 
 
 def data_centre_urls(code: str) -> tuple[str, str]:

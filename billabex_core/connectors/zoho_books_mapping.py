@@ -12,7 +12,7 @@ applied) plus ``<payment id>:unapplied`` for what no invoice took yet.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from billabex_core.connectors.base import MalformedResponseError
@@ -26,9 +26,9 @@ from billabex_core.connectors.records import (
     PaymentRecord,
     Record,
 )
+from billabex_core.domain.amounts import amount_places, to_money
 
 PROVIDER = "Zoho Books"
-CENT = Decimal("0.01")
 NOT_DEBT = frozenset({"draft", "void"})
 COUNTRIES = {
     "france": "FR", "belgium": "BE", "belgique": "BE", "germany": "DE", "deutschland": "DE",
@@ -45,17 +45,19 @@ def malformed(detail: str) -> MalformedResponseError:
     return MalformedResponseError(PROVIDER, detail)
 
 
-def money(value: Any, name: str) -> Decimal | None:
+def money(value: Any, name: str, currency: str | None = None) -> Decimal | None:
+    """A JSON number in ``currency``'s places (EUR 2, KWD 3, JPY 2 like every stored amount:
+    ``domain/amounts.py``), half up; ``""`` is none."""
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return to_money(Decimal(str(value)), amount_places(currency))
     except (InvalidOperation, ValueError):
         raise malformed(f"{name} is not an amount") from None
 
 
-def required_money(value: Any, name: str) -> Decimal:
-    amount = money(value, name)
+def required_money(value: Any, name: str, currency: str | None = None) -> Decimal:
+    amount = money(value, name, currency)
     if amount is None:
         raise malformed(f"{name} is missing")
     return amount
@@ -178,17 +180,18 @@ def map_document(item: dict[str, Any], kind: Entity) -> Record:
     status = str(item.get("status") or "").lower()
     if status in NOT_DEBT:
         return DeletionRecord(kind, external_id)
-    total = abs(required_money(item.get("total"), "total"))
-    balance = money(item.get("balance"), "balance")
+    code = currency_code(item)
+    total = abs(required_money(item.get("total"), "total", code))
+    balance = money(item.get("balance"), "balance", code)
     return DocumentRecord(
         external_id=external_id,
         account_external_id=ident(item, "customer_id"),
         kind=kind,
         number=_clean(item.get(number_key)) or f"ZB-{external_id}",
-        currency=_clean(item.get("currency_code")) or "EUR",
+        currency=code,
         total_incl_tax=total,
-        total_excl_tax=money(item.get("sub_total"), "sub_total"),
-        tax_amount=money(item.get("tax_total"), "tax_total"),
+        total_excl_tax=money(item.get("sub_total"), "sub_total", code),
+        tax_amount=money(item.get("tax_total"), "tax_total", code),
         issue_date=day(item.get("date")),
         due_date=day(item.get("due_date")),
         remaining_amount=None if balance is None else max(Decimal("0.00"), min(abs(balance), total)),
@@ -197,18 +200,32 @@ def map_document(item: dict[str, Any], kind: Entity) -> Record:
     )
 
 
-def map_applications(note_id: str, rows: list[dict[str, Any]]) -> list[Record]:
-    """``invoices_credited`` of one credit note → credit applications."""
+def nothing_settled(row: dict[str, Any]) -> bool:
+    """An invoice list row that owes its whole total (neither draft nor void): nothing paid it,
+    nothing credited it."""
+    if str(row.get("status") or "").lower() in NOT_DEBT:
+        return False
+    code = currency_code(row)
+    total, balance = money(row.get("total"), "total", code), money(row.get("balance"), "balance", code)
+    return total is not None and balance is not None and abs(balance) >= abs(total) > 0
+
+
+def currency_code(item: dict[str, Any]) -> str:
+    return _clean(item.get("currency_code")) or "EUR"
+
+
+def map_applications(note_id: str, rows: list[dict[str, Any]], code: str) -> list[Record]:
+    """``invoices_credited`` of one credit note (in its currency ``code``) → credit applications."""
     return [
         CreditApplicationRecord(
             external_id=ident(row, "creditnote_invoice_id"),
             credit_note_external_id=note_id,
             invoice_external_id=ident(row, "invoice_id"),
-            amount=abs(required_money(row.get("credited_amount"), "credited_amount")),
+            amount=abs(required_money(row.get("credited_amount"), "credited_amount", code)),
             applied_on=day(row.get("date")),
         )
         for row in rows
-        if money(row.get("credited_amount"), "credited_amount")
+        if money(row.get("credited_amount"), "credited_amount", code)
     ]
 
 
@@ -218,7 +235,7 @@ def map_payment(
     """One payment → a record per invoice paid, and its unapplied rest (or that rest's removal)."""
     payment_id = ident(payment, "payment_id")
     customer = _clean(payment.get("customer_id"))
-    currency = _clean(payment.get("currency_code")) or "EUR"
+    currency = currency_code(payment)
     paid_on = day(payment.get("date"))
     label = " ".join(
         p for p in (_clean(payment.get("payment_mode")), _clean(payment.get("reference_number"))) if p
@@ -238,7 +255,7 @@ def map_payment(
         for invoice_id, value in allocations
         if value > 0
     ]
-    total = abs(required_money(payment.get("amount"), "amount"))
+    total = abs(required_money(payment.get("amount"), "amount", currency))
     rest = total - sum((value for _, value in allocations), Decimal("0.00"))
     if rest > 0:
         out.append(
@@ -261,7 +278,7 @@ def allocations_from_detail(detail: dict[str, Any]) -> list[tuple[str, Decimal]]
     """``GET /customerpayments/{id}``'s ``invoices[]`` → (invoice id, amount applied)."""
     out = []
     for row in detail.get("invoices") or ():
-        value = money(row.get("amount_applied"), "amount_applied")
+        value = money(row.get("amount_applied"), "amount_applied", currency_code(detail))
         if value:
             out.append((ident(row, "invoice_id"), abs(value)))
     return out

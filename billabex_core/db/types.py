@@ -15,29 +15,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from billabex_core.domain.amounts import STORED_PLACES as STORED_PLACES
+from billabex_core.domain.amounts import to_money as to_money
+
 CENT = Decimal("0.01")
-STORED_PLACES = 3  # the scale of every money column
 THOUSANDTH = Decimal("0.001")
 _SQLITE_FACTOR = 10**STORED_PLACES
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def to_money(value: Decimal | int | str, places: int = STORED_PLACES) -> Decimal:
-    """Quantise to ``places`` decimals (half up, as on an invoice); by default to what the
-    columns store, the thousandth. Floats are refused."""
-    if isinstance(value, float):
-        raise TypeError("money must not be a float")
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def stored_amount(value: Decimal) -> Decimal:

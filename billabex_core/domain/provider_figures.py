@@ -21,9 +21,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from billabex_core.domain.amounts import minor_units
+
 ZERO = Decimal("0.00")
 SETTLED_PREFIX = "settled:"  # external id of the payment line "settled in <tool>" of an invoice
 CONVERSION_SLACK = Decimal("0.02")  # what converting an amount to EUR and back may lose
+
+
+def conversion_slack(currency: str | None) -> Decimal:
+    """What a round trip through EUR may lose in ``currency``: 0.02, or two of its units when
+    they are larger (JPY: 2 yen, since one EUR cent is more than a yen)."""
+    if not currency:
+        return CONVERSION_SLACK
+    return max(CONVERSION_SLACK, 2 * Decimal(1).scaleb(-minor_units(currency)))
 
 
 def settled_in_provider(
@@ -34,12 +44,14 @@ def settled_in_provider(
     return max(ZERO, total - provider_remaining - paid - credited)
 
 
-def exact_converted_remaining(*, total: Decimal, converted: Decimal, explained: Decimal) -> Decimal:
+def exact_converted_remaining(
+    *, total: Decimal, converted: Decimal, explained: Decimal, currency: str | None = None
+) -> Decimal:
     """A remaining amount the tool reported in another currency, converted back (approximate to
     a cent or two): when the payments and credits it reported (``explained``, exact, in the
-    document's currency) put it within ``CONVERSION_SLACK``, they give the exact figure."""
+    document's currency) put it within ``conversion_slack``, they give the exact figure."""
     exact = total - explained
-    if explained > 0 and exact >= 0 and abs(exact - converted) <= CONVERSION_SLACK:
+    if explained > 0 and exact >= 0 and abs(exact - converted) <= conversion_slack(currency):
         return exact
     return converted
 

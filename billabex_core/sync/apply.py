@@ -1,7 +1,7 @@
 """One page of records → domain rows, inside the caller's transaction (docs/sync.md).
 
 Records are grouped by type and written parents first (accounts, contacts, documents,
-payments, credit applications, deletions). A record that cannot be stored is counted as failed
+payments, credit applications, deletions, then what complete lists no longer name). A record that cannot be stored is counted as failed
 with a one-line reason; the rest of the page goes on. Returns the counts per entity and the
 accounts whose statuses must be recomputed.
 """
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from billabex_core.connectors.records import (
     AccountRecord,
+    ChildrenRecord,
     ContactRecord,
     CreditApplicationRecord,
     DeletionRecord,
@@ -29,6 +30,7 @@ from billabex_core.sync.billing_contacts import (
     drop_replaced_billing_contacts,
     drop_unlisted_billing_contacts,
 )
+from billabex_core.sync.children import apply_children
 from billabex_core.sync.deletions import apply_deletions
 from billabex_core.sync.documents import store_applications, store_documents, store_payments
 from billabex_core.sync.page import ACC, CON, PageOutcome, last_wins, resolve_accounts, row_keys
@@ -58,6 +60,17 @@ def apply_page(
         store_applications(conn, ctx, groups[CreditApplicationRecord], out)
     if groups[DeletionRecord]:
         apply_deletions(conn, ctx, groups[DeletionRecord], out)
+    if groups[ChildrenRecord]:
+        written = {
+            Entity.CONTACT: {r.external_id for r in groups[ContactRecord]},
+            Entity.PAYMENT: {r.external_id for r in groups[PaymentRecord]},
+            Entity.CREDIT_APPLICATION: {r.external_id for r in groups[CreditApplicationRecord]},
+            Entity.INVOICE: {r.external_id for r in groups[DocumentRecord] if r.kind is Entity.INVOICE},
+            Entity.CREDIT_NOTE: {
+                r.external_id for r in groups[DocumentRecord] if r.kind is Entity.CREDIT_NOTE
+            },
+        }
+        apply_children(conn, ctx, groups[ChildrenRecord], written, out)
     return out
 
 

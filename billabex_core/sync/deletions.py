@@ -1,5 +1,6 @@
-"""Deletions reported by the provider's change log (docs/sync.md): documents go, with their
-payments and applications; a deleted customer's account is paused, never deleted."""
+"""Deletions reported by the provider's change log or found by a complete list (docs/sync.md):
+documents go, with their payments and applications; a deleted customer's account is paused, never
+deleted; a contact goes unless a person edited it here, then it stays as a hand-made contact."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from billabex_core.connectors.records import (
 )
 from billabex_core.db.types import utcnow
 from billabex_core.models import (
+    AuditEvent,
     DocumentKind,
     ImportDraft,
     Task,
@@ -35,17 +37,7 @@ def apply_deletions(
         if entity is Entity.ACCOUNT:
             _pause_deleted_accounts(conn, ctx, ids, out)
         elif entity is Entity.CONTACT:
-            found = existing(
-                conn, CON, integration_id=ctx.integration_id, external_ids=ids, columns=("account_id",)
-            )
-            if found:
-                contact_ids = [row.id for row in found.values()]
-                task = table_of(Task)
-                conn.execute(
-                    sa.update(task).where(task.c.contact_id.in_(contact_ids)).values(contact_id=None)
-                )
-                out.accounts.update(row.account_id for row in found.values())
-            delete_external(conn, ctx, CON, ids, out, "contact")
+            _delete_contacts(conn, ctx, ids, out)
         elif entity in (Entity.INVOICE, Entity.CREDIT_NOTE):
             _delete_documents(conn, ctx, entity, ids, out)
         elif entity is Entity.PAYMENT:
@@ -56,6 +48,47 @@ def apply_deletions(
             delete_external(conn, ctx, PAY, ids, out, "payment")
         elif entity is Entity.CREDIT_APPLICATION:
             delete_external(conn, ctx, APP, ids, out, "credit_application")
+
+
+SYSTEM_ACTORS = frozenset({mp.SYNC_ACTOR, "agent"})  # AuditEvent.actor values that are not people
+
+
+def _delete_contacts(
+    conn: Connection, ctx: mp.SyncContext, external_ids: list[str], out: PageOutcome
+) -> None:
+    """Contacts gone at the provider go, their tasks kept without them. One a person edited here
+    (an audit event by someone else than the sync or the agent: notes, usage, a corrected address)
+    is kept as a hand-made contact instead: detached from the provider, never synced again."""
+    found = existing(
+        conn, CON, integration_id=ctx.integration_id, external_ids=external_ids, columns=("account_id",)
+    )
+    if not found:
+        return
+    audit = table_of(AuditEvent)
+    edited = set(
+        conn.execute(
+            sa.select(audit.c.entity_id).where(
+                audit.c.entity == "contact",
+                audit.c.entity_id.in_([row.id for row in found.values()]),
+                audit.c.actor.not_in(SYSTEM_ACTORS),
+            )
+        ).scalars()
+    )
+    out.accounts.update(row.account_id for row in found.values())
+    kept = [row.id for row in found.values() if row.id in edited]
+    if kept:
+        conn.execute(
+            sa.update(CON)
+            .where(CON.c.id.in_(kept))
+            .values(integration_id=None, external_id=None, updated_at=utcnow())
+        )
+        out.counts["contact"].deleted += len(kept)
+    gone = [row.id for row in found.values() if row.id not in edited]
+    if gone:
+        task = table_of(Task)
+        conn.execute(sa.update(task).where(task.c.contact_id.in_(gone)).values(contact_id=None))
+        conn.execute(sa.delete(CON).where(CON.c.id.in_(gone)))
+        out.counts["contact"].deleted += len(gone)
 
 
 def delete_external(

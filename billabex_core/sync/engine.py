@@ -160,7 +160,8 @@ class _Run:
             connector = None
         if connector is not None:
             derive = bool(getattr(connector, "ACCOUNT_CURRENCY_FROM_DOCUMENTS", False))
-            ctx = replace(ctx, derive_account_currency=derive)  # (the same account id cache)
+            sets = frozenset(getattr(connector, "COMPLETE_SETS", frozenset()))
+            ctx = replace(ctx, derive_account_currency=derive, complete_sets=sets)  # (same id cache)
             try:
                 self._pages(ctx, connector, cursors)
                 failed = False

@@ -49,6 +49,8 @@ class SyncContext:
     # The provider gives customers no currency: accounts take the currency of their documents
     # (``Connector.ACCOUNT_CURRENCY_FROM_DOCUMENTS``, sync/currencies.py).
     derive_account_currency: bool = False
+    # The (entity, parent) lists the connector yields complete (``Connector.COMPLETE_SETS``).
+    complete_sets: frozenset[tuple[Entity, Entity | None]] = frozenset()
     # Account ids by external id, learnt during this run (the sync never deletes an account, and
     # a page that fails ends the run, so an id seen in a rolled-back page is never used again).
     account_ids: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)

@@ -20,13 +20,22 @@ from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from billabex_core.connectors.base import Connector
-from billabex_core.connectors.records import DeletionRecord, DocumentRecord, Entity, Record, RecordPage
+from billabex_core.connectors.records import (
+    ChildrenRecord,
+    DeletionRecord,
+    DocumentRecord,
+    Entity,
+    Record,
+    RecordPage,
+)
 
 _DONE = object()
 Group = list[tuple[Entity, RecordPage]]
 
 
 def _key(record: Record) -> tuple[Any, str]:
+    if isinstance(record, ChildrenRecord):  # one complete list of a parent per group
+        return (ChildrenRecord, record.entity, record.parent), record.parent_external_id or ""
     kind = record.kind if isinstance(record, DocumentRecord) else type(record)
     return kind, record.external_id
 

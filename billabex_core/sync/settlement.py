@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from billabex_core.domain.provider_figures import (
-    CONVERSION_SLACK,
     SETTLED_PREFIX,
+    conversion_slack,
     exact_converted_remaining,
     settled_in_provider,
 )
@@ -76,7 +76,7 @@ def _settle(conn: Connection, ctx: mp.SyncContext, account_ids: list[int]) -> No
         remaining, explained = doc.provider_remaining, paid.get(doc.id, ZERO) + credited.get(doc.id, ZERO)
         if doc.provider_remaining_converted:  # approximate: the reported payments make it exact
             remaining = exact_converted_remaining(
-                total=doc.total_incl_tax, converted=remaining, explained=explained
+                total=doc.total_incl_tax, converted=remaining, explained=explained, currency=doc.currency
             )
             if remaining != doc.provider_remaining:
                 exact.append({"_id": doc.id, "v": remaining})
@@ -114,7 +114,7 @@ def _line(ctx: mp.SyncContext, doc: Any, amount: Decimal) -> dict[str, Any]:
 
 
 def keep_exact_remaining(rows: dict[str, dict[str, Any]], before: dict[str, Any]) -> None:
-    """A converted remaining amount that comes back within ``CONVERSION_SLACK`` of the exact
+    """A converted remaining amount that comes back within ``conversion_slack`` of the exact
     figure stored for it is the same amount: the stored one stays (nothing changed)."""
     for ext, row in rows.items():
         stored = before.get(ext)
@@ -123,5 +123,6 @@ def keep_exact_remaining(rows: dict[str, dict[str, Any]], before: dict[str, Any]
         ):
             continue
         new, old = row["provider_remaining"], stored.provider_remaining
-        if new is not None and old is not None and new != old and abs(new - old) <= CONVERSION_SLACK:
+        slack = conversion_slack(row.get("currency"))
+        if new is not None and old is not None and new != old and abs(new - old) <= slack:
             row["provider_remaining"] = old
