@@ -26,6 +26,8 @@ def _param(name: str, value: object) -> str:
         return ", ".join(field_label(str(v)) for v in value)
     if name == "field":
         return field_label(str(value))
+    if name == "entity" and has_text(f"entity.{value}"):
+        return t(f"entity.{value}")
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return number(value)
     return md(value)
@@ -41,7 +43,7 @@ def error_text(exc: BillabexError) -> str:
             params.setdefault("field", field_label(field))
         return t(f"error.{exc.code}", **params)
     message = str(exc)
-    if field and len(field) > 2:
+    if field and "_" in field:  # an internal name (due_date) reads as the label on screen
         message = message.replace(field, field_label(field))
     return md(message)
 

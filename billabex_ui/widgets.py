@@ -17,7 +17,8 @@ from streamlit.delta_generator import DeltaGenerator
 from billabex_core.models import Source
 from billabex_core.queries import Page, list_accounts
 from billabex_core.services.audit import AGENT, SYNC
-from billabex_ui.format import md
+from billabex_ui.format import label, md, number
+from billabex_ui.i18n import t
 from billabex_ui.session import call
 
 PAGE_SIZE = 50
@@ -45,8 +46,16 @@ class Pager:
     def footer(self, page: Page[Any], noun: str) -> DeltaGenerator:
         """ "<noun> 51–100 of 20,000" and the page input; returns the room left for a row picker."""
         nav = st.columns([2, 1, 3])
-        nav[0].caption(f"{noun} {page.first:,}–{page.last:,} of {page.total:,}")
-        nav[1].number_input(f"Page (of {page.page_count:,})", min_value=1, step=1, key=self.key)
+        nav[0].caption(
+            t(
+                "pager.rows",
+                noun=noun,
+                first=number(page.first),
+                last=number(page.last),
+                total=number(page.total),
+            )
+        )
+        nav[1].number_input(t("pager.page", count=number(page.page_count)), min_value=1, step=1, key=self.key)
         return nav[2]
 
 
@@ -79,12 +88,12 @@ def row_opener(
     *,
     key: str,
     param: str,
-    button: str = "Open",
+    button: str | None = None,
     page: str | None = None,
 ) -> None:
     """Choose a row among ``options`` (id → text) and open it (widgets ``<key>_pick``, ``<key>_open``)."""
     chosen = st.selectbox(label, list(options), format_func=lambda row_id: options[row_id], key=f"{key}_pick")
-    if st.button(button, key=f"{key}_open"):
+    if st.button(button or t("common.open"), key=f"{key}_open"):
         open_row(param, chosen, page=page)
 
 
@@ -94,8 +103,8 @@ def row_opener(
 def account_picker(
     key: str,
     *,
-    label: str = "Account",
-    pick_label: str = "Matching accounts",
+    label: str | None = None,
+    pick_label: str | None = None,
     no_match: int | None = -1,
     linked: str | None = None,
     on_change: Callable[[], None] | None = None,
@@ -105,15 +114,25 @@ def account_picker(
     Nothing typed: the account of the URL parameter ``linked`` if any, else None. A search that
     finds nothing returns ``no_match`` (-1 for a filter: an empty list rather than every row).
     """
-    search = st.text_input(label, key=f"{key}_search", placeholder="name, VAT or SIREN", on_change=on_change)
+    search = st.text_input(
+        label or t("picker.account"),
+        key=f"{key}_search",
+        placeholder=t("picker.placeholder"),
+        on_change=on_change,
+    )
     if not search.strip():
         return selected_id(linked) if linked else None
     found = call(list_accounts, search=search, page_size=ACCOUNT_MATCHES)
     if not found or not found.rows:
-        st.caption("No account matches.")
+        st.caption(t("picker.no_match"))
         return no_match
     names = {r.id: r.name for r in found.rows}
-    return st.selectbox(pick_label, list(names), format_func=lambda row_id: names[row_id], key=f"{key}_pick")
+    return st.selectbox(
+        pick_label or t("picker.matches"),
+        list(names),
+        format_func=lambda row_id: names[row_id],
+        key=f"{key}_pick",
+    )
 
 
 # Display -------------------------------------------------------------------------------------------
@@ -122,9 +141,11 @@ def account_picker(
 def source_badge(source: str, name: str | None = None, *, note: str = "") -> None:
     """ "Manual", or "Synced · <integration>" for what a billing tool owns."""
     if source == Source.MANUAL:
-        st.badge("Manual", color="gray")
+        st.badge(t("badge.manual"), color="gray")
     else:
-        st.badge(f"Synced · {md(name or source)}" + (f": {note}" if note else ""), icon="🔄", color="blue")
+        origin = md(name) if name else label(source)
+        text = t("badge.synced_note", origin=origin, note=note) if note else t("badge.synced", origin=origin)
+        st.badge(text, icon="🔄", color="blue")
 
 
 def chat_role(author: str) -> str:
