@@ -1,4 +1,5 @@
-"""``extract FILE [FILE ...] [--json]``: extract PDFs without storing anything (cli.md)."""
+"""``extract FILE [FILE ...] [--json]``: extract PDFs or XML e-invoices without storing anything
+(cli.md)."""
 
 from __future__ import annotations
 
@@ -16,18 +17,18 @@ from billabex_core.extraction.errors import CorruptPdfError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "extract",
-        help="extract the fields of PDF invoices / credit notes (nothing is stored)",
-        description="Extract the fields of one or more PDFs. With several files and --json, "
+        help="extract the fields of PDF or XML e-invoices / credit notes (nothing is stored)",
+        description="Extract the fields of one or more PDFs or XML e-invoices (UBL, CII). With several files and --json, "
         "prints one JSON object per line with a 'file' key; unreadable files give an 'error' line "
         "and the exit code is 1 at the end.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="PDF file(s)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="PDF or XML e-invoice file(s)")
     parser.add_argument("--json", action="store_true", help="print the JSON contract of shared/spec/cli.md")
     parser.add_argument(
         "--mode",
         choices=("auto", "text", "ocr"),
         default="auto",
-        help="auto (default); text: ignore embedded XML; ocr: OCR even with a text layer",
+        help="auto (default); text: ignore embedded XML; ocr: OCR even with a text layer (PDFs only)",
     )
     parser.set_defaults(handler=run)
 
@@ -58,6 +59,8 @@ def _summary(path: str, result: ExtractionResult) -> str:
             where = f"  [page {field.page}]" if field.page else ""
             lines.append(f"  {name:<24} {field.value}  ({field.confidence:.2f}){where}")
     lines += [f"  warning: {w}" for w in result.warnings]
+    marks = {True: "ok", False: "FAILED", None: "n/a"}
+    lines += [f"  check {c.rule:<10} {marks[c.ok]:<6} {c.title}: {c.detail}" for c in result.checks]
     return "\n".join(lines)
 
 

@@ -57,6 +57,20 @@ class PaidMark:
         return {"text": self.text, "paid_on": self.paid_on}
 
 
+@dataclass(frozen=True)
+class RuleCheck:
+    """One named check of an e-invoice (``XSD``, ``BR-CO-10``…) and its result: ``ok`` is
+    True (passes), False (fails: ``detail`` says why) or None (does not apply)."""
+
+    rule: str
+    title: str
+    ok: bool | None
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "title": self.title, "ok": self.ok, "detail": self.detail}
+
+
 @dataclass
 class ExtractionResult:
     kind: str
@@ -64,6 +78,7 @@ class ExtractionResult:
     fields: dict[str, ExtractedField] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     paid: PaidMark | None = None  # not part of the ``extract --json`` object (a warning says it)
+    checks: list[RuleCheck] = field(default_factory=list)  # e-invoices only; a warning names failures
 
     def value(self, name: str) -> str | None:
         return self.fields.get(name, MISSING).value
@@ -90,10 +105,16 @@ class OrgIdentity:
 @dataclass(frozen=True)
 class SniffedPdf:
     """Bytes that passed ``sniff_pdf``: a readable, unencrypted PDF within the size and page
-    limits. (The invoice row that a validated import becomes is ``models.Document``.)"""
+    limits, or a well-formed UBL/CII e-invoice XML within the size limit (``page_count`` 0).
+    (The invoice row that a validated import becomes is ``models.Document``.)"""
 
     data: bytes
     page_count: int
+
+    @property
+    def is_xml(self) -> bool:
+        """A standalone XML e-invoice (sniffing accepts nothing else without a ``%PDF-`` header)."""
+        return b"%PDF-" not in self.data[:1024]
 
 
 @dataclass

@@ -1,14 +1,17 @@
-"""Errors raised for PDFs that cannot be extracted.
+"""Errors raised for uploaded files (PDF or XML e-invoice) that cannot be extracted.
 
     ExtractionError (billabex_core.errors)
     ├── EmptyFileError          zero bytes
-    ├── NotAPdfError            no ``%PDF-`` header
+    ├── NotAPdfError            neither a ``%PDF-`` header nor XML
     ├── FileTooLargeError       bigger than ``max_upload_mb``
     ├── EncryptedPdfError       encrypted, with or without a user password
     ├── CorruptPdfError         unreadable structure (also truncated, pathological files)
     ├── TooManyPagesError       more than ``max_pages``
     ├── ExtractionTimeoutError  the per-document time budget ran out
-    └── OcrUnavailableError     a scanned PDF while tesseract is not installed
+    ├── OcrUnavailableError     a scanned PDF while tesseract is not installed
+    ├── MalformedXmlError       an XML file that is not well-formed
+    ├── UnsafeXmlError          an XML file with a DOCTYPE (entities, DTDs: XXE, expansion bombs)
+    └── NotAnEInvoiceError      well-formed XML (or HTML) that is not a UBL or CII invoice
 
 Every message is one line, suitable for ``error: <message>`` on the command line.
 """
@@ -23,7 +26,7 @@ from billabex_core.errors import ExtractionError
 
 class EmptyFileError(ExtractionError):
     def __init__(self) -> None:
-        super().__init__("empty file: not a PDF")
+        super().__init__("empty file: nothing to read")
 
 
 class NotAPdfError(ExtractionError):
@@ -69,3 +72,23 @@ class ExtractionTimeoutError(ExtractionError):
 class OcrUnavailableError(ExtractionError):
     def __init__(self) -> None:
         super().__init__("scanned PDF: OCR is not installed (install tesseract-ocr)")
+
+
+class MalformedXmlError(ExtractionError):
+    def __init__(self, detail: str = "") -> None:
+        detail = " ".join(detail.split())[:120]
+        super().__init__(f"malformed XML: {detail}" if detail else "malformed XML")
+
+
+class UnsafeXmlError(ExtractionError):
+    def __init__(self) -> None:
+        super().__init__("XML with a DOCTYPE refused: e-invoices carry no DTD nor entity declarations")
+
+
+class NotAnEInvoiceError(ExtractionError):
+    """``what`` names what the file is instead ("an HTML page", "a UBL Order")."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"not an e-invoice: {what} (expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice)"
+        )

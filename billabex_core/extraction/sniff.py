@@ -2,7 +2,9 @@
 
 ``sniff_pdf`` rejects what no backend can read (empty, not a PDF, too large, truncated,
 encrypted, corrupt, too many pages) with the matching ``ExtractionError`` subclass and
-returns a ``SniffedPdf`` (bytes and page count) for an acceptable file. This is the one place
+returns a ``SniffedPdf`` (bytes and page count) for an acceptable file. A file that starts with
+markup is an XML e-invoice or nothing: it is parsed safely (``xmlsafe``) and refused when it is
+malformed, declares a DOCTYPE, or is not a UBL/CII invoice (page count 0). This is the one place
 where the upload size and the page count are checked: ``extract`` takes the ``SniffedPdf``
 without checking again.
 """
@@ -23,6 +25,7 @@ from billabex_core.extraction.errors import (
     NotAPdfError,
     TooManyPagesError,
 )
+from billabex_core.extraction.xmlsafe import looks_like_xml, parse_einvoice
 
 _HEADER_WINDOW = 1024  # the PDF spec tolerates leading junk before %PDF-
 _EOF_WINDOW = 64 * 1024
@@ -36,6 +39,9 @@ def sniff_pdf(data: bytes) -> SniffedPdf:
     if len(data) > settings.max_upload_bytes:
         raise FileTooLargeError(len(data), settings.max_upload_bytes)
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
+        if looks_like_xml(data):
+            parse_einvoice(data)  # raises the one-line error of a file that is not an e-invoice
+            return SniffedPdf(data, 0)
         raise NotAPdfError()
     if b"%%EOF" not in data[-_EOF_WINDOW:]:
         raise CorruptPdfError("truncated file (no end-of-file marker)")

@@ -35,7 +35,8 @@ MEGABYTE = 1024 * 1024
 MEMORY_LIMIT = 500 * MEGABYTE
 TIME_LIMIT = 30.0
 T = TypeVar("T")
-_PRELOAD = ["__main__", "billabex_core.services.isolation"]  # loaded once, in the forkserver
+# Loaded once, in the forkserver: the extraction modules and the compiled e-invoice schemas.
+_PRELOAD = ["__main__", "billabex_core.services.isolation", "billabex_core.extraction.xsd_preload"]
 _context: Any = None
 
 
