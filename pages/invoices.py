@@ -31,40 +31,41 @@ from billabex_ui import (
     row_opener,
     selected_id,
     show_flash,
-    show_table,
     source_badge,
     today,
 )
 from billabex_ui.collection import invoice_panel
 from billabex_ui.format import date_input_format, day, number
 from billabex_ui.i18n import t
+from billabex_ui.tables import row_table
+from billabex_ui.url_state import UrlFilters
 
 require_login()
 
 KINDS = {"invoices": DocumentKind.INVOICE, "credit_notes": DocumentKind.CREDIT_NOTE}  # → docs.kind.*
 PAGER = Pager("doc_page")
+URL = UrlFilters(on_change=PAGER.reset)
 
 
 # List ------------------------------------------------------------------------------------------
 
 
 def list_filters(kind: DocumentKind) -> dict[str, object]:
-    """The filter widgets of one kind, as the keyword arguments of ``list_documents``."""
+    """The filter widgets of one kind, as the keyword arguments of ``list_documents``; each is
+    kept in the URL (``?status=overdue&age=31-60``), so a link reproduces the list."""
     is_invoice = kind == DocumentKind.INVOICE
     c = st.columns(5)
     statuses = c[0].multiselect(
         t("docs.status"),
-        list(InvoiceStatus) if is_invoice else list(CreditNoteStatus),
+        options := list(InvoiceStatus) if is_invoice else list(CreditNoteStatus),
         format_func=label,
-        key=f"doc_status_{kind.value}",
-        on_change=PAGER.reset,
+        **URL.choices(f"doc_status_{kind.value}", "status" if is_invoice else "credit_status", options),
     )
     source = c[1].selectbox(
         t("docs.source"),
         [None, *Source],
         format_func=lambda s: label(s) or t("common.all"),
-        key="doc_source",
-        on_change=PAGER.reset,
+        **URL.choice("doc_source", "source", list(Source)),
     )
     age = None
     if is_invoice:
@@ -72,17 +73,15 @@ def list_filters(kind: DocumentKind) -> dict[str, object]:
             t("docs.age"),
             [None, *OVERDUE_AGES],
             format_func=lambda a: (t("value.not_due") if a == "not due" else a) if a else t("common.all"),
-            key="doc_age",
-            on_change=PAGER.reset,
             help=t("docs.age_help"),
+            **URL.choice("doc_age", "age", OVERDUE_AGES),
         )
-    typed_number = c[3].text_input(t("docs.number"), key="doc_number", on_change=PAGER.reset)
+    typed_number = c[3].text_input(t("docs.number"), **URL.text("doc_number", "number"))
     sort = c[4].selectbox(
         t("common.sort_by"),
         list(DOCUMENT_SORTS),
         format_func=lambda s: t(f"sort.{s}"),
-        key="doc_sort",
-        on_change=PAGER.reset,
+        **URL.choice("doc_sort", "sort", list(DOCUMENT_SORTS), next(iter(DOCUMENT_SORTS))),
     )
     account_id = account_picker("doc_account", linked="account", on_change=PAGER.reset)
     return {
@@ -109,22 +108,25 @@ def show_totals(result: DocumentList, kind_name: str) -> None:
 
 
 def list_table(rows: list[DocumentRow], is_invoice: bool) -> None:
+    """Amounts as numbers and dates as dates (sorted as such); a click on a row opens it."""
     columns: dict[str, list[object]] = {
-        "Number": [r.number for r in rows],
-        "Account": [r.account_name for r in rows],
-        "Issued": [r.issue_date for r in rows],
-        "Due": [r.due_date for r in rows],
-        "Total": [money(r.total_incl_tax, r.currency) for r in rows],
-        "Remaining": [money(r.remaining_amount, r.currency) for r in rows],
+        t("col.number"): [r.number for r in rows],
+        t("col.account"): [r.account_name for r in rows],
+        t("col.issued"): [r.issue_date for r in rows],
+        t("col.due"): [r.due_date for r in rows],
+        t("col.total"): [r.total_incl_tax for r in rows],
+        t("col.remaining"): [r.remaining_amount for r in rows],
     }
     if is_invoice:
-        columns["Status"] = [label(r.invoice_status) for r in rows]
-        columns["Payment"] = [label(r.payment_status) for r in rows]
+        columns[t("col.status")] = [label(r.invoice_status) for r in rows]
+        columns[t("col.payment")] = [label(r.payment_status) for r in rows]
     else:
-        columns["Applied"] = [money(r.credited_amount, r.currency) for r in rows]
-        columns["Status"] = [label(r.credit_status) for r in rows]
-    columns["Source"] = [r.source.value for r in rows]
-    show_table(columns)
+        columns[t("col.applied")] = [r.credited_amount for r in rows]
+        columns[t("col.status")] = [label(r.credit_status) for r in rows]
+    columns[t("col.source")] = [label(r.source) for r in rows]
+    row_table(
+        columns, [r.id for r in rows], key="doc_table", param="document", currency=[r.currency for r in rows]
+    )
 
 
 def show_list() -> None:
@@ -134,8 +136,7 @@ def show_list() -> None:
         list(KINDS),
         format_func=lambda k: t(f"docs.kind.{k}"),
         horizontal=True,
-        key="doc_kind",
-        on_change=PAGER.reset,
+        **URL.choice("doc_kind", "kind", list(KINDS), "invoices"),
     )
     kind = KINDS[kind_name]
     entity = "invoices" if kind == DocumentKind.INVOICE else "credit-notes"
@@ -156,9 +157,7 @@ def show_list() -> None:
     show_totals(result, kind_name)
     rows = result.page.rows
     list_table(rows, kind == DocumentKind.INVOICE)
-    with PAGER.footer(result.page, t(f"docs.kind.{kind_name}")):
-        numbers = {r.id: f"{r.number} — {r.account_name}" for r in rows}
-        row_opener(t("docs.open"), numbers, key="doc", param="document")
+    PAGER.footer(result.page, t(f"docs.kind.{kind_name}"))
 
 
 # Detail ----------------------------------------------------------------------------------------

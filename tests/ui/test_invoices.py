@@ -13,6 +13,7 @@ from billabex_core.models import Document, Payment, Source
 from billabex_core.services.accounts import create_account
 from billabex_core.services.documents import DocumentInput, create_manual_document
 from billabex_core.services.files import store_pdf
+from tests.ui.rows import click_row
 
 TODAY = date(2026, 3, 2)
 
@@ -166,7 +167,7 @@ def test_synced_invoice_has_no_payment_form(app) -> None:  # type: ignore[no-unt
 def test_open_from_list_and_back(app) -> None:  # type: ignore[no-untyped-def]
     seed()
     at = app("pages/invoices.py")
-    at.button(key="doc_open").click().run()
+    click_row(at, 0)  # a click on the row opens the document
     assert at.title[0].value.startswith("Invoice ")
     at.button(key="back").click().run()
     assert at.title[0].value == "Invoices and credit notes"
