@@ -12,6 +12,7 @@ import streamlit as st
 from billabex_core.db.engine import session_scope
 from billabex_core.domain.fields import FIELDS, FieldSpec
 from billabex_core.errors import BillabexError
+from billabex_core.services.files import read_pdf
 from billabex_core.services.preview import Box, page_count, render_page
 from billabex_ui.feedback import show_error, show_failure
 
@@ -92,3 +93,18 @@ def show_document(sha256: str, boxes: tuple[Box, ...]) -> None:
     except BillabexError as exc:
         show_error(exc)
     st.caption("Green boxes: fields read with confidence. Orange: please check.")
+
+
+XML_SHOWN = 20_000  # characters of a stored XML e-invoice shown on Review
+
+
+def show_xml(sha256: str) -> None:
+    """A standalone XML e-invoice has no page: say so, and show the XML itself."""
+    st.info("XML e-invoice: every field was read exactly from the XML (there is no page to show).", icon="🧾")
+    try:
+        text = read_pdf(sha256).decode("utf-8", errors="replace")
+    except BillabexError as exc:
+        show_error(exc)
+        return
+    with st.expander("The XML", expanded=False):
+        st.code(text[:XML_SHOWN] + ("\n…" if len(text) > XML_SHOWN else ""), language="xml")

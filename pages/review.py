@@ -11,7 +11,7 @@ from billabex_core.services.draft_review import DraftReview, FieldView, review_d
 from billabex_core.services.drafts import NEW_ACCOUNT, discard_draft, list_drafts, save_draft, validate_draft
 from billabex_core.services.preview import field_boxes
 from billabex_ui import call, current_user, label, money, require_login, today
-from billabex_ui.review import field_groups, field_label, show_document
+from billabex_ui.review import field_groups, field_label, show_document, show_xml
 
 
 def show_validated(summary: dict[str, Any]) -> None:
@@ -152,7 +152,8 @@ def pick_account(review: DraftReview) -> str:
 def show_checks(review: DraftReview) -> None:
     st.markdown("**Checks** (as typed)")
     for check in review.checks:
-        st.markdown(("⚠️ " if check.warning else "✅ " if check.ok else "❌ ") + check.message)
+        mark = "➖ " if check.skipped else "⚠️ " if check.warning else "✅ " if check.ok else "❌ "
+        st.markdown(mark + check.message)
 
 
 def paid_option(review: DraftReview) -> bool:
@@ -248,7 +249,10 @@ show_banners(review)
 
 left, right = st.columns([1.4, 1], gap="large")
 with left:
-    show_document(draft.sha256, field_boxes(review.fields))
+    if draft.extraction_source == "xml":
+        show_xml(draft.sha256)
+    else:
+        show_document(draft.sha256, field_boxes(review.fields))
 with right:
     values = field_inputs(review)
     account_choice = pick_account(review)

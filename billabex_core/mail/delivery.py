@@ -58,7 +58,8 @@ def build_message(
     body: str,
     attachments: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
-    """The e-mail of one communication; ``attachments``: (file name, PDF bytes), e.g. the invoices'."""
+    """The e-mail of one communication; ``attachments``: (file name, bytes), e.g. the invoices'
+    PDFs (or XML, for an invoice imported as an XML e-invoice)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
@@ -69,7 +70,11 @@ def build_message(
     message["Message-ID"] = f"<{re.sub(r'[^A-Za-z0-9.-]', '.', step_key)}@billabex>"
     message.set_content(body)
     for name, data in attachments:
-        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+        if b"%PDF-" in data[:1024]:
+            message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+        else:  # an invoice imported as a standalone XML e-invoice goes as the XML it is
+            xml_name = str(Path(name).with_suffix(".xml"))
+            message.add_attachment(data, maintype="application", subtype="xml", filename=xml_name)
     return message
 
 

@@ -44,6 +44,7 @@ class Check:
     message: str
     field: str | None = None
     warning: bool = False  # passes, but says something to look at
+    skipped: bool = False  # an e-invoice rule that does not apply to this document
 
 
 @dataclass
@@ -86,6 +87,7 @@ def review_draft(*, session: Session, draft_id: int, values: dict[str, Any] | No
     terms = org.payment_terms_days
     values = {**draft.values, **clean_values(values)} if values else draft.values
     checks, clean = _checks(values, terms)
+    checks += einvoice_checks(draft)
     mismatch = seller_warning(values, name=org.name or None, vat=org.vat, siren=org.siren)
     if mismatch:
         checks.append(Check("seller", True, mismatch, "seller_name", warning=True))
@@ -152,6 +154,16 @@ def _checks(values: dict[str, Any], terms: int) -> tuple[list[Check], DocumentIn
     for (name, _), message in zip(bad_identifiers(values).items(), identifier_warnings(values), strict=True):
         checks.append(Check("identifier", True, message, name, warning=True))
     return checks, clean
+
+
+def einvoice_checks(draft: ImportDraft) -> list[Check]:
+    """The checks of an e-invoice as read (XSD, EN 16931 totals): a failed one is a warning —
+    the document stays importable after review, its check says why."""
+    out = []
+    for c in draft.extraction.get("checks") or []:
+        message = f"{c['rule']} — {c['title']}: {c['detail']}"
+        out.append(Check(c["rule"], True, message, warning=c["ok"] is False, skipped=c["ok"] is None))
+    return out
 
 
 def _duplicate(session: Session, match: AccountMatch | None, clean: DocumentInput | None) -> Document | None:

@@ -113,6 +113,8 @@ def _keep_draft(
     draft.file_name, draft.file_size, draft.status = file_name, len(pdf.data), DraftStatus.PENDING
     draft.kind = DocumentKind(contract["kind"])
     stored = {**contract, "paid": result.paid.to_dict()} if result.paid else contract  # "it says it is paid"
+    if result.checks:  # an e-invoice's XSD and EN 16931 checks, shown on Review
+        stored = {**stored, "checks": [c.to_dict() for c in result.checks]}
     draft.extraction_source, draft.extraction = contract["source"], stored
     draft.values, draft.warnings = values, list(contract["warnings"])
     draft.updated_at = utcnow()

@@ -1,0 +1,106 @@
+"""XML e-invoices through the import path: embedded in a PDF (UBL too), uploaded alone as a
+draft with its checks, shown on Review, validated; and the ``import`` command."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from billabex_core.cli import main
+from billabex_core.extraction import extract
+from billabex_core.models import Document
+from billabex_core.services import drafts, imports
+from billabex_core.services.draft_review import review_draft
+from billabex_core.services.files import pdf_path
+
+from .conftest import make_pdf
+from .einvoice_samples import generate
+
+SAMPLES = generate(8)
+
+
+def _pdf_with(attachments: list[tuple[str, bytes]]) -> bytes:
+    page = make_pdf(["Facture", "Numéro de facture : PAGE-1", "Total TTC 1 234,00 EUR"])
+    writer = PdfWriter(clone_from=io.BytesIO(page))
+    for name, data in attachments:
+        writer.add_attachment(name, data)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", ["ubl.xml", "invoice.xml", "xrechnung.xml", "attachment.bin"])
+def test_ubl_embedded_in_a_pdf_is_read_exactly(name: str) -> None:
+    sample = replace(SAMPLES[0], syntax="ubl")
+    result = extract(_pdf_with([(name, sample.xml())]))
+    assert result.source == "facturx" and result.kind == "invoice"
+    assert {k: f.value for k, f in result.fields.items()} == sample.truth()
+    assert [c.rule for c in result.checks][:2] == ["XSD", "BR-CO-10"]
+    assert all(c.ok is True for c in result.checks)
+
+
+def test_ubl_credit_note_embedded_next_to_other_xml() -> None:
+    """A non-invoice XML attached first (metadata) does not hide the UBL credit note."""
+    sample = replace(SAMPLES[3], syntax="ubl", kind="credit_note", credited="FA-1")
+    pdf = _pdf_with([("metadata.xml", b"<meta><a>1</a></meta>"), ("creditnote.xml", sample.xml())])
+    result = extract(pdf)
+    assert result.source == "facturx" and result.kind == "credit_note"
+    assert result.value("credited_invoice_number") == "FA-1"
+
+
+def test_cii_embedded_still_works() -> None:
+    sample = replace(SAMPLES[1], syntax="cii")
+    result = extract(_pdf_with([("factur-x.xml", sample.xml())]))
+    assert result.source == "facturx" and result.value("number") == sample.number
+
+
+def test_upload_an_xml_keeps_a_draft_with_its_checks(session, today) -> None:
+    sample = replace(SAMPLES[2], syntax="cii")
+    out = imports.upload_pdf(session=session, data=sample.xml(), file_name="FA.xml", actor="alice")
+    session.commit()
+    draft = out.draft
+    assert draft is not None and draft.extraction_source == "xml"
+    assert draft.values["number"] == sample.number and draft.values["kind"] == "invoice"
+    assert draft.extraction["checks"][0]["rule"] == "XSD"
+    assert pdf_path(draft.sha256).read_bytes() == sample.xml()
+    review = review_draft(session=session, draft_id=draft.id)
+    shown = [c for c in review.checks if c.name.startswith(("XSD", "BR-CO"))]
+    assert shown and all(c.ok and not c.warning for c in shown)
+    assert any(c.message.startswith("BR-CO-16 — Amount due") for c in shown)
+    again = imports.upload_pdf(session=session, data=sample.xml(), file_name="copy.xml", actor="alice")
+    assert again.existing and again.draft.id == draft.id
+    done = drafts.validate_draft(session=session, draft_id=draft.id, actor="alice", today=today)
+    session.commit()
+    assert isinstance(done.document, Document) and done.document.number == sample.number
+    assert done.document.total_incl_tax == Decimal(sample.truth()["total_incl_tax"])
+
+
+def test_a_failing_xml_is_importable_and_its_checks_say_why(session, today) -> None:
+    sample = replace(SAMPLES[0], syntax="ubl", broken="lines", number="BROKEN-1")  # BT-106 off by 1.00
+    out = imports.upload_pdf(session=session, data=sample.xml(), file_name="broken.xml", actor="alice")
+    session.commit()
+    review = review_draft(session=session, draft_id=out.draft.id)
+    failing = [c for c in review.checks if c.name in ("BR-CO-10", "BR-CO-13")]
+    assert len(failing) == 2 and all(c.warning and "≠" in c.message for c in failing)
+    assert any("e-invoice checks failed: BR-CO-10, BR-CO-13" in w for w in review.warnings)
+    skipped = [c for c in review.checks if c.skipped]
+    assert all(c.ok for c in skipped)
+    assert review.ready  # a warning never blocks validation
+    drafts.validate_draft(session=session, draft_id=out.draft.id, actor="alice", today=today)
+
+
+def test_cli_import_xml(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = replace(SAMPLES[4], syntax="ubl")
+    path = tmp_path / "FA.xml"
+    path.write_bytes(sample.xml())
+    assert main(["--db", db_url, "import", str(path), "--json", "--validate"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "validated" and out["number"] == sample.number
+    assert main(["--db", db_url, "import", str(path)]) == 1  # the same file again: a duplicate
+    assert "duplicate" in capsys.readouterr().err
