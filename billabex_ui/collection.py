@@ -11,17 +11,16 @@ from billabex_core.jobs import reminders
 from billabex_core.models import Document, DocumentKind
 from billabex_core.queries.collection import Collection, account_collection, invoice_collection
 from billabex_ui.feedback import flash
-from billabex_ui.format import md, money
+from billabex_ui.format import date_input_format, day, md, money
+from billabex_ui.i18n import t
 from billabex_ui.session import call, current_user, today
 from billabex_ui.tables import show_table
 
-STATUS = {
-    "open": "⏳ open",
-    "kept": "✅ kept",
-    "broken": "❌ broken",
-    "cancelled": "cancelled",
-    "replaced": "replaced",
-}
+STATUS_ICONS = {"open": "⏳ ", "kept": "✅ ", "broken": "❌ "}
+
+
+def _status(status: str) -> str:
+    return STATUS_ICONS.get(status, "") + t(f"promise.status.{status}")
 
 
 def invoice_panel(document: Document) -> None:
@@ -31,7 +30,7 @@ def invoice_panel(document: Document) -> None:
     found = call(invoice_collection, document_id=document.id)
     if found is None:
         return
-    st.subheader("Dispute and promise to pay")
+    st.subheader(t("collection.title"))
     _dispute(document, found)
     _promise(document, found)
 
@@ -40,50 +39,68 @@ def _dispute(document: Document, found: Collection) -> None:
     current = found.open_dispute
     if current is not None:
         st.warning(
-            f"Disputed by {md(current.opened_by)} on {current.opened_at:%Y-%m-%d}: {md(current.reason)} — "
-            "left out of the reminders.",
+            t(
+                "dispute.open",
+                who=md(current.opened_by),
+                date=day(current.opened_at),
+                reason=md(current.reason),
+            ),
             icon="⚖️",
         )
         with st.form("dispute_resolve", clear_on_submit=True):
-            note = st.text_input("How was it resolved? (optional)", key="dispute_note")
-            if st.form_submit_button("Resolve the dispute") and call(
+            note = st.text_input(t("dispute.how_resolved"), key="dispute_note")
+            if st.form_submit_button(t("dispute.resolve")) and call(
                 reminders.resolve, dispute_id=current.id, actor=current_user(), today=today(), note=note
             ):
-                flash(f"Dispute on {md(document.number)} resolved: the invoice is back in the reminders.")
+                flash(t("dispute.resolved", number=md(document.number)))
         return
     if document.remaining_amount <= 0:
         return
     with st.form("dispute_open", clear_on_submit=True):
-        reason = st.text_input("Why does the customer dispute it?", key="dispute_reason")
-        if st.form_submit_button("⚖️ Mark as disputed") and call(
+        reason = st.text_input(t("dispute.why"), key="dispute_reason")
+        if st.form_submit_button(t("dispute.mark")) and call(
             reminders.dispute, document_id=document.id, reason=reason, actor=current_user(), today=today()
         ):
-            flash(f"{md(document.number)} is disputed: out of the reminders, a dispute task is open.")
+            flash(t("dispute.marked", number=md(document.number)))
 
 
 def _promise(document: Document, found: Collection) -> None:
     current = found.open_promise
     if current is not None:
         st.info(
-            f"Promise to pay {money(current.amount, current.currency)} by {current.promised_for} "
-            f"(recorded by {md(current.recorded_by)}): reminders wait until {current.resume_on}.",
+            t(
+                "promise.current",
+                amount=money(current.amount, current.currency),
+                date=day(current.promised_for),
+                who=md(current.recorded_by),
+                resume=day(current.resume_on),
+            ),
             icon="🤝",
         )
-        if st.button("Cancel the promise", key="promise_cancel") and call(
+        if st.button(t("promise.cancel"), key="promise_cancel") and call(
             reminders.cancel_promise, promise_id=current.id, actor=current_user(), today=today()
         ):
-            flash("Promise cancelled: the reminders follow the plan again.")
+            flash(t("promise.cancelled"))
     if document.remaining_amount <= 0:
         return
     with st.form("promise_form", clear_on_submit=True):
-        st.markdown("**Record a promise to pay**" + (" (replaces the open one)" if current else ""))
+        st.markdown(t("promise.form_replaces") if current else t("promise.form"))
         c = st.columns(3)
         amount = c[0].text_input(
-            f"Amount ({document.currency})", value=str(document.remaining_amount), key="promise_amount"
+            t("pay.amount", currency=document.currency),
+            value=str(document.remaining_amount),
+            help=t("pay.amount_help"),
+            key="promise_amount",
         )
-        promised_for = c[1].date_input("Promised for", value=today(), min_value=today(), key="promise_date")
-        note = c[2].text_input("Note", key="promise_note", placeholder="e.g. phone call with the CFO")
-        if st.form_submit_button("🤝 Record the promise"):
+        promised_for = c[1].date_input(
+            t("promise.date"),
+            value=today(),
+            min_value=today(),
+            format=date_input_format(),
+            key="promise_date",
+        )
+        note = c[2].text_input(t("pay.note"), key="promise_note", placeholder=t("promise.note_placeholder"))
+        if st.form_submit_button(t("promise.submit")):
             made = call(
                 reminders.promise,
                 document_id=document.id,
@@ -94,7 +111,7 @@ def _promise(document: Document, found: Collection) -> None:
                 note=note,
             )
             if made is not None:
-                flash(f"Promise recorded: reminders of {md(document.number)} wait until {made.resume_on}.")
+                flash(t("promise.recorded", number=md(document.number), resume=day(made.resume_on)))
 
 
 def account_panel(account_id: int) -> None:
@@ -102,31 +119,36 @@ def account_panel(account_id: int) -> None:
     found = call(account_collection, account_id=account_id)
     if found is None:
         return
-    st.markdown("**Promises to pay**")
+    st.markdown(t("promise.list"))
     if found.promises:
         show_table(
             {
-                "Invoice": [p.number for p in found.promises],
-                "Amount": [money(p.amount, p.currency) for p in found.promises],
-                "Promised for": [p.promised_for for p in found.promises],
-                "Reminders resume": [p.resume_on for p in found.promises],
-                "Status": [STATUS.get(p.status, p.status) for p in found.promises],
-                "Outcome": [p.outcome or "" for p in found.promises],
-                "By": [p.recorded_by for p in found.promises],
+                t("col.invoice"): [p.number for p in found.promises],
+                t("col.amount"): [money(p.amount, p.currency) for p in found.promises],
+                t("promise.date"): [day(p.promised_for) for p in found.promises],
+                t("promise.col.resume"): [day(p.resume_on) for p in found.promises],
+                t("col.status"): [_status(p.status) for p in found.promises],
+                t("promise.col.outcome"): [p.outcome or "" for p in found.promises],
+                t("col.by"): [p.recorded_by for p in found.promises],
             }
         )
     else:
-        st.caption("No promise to pay.")
-    st.markdown("**Disputes**")
+        st.caption(t("promise.none"))
+    st.markdown(t("dispute.list"))
     if found.disputes:
         show_table(
             {
-                "Invoice": [d.number for d in found.disputes],
-                "Reason": [d.reason for d in found.disputes],
-                "Opened": [f"{d.opened_at:%Y-%m-%d} by {d.opened_by}" for d in found.disputes],
-                "Status": ["open" if d.is_open else "resolved" for d in found.disputes],
-                "Resolution": [d.resolution or "" for d in found.disputes],
+                t("col.invoice"): [d.number for d in found.disputes],
+                t("dispute.col.reason"): [d.reason for d in found.disputes],
+                t("dispute.col.opened"): [
+                    t("dispute.opened_by", date=day(d.opened_at), who=d.opened_by) for d in found.disputes
+                ],
+                t("col.status"): [
+                    t("dispute.status.open") if d.is_open else t("dispute.status.resolved")
+                    for d in found.disputes
+                ],
+                t("dispute.col.resolution"): [d.resolution or "" for d in found.disputes],
             }
         )
     else:
-        st.caption("No dispute.")
+        st.caption(t("dispute.none"))

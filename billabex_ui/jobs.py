@@ -10,13 +10,9 @@ import streamlit as st
 
 from billabex_core.db.types import utcnow
 from billabex_core.jobs.runs import JobRun, worker_status
-from billabex_ui.format import md
+from billabex_ui.format import label, md, moment
+from billabex_ui.i18n import t
 from billabex_ui.session import call
-
-NO_WORKER = (
-    "⚠️ **No worker is running** (none seen for 5 minutes{seen}): scheduled syncs, reminders and "
-    "digests do not happen. Start one with `make run`, or `python -m billabex_core worker` next to the app."
-)
 
 
 def worker_banner() -> None:
@@ -24,28 +20,35 @@ def worker_banner() -> None:
     status = call(worker_status)
     if status is None or not status.missing:
         return
-    seen = f"; last seen {status.last_seen:%Y-%m-%d %H:%M} UTC" if status.last_seen else "; never seen"
-    st.markdown(f":orange-background[{NO_WORKER.format(seen=seen)}]")
+    if status.last_seen:
+        text = t("worker.missing_seen", when=moment(status.last_seen))
+    else:
+        text = t("worker.missing_never")
+    st.markdown(f":orange-background[{text}]")
 
 
 def _when(at: datetime | None) -> str:
-    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "—"
+    return moment(at) if at else "—"
 
 
-def job_runs(read: Callable[..., list[JobRun]], *, title: str = "Scheduled work") -> None:
+def job_runs(read: Callable[..., list[JobRun]], *, title: str | None = None) -> None:
     """A small table: each job's last run (start, outcome, error) and its next run."""
     runs = call(read)
     if not runs:
         return
     now = utcnow()
-    st.subheader(title)
+    st.subheader(title or t("jobs.title"))
     st.table(  # a static table: the page's data tables stay the only dataframes
         {
-            "Job": [md(r.job) for r in runs],  # st.table renders markdown: outside text escaped
-            "Last run": [_when(r.last_started) for r in runs],
-            "Outcome": [r.last_status or "never ran" for r in runs],
-            "Next run": ["at the worker's next pass" if r.next_at <= now else _when(r.next_at) for r in runs],
-            "Last error": [md(r.last_error or "") for r in runs],
+            t("jobs.col.job"): [md(r.job) for r in runs],  # st.table renders markdown: outside text escaped
+            t("jobs.col.last_run"): [_when(r.last_started) for r in runs],
+            t("jobs.col.outcome"): [
+                label(r.last_status) if r.last_status else t("jobs.never_ran") for r in runs
+            ],
+            t("jobs.col.next_run"): [
+                t("jobs.next_pass") if r.next_at <= now else _when(r.next_at) for r in runs
+            ],
+            t("jobs.col.last_error"): [md(r.last_error or "") for r in runs],
         },
     )
     for run in runs:
