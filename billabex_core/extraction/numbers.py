@@ -135,6 +135,12 @@ def _classify(label: str) -> tuple[bool, bool, bool, bool]:
     return numbered, documented, other, referring
 
 
+def names_a_number(label: str) -> bool:
+    """Whether a label holds a number word ("N° TVA", "VAT No.", "USt-IdNr."): what follows is
+    an identifier, not an amount."""
+    return _classify(label)[0]
+
+
 @bounded_vocab_cache(4096)
 def label_score(label: str) -> float | None:
     """How much a label says "document number" (None: it names another number, or no number)."""

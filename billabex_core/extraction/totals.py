@@ -20,6 +20,7 @@ from itertools import product
 from billabex_core.extraction.amounts import Amount, find_amounts
 from billabex_core.extraction.labels import LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
+from billabex_core.extraction.numbers import names_a_number
 from billabex_core.extraction.vocab import fold, language, vocab_cache
 
 ROLES = ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due", "prepaid")
@@ -61,6 +62,9 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
     tail = seg.text[hit.end :]
     if tail.lstrip(" -").startswith("%"):
         return []  # a rate column ("MwSt-%"), not an amount
+    label = " ".join(seg.text[: hit.start].split()[-2:]) + seg.text[hit.start : hit.end]
+    if names_a_number(label + re.split(r"\d", tail, maxsplit=1)[0]):
+        return []  # "N° TVA : FR 11 123 456 782": an identifier
     found = find_amounts(tail)
     pool: list[tuple[Amount, Segment, int]] = [(a, seg, hit.end) for a in _money(found)]
     plain = [(a, seg, hit.end) for a in found if abs(a.value) >= 10]

@@ -109,3 +109,19 @@ def test_an_unlabelled_zero_is_no_evidence_of_a_zero_tax() -> None:
         (480, 342, "230,48"),
     ]
     assert _totals(cells)[1:] == ("16.39", "230.48")
+
+
+def test_a_vat_number_is_no_tax_amount() -> None:
+    cells = [
+        (40, 40, "Facture F-26"),
+        (40, 100, "N° TVA : FR 11 123 456 782"),
+        (40, 200, "1"),
+        (80, 200, "Audit"),
+        (480, 200, "100,00"),
+        (340, 300, "TOTAL HT"),
+        (480, 300, "100,00"),
+        (340, 314, "TOTAL TTC"),
+        (480, 314, "100,00"),
+        (40, 800, "35 rue de la Paix, Paris - N° TVA : FR32 123 456 789"),
+    ]
+    assert _totals(cells) == ("100.00", "0.00", "100.00")
