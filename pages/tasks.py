@@ -22,17 +22,18 @@ from billabex_ui import (
     md_block,
     new_contact_inputs,
     require_login,
-    row_opener,
     selected_id,
     show_flash,
-    show_table,
     today,
 )
+from billabex_ui.tables import row_table
+from billabex_ui.url_state import UrlFilters
 
 require_login()
 
 MANUAL_KINDS = (TaskKind.DISPUTE, TaskKind.ANOMALY, TaskKind.ESCALATION)
 PAGER = Pager("task_page")
+URL = UrlFilters(on_change=PAGER.reset)
 
 
 # List ------------------------------------------------------------------------------------------
@@ -62,19 +63,18 @@ def new_task_form() -> None:
 
 
 def list_filters() -> dict[str, object]:
-    """The filter widgets, as the keyword arguments of ``list_tasks``."""
+    """The filter widgets, as the keyword arguments of ``list_tasks``; each is kept in the URL
+    (``?mine=0&status=closed``), so a link reproduces the list."""
     c = st.columns([1, 2, 2, 2])
-    mine = c[0].toggle("Assigned to me", value=True, key="task_mine", on_change=PAGER.reset)
+    mine = c[0].toggle("Assigned to me", **URL.flag("task_mine", "mine", True))
     statuses = c[1].multiselect(
         "Status",
         list(TaskStatus),
-        default=[TaskStatus.ACTION_REQUIRED],
         format_func=label,
-        key="task_status",
-        on_change=PAGER.reset,
+        **URL.choices("task_status", "status", list(TaskStatus), [TaskStatus.ACTION_REQUIRED]),
     )
     kinds = c[2].multiselect(
-        "Kind", list(TaskKind), format_func=label, key="task_kind", on_change=PAGER.reset
+        "Kind", list(TaskKind), format_func=label, **URL.choices("task_kind", "kind", list(TaskKind))
     )
     with c[3]:
         account_id = account_picker(
@@ -102,7 +102,7 @@ def show_list() -> None:
         st.info("No task matches these filters. 🎉" if filters["statuses"] else "No task.")
         return
     rows = result.rows
-    show_table(
+    row_table(  # a click on a row opens the task
         {
             "#": [r.id for r in rows],
             "Kind": [label(r.kind) for r in rows],
@@ -111,11 +111,12 @@ def show_list() -> None:
             "Status": [label(r.status) for r in rows],
             "Assigned to": [", ".join(r.assignees) or "everybody" for r in rows],
             "Updated": [r.updated_at for r in rows],
-        }
+        },
+        [r.id for r in rows],
+        key="task_table",
+        param="task",
     )
-    with PAGER.footer(result, "Tasks"):
-        subjects = {r.id: f"#{r.id} {r.subject}" for r in rows}
-        row_opener("Open a task of this page", subjects, key="task", param="task")
+    PAGER.footer(result, "Tasks")
 
 
 # Answers ---------------------------------------------------------------------------------------

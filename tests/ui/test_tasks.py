@@ -13,6 +13,7 @@ from billabex_core.services.accounts import create_account
 from billabex_core.services.contacts import add_contact, mark_invalid
 from billabex_core.services.tasks import ensure_missing_contact_task, open_task
 from billabex_core.services.users import add_user
+from tests.ui.rows import click_row
 
 TODAY = date(2026, 3, 2)
 
@@ -95,7 +96,7 @@ def test_filter_by_account(app) -> None:  # type: ignore[no-untyped-def]
 def test_answer_missing_contact_task_creates_contact_and_closes(app) -> None:  # type: ignore[no-untyped-def]
     task_id = missing_contact_task()
     at = app("pages/tasks.py")
-    at.button(key="task_open").click().run()
+    click_row(at, 0)  # a click on the task's row opens it
     assert at.title[0].value == f"#{task_id} Provide a contact for Globex"
     assert "has no valid contact" in texts(at)
     at.text_input(key="ans_email").input("comptabilite@globex.com").run()
@@ -200,3 +201,22 @@ def test_empty_list_and_unknown_task(app) -> None:  # type: ignore[no-untyped-de
     assert "No task matches these filters." in texts(at)
     at = open_detail(app, 404)
     assert "task 404 does not exist" in texts(at)
+
+
+def test_task_filters_are_in_the_url(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16: a link reproduces the filtered list (``?mine=0&status=closed``)."""
+    with session_scope() as s:
+        open_task(session=s, kind=TaskKind.ANOMALY, subject="Open one", message="m", actor="t")
+        done = open_task(session=s, kind=TaskKind.ANOMALY, subject="Closed one", message="m", actor="t")
+        done.status = TaskStatus.CLOSED
+    at = app("pages/tasks.py")
+    at.toggle(key="task_mine").set_value(False).run()
+    at.multiselect(key="task_status").set_value([TaskStatus.CLOSED]).run()
+    link = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert link == {"mine": "0", "status": "closed"}
+    fresh = app("pages/tasks.py")
+    for key, value in link.items():
+        fresh.query_params[key] = value
+    fresh.run()
+    assert list(fresh.dataframe[0].value["Subject"]) == ["Closed one"]
+    assert fresh.toggle(key="task_mine").value is False
