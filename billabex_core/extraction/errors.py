@@ -11,7 +11,8 @@
     ├── OcrUnavailableError     a scanned PDF while tesseract is not installed
     ├── MalformedXmlError       an XML file that is not well-formed
     ├── UnsafeXmlError          an XML file with a DOCTYPE (entities, DTDs: XXE, expansion bombs)
-    └── NotAnEInvoiceError      well-formed XML (or HTML) that is not a UBL or CII invoice
+    ├── NotAnEInvoiceError      well-formed XML (or HTML) that is not a UBL or CII invoice
+    └── EmptyEInvoiceError      an e-invoice root with neither a number nor a total
 
 Every message is one line, suitable for ``error: <message>`` on the command line.
 """
@@ -92,3 +93,8 @@ class NotAnEInvoiceError(ExtractionError):
         super().__init__(
             f"not an e-invoice: {what} (expected a UBL Invoice or CreditNote, or a CII CrossIndustryInvoice)"
         )
+
+
+class EmptyEInvoiceError(ExtractionError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"empty e-invoice: {what} with neither a number nor totals")

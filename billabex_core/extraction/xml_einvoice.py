@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from billabex_core.extraction.base import ExtractionJob, ExtractionResult
 from billabex_core.extraction.einvoice import map_einvoice
-from billabex_core.extraction.xmlsafe import parse_einvoice
+from billabex_core.extraction.errors import EmptyEInvoiceError
+from billabex_core.extraction.xmlsafe import describe, parse_einvoice
 
 
 def extract_xml(data: bytes) -> ExtractionResult:
-    """One XML e-invoice's result; raises the one-line error of a file that is not one."""
+    """One XML e-invoice's result; raises the one-line error of a file that is not one (also an
+    invoice root that gives neither a number nor a total: nothing to review)."""
     root, syntax = parse_einvoice(data)
-    return map_einvoice(root, source="xml", syntax=syntax)
+    result = map_einvoice(root, source="xml", syntax=syntax)
+    if result.value("number") is None and result.value("total_incl_tax") is None:
+        raise EmptyEInvoiceError(describe(root))
+    return result
 
 
 class XmlEInvoiceExtractor:

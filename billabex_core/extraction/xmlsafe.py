@@ -89,10 +89,12 @@ def syntax_of(root: etree._Element) -> Syntax | None:
 
 
 def describe(root: etree._Element) -> str:
-    """What a root that is not an e-invoice is, for the error line ("a UBL Order")."""
+    """What a root is, for an error line ("a UBL Order", "a CII CrossIndustryInvoice")."""
     name = etree.QName(root)
     if name.localname.lower() == "html":
         return "an HTML page"
+    if syntax_of(root) in ("cii", "zugferd1"):
+        return f"a CII {name.localname}"
     if (name.namespace or "").startswith(_UBL_PREFIX):
         return f"a UBL {name.localname}"
     where = f" in namespace {name.namespace}" if name.namespace else ""

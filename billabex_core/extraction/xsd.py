@@ -84,6 +84,8 @@ def xsd_check(root: etree._Element, syntax: Syntax | None) -> RuleCheck:
     title = f"XML schema: {SCHEMAS[key][1]}"
     if compiled.validate(root):
         return RuleCheck("XSD", title, True, "valid")
-    error = compiled.error_log.filter_from_errors()[0]
-    message = " ".join(_NAMESPACE.sub("", error.message).split())[:200]
-    return RuleCheck("XSD", title, False, f"line {error.line}: {message}")
+    errors = compiled.error_log.filter_from_errors() or list(compiled.error_log)
+    if not errors:
+        return RuleCheck("XSD", title, False, "not valid")
+    message = " ".join(_NAMESPACE.sub("", errors[0].message).split())[:200]
+    return RuleCheck("XSD", title, False, f"line {errors[0].line}: {message}")

@@ -7,6 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
 from pypdf import PdfWriter
 from sqlmodel import select
 
@@ -15,18 +18,21 @@ from billabex_core.config import get_settings, reset_settings
 from billabex_core.errors import ExtractionError
 from billabex_core.extraction import extract, sniff_pdf
 from billabex_core.extraction.errors import (
+    EmptyEInvoiceError,
     EmptyFileError,
     FileTooLargeError,
     MalformedXmlError,
     NotAnEInvoiceError,
     UnsafeXmlError,
 )
+from billabex_core.extraction.xml_einvoice import extract_xml
 from billabex_core.models import AuditEvent, ImportDraft
 from billabex_core.services import imports
 
 from .conftest import make_pdf
 from .einvoice_samples import generate
 
+FUZZ_BASE = [s.xml() for s in generate(4)]
 UBL = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 XXE = f"""<?xml version="1.0"?>
@@ -153,3 +159,41 @@ def test_hostile_attachment_in_a_pdf_is_skipped() -> None:
     result = extract(out.getvalue())
     assert result.source in ("text", "ocr") and result.checks == []
     assert not any("root:" in (f.value or "") for f in result.fields.values())
+
+
+def test_empty_invoice_root_is_refused() -> None:
+    with pytest.raises(EmptyEInvoiceError, match="empty e-invoice: a UBL Invoice"):
+        extract(f'<Invoice xmlns="{UBL}"/>'.encode())
+    with pytest.raises(EmptyEInvoiceError, match="a CII CrossIndustryInvoice"):
+        extract(
+            b'<x:CrossIndustryInvoice xmlns:x="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>'
+        )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, len(FUZZ_BASE) - 1),
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(["drop", "text", "attr"]), st.text(max_size=12))
+    ),
+)
+def test_mutated_einvoices_read_or_refuse_cleanly(base: int, edits: list[tuple[int, str, str]]) -> None:
+    """Elements dropped, texts and attributes replaced by anything: the mapping never crashes —
+    a result, or a one-line ExtractionError."""
+    root = etree.fromstring(FUZZ_BASE[base])
+    for index, action, value in edits:
+        nodes = [n for n in root.iter() if isinstance(n.tag, str)]
+        node = nodes[index % len(nodes)]
+        if action == "drop" and node is not root:
+            node.getparent().remove(node)
+        elif action == "text":
+            node.text = "".join(c for c in value if c.isprintable() and c not in "\ud800\udfff") or None
+        elif action == "attr":
+            node.set("currencyID" if index % 2 else "schemeID", "".join(c for c in value if c.isalnum()))
+    try:
+        result = extract_xml(etree.tostring(root))
+    except ExtractionError as exc:
+        assert "\n" not in str(exc) and "Error" not in str(exc)  # a named refusal, not a crash
+        return
+    contract = result.to_contract()
+    assert contract["source"] == "xml" and all(c.rule for c in result.checks)
