@@ -28,56 +28,57 @@ from billabex_ui import (
     documents_table,
     flash,
     history_table,
+    label,
     lang_index,
     md,
     money,
     new_contact_inputs,
     payments_table,
     require_login,
-    row_opener,
     selected_id,
     show_flash,
-    show_table,
     source_badge,
     task_links,
     today,
 )
 from billabex_ui.collection import account_panel
+from billabex_ui.contacts import saved_version, seen_version
+from billabex_ui.i18n import t
+from billabex_ui.tables import row_table
+from billabex_ui.url_state import UrlFilters
 
 require_login()
 
-SORT_LABELS = {
-    "name": "Name",
-    "outstanding": "Outstanding balance",
-    "overdue": "Overdue invoices",
-    "contacts": "Contacts",
-    "country": "Country",
-    "created": "Creation",
-}
+SORT_LABELS = {s: f"acc.sort.{s}" for s in ACCOUNT_SORTS}  # text keys in billabex_ui/locales
 PAGER = Pager("acc_page")
+URL = UrlFilters(on_change=PAGER.reset)
+SHOW = ["all", "paused", "without contact"]
 
 
 # List ------------------------------------------------------------------------------------------
 
 
 def list_filters() -> dict[str, object]:
-    """The search, sort and "Show" widgets, as the keyword arguments of ``list_accounts``."""
+    """The search, sort and "Show" widgets, as the keyword arguments of ``list_accounts``; each
+    is kept in the URL (``?sort=outstanding&show=paused``), so a link reproduces the list."""
     cols = st.columns([3, 2, 1, 1])
     search = cols[0].text_input(
-        "Search", placeholder="name, VAT or SIREN", key="acc_search", on_change=PAGER.reset
+        t("acc.search"), placeholder=t("picker.placeholder"), **URL.text("acc_search", "search")
     )
     sort = cols[1].selectbox(
-        "Sort by",
+        t("common.sort_by"),
         list(ACCOUNT_SORTS),
-        format_func=SORT_LABELS.__getitem__,
-        key="acc_sort",
-        on_change=PAGER.reset,
+        format_func=lambda s: t(SORT_LABELS[s]),
+        **URL.choice("acc_sort", "sort", list(ACCOUNT_SORTS), next(iter(ACCOUNT_SORTS))),
     )
     descending = cols[2].toggle(
-        "Descending", value=sort in ("outstanding", "overdue"), key=f"acc_desc_{sort}", on_change=PAGER.reset
+        t("acc.descending"), **URL.flag(f"acc_desc_{sort}", "desc", sort in ("outstanding", "overdue"))
     )
     only = cols[3].selectbox(
-        "Show", ["all", "paused", "without contact"], key="acc_only", on_change=PAGER.reset
+        t("docs.show"),
+        SHOW,
+        format_func=lambda s: t(f"acc.show.{s}"),
+        **URL.choice("acc_only", "show", SHOW, SHOW[0]),
     )
     return {
         "search": search,
@@ -89,33 +90,36 @@ def list_filters() -> dict[str, object]:
 
 
 def show_list() -> None:
-    st.title("Accounts")
-    csv_download(
-        "Download all accounts (CSV)", entity_csv, file_name="accounts.csv", key="acc_csv", entity="accounts"
-    )
+    st.title(t("nav.accounts"))
+    csv_download(t("acc.download"), entity_csv, file_name="accounts.csv", key="acc_csv", entity="accounts")
     filters = list_filters()
     result = call(list_accounts, **filters, page=PAGER.number, page_size=PAGER.size)
     if result is None:
         return
     if not result.total:
         narrowed = filters["search"] or filters["paused"] or filters["without_contact"]
-        st.info("No account matches." if narrowed else "No account yet: upload an invoice.")
+        st.info(t("picker.no_match") if narrowed else t("acc.none"))
         return
     rows = result.rows
-    show_table(
+    row_table(  # the balance is a number (sorted as one); a click on a row opens the account
         {
-            "Name": [r.name for r in rows],
-            "Source": ["manual" if r.source == "manual" else f"🔄 {r.source.value}" for r in rows],
-            "Country": [r.country or "" for r in rows],
-            "Currency": [r.currency for r in rows],
-            "Outstanding": [money(r.outstanding_balance, r.currency) for r in rows],
-            "Overdue invoices": [r.overdue_count for r in rows],
-            "Contacts": [r.contact_count for r in rows],
-            "Paused": ["⏸ paused" if r.paused else "" for r in rows],
-        }
+            t("acc.col.name"): [r.name for r in rows],
+            t("col.source"): [
+                label(r.source) if r.source == "manual" else f"🔄 {label(r.source)}" for r in rows
+            ],
+            t("acc.col.country"): [r.country or "" for r in rows],
+            t("table.currency"): [r.currency for r in rows],
+            t("acc.col.outstanding"): [r.outstanding_balance for r in rows],
+            t("acc.col.overdue"): [r.overdue_count for r in rows],
+            t("acc.col.contacts"): [r.contact_count for r in rows],
+            t("acc.col.paused"): [t("acc.paused_flag") if r.paused else "" for r in rows],
+        },
+        [r.id for r in rows],
+        key="acc_table",
+        param="account",
+        currency=[r.currency for r in rows],
     )
-    with PAGER.footer(result, "Accounts"):
-        row_opener("Open an account of this page", {r.id: r.name for r in rows}, key="acc", param="account")
+    PAGER.footer(result, t("nav.accounts"))
 
 
 # Information and pause -------------------------------------------------------------------------
@@ -123,22 +127,20 @@ def show_list() -> None:
 
 def show_synced_information(detail: AccountDetail) -> None:
     account = detail.account
-    st.caption(
-        f"Synced from {md(detail.integration_name or account.source.value)}: edit it in the billing tool."
-    )
+    origin = md(detail.integration_name) if detail.integration_name else label(account.source)
+    st.caption(t("acc.synced_from", origin=origin))
     values = {
-        "Name": account.name,
-        "Postal address": account.address,
-        "Country": account.country,
-        "Currency": account.currency,
-        "VAT": account.vat,
+        t("acc.col.name"): account.name,
+        t("acc.address"): account.address,
+        t("acc.col.country"): account.country,
+        t("field.currency"): account.currency,
+        t("acc.vat"): account.vat,
         "SIREN": account.siren,
-        "Language": account.language,
+        t("contact.language"): account.language,
     }
+    field, value = t("acc.field"), t("acc.value")
     st.table(
-        pd.DataFrame({"Field": list(values), "Value": [md(v) or "—" for v in values.values()]}).set_index(
-            "Field"
-        )
+        pd.DataFrame({field: list(values), value: [md(v) or "—" for v in values.values()]}).set_index(field)
     )
 
 
@@ -148,22 +150,22 @@ def show_information(detail: AccountDetail) -> None:
         show_synced_information(detail)
         return
     with st.form(f"account_form_{account.id}"):
-        name = st.text_input("Name", account.name)
-        address = st.text_area("Postal address", account.address or "")
+        name = st.text_input(t("acc.col.name"), account.name)
+        address = st.text_area(t("acc.address"), account.address or "")
         c = st.columns(5)
-        country = c[0].text_input("Country (ISO, e.g. FR)", account.country or "")
-        currency = c[1].text_input("Currency", account.currency)
-        vat = c[2].text_input("VAT number", account.vat or "")
+        country = c[0].text_input(t("acc.country_iso"), account.country or "")
+        currency = c[1].text_input(t("field.currency"), account.currency)
+        vat = c[2].text_input(t("field.vat"), account.vat or "")
         siren = c[3].text_input("SIREN", account.siren or "")
         languages = ["", *LANGUAGES]
         language = c[4].selectbox(
-            "Language",
+            t("acc.reminder_language"),
             languages,
             index=languages.index(account.language or ""),
-            help="empty: from the country",
+            help=t("acc.language_help"),
         )
         if (
-            st.form_submit_button("Save information")
+            st.form_submit_button(t("acc.save"))
             and call(
                 update_account,
                 account_id=account.id,
@@ -178,25 +180,25 @@ def show_information(detail: AccountDetail) -> None:
             )
             is not None
         ):
-            flash("Account information saved.")
+            flash(t("acc.saved"))
 
 
 def show_pause(detail: AccountDetail) -> None:
     account = detail.account
     if account.paused:
-        resumed = st.button("▶ Resume follow-ups", key="resume")
+        resumed = st.button(t("acc.resume"), key="resume")
         if (
             resumed
             and call(set_paused, account_id=account.id, paused=False, actor=current_user()) is not None
         ):
-            flash("Follow-ups resumed.")
+            flash(t("acc.resumed"))
         return
     with st.form("pause_form"):
-        reason = st.text_input("Reason", placeholder="e.g. payment plan agreed on the phone")
-        if st.form_submit_button("⏸ Pause follow-ups"):
+        reason = st.text_input(t("field.reason"), placeholder=t("acc.pause_placeholder"))
+        if st.form_submit_button(t("acc.pause")):
             done = call(set_paused, account_id=account.id, paused=True, actor=current_user(), reason=reason)
             if done is not None:
-                flash("Follow-ups paused.")
+                flash(t("acc.paused"))
 
 
 # Contacts and referents ------------------------------------------------------------------------
@@ -205,23 +207,25 @@ def show_pause(detail: AccountDetail) -> None:
 def edit_contact(contact: Contact) -> None:
     """One contact's expander: its form, "Mark as valid" when it bounced, and delete."""
     with st.expander(contact_title(contact)):
+        seen = seen_version(contact)
         if not contact.is_valid:
-            st.error(
-                f"Mail to this contact bounced: {md(contact.invalid_reason or 'no reason given')}. "
-                "Correct the e-mail (it becomes valid again) or mark it valid if the address was right."
-            )
+            reason = md(contact.invalid_reason) if contact.invalid_reason else t("acc.no_reason")
+            st.error(t("contact.bounced", reason=reason))
         with st.form(f"contact_{contact.id}"):
             c = st.columns(3)
-            name = c[0].text_input("Name", contact.name, key=f"c{contact.id}_name")
-            email = c[1].text_input("E-mail", contact.email, key=f"c{contact.id}_email")
+            name = c[0].text_input(t("contact.name"), contact.name, key=f"c{contact.id}_name")
+            email = c[1].text_input(t("contact.email"), contact.email, key=f"c{contact.id}_email")
             language = c[2].selectbox(
-                "Language", LANGUAGES, index=lang_index(contact.language), key=f"c{contact.id}_lang"
+                t("contact.language"),
+                LANGUAGES,
+                index=lang_index(contact.language),
+                key=f"c{contact.id}_lang",
             )
             changes = {"name": name, "language": language, **contact_fields(f"c{contact.id}", contact)}
             b = st.columns(3)
-            save = b[0].form_submit_button("Save contact")
-            revalidate = not contact.is_valid and b[1].form_submit_button("Mark as valid")
-            delete = b[2].form_submit_button("Delete contact")
+            save = b[0].form_submit_button(t("contact.save"))
+            revalidate = not contact.is_valid and b[1].form_submit_button(t("contact.mark_valid"))
+            delete = b[2].form_submit_button(t("contact.delete"))
         if email.strip() != contact.email:  # only a new e-mail revalidates a bounced contact
             changes["email"] = email
         if save or revalidate:
@@ -231,23 +235,26 @@ def edit_contact(contact: Contact) -> None:
                 actor=current_user(),
                 today=today(),
                 mark_valid=bool(revalidate),
+                version=seen,
                 **changes,
             )
             if done is not None:
-                flash(f"Contact {md(done.name)} saved." + (" It is valid again." if done.is_valid else ""))
+                saved_version(done)
+                flash(t("contact.saved_valid" if done.is_valid else "contact.saved", name=md(done.name)))
         if (
             delete
-            and call(delete_contact, contact_id=contact.id, actor=current_user(), today=today()) is not None
+            and call(delete_contact, contact_id=contact.id, actor=current_user(), today=today(), version=seen)
+            is not None
         ):
-            flash(f"Contact {md(contact.name)} deleted.")
+            flash(t("contact.deleted", name=md(contact.name)))
 
 
 def new_contact_form(detail: AccountDetail) -> None:
-    st.markdown("**Add a contact**")
+    st.markdown(t("contact.add_title"))
     gen = st.session_state.setdefault("nc_gen", 0)  # a new generation of keys empties the form
     email, name, language = new_contact_inputs("nc", f"_{gen}")
     optional = contact_fields(f"nc_{gen}")
-    if st.button("Add contact", key=f"nc_add_{gen}", type="primary"):
+    if st.button(t("contact.add"), key=f"nc_add_{gen}", type="primary"):
         done = call(
             add_contact,
             account_id=detail.account.id,
@@ -260,12 +267,12 @@ def new_contact_form(detail: AccountDetail) -> None:
         )
         if done is not None:
             st.session_state["nc_gen"] = gen + 1
-            flash(f"Contact {md(done.name)} added.")
+            flash(t("contact.added", name=md(done.name)))
 
 
 def show_contacts(detail: AccountDetail) -> None:
     if not has_reachable_contact(detail.contacts):
-        st.warning("No valid contact: no reminder can be sent. Add one below.", icon="📭")
+        st.warning(t("contact.none_valid"), icon="📭")
     for contact in detail.contacts:
         edit_contact(contact)
     new_contact_form(detail)
@@ -275,22 +282,22 @@ def edit_referent(detail: AccountDetail, ref: Referent | None) -> None:
     """One referent's expander, or (``ref`` None) the form that adds one."""
     key = f"r{ref.id}" if ref else "r_new"
     title = (
-        md(f"{ref.name} <{ref.email}>") + (" · primary" if ref.is_primary else "")
+        md(f"{ref.name} <{ref.email}>") + (f" · {t('contact.primary_flag')}" if ref.is_primary else "")
         if ref
-        else "Add a referent"
+        else t("ref.add_title")
     )
     with st.expander(title, expanded=ref is None and not detail.referents):
         with st.form(key):
             c = st.columns(3)
-            name = c[0].text_input("Name", ref.name if ref else "", key=f"{key}_name")
-            email = c[1].text_input("E-mail", ref.email if ref else "", key=f"{key}_email")
+            name = c[0].text_input(t("contact.name"), ref.name if ref else "", key=f"{key}_name")
+            email = c[1].text_input(t("contact.email"), ref.email if ref else "", key=f"{key}_email")
             language = c[2].selectbox(
-                "Language", LANGUAGES, index=lang_index(ref.language) if ref else 0, key=f"{key}_lang"
+                t("ref.language"), LANGUAGES, index=lang_index(ref.language) if ref else 0, key=f"{key}_lang"
             )
-            primary = st.checkbox("Primary referent", ref.is_primary if ref else False, key=f"{key}_primary")
+            primary = st.checkbox(t("ref.primary"), ref.is_primary if ref else False, key=f"{key}_primary")
             b = st.columns(2)
-            save = b[0].form_submit_button("Save referent" if ref else "Add referent")
-            delete = ref is not None and b[1].form_submit_button("Delete referent")
+            save = b[0].form_submit_button(t("ref.save") if ref else t("ref.add"))
+            delete = ref is not None and b[1].form_submit_button(t("ref.delete"))
         if save:
             done = call(
                 save_referent,
@@ -303,19 +310,17 @@ def edit_referent(detail: AccountDetail, ref: Referent | None) -> None:
                 actor=current_user(),
             )
             if done is not None:
-                flash(f"Referent {md(done.name)} saved.")
+                flash(t("ref.saved", name=md(done.name)))
         if (
             ref is not None
             and delete
             and call(delete_referent, referent_id=ref.id, actor=current_user()) is not None
         ):
-            flash(f"Referent {md(ref.name)} deleted.")
+            flash(t("ref.deleted", name=md(ref.name)))
 
 
 def show_referents(detail: AccountDetail) -> None:
-    st.caption(
-        "Team members responsible for this account: they get the agent's notifications (none: everybody)."
-    )
+    st.caption(t("ref.caption"))
     for ref in [*detail.referents, None]:
         edit_referent(detail, ref)
 
@@ -328,32 +333,33 @@ def show_header(detail: AccountDetail) -> None:
     st.title(md(account.name))
     source_badge(account.source.value, detail.integration_name)
     if account.paused:
-        st.warning(f"Follow-ups are paused: {md(account.paused_reason or 'no reason given')}", icon="⏸")
+        reason = md(account.paused_reason) if account.paused_reason else t("acc.no_reason")
+        st.warning(t("acc.paused_banner", reason=reason), icon="⏸")
     m = st.columns(4)
-    m[0].metric("Outstanding balance", money(account.outstanding_balance, account.currency))
-    m[1].metric("Overdue invoices", account.overdue_count)
-    m[2].metric("Valid contacts", account.contact_count)
-    m[3].metric("Open tasks", sum(t.status.is_open for t in detail.tasks))
+    m[0].metric(t("home.outstanding"), money(account.outstanding_balance, account.currency))
+    m[1].metric(t("acc.col.overdue"), account.overdue_count)
+    m[2].metric(t("acc.valid_contacts"), account.contact_count)
+    m[3].metric(t("home.open_tasks"), sum(task.status.is_open for task in detail.tasks))
 
 
 def show_detail(account_id: int) -> None:
-    back_button("← All accounts", "account")
+    back_button(t("acc.back"), "account")
     detail = call(account_detail, account_id=account_id)
     if detail is None:
         return
     show_header(detail)
     tabs = st.tabs(
         [
-            "Information",
-            f"Contacts ({len(detail.contacts)})",
-            f"Referents ({len(detail.referents)})",
-            f"Invoices ({detail.invoice_count})",
-            f"Credit notes ({detail.credit_note_count})",
-            f"Payments ({len(detail.payments)})",
-            f"Tasks ({len(detail.tasks)})",
-            f"Communications ({len(detail.communications)})",
-            "Promises and disputes",
-            "History",
+            t("acc.tab.information"),
+            t("acc.tab.contacts", count=len(detail.contacts)),
+            t("acc.tab.referents", count=len(detail.referents)),
+            t("acc.tab.invoices", count=detail.invoice_count),
+            t("acc.tab.credit_notes", count=detail.credit_note_count),
+            t("acc.tab.payments", count=len(detail.payments)),
+            t("acc.tab.tasks", count=len(detail.tasks)),
+            t("acc.tab.communications", count=len(detail.communications)),
+            t("acc.tab.collection"),
+            t("acc.tab.history"),
         ]
     )
     with tabs[0]:

@@ -148,6 +148,7 @@ class Account(SQLModel, table=True):
 
 class Contact(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("integration_id", "external_id", name="uq_contact_external"),)
+    __mapper_args__ = declared_attr.directive(_versioned)  # two people editing it: one wins (issue #18)
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
@@ -165,6 +166,7 @@ class Contact(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = _created()
     updated_at: datetime = _created()
+    version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
 
 
 class Referent(SQLModel, table=True):

@@ -14,7 +14,7 @@ from billabex_core.queries.common import Page, check_paging, columns_for, like_p
 
 
 @dataclass(frozen=True)
-class TaskRow:
+class _StoredTaskRow:
     id: int
     kind: TaskKind
     subject: str
@@ -27,12 +27,18 @@ class TaskRow:
 
 
 @dataclass(frozen=True)
+class TaskRow(_StoredTaskRow):
+    disabled_assignees: tuple[str, ...] = ()  # of its assignees, the logins now disabled
+
+
+@dataclass(frozen=True)
 class TaskDetail:
     task: Task
     account_name: str | None
     contact: Contact | None  # the contact an "invalid contact" task is about
     thread: list[TaskMessage]
-    usernames: list[str]  # who the task can be assigned to
+    usernames: list[str]  # who the task can be assigned to: the active logins
+    disabled_assignees: tuple[str, ...] = ()  # of its assignees, the logins now disabled
 
     @property
     def answerable_with_contact(self) -> bool:
@@ -76,15 +82,30 @@ def list_tasks(
         where.append(col(Task.account_id) == account_id)
     total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
     query = (
-        select(*columns_for(TaskRow, Task, account_name=Account.name))
+        select(*columns_for(_StoredTaskRow, Task, account_name=Account.name))
         .outerjoin(Account, col(Account.id) == col(Task.account_id))
         .where(*where)
         .order_by(col(Task.updated_at).desc(), col(Task.id).desc())
         .offset(offset)
         .limit(limit)
     )
-    rows = [TaskRow(*row) for row in session.exec(query)]
+    stored = [_StoredTaskRow(*row) for row in session.exec(query)]
+    disabled = _disabled(session, {name for row in stored for name in row.assignees})
+    rows = [
+        TaskRow(**vars(row), disabled_assignees=tuple(n for n in row.assignees if n in disabled))
+        for row in stored
+    ]
     return Page(rows, int(total), page, page_size)
+
+
+def _disabled(session: Session, usernames: set[str]) -> set[str]:
+    """Of these usernames, the logins that are disabled."""
+    if not usernames:
+        return set()
+    query = select(User.username).where(
+        col(User.username).in_(sorted(usernames)), col(User.is_active).is_(False)
+    )
+    return set(session.exec(query))
 
 
 def task_detail(*, session: Session, task_id: int) -> TaskDetail:
@@ -93,10 +114,19 @@ def task_detail(*, session: Session, task_id: int) -> TaskDetail:
         raise NotFoundError("task", task_id)
     account = session.get(Account, task.account_id) if task.account_id else None
     contact = session.get(Contact, task.contact_id) if task.contact_id else None
-    usernames = list(session.exec(select(col(User.username)).order_by(col(User.username))))
+    active = select(col(User.username)).where(col(User.is_active).is_(True))
+    usernames = list(session.exec(active.order_by(col(User.username))))
+    disabled = _disabled(session, set(task.assignees))
     thread = list(
         session.exec(
             select(TaskMessage).where(col(TaskMessage.task_id) == task_id).order_by(col(TaskMessage.id))
         )
     )
-    return TaskDetail(task, account.name if account else None, contact, thread, usernames)
+    return TaskDetail(
+        task,
+        account.name if account else None,
+        contact,
+        thread,
+        usernames,
+        tuple(name for name in task.assignees if name in disabled),
+    )

@@ -2,7 +2,8 @@
 
 A contact needs a name, an e-mail and a language; the name defaults to the e-mail's local part
 (comptabilite@acme.com → "comptabilite"). Adding a valid contact closes the account's
-missing-contact task; deleting or invalidating the last one opens it again.
+missing-contact task; deleting or invalidating the last one opens it again. Deleting a contact
+closes its "fix this contact" task.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from datetime import date
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
 from billabex_core.domain.contacts import has_main_contact
 from billabex_core.domain.names import default_name
-from billabex_core.errors import NotFoundError, ValidationError
-from billabex_core.models import LANGUAGES, Account, Contact, ContactUsage, Referent, Source, TaskKind
+from billabex_core.errors import ConflictError, NotFoundError, ValidationError
+from billabex_core.models import LANGUAGES, Account, Contact, ContactUsage, Referent, Source, Task, TaskKind
 from billabex_core.services import audit, tasks
 from billabex_core.services.status import recompute_account
 
@@ -142,18 +144,50 @@ def add_contact(
     return contact
 
 
+def _check_version(contact: Contact, version: int | None) -> None:
+    if version is not None and contact.version != version:
+        raise ConflictError(
+            f"the contact {contact.name} was changed by someone else since you opened it: "
+            "reload it to see their changes, then edit again"
+        )
+
+
+def _flush(session: Session, contact: Contact) -> None:
+    """Flush with the version check of the database: a write on a stale row is refused."""
+    name = contact.name
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(
+            f"the contact {name} was changed by someone else at the same time: reload it, then edit again"
+        ) from None
+
+
 def update_contact(
-    *, session: Session, contact_id: int, actor: str, today: date | None = None, **changes: object
+    *,
+    session: Session,
+    contact_id: int,
+    actor: str,
+    today: date | None = None,
+    version: int | None = None,
+    **changes: object,
 ) -> Contact:
-    """Edit a contact. Correcting a bounced contact's e-mail makes it valid again."""
+    """Edit a contact. Correcting a bounced contact's e-mail makes it valid again. ``version`` is the
+    one the person saw: a contact changed since (by someone else) is refused (``ConflictError``)."""
     contact = get_contact(session=session, contact_id=contact_id)
+    _check_version(contact, version)
     values = _clean({k: v for k, v in changes.items() if k in CONTACT_FIELDS})
     before = {k: getattr(contact, k) for k in values}
-    for key, value in values.items():
-        setattr(contact, key, value)
     corrected = "email" in values and values["email"] != before.get("email")
-    if not contact.is_valid and (corrected or changes.get("mark_valid")):
-        contact.is_valid, contact.invalid_reason = True, None
+    revalidated = not contact.is_valid and bool(corrected or changes.get("mark_valid"))
+    with session.no_autoflush:  # written once, by _flush, where a stale row becomes a ConflictError
+        for key, value in values.items():
+            setattr(contact, key, value)
+        if revalidated:
+            contact.is_valid, contact.invalid_reason = True, None
+        contact.updated_at = utcnow()
+    _flush(session, contact)
+    if revalidated:
         tasks.close_for_cause(
             session=session,
             kind=TaskKind.INVALID_CONTACT,
@@ -162,9 +196,8 @@ def update_contact(
             actor=actor,
             note="The contact was corrected.",
         )
-    contact.updated_at = utcnow()
     _single_primary(session, contact)
-    session.flush()
+    _flush(session, contact)
     audit.record(
         session=session,
         actor=actor,
@@ -179,12 +212,27 @@ def update_contact(
     return contact
 
 
-def delete_contact(*, session: Session, contact_id: int, actor: str, today: date | None = None) -> int:
-    """Delete a contact; returns its id. The last valid one gone, the missing-contact task opens."""
+def delete_contact(
+    *, session: Session, contact_id: int, actor: str, today: date | None = None, version: int | None = None
+) -> int:
+    """Delete a contact; returns its id. Its open "fix this contact" task is closed (its cause has
+    gone) and its tasks no longer point to it; the last valid one gone, the missing-contact task opens."""
     contact = get_contact(session=session, contact_id=contact_id)
+    _check_version(contact, version)
     account_id = contact.account_id
-    session.delete(contact)
+    tasks.close_for_cause(
+        session=session,
+        kind=TaskKind.INVALID_CONTACT,
+        account_id=account_id,
+        contact_id=contact_id,
+        actor=actor,
+        note=f"The contact {contact.name} <{contact.email}> was deleted.",
+    )
+    for task in session.exec(select(Task).where(Task.contact_id == contact_id)):
+        task.contact_id = None  # the thread keeps the task; the contact is gone
     session.flush()
+    session.delete(contact)
+    _flush(session, contact)
     audit.record(
         session=session,
         actor=actor,

@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
-from billabex_core.models import OPEN_TASK_STATUSES, Account, Task, TaskKind, TaskMessage, TaskStatus
+from billabex_core.models import OPEN_TASK_STATUSES, Account, Task, TaskKind, TaskMessage, TaskStatus, User
 from billabex_core.services import audit
 
 # A task is open until it is closed or cancelled (``TaskStatus.is_open``).
@@ -166,7 +166,16 @@ def set_status(
 
 
 def set_assignees(*, session: Session, task_id: int, assignees: list[str], actor: str) -> Task:
+    """Assign the task to these logins (none: everybody). A new assignee must be an active login;
+    one already assigned who was disabled since may stay."""
     task = get_task(session=session, task_id=task_id)
+    new = sorted(set(assignees) - set(task.assignees))
+    active = set(session.exec(select(User.username).where(col(User.username).in_(new), col(User.is_active))))
+    refused = [name for name in new if name not in active]
+    if refused:
+        raise ValidationError(
+            f"cannot assign a task to {', '.join(refused)}: not an active login", field="assignees"
+        )
     task.assignees = sorted(set(assignees))
     text = "Assigned to " + (", ".join(task.assignees) or "everybody")
     _log(session, task, actor, text, "task.assigned", assignees=task.assignees)

@@ -13,6 +13,7 @@ from billabex_core.models import AuditEvent, Contact, Referent, Task, TaskKind, 
 from billabex_core.services.accounts import create_account, get_account
 from billabex_core.services.contacts import add_contact, mark_invalid
 from billabex_core.services.documents import DocumentInput, create_manual_document
+from tests.ui.rows import click_row
 
 TODAY = date(2026, 3, 2)
 
@@ -62,7 +63,7 @@ def test_list_shows_accounts_with_figures(app) -> None:  # type: ignore[no-untyp
     assert at.title[0].value == "Accounts"
     frame = at.dataframe[0].value
     assert list(frame["Name"]) == ["Globex"]
-    assert list(frame["Outstanding"]) == ["€120.00"]
+    assert list(frame["Outstanding"]) == [120.0]  # a number: sorted as one, shown as €120.00
     assert list(frame["Overdue invoices"]) == [1]
     assert list(frame["Contacts"]) == [0]
 
@@ -98,7 +99,7 @@ def test_search_sort_and_pagination(app) -> None:  # type: ignore[no-untyped-def
 def test_open_an_account_from_the_list_and_go_back(app) -> None:  # type: ignore[no-untyped-def]
     account_id = seed_account("Globex")
     at = app("pages/accounts.py")
-    at.button(key="acc_open").click().run()
+    click_row(at, 0)  # a click on the account's row
     assert at.query_params["account"] == str(account_id)
     assert at.title[0].value == "Globex"
     metrics = {m.label: m.value for m in at.metric}
@@ -255,6 +256,33 @@ def test_detail_tabs_and_opening_a_document(app) -> None:  # type: ignore[no-unt
     assert labels[:4] == ["Information", "Contacts (0)", "Referents (0)", "Invoices (1)"]
     assert "History" in labels and "Payments (0)" in labels
     assert "account.created" in list(at.dataframe[-1].value["What"])  # the audit history
-    at.button(key="invoices_open").click().run()
+    click_row(at, 0, table=next(i for i, f in enumerate(at.dataframe) if f.key and "invoices" in f.key))
     assert not at.exception, at.exception
     assert at.title[0].value == "Invoice F-Globex"
+
+
+def test_two_people_editing_one_contact_the_second_save_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue #18: alice opened the contact, bob saved it meanwhile; alice's save is refused with a
+    clear message instead of overwriting bob's change; "Reload the contact" shows bob's version."""
+    from billabex_core.services.contacts import update_contact
+
+    account_id = seed_account("Globex", contact=True)
+    with session_scope() as s:
+        contact_id = s.exec(select(Contact.id)).one()
+    at = open_account(app, account_id)
+    with session_scope() as s:
+        update_contact(session=s, contact_id=contact_id, actor="bob", role="CFO", today=TODAY)
+    at.text_input(key=f"c{contact_id}_role").input("AP clerk")
+    by_label(at.button, "Save contact").click().run()
+    assert "was changed by someone else since you opened it" in messages(at)
+    assert "Someone else saved this contact since you opened it" in messages(at)
+    with session_scope() as s:
+        assert s.get(Contact, contact_id).role == "CFO"  # type: ignore[union-attr]
+    by_label(at.button, "Reload the contact").click().run()
+    assert at.text_input(key=f"c{contact_id}_role").value == "CFO"
+    assert "Someone else saved" not in messages(at)
+    at.text_input(key=f"c{contact_id}_role").input("AP clerk")
+    by_label(at.button, "Save contact").click().run()
+    assert "Contact ap saved." in messages(at)
+    with session_scope() as s:
+        assert s.get(Contact, contact_id).role == "AP clerk"  # type: ignore[union-attr]
