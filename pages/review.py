@@ -6,11 +6,13 @@ import streamlit as st
 
 from billabex_core.domain.names import suggested_language
 from billabex_core.models import LANGUAGES, ImportDraft
+from billabex_core.services.batches import batch_queue, latest_batch_id, neighbours, validate_batch
 from billabex_core.services.contacts import add_contact
 from billabex_core.services.draft_review import DraftReview, FieldView, review_draft
 from billabex_core.services.drafts import NEW_ACCOUNT, discard_draft, list_drafts, save_draft, validate_draft
 from billabex_core.services.preview import field_boxes
 from billabex_ui import call, current_user, label, money, require_login, today
+from billabex_ui.queue import BATCH, DRAFT, REPORT, queue_nav, show_report
 from billabex_ui.review import field_groups, field_label, show_document, show_xml
 
 
@@ -176,8 +178,15 @@ def show_banners(review: DraftReview) -> None:
         st.warning(warning, icon="ℹ️")
 
 
-def validate(draft: ImportDraft, values: dict[str, str], account_choice: str, record_payment: bool) -> None:
-    """Validate the draft as corrected; the next run shows what it did (``show_validated``)."""
+def validate(
+    draft: ImportDraft,
+    values: dict[str, str],
+    account_choice: str,
+    record_payment: bool,
+    following: int | None,
+) -> None:
+    """Validate the draft as corrected; the next run shows what it did (``show_validated``), then
+    ``following`` (the next draft of the batch, if any)."""
     outcome = call(
         validate_draft,
         draft_id=draft.id,
@@ -202,11 +211,11 @@ def validate(draft: ImportDraft, values: dict[str, str], account_choice: str, re
         "language": account.language or suggested_language(account.country),
         "document_id": outcome.document.id,
     }
-    st.session_state.pop("review_draft_id", None)
+    st.session_state[DRAFT] = following
     st.rerun()
 
 
-def discard(draft: ImportDraft) -> None:
+def discard(draft: ImportDraft, following: int | None) -> None:
     with st.expander("Discard this draft"):
         reason = st.text_input("Why (kept in the audit log)", key=f"discard_reason_{draft.id}")
         if not st.button("Discard", key=f"discard_{draft.id}"):
@@ -219,12 +228,42 @@ def discard(draft: ImportDraft) -> None:
             version=draft.version,
         )
         if done is not None:
-            st.session_state.pop("review_draft_id", None)
+            st.session_state[DRAFT] = following
+            st.rerun()
+
+
+def batch_in_review() -> int | None:
+    """The batch Review walks: the one the Upload page opened, else this person's last batch."""
+    if BATCH not in st.session_state:
+        st.session_state[BATCH] = call(latest_batch_id, actor=current_user())
+    batch_id: int | None = st.session_state[BATCH]
+    return batch_id
+
+
+def walk_queue(batch_id: int, queue: list[int], draft_id: int) -> None:
+    """Previous / next in the batch, and "Validate all" with what it did."""
+    target = queue_nav(queue, draft_id)
+    if target is not None:
+        st.session_state[DRAFT] = target
+        st.rerun()
+    if st.button(
+        "Validate all e-invoices whose checks pass",
+        key="validate_all",
+        help="XML e-invoices and Factur-X PDFs of this batch with every check passed and no warning; "
+        "each is validated on its own, the others stay in the queue.",
+    ):
+        report = call(validate_batch, batch_id=batch_id, actor=current_user(), today=today())
+        if report is not None:
+            st.session_state[REPORT] = (batch_id, report)
+            st.session_state[DRAFT] = None
             st.rerun()
 
 
 require_login()
 st.title("Review")
+batch_id = batch_in_review()
+if st.session_state.get(REPORT) and st.session_state[REPORT][0] == batch_id:
+    show_report(st.session_state[REPORT][1])
 if "validated" in st.session_state:
     show_validated(st.session_state["validated"])
     if st.button("Review the next draft"):
@@ -238,7 +277,14 @@ if not drafts:
     st.page_link("pages/upload.py", label="Upload a PDF", icon="📤")
     st.stop()
 
+queue = (call(batch_queue, batch_id=batch_id) or []) if batch_id else []
+if queue and st.session_state.get(DRAFT) not in {d.id for d in drafts}:
+    st.session_state[DRAFT] = queue[0]  # the batch first
 draft_id = pick_draft(drafts)
+if queue:
+    walk_queue(batch_id, queue, draft_id)
+before, after = neighbours(queue, draft_id) if draft_id in queue else (None, None)
+following = after or before
 saved = call(review_draft, draft_id=draft_id)
 if saved is None:
     st.stop()
@@ -268,10 +314,10 @@ if saved_clicked:
         st.toast("Corrections saved")
         st.rerun()
 if validated:
-    validate(draft, values, account_choice, record_payment)
+    validate(draft, values, account_choice, record_payment, following)
 
 if review.duplicate is not None and st.button(f"Open the existing document #{review.duplicate.id}"):
     st.session_state["document_id"] = review.duplicate.id
     st.switch_page("pages/invoices.py")
 
-discard(draft)
+discard(draft, following)

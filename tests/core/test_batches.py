@@ -15,7 +15,7 @@ from billabex_core.services import batches, drafts
 from billabex_core.services.archives import BatchLimits, Incoming, batch_entries
 from billabex_core.services.batch_validation import not_ready
 from billabex_core.services.draft_review import review_draft
-from tests.batch_samples import facturx_pdf, invoice_pdf, zip_of
+from tests.batch_samples import cii_xml, facturx_pdf, invoice_pdf, zip_of
 
 MB = 1024 * 1024
 
@@ -251,3 +251,36 @@ def test_a_batch_item_keeps_each_outcome(session, pdfs) -> None:
         ("x.txt", "refused", False),
     ]
     assert rows[1].reason == result.items[1].reason
+
+
+def test_pdf_and_xml_mixed_in_a_zip_validate_all_and_reimport(session, pdfs, today) -> None:
+    archive = zip_of(
+        {"X-1.xml": cii_xml("X-1"), "P-1.pdf": pdfs["P-1.pdf"], "X-2.xml": cii_xml("X-2", "250.00")}
+    )
+    result = _run(
+        session, Incoming("mixed.zip", archive), Incoming("order.xml", b"<Order><ID>1</ID></Order>")
+    )
+    assert [(i.outcome, i.number) for i in result.items] == [
+        ("read", "X-1"),
+        ("read", "P-1"),
+        ("read", "X-2"),
+        ("refused", None),
+    ]
+    assert session.get(ImportDraft, result.items[0].draft_id).extraction_source == "xml"
+    report = batches.validate_batch(session=session, batch_id=result.batch_id, actor="alice", today=today)
+    assert [r.outcome for r in report] == ["validated", "skipped", "validated"]
+    assert [r.account_created for r in report] == [True, False, False]
+    again = _run(session, Incoming("X-1.xml", cii_xml("X-1")))
+    assert again.items[0].outcome == "duplicate"
+    assert again.items[0].document_id == report[0].document_id
+
+
+def test_an_xml_failing_its_rules_is_read_but_not_validated_with_the_others(session, today) -> None:
+    header_lines = b"<ram:LineTotalAmount>100.00</ram:LineTotalAmount>\n    <ram:TaxBasisTotalAmount>"
+    wrong = cii_xml("X-9").replace(header_lines, header_lines.replace(b"100.00", b"90.00"))
+    assert wrong != cii_xml("X-9")
+    result = _run(session, Incoming("X-9.xml", wrong))
+    assert result.items[0].outcome == "read"
+    (report,) = batches.validate_batch(session=session, batch_id=result.batch_id, actor="alice", today=today)
+    assert report.outcome == "skipped"
+    assert "to look at: BR-CO-10" in (report.reason or ""), report.reason  # sum of the lines

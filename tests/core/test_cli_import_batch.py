@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from billabex_core.cli import main
-from tests.batch_samples import facturx_pdf, invoice_pdf, zip_of
+from tests.batch_samples import cii_xml, facturx_pdf, invoice_pdf, zip_of
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
         "FX-1.pdf": facturx_pdf("FX-1"),
         "bad.txt": b"not an invoice",
         "batch.zip": zip_of(
-            {"P-2.pdf": invoice_pdf("P-2"), "../evil.pdf": b"%PDF-", "P-3.pdf": invoice_pdf("P-3")}
+            {"P-2.pdf": invoice_pdf("P-2"), "../evil.pdf": b"%PDF-", "X-1.xml": cii_xml("X-1")}
         ),
     }
     for name, data in made.items():
@@ -43,7 +43,7 @@ def test_several_files_and_a_zip_one_line_each(db_url, files, capsys) -> None:
         (paths[1], "refused"),
         (f"{zip_name}/P-2.pdf", "read"),
         (f"{zip_name}/../evil.pdf", "refused"),
-        (f"{zip_name}/P-3.pdf", "read"),
+        (f"{zip_name}/X-1.xml", "read"),
         (paths[3], "read"),
     ]
     assert lines[0]["status"] == "pending" and lines[0]["number"] == "P-1" and lines[0]["draft_id"]
@@ -67,7 +67,7 @@ def test_validate_a_batch_then_reimport_names_the_documents(db_url, files, capsy
     lines = _lines(capsys.readouterr().out)
     assert code == 1  # the unsafe entry of the ZIP
     validated = [x for x in lines if x.get("status") == "validated"]
-    assert [x["number"] for x in validated] == ["FX-1", "P-2", "P-3"]
+    assert [x["number"] for x in validated] == ["FX-1", "P-2", "X-1"]
     # one buyer: one account, created by the first document
     assert [x["account_created"] for x in validated] == [True, False, False]
     assert len({x["account_id"] for x in validated}) == 1

@@ -1,0 +1,82 @@
+"""The import queue on the Upload and Review screens (issue #15 point 4): what each file of a
+batch became, the queue's previous/next buttons, and the report of "Validate all".
+
+Session state: ``review_batch_id`` is the batch Review walks (None: no batch, only the draft
+list); ``review_draft_id`` the draft it shows; ``batch_report`` what "Validate all" did.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from billabex_core.services.batch_validation import FAILED, VALIDATED, DraftValidation
+from billabex_core.services.batches import DUPLICATE, READ, BatchResult, ItemOutcome, neighbours
+from billabex_ui.format import md
+
+BATCH = "review_batch_id"
+DRAFT = "review_draft_id"
+REPORT = "batch_report"
+ICONS = {READ: "✅", DUPLICATE: "ℹ️", "refused": "🚫"}
+
+
+def item_line(item: ItemOutcome) -> str:
+    """One file of a batch, one line: what it became, or why not."""
+    if item.outcome == READ:
+        kind = (item.kind or "").replace("_", " ")
+        what = f"draft #{item.draft_id}: {kind} **{md(item.number or '(no number found)')}**"
+    else:
+        what = md(item.reason or item.outcome)
+    return f"{ICONS.get(item.outcome, '•')} {md(item.file)} — {what}"
+
+
+def show_batch(result: BatchResult) -> None:
+    """The outcome of every file of a batch, with the counts first."""
+    counts = {k: sum(i.outcome == k for i in result.items) for k in ICONS}
+    st.markdown(
+        f"**Batch #{result.batch_id}**: {len(result.items)} file(s) — {counts[READ]} read, "
+        f"{counts[DUPLICATE]} duplicate(s), {counts['refused']} refused."
+    )
+    for item in result.items:
+        st.markdown(item_line(item))
+
+
+def open_batch(result: BatchResult) -> None:
+    """Review walks this batch from its first draft."""
+    st.session_state[BATCH] = result.batch_id
+    if result.first_draft_id is not None:
+        st.session_state[DRAFT] = result.first_draft_id
+
+
+def queue_nav(queue: list[int], draft_id: int) -> int | None:
+    """ "Draft k of n in this batch" with Previous / Next; the draft to open when one is clicked."""
+    if draft_id not in queue:
+        return None
+    before, after = neighbours(queue, draft_id)
+    where, back, forward = st.columns([3, 1, 1], vertical_alignment="center")
+    where.markdown(
+        f"**Batch #{st.session_state.get(BATCH)}** — draft {queue.index(draft_id) + 1} of {len(queue)} waiting"
+    )
+    if back.button("← Previous", key="queue_previous", disabled=before is None, width="stretch"):
+        return before
+    if forward.button("Next →", key="queue_next", disabled=after is None, width="stretch"):
+        return after
+    return None
+
+
+REPORT_ICONS = {VALIDATED: "✅", FAILED: "❌"}
+
+
+def show_report(report: list[DraftValidation]) -> None:
+    """What "Validate all" did, document by document."""
+    done = sum(r.outcome == VALIDATED for r in report)
+    st.success(f"Validate all: {done} of {len(report)} draft(s) validated.", icon="✅")
+    for r in report:
+        if r.outcome == VALIDATED:
+            new = " (new)" if r.account_created else ""
+            line = (
+                f"{md(r.file)} — **{md(r.number)}** validated, document #{r.document_id}, "
+                f"account {md(r.account_name)}{new}"
+            )
+        else:
+            line = f"{md(r.file)} — {r.outcome}: {md(r.reason)}"
+        st.markdown(f"{REPORT_ICONS.get(r.outcome, '⏭️')} {line}")
