@@ -30,6 +30,9 @@ _ID_TOKEN = re.compile(
 _ID_PREFIX = re.compile(r"^(?:(?:n[°ºo]|nr|no|num|nummer|number|#|:|\(\d{3}\))\.?\s*)+", re.I)
 _SPLIT_ID = re.compile(r"([A-Z]{1,4}) (\d[\w/.-]*\d)(?![\w])")  # "FV 7/2021"
 _TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=\s|$))?|#")
+# The word "number" of most European languages shares its root: numéro, número, numero, number,
+# nummer, numer, numeris, numurs — a number word even where the vocabulary lacks that language.
+_NUM = re.compile(r"num[a-z]{0,5}")
 MAX_LABEL_WORDS = 5  # a longer run of words before a value is a sentence, not a label
 
 SCORE_DOCUMENT_LABEL = 3.0
@@ -114,11 +117,13 @@ def _classify(label: str) -> tuple[bool, bool, bool, bool]:
     words = _words()
     numbered = documented = other = referring = False
     tokens = _TOKEN.findall(fold(label))
-    if not any(t.endswith(words.number) or t.rstrip(".").endswith(words.number) for t in tokens):
+    if not any(
+        t.endswith(words.number) or t.rstrip(".").endswith(words.number) or _NUM.fullmatch(t) for t in tokens
+    ):
         return False, False, False, False  # no number word: nothing to weigh
     for token in tokens:
         token = token[:-1] if token.endswith(".") and len(token) > 2 else token  # "nr." is "nr"; "n." stays
-        if token in words.number:
+        if token in words.number or _NUM.fullmatch(token):
             numbered = True
             continue
         for nw in words.number:  # "rechnungsnr", "kundennummer": a compound ending in a number word

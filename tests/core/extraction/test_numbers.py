@@ -120,3 +120,22 @@ def test_a_compound_title_with_a_type_code_before_the_number() -> None:
     ]
     result = assemble(_layout(cells), source="text", org=None)
     assert (result.value("number"), result.value("issue_date")) == ("471102", "2024-11-15")
+
+
+@pytest.mark.parametrize("label", ["Numeris", "Numurs", "Numéro", "Número", "Numer"])
+def test_the_root_of_number_is_a_number_word_in_any_language(label: str) -> None:
+    assert label_score(f"{label}:") is not None
+
+
+def test_a_number_label_of_a_language_the_vocabularies_lack() -> None:
+    cells = [
+        (40, 40, "UAB Pavyzdys"),
+        (340, 80, "Sąskaitos numeris:"),
+        (440, 80, "LT-2024-17"),
+        (340, 94, "Data:"),
+        (440, 94, "2024-03-10"),
+        (40, 200, "1"),
+        (80, 200, "Konsultacija"),
+        (480, 200, "61,00"),
+    ]
+    assert _number(cells) == "LT-2024-17"
