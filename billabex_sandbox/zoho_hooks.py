@@ -150,7 +150,8 @@ class ZohoHooks:
             if document_id in self.data.invoices:
                 if self.data.paid_to.get(document_id) or self.data.credited_to.get(document_id):
                     raise ValueError("Zoho deletes only invoices without payments or credits")
-                self.data.invoices.pop(document_id)
+                invoice = self.data.invoices.pop(document_id)
+                self.data.by_customer[invoice.customer_id].remove(document_id)
             else:
                 if self.data.applications.get(document_id):
                     raise ValueError("Zoho deletes only credit notes applied to nothing")

@@ -280,3 +280,56 @@ def test_invariants_over_generated_organisations(session, db_url, today, seed, c
         assert_matches(session, zoho, view.id)
         assert unchanged(run_integration_sync(engine=engine, integration_id=view.id, today=today))
     assert zoho.contract_violations == []
+
+
+def _deleted_at_zoho(zoho: ZohoSandbox) -> tuple[str, str, str]:
+    """An invoice, a credit note and a customer deleted at Zoho (no deletion feed says so)."""
+    d = zoho.data
+    invoice = next(i for i in zoho.invoice_ids() if not d.paid_to.get(i) and not d.credited_to.get(i))
+    note = next(n for n in zoho.credit_note_ids() if not d.applications.get(n))
+    zoho.delete_document(invoice)
+    zoho.delete_document(note)
+    customer = zoho.customer_ids()[-1]
+    zoho.delete_customer(customer)
+    return str(invoice), str(note), str(customer)
+
+
+def test_deletions_at_zoho_go_with_the_reconciliation(session, sync, zoho) -> None:
+    """Zoho has no deletion feed: an incremental sync lists every id once reconcile_hours (24 by
+    default) have passed since the last listing, a full sync always (its walk lists them)."""
+    assert sync().ok
+    invoice, note, customer = _deleted_at_zoho(zoho)
+    assert sync().ok  # incremental, the last listing (the first sync's walk) is fresh
+    stored = stored_state(session)
+    assert invoice in stored["invoices"] and note in stored["credit_notes"]
+    result = sync(full=True)
+    assert result.ok, result.errors
+    assert result.counts["invoice"].deleted >= 1
+    stored = stored_state(session)
+    assert invoice not in stored["invoices"] and note not in stored["credit_notes"]
+    account = session.exec(select(Account).where(Account.external_id == customer)).one()
+    assert account.paused and account.paused_reason == "deleted in Zoho Books"
+    expected = provider_state(zoho)
+    assert (stored["invoices"], stored["credit_notes"]) == (expected["invoices"], expected["credit_notes"])
+    assert unchanged(sync())
+
+
+def test_a_due_reconciliation_runs_in_an_incremental_sync(session, db_url, zoho, today) -> None:
+    view = add_integration(
+        session=session,
+        provider="zoho_books",
+        name="every-sync",
+        config=zoho.connector_config(reconcile_hours=0),
+        actor="cli",
+    )
+    session.commit()
+    engine = get_engine(db_url)
+    assert run_integration_sync(engine=engine, integration_id=view.id, today=today).ok
+    invoice, note, _ = _deleted_at_zoho(zoho)
+    before = zoho.request_count
+    assert run_integration_sync(engine=engine, integration_id=view.id, today=today).ok
+    stored = stored_state(session)
+    expected = provider_state(zoho)
+    assert (stored["invoices"], stored["credit_notes"]) == (expected["invoices"], expected["credit_notes"])
+    assert invoice not in stored["invoices"] and note not in stored["credit_notes"]
+    assert zoho.request_count - before < 40  # the listings: a page of 200 ids per entity, and tokens
