@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 import billabex_sandbox
+from billabex_core.jobs.background import forget, live_sync, start_sync
 from billabex_core.jobs.runs import sync_runs
-from billabex_core.jobs.sync_runs import sync_now
 from billabex_core.models import SyncStatus
 from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
@@ -39,18 +39,31 @@ def _counts_table(counts: dict) -> pd.DataFrame:
 
 
 def _sync(view: svc.IntegrationView, full: bool) -> None:
-    bar = st.progress(0.0, text=f"Syncing {view.name}…")
-    live = st.empty()
+    """Start the sync on the app's background thread, then follow it (``jobs.background``)."""
+    if call(start_sync, integration_id=view.id, actor=current_user(), full=full) is not None:
+        _follow(view)
 
-    def progress(p) -> None:
-        bar.progress(
-            p.fraction, text="Done" if p.done else f"{p.entity}: {p.pages} pages, {p.requests} requests"
-        )
-        live.dataframe(_counts_table(p.counts), hide_index=True)
 
-    result = call(sync_now, integration_id=view.id, full=full, progress=progress)
-    if result is None:
+def _follow(view: svc.IntegrationView) -> None:
+    """Live progress of the sync started from a screen, then its outcome, shown once. Leaving the
+    page stops this display, never the sync: coming back shows it again where it is."""
+    live = live_sync(view.id)
+    if live is None:
         return
+    bar = st.progress(0.0, text=f"Syncing {view.name}…")
+    table = st.empty()
+    while not live.finished.wait(0.5):
+        p = live.progress
+        if p is not None:
+            bar.progress(p.fraction, text=f"{p.entity}: {p.pages} pages, {p.requests} requests")
+            table.dataframe(_counts_table(p.counts), hide_index=True)
+    forget(view.id)
+    result = live.result
+    if result is None:
+        st.error(f"Sync not run: {md(live.error or 'unknown reason')}", icon="🚫")
+        return
+    bar.progress(1.0, text="Done")
+    table.dataframe(_counts_table(result.counts), hide_index=True)
     if result.status == SyncStatus.SUCCEEDED:
         st.success(f"Sync {result.status.value}: {result.requests} requests.", icon="✅")
     else:  # partial or failed: said as the card says it after a reload (``_show_last_error``)
@@ -115,6 +128,8 @@ for view in views:
             _sync(view, full=False)
         if mid.button("Full sync", key=f"full-{view.id}", disabled=view.running):
             _sync(view, full=True)
+        elif live_sync(view.id) is not None:  # started earlier, from this page or before a reload
+            _follow(view)
         if right.button("Test connection", key=f"test-{view.id}"):
             info = call(svc.test_connection, integration_id=view.id, actor=current_user())
             if info is not None and info.ok:

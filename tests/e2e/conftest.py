@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -40,8 +41,9 @@ def app_env(data: Path) -> dict[str, str]:
     }
 
 
-def add_login(env: dict[str, str], username: str, *, admin: bool = True) -> None:
-    flags = ["--admin"] if admin else []
+def add_login(env: dict[str, str], username: str, *, admin: bool = True, language: str = "en") -> None:
+    """A login whose interface is in ``language`` (the flows' texts are English unless said)."""
+    flags = [*(["--admin"] if admin else []), "--language", language]
     cli(
         env,
         "user",
@@ -130,7 +132,7 @@ def warm_up(browser, url: str) -> None:  # type: ignore[no-untyped-def]
     try:
         page = context.new_page()
         page.goto(url)
-        page.get_by_role("textbox", name="Password").wait_for(timeout=120_000)
+        page.locator("input[type='password']").wait_for(timeout=120_000)
     finally:
         context.close()
 
@@ -161,9 +163,10 @@ def login(page, server: str, username: str = "erin", *, goto: bool = True) -> No
     if goto:
         page.goto(server)
     for attempt in range(3):
-        page.get_by_label("Username").fill(username)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Login").click()
+        # the login form speaks the organisation's language (French by default): found by role
+        page.locator("input[autocomplete='username']").fill(username)
+        page.locator("input[type='password']").fill(PASSWORD)
+        page.get_by_role("button", name=re.compile(r"^(Login|Log in|Se connecter)$")).click()
         try:
             page.get_by_text("Signed in as").wait_for(timeout=20_000)
             _wait_for_cookie(page)

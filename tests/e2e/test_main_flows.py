@@ -16,10 +16,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_
 
 def test_login_required(page, server) -> None:
     page.goto(server)
-    page.get_by_role("textbox", name="Password").wait_for()
+    page.locator("input[type='password']").wait_for()
     assert "Dashboard" not in page.content()
     page.goto(f"{server}/accounts")
-    page.get_by_role("textbox", name="Password").wait_for()
+    page.locator("input[type='password']").wait_for()
     assert page.get_by_text("Outstanding balance").count() == 0
 
 

@@ -63,11 +63,10 @@ def fresh(browser):  # type: ignore[no-untyped-def]
 
 def _login_form_stays(page) -> bool:  # type: ignore[no-untyped-def]
     """The login form shows, and a moment later nobody is signed in (the cookie was refused)."""
-    page.get_by_role("textbox", name="Password").wait_for()
+    page.locator("input[type='password']").wait_for()
     time.sleep(2)
     return (
-        page.get_by_text("Signed in as").count() == 0
-        and page.get_by_role("textbox", name="Password").count() == 1
+        page.get_by_text("Signed in as").count() == 0 and page.locator("input[type='password']").count() == 1
     )
 
 
@@ -88,7 +87,7 @@ def test_logout_really_logs_out(seeded, fresh) -> None:  # type: ignore[no-untyp
     other_page.get_by_text("Signed in as").wait_for()
 
     page.get_by_role("button", name="Log out").click()
-    page.get_by_role("textbox", name="Password").wait_for()
+    page.locator("input[type='password']").wait_for()
     time.sleep(1)
     assert _auth_cookie(context) is None  # deleted in the browser
     page.reload()
@@ -106,7 +105,7 @@ def test_a_deep_link_goes_through_the_login(seeded, fresh) -> None:  # type: ign
     url, ids = seeded
     _, page = fresh()
     page.goto(f"{url}/accounts?account={ids['plain']}")
-    page.get_by_role("textbox", name="Password").wait_for()
+    page.locator("input[type='password']").wait_for()
     time.sleep(1)
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_text("Outstanding balance").count() == 0
