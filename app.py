@@ -14,24 +14,26 @@ from billabex_ui.demos import reattach_demos
 from billabex_ui.i18n import t, use_language
 from billabex_ui.jobs import worker_banner
 
-# section key → (script, title key, icon, administrators only); titles in billabex_ui/locales
+# section key → (script, title key, icon, administrators only); titles in billabex_ui/locales.
+# Icons are Material Symbols (shipped with Streamlit): emoji showed as empty boxes on machines
+# without an emoji font.
 PAGES = {
-    "": [("pages/home.py", "nav.dashboard", "🏠", False)],
+    "": [("pages/home.py", "nav.dashboard", ":material/dashboard:", False)],
     "nav.section.import": [
-        ("pages/upload.py", "nav.upload", "📤", False),
-        ("pages/review.py", "nav.review", "📝", False),
+        ("pages/upload.py", "nav.upload", ":material/upload_file:", False),
+        ("pages/review.py", "nav.review", ":material/fact_check:", False),
     ],
     "nav.section.receivables": [
-        ("pages/invoices.py", "nav.invoices", "🧾", False),
-        ("pages/accounts.py", "nav.accounts", "🏢", False),
-        ("pages/tasks.py", "nav.tasks", "✅", False),
-        ("pages/communications.py", "nav.communications", "✉️", False),
+        ("pages/invoices.py", "nav.invoices", ":material/receipt_long:", False),
+        ("pages/accounts.py", "nav.accounts", ":material/apartment:", False),
+        ("pages/tasks.py", "nav.tasks", ":material/task_alt:", False),
+        ("pages/communications.py", "nav.communications", ":material/mail:", False),
     ],
     "nav.section.setup": [
-        ("pages/integrations.py", "nav.integrations", "🔌", True),
-        ("pages/settings.py", "nav.settings", "⚙️", True),
-        ("pages/audit.py", "nav.audit", "📜", True),
-        ("pages/password.py", "nav.password", "🔑", False),
+        ("pages/integrations.py", "nav.integrations", ":material/sync_alt:", True),
+        ("pages/settings.py", "nav.settings", ":material/settings:", True),
+        ("pages/audit.py", "nav.audit", ":material/history:", True),
+        ("pages/password.py", "nav.password", ":material/key:", False),
     ],
 }
 HOME = "pages/home.py"
