@@ -98,3 +98,33 @@ def test_a_deep_link_to_a_document_still_opens_it(app) -> None:  # type: ignore[
     at.query_params["document"] = str(ids["F-2"])
     at.run()
     assert at.title[0].value == "Invoice F-2"
+
+
+def test_accounts_list_in_the_url_and_deep_links(app) -> None:  # type: ignore[no-untyped-def]
+    with session_scope() as s:
+        small = create_account(session=s, name="Small SARL", actor="t")
+        big = create_account(session=s, name="Big SAS", actor="t")
+        for account, number, total in ((small, "S-1", "908"), (big, "B-1", "8021")):
+            create_manual_document(
+                session=s,
+                account=account,
+                data=invoice(number, total, date(2026, 4, 1)),
+                actor="t",
+                today=TODAY,
+            )
+        big_id = big.id
+    at = app("pages/accounts.py")
+    assert at.dataframe[0].value["Outstanding"].dtype.kind == "f"
+    at.selectbox(key="acc_sort").set_value("outstanding").run()
+    assert at.dataframe[0].value["Name"].tolist() == ["Big SAS", "Small SARL"]  # 8,021 before 908
+    at.text_input(key="acc_search").input("small").run()
+    assert _url(at) == {"sort": "outstanding", "search": "small"}
+    fresh = app("pages/accounts.py")
+    for key, value in _url(at).items():
+        fresh.query_params[key] = value
+    fresh.run()
+    assert fresh.dataframe[0].value["Name"].tolist() == ["Small SARL"]
+    deep = app("pages/accounts.py")
+    deep.query_params["account"] = str(big_id)  # /accounts?account=12
+    deep.run()
+    assert deep.title[0].value == "Big SAS"
