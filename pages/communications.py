@@ -31,20 +31,17 @@ from billabex_ui import (
     show_table,
     today,
 )
+from billabex_ui.format import date_input_format, day, moment, weekday
+from billabex_ui.i18n import t, tn
 from billabex_ui.jobs import job_runs
 
 require_login()
 
 PAGER = Pager("com_page", size=COMMUNICATION_PAGE_SIZE)
-EMPTY = (
-    "No communication yet. The follow-up agent plans reminders for accounts with a positive balance, "
-    "at least one valid contact and follow-ups not paused; they will appear here (scheduled, awaiting "
-    "approval, sent, failed, cancelled)."
-)
 
 
 def _when(at: datetime | None) -> str:
-    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "never"
+    return moment(at) if at else t("com.never")
 
 
 # The agent's day -----------------------------------------------------------------------------------
@@ -58,28 +55,21 @@ def agent_status() -> None:
     agent = runs[0] if runs else None
     c = st.columns(4)
     last = _when(agent.last_started if agent else None)
-    c[0].metric("Last agent run", last, help=f"Outcome: {agent.last_status or '—'}" if agent else None)
+    outcome = label(agent.last_status) if agent and agent.last_status else "—"
+    c[0].metric(t("com.last_run"), last, help=t("com.outcome", outcome=outcome) if agent else None)
     upcoming = agent.next_at if agent else None
     soon = upcoming is None or upcoming <= utcnow()
-    c[1].metric("Next run", "at the worker's next pass" if soon else _when(upcoming))
-    c[2].metric(
-        "Due today",
-        due.due,
-        help=f"{due.awaiting} waiting for approval, {due.held} held (not sent yet, dated today or earlier)",
-    )
-    c[3].metric("Reminders mode", "Approval" if due.approval_mode else "Automatic")
+    c[1].metric(t("jobs.col.next_run"), t("jobs.next_pass") if soon else _when(upcoming))
+    c[2].metric(t("com.due_today"), due.due, help=t("com.due_help", awaiting=due.awaiting, held=due.held))
+    c[3].metric(t("com.mode"), t("com.mode.approval") if due.approval_mode else t("com.mode.automatic"))
     if due.awaiting:
-        st.info(f"{due.awaiting} message(s) wait for a person's approval.", icon="✋")
-    if is_admin() and st.button(
-        "▶ Run now", key="com_run_now", help="Run the agent with sending, as the worker does daily"
-    ):
+        st.info(tn("com.awaiting", due.awaiting), icon="✋")
+    if is_admin() and st.button(t("com.run_now"), key="com_run_now", help=t("com.run_now_help")):
         report = call(reminders.run_now, actor=current_user(), today=today())
         if report is not None:
-            flash(
-                f"Agent run as of {report.today}: {report.planned} planned, {report.sent} sent, "
-                f"{report.failed} failed"
-                + (f" — {md('; '.join(report.errors[:3]))}" if report.errors else "")
-            )
+            counts = {"planned": report.planned, "sent": report.sent, "failed": report.failed}
+            done = t("com.run_done", date=day(report.today), awaiting=report.awaiting_approval, **counts)
+            flash(done + (f" — {md('; '.join(report.errors[:3]))}" if report.errors else ""))
 
 
 # The list ------------------------------------------------------------------------------------------
@@ -89,10 +79,12 @@ def list_filters() -> dict[str, object]:
     """The filter widgets, as the keyword arguments of ``list_communications``."""
     c = st.columns(4)
     statuses = c[0].multiselect(
-        "Status", list(CommunicationStatus), format_func=label, key="com_status", on_change=PAGER.reset
+        t("col.status"), list(CommunicationStatus), format_func=label, key="com_status", on_change=PAGER.reset
     )
-    tones = c[1].multiselect("Tone", list(Tone), format_func=label, key="com_tone", on_change=PAGER.reset)
-    languages = c[2].multiselect("Language", LANGUAGES, key="com_lang", on_change=PAGER.reset)
+    tones = c[1].multiselect(
+        t("col.tone"), list(Tone), format_func=label, key="com_tone", on_change=PAGER.reset
+    )
+    languages = c[2].multiselect(t("col.language"), LANGUAGES, key="com_lang", on_change=PAGER.reset)
     with c[3]:
         account_id = account_picker("com_account", linked="account", on_change=PAGER.reset)
     return {"statuses": statuses, "tones": tones, "languages": languages, "account_id": account_id}
@@ -101,16 +93,16 @@ def list_filters() -> dict[str, object]:
 def list_table(rows: list[CommunicationRow]) -> None:
     show_table(
         {
-            "Scheduled": [r.scheduled_for for r in rows],
-            "Account": [r.account_name for r in rows],
-            "Status": [label(r.status) for r in rows],
-            "Tone": [label(r.tone) for r in rows],
-            "Language": [r.language for r in rows],
-            "To": [", ".join(r.recipients) for r in rows],
+            t("col.scheduled"): [day(r.scheduled_for) for r in rows],
+            t("col.account"): [r.account_name for r in rows],
+            t("col.status"): [label(r.status) for r in rows],
+            t("col.tone"): [label(r.tone) for r in rows],
+            t("col.language"): [r.language for r in rows],
+            t("col.to"): [", ".join(r.recipients) for r in rows],
             "Cc": [", ".join(r.cc) for r in rows],
-            "Subject": [r.subject for r in rows],
-            "Note": [_note(r) for r in rows],
-            "Sent at": [r.sent_at for r in rows],
+            t("col.subject"): [r.subject for r in rows],
+            t("col.note"): [_note(r) for r in rows],
+            t("com.sent_at"): [moment(r.sent_at) for r in rows],
         }
     )
 
@@ -119,17 +111,17 @@ def _note(row: CommunicationRow) -> str:
     if row.held:
         return row.held
     if row.skipped_by:
-        return f"skipped by {row.skipped_by}: {row.skip_reason}"
+        return t("com.note.skipped", who=row.skipped_by, reason=row.skip_reason or "")
     if row.actionable and row.approved_by:
-        return f"approved by {row.approved_by}"
+        return t("com.note.approved", who=row.approved_by)
     return ""
 
 
 def bulk_approve(filters: dict[str, object]) -> None:
-    if st.button("✅ Approve every message of this list not sent yet", key="com_bulk_approve"):
+    if st.button(t("com.bulk_approve"), key="com_bulk_approve"):
         count = call(reminders.approve_listed, actor=current_user(), **filters)
         if count is not None:
-            flash(f"{count} message(s) approved.")
+            flash(tn("com.approved_count", count))
 
 
 def show_list() -> None:
@@ -138,14 +130,14 @@ def show_list() -> None:
     if result is None:
         return
     if not result.total:
-        st.info("No communication matches these filters." if any(filters.values()) else EMPTY, icon="✉️")
+        st.info(t("com.none_match") if any(filters.values()) else t("com.empty"), icon="✉️")
         return
     rows = result.rows
     list_table(rows)
     bulk_approve(filters)
-    subjects = {r.id: f"{r.scheduled_for} · {r.account_name} · {r.subject}" for r in rows}
-    chosen = PAGER.footer(result, "Communications").selectbox(
-        "Read a communication", list(subjects), format_func=lambda row_id: subjects[row_id], key="com_read"
+    subjects = {r.id: f"{day(r.scheduled_for)} · {r.account_name} · {r.subject}" for r in rows}
+    chosen = PAGER.footer(result, t("nav.communications")).selectbox(
+        t("com.read"), list(subjects), format_func=lambda row_id: subjects[row_id], key="com_read"
     )
     shown = call(preview, communication_id=chosen)
     if shown is not None:
@@ -161,32 +153,33 @@ def show_preview(p: Preview) -> None:
     row = p.row
     with st.container(border=True):
         st.markdown(f"**{md(row.subject)}**")
+        sender = md(p.sender_name) or "—"
+        sender = t("com.sender_email", name=sender, email=md(p.sender_email)) if p.sender_email else sender
+        line = t("com.from_to", sender=sender, to=md(", ".join(row.recipients)) or "—")
+        line += f" · Cc {md(', '.join(row.cc))}" if row.cc else ""
         st.caption(
-            f"From {md(p.sender_name) or '—'}"
-            + (f" ({md(p.sender_email)})" if p.sender_email else "")
-            + f" · To {md(', '.join(row.recipients)) or '—'}"
-            + (f" · Cc {md(', '.join(row.cc))}" if row.cc else "")
-            + f" · {label(row.tone)} · {md(row.language)} · {label(row.status)} · {row.scheduled_for}"
+            f"{line} · {label(row.tone)} · {md(row.language)} · {label(row.status)} · {day(row.scheduled_for)}"
         )
-        for line in status_lines(row):
-            st.caption(line)
+        for status_line in status_lines(row):
+            st.caption(status_line)
         if row.held:
-            st.warning(f"Not sent while {md(row.held)}", icon="⏸")
+            st.warning(t("com.held", reason=md(row.held)), icon="⏸")
         if row.error and row.status == CommunicationStatus.FAILED:
-            st.error(f"Delivery failed: {md(row.error)}")
+            st.error(t("com.failed", error=md(row.error)))
         if p.invoices:
-            st.caption(
-                "Invoices: "
-                + "; ".join(
-                    f"{md(i.number)} (due {i.due_date or '—'}, {money(i.remaining, i.currency)})"
-                    for i in p.invoices
+            listed = "; ".join(
+                t(
+                    "com.invoice_item",
+                    number=md(i.number),
+                    due=day(i.due_date) or "—",
+                    amount=money(i.remaining, i.currency),
                 )
+                for i in p.invoices
             )
+            st.caption(t("com.invoices", invoices=listed))
         for file in p.attachments:
             st.caption(
-                f"📎 {md(file.name)}"
-                if file.present
-                else f"📎 {md(file.name)}: missing from the file store, it will not be attached"
+                f"📎 {md(file.name)}" if file.present else t("com.attachment_missing", name=md(file.name))
             )
         st.text(row.body)
 
@@ -194,11 +187,11 @@ def show_preview(p: Preview) -> None:
 def status_lines(row: CommunicationRow) -> list[str]:
     lines = []
     if row.approved_by:
-        lines.append(f"✅ Approved by {md(row.approved_by)}")
+        lines.append(t("com.status.approved", who=md(row.approved_by)))
     if row.edited_by:
-        lines.append(f"✏️ Edited by {md(row.edited_by)}: the plan keeps the changes")
+        lines.append(t("com.status.edited", who=md(row.edited_by)))
     if row.skipped_by:
-        lines.append(f"⏭ Skipped by {md(row.skipped_by)}: {md(row.skip_reason or '')}")
+        lines.append(t("com.status.skipped", who=md(row.skipped_by), reason=md(row.skip_reason or "")))
     return lines
 
 
@@ -207,46 +200,45 @@ def show_actions(p: Preview) -> None:
     c = st.columns(2)
     approved = row.approved_by is not None and not row.held
     if (
-        c[0].button("✅ Approve", key="com_approve", disabled=approved)
+        c[0].button(t("com.approve"), key="com_approve", disabled=approved)
         and call(actions.approve, communication_id=row.id, actor=actor) is not None
     ):
-        flash(f"Approved: it goes out on {row.scheduled_for}.")
+        flash(t("com.approved", date=day(row.scheduled_for)))
     later = row.scheduled_for > today()
     if c[1].button(
-        "📤 Send now",
-        key="com_send_now",
-        disabled=later,
-        help="Planned for a later day, its text speaks of that day: edit its date to today first."
-        if later
-        else None,
+        t("com.send_now"), key="com_send_now", disabled=later, help=t("com.later_help") if later else None
     ):
         sent = call(reminders.send_now, communication_id=row.id, actor=actor, today=today())
         if sent is not None:
             if sent.status == CommunicationStatus.SENT:
-                flash(f"Sent ({md(sent.channel or '')}).")
-            st.error(f"Not sent: {md(sent.error or sent.status.value)}")
+                flash(t("com.sent", channel=md(sent.channel or "")))
+            st.error(t("com.not_sent", error=md(sent.error) if sent.error else label(sent.status)))
     with st.form(f"com_skip_{row.id}"):
-        reason = st.text_input("Reason for skipping", key=f"com_skip_reason_{row.id}")
-        if st.form_submit_button("⏭ Skip this message") and call(
+        reason = st.text_input(t("com.skip_reason"), key=f"com_skip_reason_{row.id}")
+        if st.form_submit_button(t("com.skip")) and call(
             actions.skip, communication_id=row.id, reason=reason, actor=actor
         ):
-            flash("Skipped: this step will not be planned again.")
+            flash(t("com.skipped"))
     edit_form(p)
 
 
 def edit_form(p: Preview) -> None:
     row = p.row
     emails = [c.email for c in p.contacts]
-    names = {c.email: f"{c.name} <{c.email}>" + (" (copy only)" if c.copy_only else "") for c in p.contacts}
-    with st.expander("✏️ Edit this message"), st.form(f"com_edit_{row.id}"):
-        day = st.date_input(
-            "Date",
+    names = {
+        c.email: t("com.copy_only", name=f"{c.name} <{c.email}>") if c.copy_only else f"{c.name} <{c.email}>"
+        for c in p.contacts
+    }
+    with st.expander(t("com.edit")), st.form(f"com_edit_{row.id}"):
+        planned = st.date_input(
+            t("pay.date"),
             value=row.scheduled_for,
             min_value=min(today(), row.scheduled_for),
+            format=date_input_format(),
             key=f"com_edit_date_{row.id}",
         )
         to = st.multiselect(
-            "To",
+            t("col.to"),
             emails,
             default=[e for e in row.recipients if e in emails],
             format_func=names.get,
@@ -259,20 +251,20 @@ def edit_form(p: Preview) -> None:
             format_func=names.get,
             key=f"com_edit_cc_{row.id}",
         )
-        subject = st.text_input("Subject", value=row.subject, key=f"com_edit_subject_{row.id}")
-        body = st.text_area("Body", value=row.body, height=320, key=f"com_edit_body_{row.id}")
-        if st.form_submit_button("Save changes") and call(
+        subject = st.text_input(t("col.subject"), value=row.subject, key=f"com_edit_subject_{row.id}")
+        body = st.text_area(t("com.body"), value=row.body, height=320, key=f"com_edit_body_{row.id}")
+        if st.form_submit_button(t("com.save")) and call(
             reminders.edit,
             communication_id=row.id,
             actor=current_user(),
             today=today(),
-            scheduled_for=day if isinstance(day, date) else None,
+            scheduled_for=planned if isinstance(planned, date) else None,
             to=to,
             cc=cc,
             subject=subject,
             body=body,
         ):
-            flash("Message saved: the plan keeps your changes.")
+            flash(t("com.saved"))
 
 
 # The calendar ----------------------------------------------------------------------------------------
@@ -283,17 +275,17 @@ def show_calendar() -> None:
     if days is None:
         return
     if not days:
-        st.info("Nothing is planned in the next 30 days.", icon="📅")
+        st.info(t("com.cal.empty"), icon="📅")
         return
-    st.caption("Messages not sent yet, day by day (a message already due counts today).")
+    st.caption(t("com.cal.caption"))
     show_table(
         {
-            "Day": [d.day for d in days],
-            "Weekday": [f"{d.day:%A}" for d in days],
-            "Messages": [d.messages for d in days],
-            "Awaiting approval": [d.awaiting for d in days],
-            "Held": [d.held for d in days],
-            "Accounts": [
+            t("com.cal.day"): [day(d.day) for d in days],
+            t("com.cal.weekday"): [weekday(d.day) for d in days],
+            t("com.cal.messages"): [d.messages for d in days],
+            t("com.cal.awaiting"): [d.awaiting for d in days],
+            t("com.cal.held"): [d.held for d in days],
+            t("nav.accounts"): [
                 ", ".join(d.accounts)
                 + (f" … (+{d.messages - len(d.accounts)})" if d.messages > len(d.accounts) else "")
                 for d in days
@@ -302,19 +294,19 @@ def show_calendar() -> None:
     )
 
 
-st.title("Communications")
+st.title(t("nav.communications"))
 show_flash()
 csv_download(
-    "Download all communications (CSV)",
+    t("com.download"),
     entity_csv,
     file_name="communications.csv",
     key="com_csv",
     entity="communications",
 )
 agent_status()
-messages, upcoming = st.tabs(["Messages", "Calendar — next 30 days"])
+messages, upcoming = st.tabs([t("com.cal.messages"), t("com.cal.tab")])
 with messages:
     show_list()
 with upcoming:
     show_calendar()
-job_runs(daily_runs, title="Agent run and digests")  # last and next run (the worker runs them)
+job_runs(daily_runs, title=t("com.jobs_title"))  # last and next run (the worker runs them)

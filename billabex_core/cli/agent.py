@@ -39,6 +39,7 @@ def handle_run(args: argparse.Namespace) -> int:
         f"{report.tasks_opened} tasks opened, {report.planned} communications planned, "
         f"{report.cancelled} cancelled"
         + (f", {report.sent} sent, {report.failed} failed, {report.bounced} bounced" if args.send else "")
+        + f", {report.awaiting_approval} awaiting approval"
     )
     for error in report.errors:
         print(f"  failed: {error}")

@@ -35,6 +35,7 @@ from billabex_core.errors import NotFoundError
 from billabex_core.jobs import claims, lease
 from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
 from billabex_core.models import TaskKind, TaskStatus
+from billabex_core.queries import communications as communication_queries
 from billabex_core.queries import followups, freshness
 from billabex_core.services import audit, communications, promises, stale_tasks, tasks
 from billabex_core.services.credits import apply_available_credit
@@ -60,8 +61,10 @@ class AgentReport:
     sent: int = 0
     failed: int = 0
     bounced: int = 0
+    awaiting_approval: int = 0  # due messages waiting for a person's approval after the run
     errors: list[str] = field(default_factory=list)
     planned_keys: set[str] = field(default_factory=set, repr=False)  # a key planned twice counts once
+    delivered_to: set[int] = field(default_factory=set, repr=False)  # accounts a delivery was tried for
 
 
 def run_agent(
@@ -98,8 +101,11 @@ def _run(today: date, send: bool, url: str | None, mailer: Mailer | None, me: _C
         _plan(session, today, report)
     if send:
         _deliver_due(url, today, mailer or default_mailer(), report, me)
-        with session_scope(url) as session:  # the next message of the accounts that got one
-            _plan(session, today, report)
+        if report.delivered_to:  # the next message of the accounts that got one (the others' is stored)
+            with session_scope(url) as session:
+                _plan(session, today, report, sorted(report.delivered_to))
+    with session_scope(url) as session:
+        report.awaiting_approval = communication_queries.due_today(session=session, today=today).awaiting
     return report
 
 
@@ -113,7 +119,10 @@ def _statuses_and_tasks(session: Session, today: date, report: AgentReport) -> N
         apply_available_credit(session=session, account_id=account_id, today=today, actor=audit.AGENT)
     # The daily pass asks once: a task people closed or cancelled is not opened again by it.
     # (Events still reopen the missing-contact task: deleting or invalidating the last contact.)
+    # Accounts whose integration has not finished a sync yet are left alone: half-written data
+    # (contacts come after customers) would open "Provide a contact" tasks for every account.
     asked = followups.accounts_asked(session=session, kind=TaskKind.MISSING_CONTACT)
+    asked |= freshness.accounts_being_synced(session=session)
     for account in followups.accounts_without_contact(session=session):
         if account.id not in asked and tasks.ensure_missing_contact_task(session=session, account=account):
             report.tasks_opened += 1
@@ -126,6 +135,7 @@ def _statuses_and_tasks(session: Session, today: date, report: AgentReport) -> N
 def _escalation_suggestions(session: Session, today: date, report: AgentReport) -> None:
     """Escalations are never automatic (domain.md §6): the agent only suggests them as a task."""
     asked = followups.accounts_asked(session=session, kind=TaskKind.ESCALATION)
+    asked |= freshness.accounts_being_synced(session=session)
     cutoff = today - timedelta(days=ESCALATION_AGE_DAYS)
     for late in followups.long_overdue_accounts(session=session, due_before=cutoff):
         if late.account_id in asked:
@@ -148,8 +158,10 @@ def _escalation_suggestions(session: Session, today: date, report: AgentReport) 
 # Phase 2 -----------------------------------------------------------------------------------
 
 
-def _plan(session: Session, today: date, report: AgentReport) -> None:
-    counts = plan_accounts(session=session, today=today)
+def _plan(
+    session: Session, today: date, report: AgentReport, account_ids: Sequence[int] | None = None
+) -> None:
+    counts = plan_accounts(session=session, today=today, account_ids=account_ids)
     report.planned_keys |= counts.keys
     report.planned = len(report.planned_keys)
     report.cancelled += counts.cancelled
@@ -190,12 +202,13 @@ def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentRepo
     with session_scope(url) as session:
         report.failed += communications.fail_interrupted(session=session, stale=claims.is_stale)
         org = get_organisation(session=session)
-        if not _signed(session, org.name):
-            report.errors.append(UNSIGNED)
-            return
         due = followups.due_communications(
             session=session, today=today, org_country=org.country, approval=org.reminders_mode == "approval"
         )
+        if not _signed(session, org.name):
+            if due:  # a fresh install with nothing due is not a failed run (its task says what to do)
+                report.errors.append(UNSIGNED)
+            return
         sender = formataddr((org.name.strip(), org.sender_email or DEFAULT_FROM_ADDRESS))
     for comm_id in due:
         me.renew()  # a run whose lease was taken over claims nothing more
@@ -238,6 +251,7 @@ def _deliver_one(
     session: Session, comm_id: int, sender: str, mailer: Mailer, today: date, report: AgentReport
 ) -> None:
     out = followups.outgoing(session=session, communication_id=comm_id)
+    report.delivered_to.add(out.account_id)
     message = build_message(
         step_key=out.step_key,
         sender=sender,
