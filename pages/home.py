@@ -45,6 +45,28 @@ def show_currency(currency: str, fig: CurrencyFigures) -> None:
         {"bucket": list(AGING_BUCKETS), "amount": [float(fig.aging[b]) for b in AGING_BUCKETS]}
     )  # float only for the chart's axis; figures above stay Decimal
     st.bar_chart(aging, x="bucket", y="amount", x_label=t("home.days_past_due"), y_label=currency)
+    aging_links(currency, fig)
+
+
+def aging_links(currency: str, fig: CurrencyFigures) -> None:
+    """Each bucket with something in it opens the invoice list filtered on it (``?age=31-60``)."""
+    buckets = [b for b in AGING_BUCKETS if fig.aging[b]]
+    for column, bucket in zip(st.columns(len(AGING_BUCKETS)), buckets, strict=False):
+        column.page_link(
+            "pages/invoices.py",
+            label=t(
+                "home.bucket_link",
+                bucket=t("value.not_due") if bucket == "not due" else md(bucket),  # "\\> 90"
+                amount=money(fig.aging[bucket], currency),
+            ),
+            query_params={"age": bucket},
+            icon="🧾",
+        )
+
+
+def is_empty(fig: CurrencyFigures) -> bool:
+    """Nothing outstanding nor overdue in that currency: no block, no empty chart."""
+    return not fig.outstanding and not fig.overdue and not any(fig.aging.values())
 
 
 def show_my_tasks(board: Dashboard) -> None:
@@ -98,8 +120,12 @@ def show_dashboard() -> None:
     if board is None:
         return
     show_counts(board.summary)
-    for currency, fig in board.summary.currencies.items():
-        show_currency(currency, fig)
+    currencies = board.summary.currencies
+    for currency, fig in currencies.items():
+        if not is_empty(fig):
+            show_currency(currency, fig)
+    if settled := [currency for currency, fig in currencies.items() if is_empty(fig)]:
+        st.caption(t("home.nothing_outstanding", currencies=", ".join(settled)))
     left, right = st.columns(2)
     with left:
         show_my_tasks(board)

@@ -85,3 +85,48 @@ def test_empty_dashboard(app) -> None:  # type: ignore[no-untyped-def]
     assert "No invoice yet" in " ".join(i.value for i in at.info)
     captions = " ".join(c.value for c in at.caption)
     assert "Nothing needs your action." in captions and "Every account has a valid contact." in captions
+
+
+def test_aging_buckets_open_the_filtered_invoice_list_and_settled_currencies_have_no_chart(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16 point 4: a currency with nothing outstanding is one caption, not an empty chart;
+    each aging bucket links to the invoice list filtered on it."""
+    from billabex_core.services.payments import record_payment
+
+    seed()
+    with session_scope() as s:
+        acc = create_account(session=s, name="Yankee Inc", actor="t")
+        paid = create_manual_document(
+            session=s,
+            account=acc,
+            actor="t",
+            today=TODAY,
+            data=DocumentInput(
+                kind="invoice",  # type: ignore[arg-type]
+                number="US-1",
+                issue_date=date(2026, 2, 1),  # invoiced within 90 days: USD has figures, all zero
+                due_date=date(2026, 2, 15),
+                currency="USD",
+                total_excl_tax=None,
+                tax_amount=None,
+                total_incl_tax=Decimal("500"),
+            ),
+        )
+        record_payment(
+            session=s, document_id=paid.document.id, amount="500", paid_on=TODAY, actor="t", today=TODAY
+        )
+    at = app()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader if h.value.startswith("Receivables in")] == ["Receivables in EUR"]
+    assert len(at.get("vega_lite_chart")) == 1  # EUR only: no empty USD chart
+    assert "Nothing outstanding in USD." in " ".join(c.value for c in at.caption)
+    links = {el.proto.label: el.proto.query_string for el in at.get("page_link")}
+    buckets = {name: query for name, query in links.items() if query.startswith("age=")}
+    assert buckets == {
+        "not due: €50.00": "age=not+due",
+        "1-30: €200.00": "age=1-30",
+        "\\> 90: €1,000.00": "age=%3E+90",
+    }
+    at.switch_page("pages/invoices.py")
+    at.query_params["age"] = "> 90"  # where the "> 90" link goes
+    at.run()
+    assert at.dataframe[0].value["Number"].tolist() == ["F-Globex"]
