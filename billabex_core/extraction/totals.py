@@ -205,6 +205,8 @@ def _consistent(
 
 def choose(cands: list[Candidate]) -> Totals:
     by = {r: [c for c in cands if c.role == r] for r in (*ROLES, ANY)}
+    if any(c.value > 0 for c in by["total_excl_tax"]):  # "Gesamtbetrag der Abschläge -0,00": no total
+        by["total_incl_tax"] = [c for c in by["total_incl_tax"] if c.value > 0]
     warnings: list[str] = []
     picked: dict[str, Candidate | None] = dict.fromkeys(ROLES)
     derived: dict[str, Decimal] = {}
@@ -218,6 +220,7 @@ def choose(cands: list[Candidate]) -> Totals:
             derived["tax_amount"] = tax_sum
     else:
         _pairs(by, picked, derived, warnings)
+        _untaxed(by, picked, derived, warnings)
     incl = derived.get("total_incl_tax") or (
         picked["total_incl_tax"].value if picked["total_incl_tax"] else None
     )
@@ -254,6 +257,19 @@ def _pairs(by: dict[str, list[Candidate]], picked: dict, derived: dict, warnings
     if picked["total_incl_tax"] is None and e and t:
         derived["total_incl_tax"] = e.value + t.value
         warnings.append("total incl. tax computed from the other totals")
+
+
+def _untaxed(by: dict[str, list[Candidate]], picked: dict, derived: dict, warnings: list[str]) -> None:
+    """No tax printed as an amount, a net total and, below it, an amount equal to it without a
+    known label ("Bruttosumme 824,88" of a tax-exempt invoice): that is the total, the tax 0."""
+    e = picked["total_excl_tax"]
+    if e is None or picked["total_incl_tax"] is not None or by["tax_amount"] or "total_incl_tax" in derived:
+        return
+    below = [c for c in by[ANY] if c.value == e.value and c.segment.line > e.segment.line]
+    if below:
+        picked["total_incl_tax"] = replace(min(below, key=lambda c: c.segment.line), role="total_incl_tax")
+        derived["tax_amount"] = Decimal("0.00")
+        warnings.append("no tax: the total equals the net amount")
 
 
 def _due(by: dict[str, list[Candidate]], incl: Decimal | None) -> Candidate | None:

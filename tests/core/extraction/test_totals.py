@@ -125,3 +125,23 @@ def test_a_vat_number_is_no_tax_amount() -> None:
         (40, 800, "35 rue de la Paix, Paris - N° TVA : FR32 123 456 789"),
     ]
     assert _totals(cells) == ("100.00", "0.00", "100.00")
+
+
+def test_a_tax_exempt_total_under_an_unknown_label() -> None:
+    cells = [
+        *ITEMS,
+        (340, 300, "Nettobetrag"),
+        (480, 300, "61 820,06"),
+        (340, 314, "Gesamtbetrag der Abschläge"),
+        (480, 314, "-0,00"),
+        (340, 328, "Endsumme"),
+        (480, 328, "61 820,06"),
+    ]
+    result = _result(cells)
+    assert _totals(cells) == ("61820.06", "0.00", "61820.06")
+    assert "no tax: the total equals the net amount" in result.warnings
+
+
+def test_no_total_is_read_where_only_the_net_amount_is_printed() -> None:
+    cells = [*ITEMS, (340, 300, "Nettobetrag"), (480, 300, "61 820,06")]
+    assert _totals(cells) == ("61820.06", None, None)
