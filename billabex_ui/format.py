@@ -52,6 +52,11 @@ def day(value: date | datetime | None) -> str:
     return format_date(value, LOCALE_FORMATS[language()][1], locale=babel_locale())
 
 
+def weekday(value: date) -> str:
+    """The day's name: ``lundi`` / ``Monday``."""
+    return format_date(value, "EEEE", locale=babel_locale())
+
+
 def local(value: datetime) -> datetime:
     """An aware UTC timestamp in the team's time zone (``BILLABEX_TIMEZONE``, Europe/Paris)."""
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
