@@ -34,10 +34,12 @@ from billabex_ui import (
 from billabex_ui.format import date_input_format, day, moment, weekday
 from billabex_ui.i18n import t, tn
 from billabex_ui.jobs import job_runs
+from billabex_ui.url_state import UrlFilters
 
 require_login()
 
 PAGER = Pager("com_page", size=COMMUNICATION_PAGE_SIZE)
+URL = UrlFilters(on_change=PAGER.reset)
 
 
 def _when(at: datetime | None) -> str:
@@ -76,24 +78,31 @@ def agent_status() -> None:
 
 
 def list_filters() -> dict[str, object]:
-    """The filter widgets, as the keyword arguments of ``list_communications``."""
+    """The filter widgets, as the keyword arguments of ``list_communications``; each is kept in
+    the URL (``?status=failed&tone=firm``), so a link reproduces the list."""
     c = st.columns(4)
     statuses = c[0].multiselect(
-        t("col.status"), list(CommunicationStatus), format_func=label, key="com_status", on_change=PAGER.reset
+        t("col.status"),
+        list(CommunicationStatus),
+        format_func=label,
+        **URL.choices("com_status", "status", list(CommunicationStatus)),
     )
     tones = c[1].multiselect(
-        t("col.tone"), list(Tone), format_func=label, key="com_tone", on_change=PAGER.reset
+        t("col.tone"), list(Tone), format_func=label, **URL.choices("com_tone", "tone", list(Tone))
     )
-    languages = c[2].multiselect(t("col.language"), LANGUAGES, key="com_lang", on_change=PAGER.reset)
+    languages = c[2].multiselect(
+        t("col.language"), LANGUAGES, **URL.choices("com_lang", "language", LANGUAGES)
+    )
     with c[3]:
         account_id = account_picker("com_account", linked="account", on_change=PAGER.reset)
     return {"statuses": statuses, "tones": tones, "languages": languages, "account_id": account_id}
 
 
-def list_table(rows: list[CommunicationRow]) -> None:
-    show_table(
+def list_table(rows: list[CommunicationRow]) -> int | None:
+    """The page's messages; the id of the row clicked, whose message is read below."""
+    picked = show_table(
         {
-            t("col.scheduled"): [day(r.scheduled_for) for r in rows],
+            t("col.scheduled"): [r.scheduled_for for r in rows],
             t("col.account"): [r.account_name for r in rows],
             t("col.status"): [label(r.status) for r in rows],
             t("col.tone"): [label(r.tone) for r in rows],
@@ -102,9 +111,11 @@ def list_table(rows: list[CommunicationRow]) -> None:
             "Cc": [", ".join(r.cc) for r in rows],
             t("col.subject"): [r.subject for r in rows],
             t("col.note"): [_note(r) for r in rows],
-            t("com.sent_at"): [moment(r.sent_at) for r in rows],
-        }
+            t("com.sent_at"): [r.sent_at for r in rows],
+        },
+        key="com_table",
     )
+    return rows[picked].id if picked is not None and picked < len(rows) else None
 
 
 def _note(row: CommunicationRow) -> str:
@@ -133,7 +144,9 @@ def show_list() -> None:
         st.info(t("com.none_match") if any(filters.values()) else t("com.empty"), icon="✉️")
         return
     rows = result.rows
-    list_table(rows)
+    clicked = list_table(rows)
+    if clicked is not None and clicked != st.session_state.get("com_clicked"):
+        st.session_state["com_clicked"] = st.session_state["com_read"] = clicked  # read the clicked row
     bulk_approve(filters)
     subjects = {r.id: f"{day(r.scheduled_for)} · {r.account_name} · {r.subject}" for r in rows}
     chosen = PAGER.footer(result, t("nav.communications")).selectbox(
@@ -280,7 +293,7 @@ def show_calendar() -> None:
     st.caption(t("com.cal.caption"))
     show_table(
         {
-            t("com.cal.day"): [day(d.day) for d in days],
+            t("com.cal.day"): [d.day for d in days],
             t("com.cal.weekday"): [weekday(d.day) for d in days],
             t("com.cal.messages"): [d.messages for d in days],
             t("com.cal.awaiting"): [d.awaiting for d in days],

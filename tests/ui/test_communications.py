@@ -318,3 +318,22 @@ def test_the_calendar_counts_in_sql_and_names_the_first_accounts(db) -> None:  #
     assert today_row.accounts == names[:5]
     due = due_today(session=db, today=DAY)
     assert (due.due, due.awaiting, due.held) == (7, 2, 1)
+
+
+def test_a_click_on_a_row_reads_it_and_the_filters_are_in_the_url(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16: a click on a communication's row shows that message below; the filters make
+    the URL (``?status=failed``), so a link reproduces the list."""
+    from tests.ui.rows import click_row
+
+    seed()
+    at = app("pages/communications.py")
+    accounts = list(at.dataframe[0].value["Account"])
+    click_row(at, accounts.index("Initech"))  # the failed message
+    assert "Delivery failed: 550 mailbox unavailable" in infos(at)
+    at.multiselect(key="com_status").set_value([CommunicationStatus.FAILED]).run()
+    link = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert link == {"status": "failed"}
+    fresh = app("pages/communications.py")
+    fresh.query_params["status"] = "failed"
+    fresh.run()
+    assert list(fresh.dataframe[0].value["Account"]) == ["Initech"]
