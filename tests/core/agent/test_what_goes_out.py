@@ -230,6 +230,15 @@ def test_copy_only_contacts_alone_receive_nothing_and_a_task_asks_for_a_main_con
 # -- the signature ------------------------------------------------------------------------------
 
 
+def test_a_fresh_install_with_nothing_due_is_not_a_failed_run(session, db_url, smtp) -> None:
+    """Found as a new user: the first daily run of an empty install said "failed" (no name to sign
+    with) although nothing was due. Nothing due: no error; the task still asks for the name."""
+    report = run_agent(today=date(2026, 2, 2), send=True, url=db_url)
+    assert report.errors == [] and report.sent == 0
+    tasks = [t for t in _open_tasks(session) if t.kind == TaskKind.ANOMALY]
+    assert [t.subject for t in tasks] == ["Set the organisation's name in Settings"]
+
+
 def test_nothing_goes_out_unsigned(session, db_url, account, add_document, smtp) -> None:
     """The signature is the organisation's name: without one, messages wait and a task asks for it."""
     add_document(account, "F-2", "50.00", due=date(2026, 1, 30), on=date(2026, 1, 2))
