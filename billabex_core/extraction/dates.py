@@ -21,7 +21,8 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (
             "d_month_y",
             re.compile(
-                rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+)?({m})\.?,?\s*(?:de\s+)?(\d{{4}})(?!\d)"
+                rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+)?({m})\.?,?\s*(?:de\s+)?"
+                rf"(\d{{4}}|\d{{2}}(?![:.,]?\d|\s?[h%]))(?!\d)"
             ),
         ),
         ("month_d_y", re.compile(rf"(?<![\w])({m})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})(?!\d)")),

@@ -71,6 +71,8 @@ def test_amount_roundtrip_in_every_style(value: Decimal) -> None:
         ("05.06.2013", date(2013, 6, 5)),
         ("8-9-2022", date(2022, 9, 8)),
         ("2022-01-31", date(2022, 1, 31)),
+        ("Order date: 28 Jan 15", date(2015, 1, 28)),
+        ("le 3 mars 26", date(2026, 3, 3)),
     ],
 )
 def test_dates(text: str, expected: date) -> None:
@@ -79,6 +81,11 @@ def test_dates(text: str, expected: date) -> None:
 
 def test_impossible_dates_are_ignored() -> None:
     assert find_dates("32/13/2022") == []
+
+
+def test_a_written_day_and_month_before_a_time_or_a_rate_is_no_date() -> None:
+    assert find_dates("le 2 juin 15:00") == []
+    assert find_dates("remise 5 mai 10 %") == []
 
 
 def test_vat_helpers() -> None:
