@@ -8,6 +8,7 @@ from decimal import Decimal
 import streamlit as st
 
 from billabex_core.errors import BillabexError, ValidationError
+from billabex_core.services import integration_forms
 from billabex_ui.format import label, md, number
 from billabex_ui.i18n import has_text, t
 
@@ -16,9 +17,16 @@ FLASH_KEY = "billabex_flash"
 
 
 def field_label(name: str) -> str:
-    """The label a screen shows for a field of the core (``due_date`` → "Due date" / "Échéance")."""
+    """The label a screen shows for a field of the core (``due_date`` → "Due date" / "Échéance");
+    a connector setting reads as on the Integrations form (``api_token`` → "API token")."""
     key = f"field.{name}"
-    return t(key) if has_text(key) else label(name)
+    return t(key) if has_text(key) else FORM_LABELS.get(name) or label(name)
+
+
+# The Integrations form's labels of the connectors' settings, without "(optional)".
+FORM_LABELS = {
+    f.key: f.label.removesuffix(" (optional)") for fields in integration_forms.FIELDS.values() for f in fields
+}
 
 
 def _param(name: str, value: object) -> str:
@@ -44,6 +52,7 @@ def error_text(exc: BillabexError) -> str:
         return t(f"error.{exc.code}", **params)
     message = str(exc)
     if field and "_" in field:  # an internal name (due_date) reads as the label on screen
+        message = message.replace(f" ({field})", "")  # "the API token (api_token)": said already
         message = message.replace(field, field_label(field))
     return md(message)
 
