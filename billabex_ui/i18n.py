@@ -84,8 +84,7 @@ def _text(key: str, lang: str) -> str:
 
 def t(key: str, /, **params: object) -> str:
     """The text of ``key`` in this run's language, its ``{placeholders}`` filled from ``params``."""
-    text = _text(key, language())
-    return text.format(**params) if params else text
+    return _text(key, language()).format(**params)  # "{{" in a catalogue is a literal brace
 
 
 def tn(key: str, count: int, /, **params: object) -> str:

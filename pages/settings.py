@@ -9,6 +9,9 @@ from billabex_core.services.org import MAX_FRESHNESS_HOURS, REMINDER_MODES, get_
 from billabex_core.services.roles import set_idle_timeout, update_organisation
 from billabex_core.services.users import add_user, list_users, reset_password, set_active, set_admin
 from billabex_ui import call, current_user, flash, md, require_admin, show_flash, show_table
+from billabex_ui.i18n import LANGUAGE_NAMES, t
+
+ACTIONS = ("admin", "member", "disable", "enable", "reset")  # → set.action.*
 
 require_admin()
 
@@ -16,25 +19,28 @@ require_admin()
 def organisation_form(org: Organisation) -> None:
     with st.form("organisation"):
         c1, c2 = st.columns(2)
-        name = c1.text_input("Company name", value=org.name)
-        country = c2.text_input("Country (ISO, e.g. FR)", value=org.country)
-        vat = c1.text_input("VAT number", value=org.vat or "")
+        name = c1.text_input(t("set.company"), value=org.name)
+        country = c2.text_input(t("acc.country_iso"), value=org.country)
+        vat = c1.text_input(t("field.vat"), value=org.vat or "")
         siren = c2.text_input("SIREN", value=org.siren or "")
-        currency = c1.text_input("Default currency", value=org.default_currency)
-        language = c2.selectbox("Default language", LANGUAGES, index=LANGUAGES.index(org.default_language))
+        currency = c1.text_input(t("set.currency"), value=org.default_currency)
+        language = c2.selectbox(
+            t("set.language"),
+            LANGUAGES,
+            index=LANGUAGES.index(org.default_language),
+            help=t("set.language_help"),
+        )
         terms = c1.number_input(
-            "Default payment terms (days)",
+            t("set.terms"),
             0,
             365,
             org.payment_terms_days,
-            help="Due date when a document prints none and no payment terms",
+            help=t("set.terms_help"),
         )
-        pre_due = c2.number_input(
-            "Courteous reminder, business days before the due date", 0, 30, org.pre_due_business_days
-        )
-        sender = c1.text_input("Sender e-mail for reminders", value=org.sender_email or "")
+        pre_due = c2.number_input(t("set.pre_due"), 0, 30, org.pre_due_business_days)
+        sender = c1.text_input(t("set.sender"), value=org.sender_email or "")
         if (
-            st.form_submit_button("Save", type="primary")
+            st.form_submit_button(t("set.save"), type="primary")
             and call(
                 update_organisation,
                 actor=current_user(),
@@ -50,7 +56,7 @@ def organisation_form(org: Organisation) -> None:
             )
             is not None
         ):
-            st.success("Settings saved.")
+            st.success(t("set.saved"))
 
 
 def reminders_form(org: Organisation) -> None:
@@ -58,35 +64,32 @@ def reminders_form(org: Organisation) -> None:
     synced data may be before the reminders of their accounts are held."""
     with st.form("reminders"):
         mode = st.radio(
-            "Reminders mode",
+            t("com.mode"),
             REMINDER_MODES,
             index=REMINDER_MODES.index(org.reminders_mode),
-            format_func=lambda m: {
-                "automatic": "Automatic: due reminders go out",
-                "approval": "Approval: a person approves each one",
-            }[m],
+            format_func=lambda m: t(f"set.mode.{m}"),
             horizontal=True,
             key="set_reminders_mode",
         )
         c1, c2 = st.columns(2)
-        iban = c1.text_input("IBAN (printed on reminders)", value=org.iban or "", key="set_iban")
+        iban = c1.text_input(t("set.iban"), value=org.iban or "", key="set_iban")
         bic = c2.text_input("BIC", value=org.bic or "", key="set_bic")
         reference = c1.text_input(
-            "Payment reference",
+            t("set.reference"),
             value=org.payment_reference or "",
             placeholder="{invoice}",
             key="set_payment_reference",
-            help="What customers quote on their transfer; {invoice} stands for the invoice numbers. Empty: the numbers.",
+            help=t("set.reference_help"),
         )
         hours = c2.number_input(
-            "Hold reminders when synced data are older than (hours)",
+            t("set.freshness"),
             1,
             MAX_FRESHNESS_HOURS,
             org.freshness_hours,
             key="set_freshness_hours",
-            help="Real time since the integration's last successful sync; a failed last sync holds them too.",
+            help=t("set.freshness_help"),
         )
-        if st.form_submit_button("Save reminder settings") and call(
+        if st.form_submit_button(t("set.save_reminders")) and call(
             update_organisation,
             actor=current_user(),
             reminders_mode=mode,
@@ -95,51 +98,53 @@ def reminders_form(org: Organisation) -> None:
             payment_reference=reference,
             freshness_hours=int(hours),
         ):
-            flash("Reminder settings saved.")
+            flash(t("set.reminders_saved"))
 
 
 def security_form(org: Organisation) -> None:
     with st.form("security"):
         hours = st.number_input(
-            "Log out a login idle for (hours)",
+            t("set.idle"),
             MIN_IDLE_HOURS,
             MAX_IDLE_HOURS,
             org.idle_timeout_hours,
-            help="A session also ends 24 hours after logging in, whatever the activity.",
+            help=t("set.idle_help"),
         )
-        if st.form_submit_button("Save idle timeout") and call(
+        if st.form_submit_button(t("set.save_idle")) and call(
             set_idle_timeout, actor=current_user(), hours=int(hours)
         ):
-            flash(f"Idle timeout: {int(hours)} hours.")
+            flash(t("set.idle_saved", hours=int(hours)))
 
 
 def show_organisation() -> None:
     org = call(get_organisation)
     if org is None:
         return
-    st.subheader("Organisation")
-    st.caption("Extraction uses your name, VAT number and SIREN to tell you (the seller) from the customer.")
+    st.subheader(t("set.organisation"))
+    st.caption(t("set.organisation_caption"))
     organisation_form(org)
-    st.subheader("Reminders")
+    st.subheader(t("set.reminders"))
     reminders_form(org)
-    st.subheader("Security")
+    st.subheader(t("set.security"))
     security_form(org)
 
 
 def add_login_form() -> None:
     """The new login's password is generated and shown once."""
     with st.form("add_user", clear_on_submit=True):
-        st.markdown("**Add a login** — a password is generated and shown once.")
+        st.markdown(t("set.add_login"))
         c1, c2, c3 = st.columns(3)
-        username = c1.text_input("Username")
-        full_name = c2.text_input("Full name")
-        email = c3.text_input("E-mail")
+        username = c1.text_input(t("login.username"))
+        full_name = c2.text_input(t("set.full_name"))
+        email = c3.text_input(t("contact.email"))
         c4, c5 = st.columns(2)
-        admin = c4.checkbox("Administrator")
+        admin = c4.checkbox(t("set.administrator"))
         language = c5.selectbox(
-            "Interface language", ["", "fr", "en"], format_func=lambda x: x or "the organisation's"
+            t("sidebar.language"),
+            ["", "fr", "en"],
+            format_func=lambda x: LANGUAGE_NAMES[x] if x else t("set.org_language"),
         )
-        if st.form_submit_button("Add"):
+        if st.form_submit_button(t("set.add")):
             made = call(
                 add_user,
                 username=username,
@@ -151,61 +156,64 @@ def add_login_form() -> None:
             )
             if made is not None:
                 user, password = made
-                st.success(f"Login **{md(user.username)}** created. Password (shown once): `{password}`")
+                st.success(t("set.login_created", username=md(user.username), password=password))
 
 
 def manage_login(users: list[User]) -> None:
     """Role, deactivation and password reset of one login."""
     names = {u.username: u for u in users}
     with st.form("manage_user"):
-        st.markdown("**Change a login**")
+        st.markdown(t("set.change_login"))
         c1, c2 = st.columns([2, 3])
-        chosen = c1.selectbox("Login", list(names), key="manage_login")
+        chosen = c1.selectbox(t("set.login"), list(names), key="manage_login")
         action = c2.radio(
-            "Action",
-            ["Make administrator", "Make member", "Disable", "Enable", "Reset the password"],
+            t("set.action"),
+            ACTIONS,
+            format_func=lambda a: t(f"set.action.{a}"),
             horizontal=True,
             key="manage_action",
         )
-        if not st.form_submit_button("Apply") or chosen is None:
+        if not st.form_submit_button(t("set.apply")) or chosen is None:
             return
     actor, done = current_user(), None
-    if action == "Reset the password":
+    if action == "reset":
         made = call(reset_password, username=chosen, actor=actor)
         if made is not None:
-            st.success(
-                f"New password of **{md(chosen)}** (shown once): `{made[1]}`; its sessions have ended."
-            )
+            st.success(t("set.password_reset", username=md(chosen), password=made[1]))
         return
-    if action in ("Make administrator", "Make member"):
-        done = call(set_admin, username=chosen, admin=action == "Make administrator", actor=actor)
+    if action in ("admin", "member"):
+        done = call(set_admin, username=chosen, admin=action == "admin", actor=actor)
     else:
-        done = call(set_active, username=chosen, active=action == "Enable", actor=actor)
+        done = call(set_active, username=chosen, active=action == "enable", actor=actor)
     if done is not None:
-        flash(f"{md(chosen)}: done ({action.lower()}).")
+        flash(t("set.action_done", username=md(chosen), action=t(f"set.action.{action}").lower()))
 
 
 def show_logins() -> None:
-    st.subheader("Logins")
+    st.subheader(t("set.logins"))
     listed = st.container()  # filled after the form: a login added there is listed in the same run
     add_login_form()
     users = call(list_users, actor=current_user()) or []
     with listed:
         show_table(
             {
-                "Username": [u.username for u in users],
-                "Name": [u.name for u in users],
-                "E-mail": [u.email for u in users],
-                "Role": ["administrator" if u.is_admin else "member" for u in users],
-                "Active": [u.is_active for u in users],
-                "Language": [u.language or "" for u in users],
+                t("login.username"): [u.username for u in users],
+                t("contact.name"): [u.name for u in users],
+                t("contact.email"): [u.email for u in users],
+                t("set.role"): [
+                    t("sidebar.role.admin") if u.is_admin else t("sidebar.role.member") for u in users
+                ],
+                t("set.active"): [u.is_active for u in users],
+                t("sidebar.language"): [
+                    LANGUAGE_NAMES.get(u.language or "", t("set.org_language")) for u in users
+                ],
             }
         )
     if users:
         manage_login(users)
 
 
-st.title("Settings")
+st.title(t("nav.settings"))
 show_flash()
 show_organisation()
 show_logins()

@@ -124,3 +124,8 @@ def test_english_formats(lang) -> None:  # type: ignore[no-untyped-def]
     assert number(20000) == "20,000"
     assert label("partially_paid") == "Partially paid"
     assert label("some_code") == "Some code"
+
+
+def test_literal_braces_read_as_one(lang) -> None:  # type: ignore[no-untyped-def]
+    lang("en")
+    assert "{invoice} stands for the invoice numbers" in t("set.reference_help")
