@@ -96,16 +96,22 @@ def show_table(
     key: str | None = None,
 ) -> int | None:
     """A read-only table of columns (title → values, in order), without the index. With a
-    ``key``, a row can be selected by a click: its position is returned (None: no selection)."""
+    ``key``, a click on a row (its checkbox or any of its cells) selects it: its position is
+    returned (None: no selection)."""
     frame, config = table_data(columns, currency)
     if key is None:
         st.dataframe(frame, hide_index=True, column_config=config)
         return None
     event = st.dataframe(
-        frame, hide_index=True, column_config=config, key=key, on_select="rerun", selection_mode="single-row"
+        frame,
+        hide_index=True,
+        column_config=config,
+        key=key,
+        on_select="rerun",
+        selection_mode=["single-row", "single-cell"],
     )
-    rows = event.selection.rows
-    return rows[0] if rows else None
+    rows, cells = event.selection.rows, event.selection.cells
+    return rows[0] if rows else cells[0][0] if cells else None
 
 
 def row_table(

@@ -69,6 +69,12 @@ def test_a_click_on_a_row_opens_it_and_back_shows_the_list(app) -> None:  # type
     at.button(key="back").click().run()
     assert at.title[0].value == "Invoices and credit notes"  # not opened again by the old click
     assert at.dataframe[0].key != "doc_table_0"
+    row = at.dataframe[0].value["Number"].tolist().index("F-1")
+    at.session_state[at.dataframe[0].key] = {
+        "selection": {"rows": [], "columns": [], "cells": [[row, "Due"]]}
+    }
+    at.run()  # a click on any cell of the row opens it too
+    assert at.title[0].value == "Invoice F-1"
 
 
 def test_the_url_reproduces_a_filtered_view(app) -> None:  # type: ignore[no-untyped-def]
