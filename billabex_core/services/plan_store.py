@@ -18,13 +18,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import asdict, astuple, dataclass, field, fields, replace
+from datetime import date, datetime
+from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from billabex_core.db.types import utcnow
 from billabex_core.domain.plan import PLANNED, STEP_TAKEN, AccountState, PlannedMessage, planned_status
-from billabex_core.models import Communication, CommunicationStatus, Organisation
+from billabex_core.models import Communication, CommunicationStatus, Organisation, Tone
 from billabex_core.services.reminder_texts import PaymentDetails, Text, compose
 
 NO_LONGER_NEEDED = "no longer needed (paid, paused, disputed, promised or no contact)"
@@ -50,6 +53,36 @@ def payment_details(org: Organisation) -> PaymentDetails:
     return PaymentDetails(iban=org.iban, bic=org.bic, reference=org.payment_reference)
 
 
+@dataclass
+class _Row:
+    """The columns of a stored communication the plan reads and writes: read, filled and written
+    back in bulk, without an ORM object per row (a daily run stores tens of thousands)."""
+
+    id: int | None
+    account_id: int
+    step_key: str
+    status: CommunicationStatus = CommunicationStatus.SCHEDULED
+    scheduled_for: date = date.min
+    tone: Tone = Tone.COURTEOUS
+    language: str = ""
+    subject: str = ""
+    body: str = ""
+    recipients: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    invoice_ids: list[int] = field(default_factory=list)
+    error: str | None = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    held: str | None = None
+    edits: dict[str, Any] | None = None
+    skipped_by: str | None = None
+
+
+_COLUMNS = [f.name for f in fields(_Row)]
+_WRITTEN = [name for name in _COLUMNS if name not in ("id", "account_id", "step_key", "edits", "skipped_by")]
+_CHUNK = 500  # step keys per IN (…): SQLite's limit on bound parameters stays far
+
+
 def store_plan(
     *,
     session: Session,
@@ -60,11 +93,15 @@ def store_plan(
     """Store a run's plan (each message with the state of its account) and cancel what left it."""
     options = options or PlanOptions()
     planned = {message.step_key: (state, message) for state, message in plan}
-    cancelled = _cancel_unplanned(session, set(planned), options.accounts)
-    rows = {
-        c.step_key: c
-        for c in session.exec(select(Communication).where(col(Communication.step_key).in_(list(planned))))
-    }
+    session.flush()  # what this session changed is in the database before the bulk reads
+    rows = _rows(session, _planned_rows(options.accounts))
+    missing = [key for key in planned if key not in rows]
+    for start in range(0, len(missing), _CHUNK):
+        rows |= _rows(session, col(Communication.step_key).in_(missing[start : start + _CHUNK]))
+    before = {key: astuple(row) for key, row in rows.items()}
+    cancelled = [r for r in rows.values() if r.status in PLANNED and r.step_key not in planned]
+    for gone in cancelled:
+        gone.status, gone.error, gone.held = CommunicationStatus.CANCELLED, NO_LONGER_NEEDED, None
     stored: set[str] = set()
     for key, (state, message) in planned.items():
         row = rows.get(key)
@@ -81,36 +118,53 @@ def store_plan(
             payment=payment_details(org),
         )
         if row is None:
-            row = Communication(
-                account_id=state.account_id,
-                step_key=key,
-                scheduled_for=message.scheduled_for,
-                language=text.language,
-                subject=text.subject,
-                body=text.body,
-            )
+            row = rows[key] = _Row(None, state.account_id, key)
         _fill(row, message, text, options)
-        session.add(row)
         stored.add(key)
-    session.flush()
-    return PlanCounts(len(stored), cancelled, frozenset(stored))
+    _write(session, [row for key, row in rows.items() if before.get(key) != astuple(row)])
+    return PlanCounts(len(stored), len(cancelled), frozenset(stored))
 
 
-def _cancel_unplanned(session: Session, planned: set[str], accounts: frozenset[int] | None) -> int:
-    query = select(Communication).where(col(Communication.status).in_(PLANNED))
+def _planned_rows(accounts: frozenset[int] | None) -> sa.ColumnElement[bool]:
+    """The rows the plan may cancel: not sent yet (of these accounts, when the plan covers some)."""
+    where: sa.ColumnElement[bool] = col(Communication.status).in_(PLANNED)
     if accounts is not None:
-        query = query.where(col(Communication.account_id).in_(list(accounts)))
-    cancelled = 0
-    for row in session.exec(query):
-        if row.step_key not in planned:
-            row.status, row.error, row.held = CommunicationStatus.CANCELLED, NO_LONGER_NEEDED, None
-            cancelled += 1
-    return cancelled
+        where = sa.and_(where, col(Communication.account_id).in_(sorted(accounts)))
+    return where
 
 
-def _chosen_recipients(
-    row: Communication | None, message: PlannedMessage, state: AccountState
-) -> PlannedMessage:
+def _rows(session: Session, where: sa.ColumnElement[bool]) -> dict[str, _Row]:
+    columns: list[Any] = [getattr(Communication, name) for name in _COLUMNS]
+    return {
+        row.step_key: row for row in (_Row(*values) for values in session.exec(select(*columns).where(where)))
+    }
+
+
+def _write(session: Session, changed: list[_Row]) -> None:
+    """New rows inserted and changed ones updated, in bulk; the session's own copies of these
+    rows, if it holds any, are read again on their next use."""
+    table = cast(sa.Table, Communication.__table__)  # type: ignore[attr-defined]  # SQLModel sets it
+    now = utcnow()
+    inserts = [{**asdict(row), "created_at": now} for row in changed if row.id is None]
+    updates = [
+        {"_id": row.id, **{name: getattr(row, name) for name in _WRITTEN}} for row in changed if row.id
+    ]
+    connection = session.connection()
+    for start in range(0, len(inserts), _CHUNK):
+        connection.execute(
+            table.insert(),
+            [{k: v for k, v in r.items() if k != "id"} for r in inserts[start : start + _CHUNK]],
+        )
+    if updates:
+        statement = table.update().where(table.c.id == sa.bindparam("_id"))
+        for start in range(0, len(updates), _CHUNK):
+            connection.execute(statement, updates[start : start + _CHUNK])
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Communication):
+            session.expire(obj)
+
+
+def _chosen_recipients(row: _Row | None, message: PlannedMessage, state: AccountState) -> PlannedMessage:
     """The recipients a person chose, those still reachable; none left in To: the plan's."""
     edits = (row.edits if row is not None else None) or {}
     if "to" not in edits:
@@ -121,7 +175,7 @@ def _chosen_recipients(
     return replace(message, to=to, cc=cc) if to else message
 
 
-def _fill(row: Communication, message: PlannedMessage, text: Text, options: PlanOptions) -> None:
+def _fill(row: _Row, message: PlannedMessage, text: Text, options: PlanOptions) -> None:
     if row.status not in PLANNED:
         row.error = None  # revived: the reason it was cancelled is gone (a delivery note stays)
     before = (list(row.invoice_ids or []), list(row.recipients or []), list(row.cc or []))
