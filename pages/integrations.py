@@ -11,26 +11,35 @@ from billabex_core.models import SyncStatus
 from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
 from billabex_ui import call, current_user, flash, md, require_admin, show_flash
+from billabex_ui.format import label, moment, number
+from billabex_ui.i18n import t
 from billabex_ui.jobs import job_runs
 
 require_admin()
-st.title("Integrations")
+st.title(t("nav.integrations"))
 show_flash()
 
 
 def _age(view: svc.IntegrationView) -> str:
     age = view.data_age()
     if age is None:
-        return "never synced"
+        return t("intg.never_synced")
     minutes = int(age.total_seconds() // 60)
     text = (
-        f"{minutes} min"
+        t("intg.age.minutes", count=number(minutes))
         if minutes < 120
-        else f"{minutes // 60} h"
+        else t("intg.age.hours", count=number(minutes // 60))
         if minutes < 2880
-        else f"{minutes // 1440} days"
+        else t("intg.age.days", count=number(minutes // 1440))
     )
-    return f"last successful sync {view.last_success_at:%Y-%m-%d %H:%M} UTC — data {text} old"
+    return t("intg.last_success", when=moment(view.last_success_at), age=text)
+
+
+def _field_text(provider: str, key: str, kind: str, default: str) -> str:
+    """A connection field's label or help in the user's language (the provider's own words for
+    what its console calls so)."""
+    text_key = f"intg.{kind}.{provider}.{key}"
+    return t(text_key) if default else default
 
 
 def _counts_table(counts: dict) -> pd.DataFrame:
@@ -50,24 +59,26 @@ def _follow(view: svc.IntegrationView) -> None:
     live = live_sync(view.id)
     if live is None:
         return
-    bar = st.progress(0.0, text=f"Syncing {view.name}…")
+    bar = st.progress(0.0, text=t("intg.syncing", name=view.name))
     table = st.empty()
     while not live.finished.wait(0.5):
         p = live.progress
         if p is not None:
-            bar.progress(p.fraction, text=f"{p.entity}: {p.pages} pages, {p.requests} requests")
+            bar.progress(
+                p.fraction, text=t("intg.progress", entity=p.entity, pages=p.pages, requests=p.requests)
+            )
             table.dataframe(_counts_table(p.counts), hide_index=True)
     forget(view.id)
     result = live.result
     if result is None:
-        st.error(f"Sync not run: {md(live.error or 'unknown reason')}", icon="🚫")
+        st.error(t("intg.not_run", reason=md(live.error) if live.error else t("intg.unknown")), icon="🚫")
         return
-    bar.progress(1.0, text="Done")
+    bar.progress(1.0, text=t("intg.done"))
     table.dataframe(_counts_table(result.counts), hide_index=True)
     if result.status == SyncStatus.SUCCEEDED:
-        st.success(f"Sync {result.status.value}: {result.requests} requests.", icon="✅")
+        st.success(t("intg.succeeded", requests=number(result.requests)), icon="✅")
     else:  # partial or failed: said as the card says it after a reload (``_show_last_error``)
-        _show_last_error(result.status, result.errors[0] if result.errors else "the sync failed")
+        _show_last_error(result.status, result.errors[0] if result.errors else t("intg.failed_plain"))
     for problem in result.errors[1:5] if result.status == SyncStatus.PARTIAL else []:
         st.caption(f"⚠️ {md(problem)}")
 
@@ -76,17 +87,14 @@ def _show_last_error(status: SyncStatus | None, error: str) -> None:
     """A partial sync (some records could not be stored, the rest is fresh) is a warning, the
     same right after the sync and after a reload; a failed one is an error."""
     if status == SyncStatus.PARTIAL:
-        st.warning(f"Last sync partial: {md(error)}", icon="⚠️")
+        st.warning(t("intg.last_partial", error=md(error)), icon="⚠️")
     else:
-        st.error(f"Last sync failed: {md(error)}", icon="🚫")
+        st.error(t("intg.last_failed", error=md(error)), icon="🚫")
 
 
-with st.expander("Connect to the demo Pennylane", expanded=False):
-    st.caption(
-        "Starts a local emulation of Pennylane with made-up customers and invoices (nothing leaves "
-        'this machine) and adds the integration "Demo Pennylane". Then click Sync now.'
-    )
-    if st.button("Connect to the demo Pennylane", key="demo"):
+with st.expander(t("intg.demo"), expanded=False):
+    st.caption(t("intg.demo_caption"))
+    if st.button(t("intg.demo"), key="demo"):
         made = call(
             svc.connect_demo,
             base_url=billabex_sandbox.start_demo(),
@@ -94,15 +102,12 @@ with st.expander("Connect to the demo Pennylane", expanded=False):
             actor=current_user(),
         )
         if made is not None:
-            st.success(f"{md(made.name)} is ready: click Sync now below.")
+            st.success(t("intg.ready", name=md(made.name)))
 
-with st.expander("Connect to the demo Zoho Books or NetSuite", expanded=False):
-    st.caption(
-        "Starts a local emulation of Zoho Books (OAuth, data centre, organization) or NetSuite "
-        "(token-based authentication, SuiteQL) with made-up data and adds its integration."
-    )
+with st.expander(t("intg.demo_others"), expanded=False):
+    st.caption(t("intg.demo_others_caption"))
     for demo_provider, demo_label in (("zoho_books", "Zoho Books"), ("netsuite", "NetSuite")):
-        if st.button(f"Connect to the demo {demo_label}", key=f"demo-{demo_provider}"):
+        if st.button(t("intg.demo_one", provider=demo_label), key=f"demo-{demo_provider}"):
             made = call(
                 svc.connect_provider_demo,
                 provider=demo_provider,
@@ -110,58 +115,56 @@ with st.expander("Connect to the demo Zoho Books or NetSuite", expanded=False):
                 actor=current_user(),
             )
             if made is not None:
-                st.success(f"{md(made.name)} is ready: click Sync now below.")
+                st.success(t("intg.ready", name=md(made.name)))
 
 views = call(svc.list_integrations) or []
 if not views:
-    st.info("No integration yet: add a connection below, or try the demo Pennylane.")
+    st.info(t("intg.none"))
 
 for view in views:
     with st.container(border=True):
-        state = "enabled" if view.enabled else "disabled"
-        st.subheader(f"{md(view.name)} · {view.provider} · {state}")
-        st.caption(_age(view) + (" · a sync is running" if view.running else ""))
+        state = t("intg.enabled") if view.enabled else t("intg.disabled")
+        st.subheader(f"{md(view.name)} · {label(view.provider)} · {state}")
+        st.caption(_age(view) + (f" · {t('intg.running')}" if view.running else ""))
         if view.last_error:
             _show_last_error(view.last_run.status if view.last_run else None, view.last_error)
         left, mid, right, far = st.columns(4)
-        if left.button("Sync now", key=f"sync-{view.id}", type="primary", disabled=view.running):
+        if left.button(t("intg.sync_now"), key=f"sync-{view.id}", type="primary", disabled=view.running):
             _sync(view, full=False)
-        if mid.button("Full sync", key=f"full-{view.id}", disabled=view.running):
+        if mid.button(t("intg.full_sync"), key=f"full-{view.id}", disabled=view.running):
             _sync(view, full=True)
         elif live_sync(view.id) is not None:  # started earlier, from this page or before a reload
             _follow(view)
-        if right.button("Test connection", key=f"test-{view.id}"):
+        if right.button(t("intg.test"), key=f"test-{view.id}"):
             info = call(svc.test_connection, integration_id=view.id, actor=current_user())
             if info is not None and info.ok:
-                st.success(f"Connected to {md(info.company_name)}.")
+                st.success(t("intg.connected", company=md(info.company_name)))
             elif info is not None:
-                st.warning(
-                    f"Connected to {md(info.company_name)}, but missing: {md(', '.join(info.missing_scopes))}"
-                )
-        toggle = far.button("Disable" if view.enabled else "Enable", key=f"toggle-{view.id}")
+                missing = md(", ".join(info.missing_scopes))
+                st.warning(t("intg.connected_missing", company=md(info.company_name), missing=missing))
+        toggle = far.button(
+            t("set.action.disable") if view.enabled else t("set.action.enable"), key=f"toggle-{view.id}"
+        )
         if toggle and call(
             svc.set_enabled, integration_id=view.id, enabled=not view.enabled, actor=current_user()
         ):
             st.rerun()
-        with st.expander("Settings"):
+        with st.expander(t("nav.settings")):
             st.json(view.settings)
-            st.caption(f"Secrets ({md(', '.join(view.secret_keys))}) are stored encrypted and never shown.")
+            st.caption(t("intg.secrets", keys=md(", ".join(view.secret_keys))))
             with st.form(f"settings-{view.id}"):
-                excluded = st.text_area(
-                    "Excluded customer ids (one per line): never synced",
-                    "\n".join(view.excluded_customer_ids),
-                )
-                schedule = st.number_input("Sync every (minutes)", 5, 10080, view.schedule_minutes)
+                excluded = st.text_area(t("intg.excluded"), "\n".join(view.excluded_customer_ids))
+                schedule = st.number_input(t("intg.schedule"), 5, 10080, view.schedule_minutes)
                 secrets = {
                     f.key: st.text_input(
-                        f"New {f.label.lower()} (leave empty to keep the current one)",
+                        t("intg.new_secret", label=_field_text(view.provider, f.key, "field", f.label)),
                         type="password",
                         key=f"secret-{view.id}-{f.key}",
                     )
                     for f in forms.fields(view.provider)
                     if f.secret
                 }
-                if st.form_submit_button("Save"):
+                if st.form_submit_button(t("set.save")):
                     saved = call(
                         svc.update_integration,
                         integration_id=view.id,
@@ -173,23 +176,23 @@ for view in views:
                         actor=current_user(),
                     )
                     if saved is not None:
-                        st.success("Saved.")
-        with st.expander("Sync history"):
+                        st.success(t("intg.saved"))
+        with st.expander(t("intg.history")):
             history = call(svc.sync_history, integration_id=view.id) or []
             st.dataframe(
                 pd.DataFrame(
                     [
                         {
-                            "started": run.started_at,
-                            "finished": run.finished_at,
-                            "status": run.status.value,
-                            "full": run.full,
-                            "requests": run.requests,
-                            "changes": ", ".join(
+                            t("intg.col.started"): moment(run.started_at),
+                            t("intg.col.finished"): moment(run.finished_at),
+                            t("col.status"): label(run.status),
+                            t("intg.col.full"): run.full,
+                            t("intg.col.requests"): run.requests,
+                            t("intg.col.changes"): ", ".join(
                                 f"{e} +{c.get('created', 0)}/~{c.get('updated', 0)}/✗{c.get('failed', 0)}"
                                 for e, c in run.counts.items()
                             ),
-                            "errors": " | ".join(run.errors[:3]),
+                            t("intg.col.errors"): " | ".join(run.errors[:3]),
                         }
                         for run in history
                     ]
@@ -197,30 +200,32 @@ for view in views:
                 hide_index=True,
             )
 
-job_runs(sync_runs, title="Scheduled syncs")  # last and next run of each (the worker runs them)
+job_runs(sync_runs, title=t("intg.jobs_title"))  # last and next run of each (the worker runs them)
 
-st.header("Add a connection")
+st.header(t("intg.add_title"))
 providers = svc.providers()
-provider = st.selectbox("Provider", list(providers), format_func=providers.get)
-st.caption("Secrets (password fields) are stored encrypted and never shown again.")
+provider = st.selectbox(t("home.col.provider"), list(providers), format_func=providers.get)
+st.caption(t("intg.add_caption"))
 with st.form("add-integration"):
-    name = st.text_input("Name", placeholder=f"e.g. {providers[provider]} FR")
+    name = st.text_input(
+        t("contact.name"), placeholder=t("intg.name_placeholder", provider=providers[provider])
+    )
     data_centre = None
     if provider == "zoho_books":
         centres = forms.data_centres()
-        data_centre = st.selectbox("Zoho data centre", list(centres), format_func=centres.get)
+        data_centre = st.selectbox(t("intg.data_centre"), list(centres), format_func=centres.get)
     values = {
         f.key: st.text_input(
-            f.label,
+            _field_text(provider, f.key, "field", f.label),
             type="password" if f.secret else "default",
-            help=f.help or None,
+            help=_field_text(provider, f.key, "help", f.help) or None,
         )
         for f in forms.fields(provider)
     }
-    excluded_text = st.text_area("Excluded customer ids (optional, one per line)")
+    excluded_text = st.text_area(t("intg.excluded_optional"))
     test_first, save = st.columns(2)
-    tested = test_first.form_submit_button("Test connection")
-    added = save.form_submit_button("Add", type="primary")
+    tested = test_first.form_submit_button(t("intg.test"))
+    added = save.form_submit_button(t("set.add"), type="primary")
 config = forms.config_from_form(
     provider, values, excluded_customer_ids=excluded_text.splitlines(), data_centre=data_centre
 )
@@ -228,11 +233,11 @@ if tested:
     info = call(svc.test_new_connection, provider=provider, config=config, actor=current_user())
     if info is not None:
         st.success(
-            f"Connected to {md(info.company_name)}."
+            t("intg.connected", company=md(info.company_name))
             if info.ok
-            else f"Missing: {md(', '.join(info.missing_scopes))}"
+            else t("intg.missing", missing=md(", ".join(info.missing_scopes)))
         )
 if added:
     made = call(svc.add_integration, provider=provider, name=name, config=config, actor=current_user())
     if made is not None:
-        flash(f"{md(made.name)} added. Click Sync now.")
+        flash(t("intg.added", name=md(made.name)))

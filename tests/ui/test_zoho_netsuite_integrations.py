@@ -66,7 +66,7 @@ def test_the_add_form_asks_zoho_for_its_data_centre_and_oauth_keys(app) -> None:
     at.run()
     assert not at.exception
     warnings = [shown(w.value) for w in at.warning]
-    assert any("client_id is required" in w for w in warnings), warnings
+    assert any("Client ID is required" in w for w in warnings), warnings  # the label on screen
 
 
 def test_config_from_form_turns_the_data_centre_into_urls() -> None:
