@@ -170,7 +170,7 @@ def test_preview_shows_the_message_exactly_as_it_will_be_sent(app) -> None:  # t
         "From Dupont SAS (ar@dupont.example) · To ap@globex.example, cfo@globex.example · Courteous"
         in captions
     )
-    assert "Invoices: GL-1 (due 2026-02-10, €120.00)" in captions
+    assert "Invoices: GL-1 (due 10 Feb 2026, €120.00)" in captions
     assert f"**{message.subject}**" in [m.value for m in at.markdown]
 
 
@@ -178,10 +178,10 @@ def test_approve_then_the_next_run_sends_it(app) -> None:  # type: ignore[no-unt
     [comm_id] = plan(approval=True)
     assert row(comm_id).status == CommunicationStatus.AWAITING_APPROVAL
     at = app("pages/communications.py")
-    assert "1 message(s) wait for a person's approval." in infos(at)
+    assert "1 message waits for a person's approval." in infos(at)
     at = read(at, comm_id)
     at.button(key="com_approve").click().run()
-    assert "Approved: it goes out on 2026-03-02." in successes(at)
+    assert "Approved: it goes out on 2 Mar 2026." in successes(at)
     assert (row(comm_id).status, row(comm_id).approved_by) == (CommunicationStatus.SCHEDULED, "alice")
     assert audited("communication.approved") == ["alice"]
     assert run_agent(today=DAY, send=True).sent == 1
@@ -192,11 +192,11 @@ def test_bulk_approve_approves_the_whole_filtered_list(app) -> None:  # type: ig
     at = app("pages/communications.py")
     at.text_input(key="com_account_search").input("initech").run()
     at.button(key="com_bulk_approve").click().run()
-    assert "1 message(s) approved." in successes(at)
+    assert "1 message approved." in successes(at)
     assert [row(i).approved_by for i in ids] == [None, "alice", None]
     at.text_input(key="com_account_search").input("").run()
     at.button(key="com_bulk_approve").click().run()
-    assert "2 message(s) approved." in successes(at)
+    assert "2 messages approved." in successes(at)
     assert all(row(i).approved_by == "alice" for i in ids)
 
 
@@ -280,11 +280,11 @@ def test_agent_status_and_run_now_for_administrators(app, ui_db) -> None:  # typ
     assert metrics["Due today"] == "1" and metrics["Reminders mode"] == "Approval"
     assert metrics["Last agent run"] != "never"
     at.button(key="com_run_now").click().run()
-    assert "Agent run as of 2026-03-02: 1 planned, 0 sent" in successes(at)
+    assert "Agent run as of 2 Mar 2026: 1 planned, 0 sent, 0 failed, 1 awaiting approval" in successes(at)
     assert audited("agent.run_now") == ["alice"]
     with session_scope() as s:
         add_user(
-            session=s, username="bob", email="bob@example.com", name="Bob", password=PASSWORD, admin=False
+            session=s, username="bob", email="bob@example.com", name="Bob", password=PASSWORD, language="en"
         )
     member = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     login(member, "bob")
