@@ -32,3 +32,10 @@ LIST_INDEXES = (
 # wide rows (2.5x faster at 200,000 invoices); migration 0018.
 _FIGURES = ("currency", "kind", "account_id", "remaining_amount", "due_date", "issue_date", "total_incl_tax")
 FIGURES_INDEX = sa.Index("ix_document_figures", *(table_of(Document).c[name] for name in _FIGURES))
+
+# The Communications screen's calendar and the day's counts (queries/communications.py): the
+# messages not sent yet by status and day, with what the counts and the names read; migration 0019.
+PLANNED_INDEX = sa.Index(
+    "ix_communication_planned",
+    *(table_of(Communication).c[name] for name in ("status", "scheduled_for", "held", "account_id")),
+)

@@ -264,18 +264,18 @@ def calendar(*, session: Session, start: date, days: int = CALENDAR_DAYS) -> lis
 
 def _first_names(session: Session, day: date, start: date) -> list[str]:
     """A few accounts of the day's messages (for ``start``, every day up to it): one short query a
-    day on the scheduled-date index."""
+    day on the planned-messages index (status, scheduled date, held, account)."""
     on_day = (
         col(Communication.scheduled_for) <= start if day == start else col(Communication.scheduled_for) == day
     )
-    query = (
-        select(col(Account.name))
-        .select_from(Communication)
-        .join(Account, col(Account.id) == col(Communication.account_id))
+    first = (  # the day's first messages on the covering index, then their accounts' names
+        sa.select(col(Communication.id), col(Communication.account_id))
         .where(col(Communication.status).in_(PLANNED), on_day)
         .order_by(col(Communication.id))
         .limit(CALENDAR_NAMES)
+        .subquery()
     )
+    query = select(col(Account.name)).join(first, first.c.account_id == col(Account.id)).order_by(first.c.id)
     return list(session.exec(query))
 
 
