@@ -8,18 +8,9 @@ from typing import Any
 import pytest
 
 from billabex_core.connectors.pennylane import PennylaneConnector
-from billabex_core.connectors.records import Entity, Record, RecordPage
+from billabex_core.connectors.records import ChildrenRecord, Entity, Record, RecordPage
 from billabex_sandbox.pennylane import PennylaneSandbox
-
-
-class FakeSleep:
-    """Records the waits instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
+from tests.core.connectors.helpers import FakeSleep
 
 
 @pytest.fixture
@@ -32,6 +23,11 @@ def pennylane_sandbox() -> Iterator[PennylaneSandbox]:
 @pytest.fixture
 def fake_sleep() -> FakeSleep:
     return FakeSleep()
+
+
+@pytest.fixture
+def sleep(fake_sleep: FakeSleep) -> FakeSleep:
+    return fake_sleep
 
 
 @pytest.fixture
@@ -51,9 +47,10 @@ def make_connector(pennylane_sandbox: PennylaneSandbox, fake_sleep: FakeSleep) -
 def drain(
     connector: PennylaneConnector, entity: Entity, cursor: str | None = None, *, full: bool = False
 ) -> tuple[list[Record], str | None, list[RecordPage]]:
-    """Every record of one run, the last cursor and the pages."""
+    """Every record of one run (complete lists left out, as in ``helpers.walk``), the last cursor
+    and the pages."""
     pages = list(connector.pages(entity, cursor=cursor, full=full))
-    records = [r for page in pages for r in page.records]
+    records = [r for page in pages for r in page.records if not isinstance(r, ChildrenRecord)]
     return records, pages[-1].cursor if pages else cursor, pages
 
 

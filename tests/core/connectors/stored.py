@@ -3,6 +3,7 @@ with the provider's own state (Zoho Books and NetSuite sync tests)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -34,3 +35,19 @@ def stored_state(session: Session, integration_id: int | None = None) -> dict[st
         },
         "balances": {a.external_id: a.outstanding_balance for a in accounts},
     }
+
+
+def assert_stored_equals(
+    session: Session, expected: dict[str, Any], integration_id: int | None = None
+) -> None:
+    """The sync stored the provider's ``expected`` state (accounts, contacts, documents, balances),
+    and every synced invoice's settlement adds up (paid + credited = total - remaining)."""
+    stored = stored_state(session, integration_id)
+    for key in ("accounts", "contacts", "invoices", "credit_notes"):
+        assert stored[key] == expected[key], key
+    for customer, balance in stored["balances"].items():
+        assert balance == expected["balances"].get(customer, Decimal("0.00")), customer
+    for doc in session.exec(select(Document).where(Document.kind == DocumentKind.INVOICE)):
+        if integration_id and doc.integration_id != integration_id:
+            continue
+        assert doc.paid_amount + doc.credited_amount == doc.total_incl_tax - doc.remaining_amount, doc.number

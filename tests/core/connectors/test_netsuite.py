@@ -32,25 +32,18 @@ from billabex_core.connectors.records import (
     DocumentRecord,
     Entity,
     PaymentRecord,
-    Record,
 )
 from billabex_core.errors import ValidationError
 from billabex_sandbox import netsuite_contract
 from billabex_sandbox.netsuite import NetSuiteSandbox
+from tests.core.connectors.helpers import FakeSleep, connectors
+from tests.core.connectors.helpers import walk as drain
 
 ROOT = Path(__file__).resolve().parents[3]
 VECTORS = [
     ROOT.parent / "shared" / "connector_specs" / "netsuite" / "tba_signature_test_vectors.json",
     ROOT / "tests" / "fixtures" / "netsuite_tba_vectors.json",
 ]
-
-
-class FakeSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture
@@ -61,29 +54,11 @@ def netsuite() -> Iterator[NetSuiteSandbox]:
 
 
 @pytest.fixture
-def sleep() -> FakeSleep:
-    return FakeSleep()
-
-
-@pytest.fixture
 def connect(netsuite: NetSuiteSandbox, sleep: FakeSleep) -> Iterator[Any]:
-    made: list[NetSuiteConnector] = []
-
-    def make(**config: Any) -> NetSuiteConnector:
-        connector = NetSuiteConnector(netsuite.connector_config(**config), sleep=sleep)
-        made.append(connector)
-        return connector
-
-    yield make
-    for connector in made:
-        connector.close()
-
-
-def drain(
-    connector: NetSuiteConnector, entity: Entity, cursor: str | None = None
-) -> tuple[list[Record], str | None]:
-    pages = list(connector.pages(entity, cursor=cursor))
-    return [r for p in pages for r in p.records], pages[-1].cursor
+    with connectors(
+        lambda **config: NetSuiteConnector(netsuite.connector_config(**config), sleep=sleep)
+    ) as make:
+        yield make
 
 
 def _vectors() -> list[dict[str, Any]]:

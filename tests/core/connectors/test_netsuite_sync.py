@@ -6,18 +6,12 @@ changes nothing, settlements add up, and a sync killed with SIGKILL resumes with
 from __future__ import annotations
 
 import itertools
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
@@ -26,17 +20,12 @@ from billabex_core.db.engine import get_engine
 from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.models import (
     Account,
-    Document,
-    DocumentKind,
-    Integration,
-    SyncCursor,
-    SyncRun,
-    SyncStatus,
 )
 from billabex_core.services.integrations import add_integration
 from billabex_core.sync import SyncResult
 from billabex_sandbox.netsuite import NetSuiteSandbox
-from tests.core.connectors.stored import stored_state
+from tests.core.connectors.helpers import demo_integration, kill_9_mid_sync_then_resume, runner, unchanged
+from tests.core.connectors.stored import assert_stored_equals, stored_state
 
 ROOT = Path(__file__).resolve().parents[3]
 CENT = Decimal("0.01")
@@ -57,25 +46,12 @@ def netsuite() -> Iterator[NetSuiteSandbox]:
 
 @pytest.fixture
 def integration_id(session: Session, netsuite: NetSuiteSandbox) -> int:
-    view = add_integration(
-        session=session,
-        provider="netsuite",
-        name="demo",
-        config=netsuite.connector_config(page_size=30),
-        actor="cli",
-    )
-    session.commit()
-    return view.id
+    return demo_integration(session, "netsuite", netsuite.connector_config(page_size=30))
 
 
 @pytest.fixture
 def sync(db_url: str, integration_id: int, today: Any) -> Callable[..., SyncResult]:
-    def run(**kwargs: Any) -> SyncResult:
-        return run_integration_sync(
-            engine=get_engine(db_url), integration_id=integration_id, today=today, **kwargs
-        )
-
-    return run
+    return runner(db_url, integration_id, today)
 
 
 def provider_state(ns: NetSuiteSandbox) -> dict[str, Any]:
@@ -105,22 +81,8 @@ def provider_state(ns: NetSuiteSandbox) -> dict[str, Any]:
     }
 
 
-def assert_matches(session: Session, ns: NetSuiteSandbox, integration_id: int | None = None) -> None:
-    stored, expected = stored_state(session, integration_id), provider_state(ns)
-    for key in ("accounts", "contacts", "invoices", "credit_notes"):
-        assert stored[key] == expected[key], key
-    for customer, balance in stored["balances"].items():
-        assert balance == expected["balances"].get(customer, Decimal("0.00")), customer
-    for doc in session.exec(select(Document).where(Document.kind == DocumentKind.INVOICE)):
-        if integration_id and doc.integration_id != integration_id:
-            continue
-        assert doc.paid_amount + doc.credited_amount == doc.total_incl_tax - doc.remaining_amount, doc.number
-
-
-def unchanged(result: SyncResult) -> bool:
-    return all(
-        c.created == 0 and c.updated == 0 and c.deleted == 0 and c.failed == 0 for c in result.counts.values()
-    )
+def assert_matches(session: Session, netsuite: NetSuiteSandbox, integration_id: int | None = None) -> None:
+    assert_stored_equals(session, provider_state(netsuite), integration_id)
 
 
 def test_first_sync_equals_the_account(session, sync, netsuite) -> None:
@@ -171,41 +133,10 @@ def test_a_customer_deleted_in_netsuite_is_paused(session, sync, netsuite) -> No
     assert unchanged(sync())
 
 
-def _cursor_of(session: Session, entity: str) -> bool:
-    session.expire_all()
-    return session.exec(select(SyncCursor).where(SyncCursor.entity == entity)).first() is not None
-
-
 def test_kill_9_mid_sync_then_resume(session, db_url, integration_id, netsuite, sync) -> None:
-    netsuite.fail_next(10_000, kind="delay", delay=0.05)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "billabex_core", "--db", db_url, "sync", "demo"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=os.environ.copy(),
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while not _cursor_of(session, "invoice"):
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the sync never reached the invoices"
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    stored = len(stored_state(session)["invoices"])
+    stored, _ = kill_9_mid_sync_then_resume(session, db_url, netsuite, sync, delay=0.05)
     assert 0 < stored < len(provider_state(netsuite)["invoices"]), "killed too late to prove anything"
-    with get_engine(db_url).begin() as conn:
-        conn.execute(sa.update(Integration).values(lock_expires_at=sa.func.current_timestamp()))
-    netsuite.clear_faults()
-    resumed = sync()
-    assert resumed.ok, resumed.errors
-    assert resumed.counts["account"].created == 0
     assert_matches(session, netsuite)
-    runs = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
-    assert runs[0].status == SyncStatus.FAILED and "interrupted" in runs[0].errors[0]
 
 
 def test_cli_add_sync_export_equals_netsuite(db_url, netsuite, capsys) -> None:

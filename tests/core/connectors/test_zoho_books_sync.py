@@ -6,18 +6,12 @@ invoice's settlement adds up, and a sync killed with SIGKILL resumes with nothin
 from __future__ import annotations
 
 import itertools
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
@@ -28,16 +22,15 @@ from billabex_core.jobs.sync_runs import run_integration_sync
 from billabex_core.models import (
     Account,
     Document,
-    DocumentKind,
     Integration,
-    SyncCursor,
     SyncRun,
     SyncStatus,
 )
 from billabex_core.services.integrations import add_integration
 from billabex_core.sync import SyncResult
 from billabex_sandbox.zoho import ZohoSandbox
-from tests.core.connectors.stored import stored_state
+from tests.core.connectors.helpers import demo_integration, kill_9_mid_sync_then_resume, runner, unchanged
+from tests.core.connectors.stored import assert_stored_equals, stored_state
 
 ROOT = Path(__file__).resolve().parents[3]
 CENT = Decimal("0.01")
@@ -54,25 +47,12 @@ def zoho() -> Iterator[ZohoSandbox]:
 
 @pytest.fixture
 def integration_id(session: Session, zoho: ZohoSandbox) -> int:
-    view = add_integration(
-        session=session,
-        provider="zoho_books",
-        name="demo",
-        config=zoho.connector_config(page_size=40),
-        actor="cli",
-    )
-    session.commit()
-    return view.id
+    return demo_integration(session, "zoho_books", zoho.connector_config(page_size=40))
 
 
 @pytest.fixture
 def sync(db_url: str, integration_id: int, today: Any) -> Callable[..., SyncResult]:
-    def run(**kwargs: Any) -> SyncResult:
-        return run_integration_sync(
-            engine=get_engine(db_url), integration_id=integration_id, today=today, **kwargs
-        )
-
-    return run
+    return runner(db_url, integration_id, today)
 
 
 def provider_state(zoho: ZohoSandbox) -> dict[str, Any]:
@@ -103,22 +83,7 @@ def provider_state(zoho: ZohoSandbox) -> dict[str, Any]:
 
 
 def assert_matches(session: Session, zoho: ZohoSandbox, integration_id: int | None = None) -> None:
-    stored, expected = stored_state(session, integration_id), provider_state(zoho)
-    for key in ("accounts", "contacts", "invoices", "credit_notes"):
-        assert stored[key] == expected[key], key
-    for customer, balance in stored["balances"].items():
-        assert balance == expected["balances"].get(customer, Decimal("0.00")), customer
-    for doc in session.exec(select(Document).where(Document.kind == DocumentKind.INVOICE)):
-        if integration_id and doc.integration_id != integration_id:
-            continue
-        # The settlement identity: what the invoice says it got = what it no longer owes.
-        assert doc.paid_amount + doc.credited_amount == doc.total_incl_tax - doc.remaining_amount, doc.number
-
-
-def unchanged(result: SyncResult) -> bool:
-    return all(
-        c.created == 0 and c.updated == 0 and c.deleted == 0 and c.failed == 0 for c in result.counts.values()
-    )
+    assert_stored_equals(session, provider_state(zoho), integration_id)
 
 
 def test_first_sync_equals_the_organisation(session, sync, zoho) -> None:
@@ -191,41 +156,10 @@ def test_the_worker_runs_it(session, db_url, integration_id, zoho, capsys) -> No
     assert run.status == SyncStatus.SUCCEEDED
 
 
-def _cursor_of(session: Session, entity: str) -> bool:
-    session.expire_all()
-    return session.exec(select(SyncCursor).where(SyncCursor.entity == entity)).first() is not None
-
-
 def test_kill_9_mid_sync_then_resume(session, db_url, integration_id, zoho, sync) -> None:
-    zoho.fail_next(10_000, kind="delay", delay=0.03)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "billabex_core", "--db", db_url, "sync", "demo"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=os.environ.copy(),
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while not _cursor_of(session, "invoice"):
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            assert time.monotonic() < deadline, "the sync never reached the invoices"
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    stored = len(stored_state(session)["invoices"])
+    stored, _ = kill_9_mid_sync_then_resume(session, db_url, zoho, sync, delay=0.03)
     assert 0 < stored < len(provider_state(zoho)["invoices"]), "killed too late to prove anything"
-    with get_engine(db_url).begin() as conn:
-        conn.execute(sa.update(Integration).values(lock_expires_at=sa.func.current_timestamp()))
-    zoho.clear_faults()
-    resumed = sync()
-    assert resumed.ok, resumed.errors
-    assert resumed.counts["account"].created == 0  # committed pages are not redone
     assert_matches(session, zoho)
-    runs = session.exec(select(SyncRun).order_by(SyncRun.id)).all()
-    assert runs[0].status == SyncStatus.FAILED and "interrupted" in runs[0].errors[0]
 
 
 def test_cli_add_sync_export_equals_zoho(db_url, zoho, capsys) -> None:
