@@ -55,6 +55,13 @@ def field_groups() -> dict[str, list[FieldSpec]]:
 ZOOM_SCALE = 3.0  # points to pixels in the enlarged view (1.5 on the page)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def pages_of(sha256: str) -> int:
+    """The page count of a stored PDF (content-addressed: it never changes), read once: each
+    reading is a child process (``services.preview``)."""
+    return page_count(sha256)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def page_image(sha256: str, page: int, boxes: tuple[Box, ...], scale: float = 1.5) -> bytes:
     return render_page(sha256, page, list(boxes), scale=scale)
@@ -85,7 +92,7 @@ def show_document(sha256: str, boxes: tuple[Box, ...]) -> None:
     """One page of the PDF at the column's width with the boxes of the fields read on it, a page
     picker for multi-page PDFs and a zoom."""
     try:
-        pages = page_count(sha256)
+        pages = pages_of(sha256)
         page = _pick_page(sha256, pages, boxes)
         st.image(page_image(sha256, page, boxes), caption=f"Page {page} of {pages}", width="stretch")
         if st.button("🔍 Zoom", key=f"zoom_{sha256[:16]}", help="Open the page enlarged"):

@@ -2,23 +2,44 @@
 
 Boxes are in PDF points with a top-left origin (``[x0, top, x1, bottom]``, as pdfplumber gives
 them); green for confident fields, orange for low confidence.
+
+An uploaded PDF is untrusted: its page count and its page images are computed in the capped child
+process of ``services.isolation`` (``MEMORY_LIMIT``, ``PREVIEW_SECONDS``), never in the server's
+process (issue #17 point 6). A decompression bomb or a page too costly to draw ends in one
+``PreviewError`` ("this page cannot be shown: …"); a huge page is drawn smaller, at most
+``MAX_PIXELS``.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from billabex_core.domain.fields import FIELD_BY_NAME
 from billabex_core.errors import ExtractionError
-from billabex_core.services.draft_review import FieldView
+from billabex_core.extraction.errors import CorruptPdfError, ExtractionTimeoutError
 from billabex_core.services.files import read_pdf
+from billabex_core.services.isolation import (
+    MEGABYTE,
+    MEMORY_LIMIT,
+    ResourceLimitError,
+    isolation_enabled,
+    run_isolated,
+)
+
+if TYPE_CHECKING:  # the child process that draws pages need not load the review's models
+    from billabex_core.services.draft_review import FieldView
 
 MAX_PREVIEW_PAGES = 5
+MAX_PIXELS = 24_000_000  # a page image at most this big (72 MB as RGB): a larger page is drawn smaller
+PREVIEW_SECONDS = 20.0
+T = TypeVar("T")
 CONFIDENT = (31, 111, 92)
 UNSURE = (230, 126, 34)
 
@@ -43,27 +64,63 @@ def field_boxes(fields: Sequence[FieldView]) -> tuple[Box, ...]:
     return tuple(boxes)
 
 
+class PreviewError(ExtractionError):
+    """A page that cannot be shown (the PDF is still stored; its fields can still be typed)."""
+
+
 def page_count(sha256: str) -> int:
+    """The number of pages of a stored PDF, read in the capped child process."""
+    return _isolated(_count, read_pdf(sha256))
+
+
+def render_page(sha256: str, page: int, boxes: list[Box], *, scale: float = 1.5) -> bytes:
+    """PNG of one page (1-based) with the boxes of the fields read on it, drawn in the capped child
+    process."""
+    return _isolated(_render, read_pdf(sha256), page, tuple(boxes), scale)
+
+
+def _isolated(fn: Callable[..., T], *args: Any) -> T:
+    if not isolation_enabled():
+        return fn(*args)
     try:
-        pdf = pdfium.PdfDocument(read_pdf(sha256))
+        value: T = run_isolated(fn, *args, timeout=PREVIEW_SECONDS).value
+    except ResourceLimitError:
+        raise PreviewError(
+            f"this page cannot be shown: drawing it needs more than {MEMORY_LIMIT // MEGABYTE} MB of memory"
+        ) from None
+    except CorruptPdfError as exc:  # the reader died in the child (pdfium aborts when refused memory)
+        raise PreviewError(f"this page cannot be shown: {exc}") from None
+    except ExtractionTimeoutError:
+        raise PreviewError(
+            f"this page cannot be shown: drawing it takes more than {PREVIEW_SECONDS:g} s"
+        ) from None
+    return value
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ExtractionError(f"cannot render the PDF: {exc}") from None
+
+
+def _count(data: bytes) -> int:
+    pdf = _open(data)
     try:
         return len(pdf)
     finally:
         pdf.close()
 
 
-def render_page(sha256: str, page: int, boxes: list[Box], *, scale: float = 1.5) -> bytes:
-    """PNG of one page (1-based) with the boxes of the fields read on it."""
-    try:
-        pdf = pdfium.PdfDocument(read_pdf(sha256))
-    except pdfium.PdfiumError as exc:
-        raise ExtractionError(f"cannot render the PDF: {exc}") from None
+def _render(data: bytes, page: int, boxes: tuple[Box, ...], scale: float) -> bytes:
+    pdf = _open(data)
     try:
         if not 1 <= page <= len(pdf):
             raise ExtractionError(f"page {page} does not exist (the PDF has {len(pdf)})")
-        image: Image.Image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
+        sheet = pdf[page - 1]
+        width, height = sheet.get_size()
+        scale = min(scale, 0.99 * math.sqrt(MAX_PIXELS / max(width * height, 1.0)))  # sizes round up
+        image: Image.Image = sheet.render(scale=scale).to_pil().convert("RGB")
     finally:
         pdf.close()
     draw = ImageDraw.Draw(image)
