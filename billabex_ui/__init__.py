@@ -24,7 +24,8 @@ from billabex_ui.contacts import (
     prefill_name,
 )
 from billabex_ui.feedback import flash, show_error, show_failure, show_flash
-from billabex_ui.format import label, md, md_block, money
+from billabex_ui.format import date_input_format, day, label, md, md_block, moment, money, number
+from billabex_ui.i18n import t, tn
 from billabex_ui.session import call, current_user, is_admin, require_admin, require_login, today
 from billabex_ui.tables import (
     communications_table,
@@ -61,6 +62,8 @@ __all__ = [
     "contact_title",
     "csv_download",
     "current_user",
+    "date_input_format",
+    "day",
     "documents_table",
     "flash",
     "history_table",
@@ -69,8 +72,10 @@ __all__ = [
     "lang_index",
     "md",
     "md_block",
+    "moment",
     "money",
     "new_contact_inputs",
+    "number",
     "open_row",
     "payments_table",
     "prefill_name",
@@ -83,6 +88,8 @@ __all__ = [
     "show_flash",
     "show_table",
     "source_badge",
+    "t",
     "task_links",
+    "tn",
     "today",
 ]
