@@ -99,7 +99,7 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
         ]
         if not ends:
             continue
-        head = lines[: ends[0]]
+        head = _without_heading(lines[: ends[0]], layout)
         name = name_in_block(head)
         if name is None or id(name.segment) in labels:
             continue
@@ -113,6 +113,20 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
             )
         )
     return blocks
+
+
+def _one_word(seg: Segment) -> bool:
+    return len(seg.words) == 1 and not any(c.isdigit() for c in seg.text)
+
+
+def _without_heading(head: list[Segment], layout: Layout) -> list[Segment]:
+    """A block's first line that is one word, beside another one-word line of the same row
+    ("Provider | Purchaser", "Prodejce | Kupující") over names, is the blocks' heading: not a
+    name, whatever the language."""
+    if len(head) < 2 or not _one_word(head[0]):
+        return head
+    row = [s for s in layout.lines[head[0].line] if s is not head[0]]
+    return head[1:] if any(_one_word(s) for s in row) else head
 
 
 def recipient(blocks: list[Block], seller_keys: list[str]) -> Block | None:

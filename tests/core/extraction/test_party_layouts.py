@@ -145,3 +145,19 @@ def test_buyer_vat_under_a_heading_that_names_the_buyer() -> None:
     ]
     r = _result(cells)
     assert (r.value("buyer_vat"), r.value("seller_vat")) == ("FR05987654321", "FR11123456782")
+
+
+def test_one_word_headings_over_two_columns_of_a_language_the_vocabularies_lack() -> None:
+    cells = [
+        (40, 40, "Faktura nr 2024-17"),
+        (40, 60, "Myyjä"),  # Finnish: seller, buyer — in no vocabulary
+        (320, 60, "Ostaja"),
+        (40, 74, "Petr Nový"),
+        (320, 74, "Adam Černý"),
+        (40, 87, "Rolnická 1"),
+        (320, 87, "Ostravská 1"),
+        (40, 100, "747 05 Opava"),
+        (320, 100, "747 70 Opava"),
+        (40, 200, "Datum: 15/03/2026"),
+    ]
+    assert _result(cells).value("buyer_name") == "Adam Černý"
