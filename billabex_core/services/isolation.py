@@ -14,6 +14,9 @@ so sniffing and extraction run in a fresh child process:
 Whatever happens in the child ends in the result, or in one ``ExtractionError`` with a one-line
 message: the file's own error (corrupt, encrypted, too many pages…), ``ResourceLimitError``
 (memory), ``ExtractionTimeoutError`` (time), or a ``CorruptPdfError`` when the reader crashed.
+
+An XML e-invoice up to ``XML_IN_PROCESS`` (5 MB) is read in-process instead: its safe parser
+leaves nothing to expand, so it costs what its size says; a larger one goes to a child too.
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ from billabex_core.config import reset_settings
 from billabex_core.errors import ExtractionError
 from billabex_core.extraction import ExtractionResult, Mode, OrgIdentity, SniffedPdf, extract, sniff_pdf
 from billabex_core.extraction.errors import CorruptPdfError, ExtractionTimeoutError
+from billabex_core.extraction.xmlsafe import looks_like_xml
 
 MEGABYTE = 1024 * 1024
 MEMORY_LIMIT = 500 * MEGABYTE
+XML_IN_PROCESS = 5 * MEGABYTE  # XML e-invoices up to this size are read in-process (_xml_in_process)
 TIME_LIMIT = 30.0
 T = TypeVar("T")
-# Loaded once, in the forkserver: the extraction modules and the compiled e-invoice schemas.
-_PRELOAD = ["__main__", "billabex_core.services.isolation", "billabex_core.extraction.xsd_preload"]
+_PRELOAD = ["__main__", "billabex_core.services.isolation"]  # loaded once, in the forkserver
 _context: Any = None
 
 
@@ -141,9 +145,17 @@ def _pages(data: bytes) -> int:
     return sniff_pdf(data).page_count
 
 
+def _xml_in_process(data: bytes) -> bool:
+    """An XML e-invoice of at most ``XML_IN_PROCESS`` bytes is read here: its parser refuses what
+    makes XML hostile (any DOCTYPE, so no entity or DTD; depth over 256: ``extraction.xmlsafe``),
+    so its time and memory follow its size. A child would only add its start-up, which is the
+    main module imported again (hundreds of milliseconds to seconds, per file of a batch)."""
+    return len(data) <= XML_IN_PROCESS and b"%PDF-" not in data[:1024] and looks_like_xml(data)
+
+
 def sniff_isolated(data: bytes, *, timeout: float = TIME_LIMIT) -> SniffedPdf:
     """``sniff_pdf`` in a child process: the page tree of a hostile file is read there."""
-    if not isolation_enabled():
+    if not isolation_enabled() or _xml_in_process(data):
         return sniff_pdf(data)
     return SniffedPdf(data, run_isolated(_pages, data, timeout=timeout).value)
 
@@ -152,7 +164,7 @@ def extract_isolated(
     pdf: SniffedPdf, *, org: OrgIdentity | None = None, mode: Mode = "auto", timeout: float = TIME_LIMIT
 ) -> ExtractionResult:
     """``extract`` in a child process (raises one ``ExtractionError``)."""
-    if not isolation_enabled():
+    if not isolation_enabled() or _xml_in_process(pdf.data):
         return extract(pdf, org=org, mode=mode)
     result: ExtractionResult = run_isolated(_extract, pdf, org, mode, timeout=timeout).value
     return result

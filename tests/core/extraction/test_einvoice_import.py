@@ -15,7 +15,7 @@ from pypdf import PdfWriter
 from billabex_core.cli import main
 from billabex_core.extraction import extract
 from billabex_core.models import Document
-from billabex_core.services import drafts, imports
+from billabex_core.services import drafts, imports, isolation
 from billabex_core.services.draft_review import review_draft
 from billabex_core.services.files import pdf_path
 
@@ -104,3 +104,25 @@ def test_cli_import_xml(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert out["status"] == "validated" and out["number"] == sample.number
     assert main(["--db", db_url, "import", str(path)]) == 1  # the same file again: a duplicate
     assert "duplicate" in capsys.readouterr().err
+
+
+def test_small_xml_is_read_in_process_large_xml_and_pdfs_in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No child process (its start-up re-imports the main module) for an XML e-invoice up to
+    XML_IN_PROCESS; a PDF, or a larger XML, still goes to one."""
+    monkeypatch.setenv("BILLABEX_ISOLATE_EXTRACTION", "1")
+    calls: list[str] = []
+
+    def child(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(fn.__name__)
+        return isolation.Isolated(fn(*args), 0)
+
+    monkeypatch.setattr(isolation, "run_isolated", child)
+    xml = SAMPLES[0].xml()
+    assert isolation.extract_isolated(isolation.sniff_isolated(xml)).source == "xml"
+    assert calls == []
+    pdf = _pdf_with([("ubl.xml", xml)])
+    assert isolation.extract_isolated(isolation.sniff_isolated(pdf)).source == "facturx"
+    assert calls == ["_pages", "_extract"]
+    monkeypatch.setattr(isolation, "XML_IN_PROCESS", len(xml) - 1)
+    assert isolation.extract_isolated(isolation.sniff_isolated(xml)).source == "xml"
+    assert calls == ["_pages", "_extract", "_pages", "_extract"]
