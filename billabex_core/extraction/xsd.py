@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,7 @@ SCHEMAS = {
     "ubl-creditnote": ("ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd", "UBL 2.1 CreditNote"),
 }
 _NAMESPACE = re.compile(r"\{[^}]*\}")
+_LOCKS = {key: threading.Lock() for key in SCHEMAS}  # the Streamlit server validates from threads
 
 
 def schema_dir() -> Path | None:
@@ -83,9 +85,11 @@ def xsd_check(root: etree._Element, syntax: Syntax | None) -> RuleCheck:
     if key is None or compiled is None:
         return RuleCheck("XSD", "XML schema", None, "does not apply: no schema for this document")
     title = f"XML schema: {SCHEMAS[key][1]}"
-    if compiled.validate(root):
+    with _LOCKS[key]:  # the error log lives on the shared schema: one validation at a time
+        valid = compiled.validate(root)
+        errors = [] if valid else compiled.error_log.filter_from_errors() or list(compiled.error_log)
+    if valid:
         return RuleCheck("XSD", title, True, "valid")
-    errors = compiled.error_log.filter_from_errors() or list(compiled.error_log)
     if not errors:
         return RuleCheck("XSD", title, False, "not valid")
     message = " ".join(_NAMESPACE.sub("", errors[0].message).split())[:200]
