@@ -190,3 +190,12 @@ def open_page(page, link: str, heading: str) -> None:  # type: ignore[no-untyped
             if attempt == 2:
                 page.screenshot(path="/tmp/billabex-open-page-failure.png", full_page=True)
                 raise
+
+
+def click_first_row(page) -> None:  # type: ignore[no-untyped-def]
+    """Click the first data row of the page's first table (a canvas: clicked by position)."""
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.wait_for()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 120, box["y"] + 35 + 17)  # below the 35-pixel header row

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import login, open_page
+from tests.e2e.conftest import click_first_row, login, open_page
 
 pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_invoice.pdf"
@@ -42,7 +42,7 @@ def test_upload_review_validate_contact(page, server, tmp_path) -> None:
     page.get_by_text("Contact compta (compta@martin.example) added").wait_for()
     # the account shows the invoice and the balance
     open_page(page, "Accounts", "Accounts")
-    page.locator("[data-testid=stButton] button", has_text=re.compile(r"^Open$")).click()
+    click_first_row(page)  # a click on the account's row opens it
     page.get_by_role("heading", name="Boulangerie Martin SARL").wait_for()
     balance = page.get_by_test_id("stMetric").filter(has_text="Outstanding balance").first
     assert balance.get_by_test_id("stMetricValue").inner_text() == "€1,000.00"
@@ -59,7 +59,7 @@ def test_demo_pennylane_full_sync(page, server, tmp_path) -> None:
     page.get_by_role("button", name="Connect to the demo Pennylane").click()
     page.get_by_text("Demo Pennylane is ready").wait_for()
     page.get_by_role("button", name="Sync now").first.click()
-    page.get_by_text(re.compile(r"Sync (succeeded|partial): \d+ requests")).wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"Sync succeeded: \d+ requests|Last sync partial: ")).wait_for(timeout=120_000)
     page.screenshot(path=str(tmp_path / "synced.png"), full_page=True)
     open_page(page, "Dashboard", "Dashboard")
     page.get_by_text("Data freshness").wait_for()
