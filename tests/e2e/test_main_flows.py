@@ -59,7 +59,9 @@ def test_demo_pennylane_full_sync(page, server, tmp_path) -> None:
     page.get_by_role("button", name="Connect to the demo Pennylane").click()
     page.get_by_text("Demo Pennylane is ready").wait_for()
     page.get_by_role("button", name="Sync now").first.click()
-    page.get_by_text(re.compile(r"Sync succeeded: \d+ requests|Last sync partial: ")).wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"Sync succeeded: \d+ requests|Last sync partial: ")).wait_for(
+        timeout=120_000
+    )
     page.screenshot(path=str(tmp_path / "synced.png"), full_page=True)
     open_page(page, "Dashboard", "Dashboard")
     page.get_by_text("Data freshness").wait_for()
