@@ -45,6 +45,7 @@ require_login()
 KINDS = {"invoices": DocumentKind.INVOICE, "credit_notes": DocumentKind.CREDIT_NOTE}  # → docs.kind.*
 PAGER = Pager("doc_page")
 URL = UrlFilters(on_change=PAGER.reset)
+TOTALS_PER_ROW = 2  # currencies side by side in the totals of the filtered set
 
 
 # List ------------------------------------------------------------------------------------------
@@ -97,10 +98,12 @@ def list_filters(kind: DocumentKind) -> dict[str, object]:
 
 def show_totals(result: DocumentList, kind_name: str) -> None:
     st.subheader(t("docs.totals"))
-    cols = st.columns(max(len(result.totals), 1) * 2)
     for i, (currency, totals) in enumerate(result.totals.items()):
-        cols[2 * i].metric(t(f"docs.kind_in.{kind_name}", currency=currency), number(totals.count))
-        cols[2 * i + 1].metric(
+        if i % TOTALS_PER_ROW == 0:  # a new row: a figure never squeezed until it reads "€87,73…"
+            cols = st.columns(TOTALS_PER_ROW * 2)
+        at = 2 * (i % TOTALS_PER_ROW)
+        cols[at].metric(t(f"docs.kind_in.{kind_name}", currency=currency), number(totals.count))
+        cols[at + 1].metric(
             t("docs.remaining_in", currency=currency),
             money(totals.remaining, currency),
             help=t("docs.out_of", total=money(totals.total_incl_tax, currency)),
