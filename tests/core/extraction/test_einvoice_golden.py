@@ -3,12 +3,15 @@ buyer's identifiers, and the named checks (XSD, EN 16931 totals)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from billabex_core.cli import main
 from billabex_core.extraction import FIELD_NAMES, extract, sniff_pdf
 from billabex_core.extraction.xml_einvoice import extract_xml
 
@@ -175,3 +178,22 @@ def test_sniff_accepts_xml_with_no_pages() -> None:
 
 def test_mode_is_ignored_for_xml() -> None:
     assert extract(SAMPLES[0].xml(), mode="text").source == "xml"
+
+
+def test_cli_extract_xml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``extract`` of XML files: the contract object with source xml (batch too); the summary
+    lists the named checks."""
+    good, broken = tmp_path / "good.xml", tmp_path / "broken.xml"
+    good.write_bytes(SAMPLES[0].xml())
+    broken.write_bytes(replace(SAMPLES[1], broken="grand").xml())
+    assert main(["extract", str(good), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"kind", "source", "fields", "warnings"} and out["source"] == "xml"
+    assert main(["extract", str(good), str(broken), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["file"] for line in lines] == [str(good), str(broken)]
+    assert lines[1]["warnings"] == ["e-invoice checks failed: BR-CO-15, BR-CO-16 (see the checks)"]
+    assert main(["extract", str(broken)]) == 0
+    summary = capsys.readouterr().out
+    assert "(source: xml)" in summary and "check XSD        ok" in summary
+    assert "check BR-CO-15   FAILED Total with VAT = total without VAT + VAT: BT-112" in summary
