@@ -116,14 +116,19 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
 
 
 def _one_word(seg: Segment) -> bool:
-    return len(seg.words) == 1 and not any(c.isdigit() for c in seg.text)
+    """A heading's shape: one word, or two in capitals or before a colon ("COBRAR A",
+    "Bill to:"), no digit."""
+    text = seg.text.strip()
+    if any(c.isdigit() for c in text) or len(seg.words) > 2:
+        return False
+    return len(seg.words) == 1 or text.isupper() or text.endswith(":")
 
 
 def _without_heading(head: list[Segment], layout: Layout) -> list[Segment]:
     """A block's first line that is one word, beside another one-word line of the same row
     ("Provider | Purchaser", "Prodejce | Kupující") over names, is the blocks' heading: not a
     name, whatever the language."""
-    if len(head) < 2 or not _one_word(head[0]):
+    if len(head) < 2 or not _one_word(head[0]) or any(c.isdigit() for c in head[1].text):
         return head
     row = [s for s in layout.lines[head[0].line] if s is not head[0]]
     return head[1:] if any(_one_word(s) for s in row) else head

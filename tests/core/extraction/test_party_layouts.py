@@ -161,3 +161,19 @@ def test_one_word_headings_over_two_columns_of_a_language_the_vocabularies_lack(
         (40, 200, "Datum: 15/03/2026"),
     ]
     assert _result(cells).value("buyer_name") == "Adam Černý"
+
+
+def test_two_word_headings_in_capitals_over_two_columns() -> None:
+    cells = [
+        (40, 40, "FATURA"),
+        (40, 60, "FATURAR A"),  # Portuguese: in no vocabulary
+        (320, 60, "ENTREGAR A"),
+        (40, 74, "Anita Oliver"),
+        (320, 74, "Anita Oliver"),
+        (40, 87, "4557 De Silva St"),
+        (320, 87, "4557 De Silva St"),
+        (40, 100, "Fremont CA 94538"),
+        (320, 100, "Fremont CA 94538"),
+        (40, 200, "Fecha: 15/03/2026"),
+    ]
+    assert _result(cells).value("buyer_name") == "Anita Oliver"
