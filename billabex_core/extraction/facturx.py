@@ -1,5 +1,6 @@
 """Embedded e-invoice XML: Factur-X / ZUGFeRD 1.0 and 2.x / XRechnung (CII), and UBL 2.1
-``Invoice``/``CreditNote`` attached to a PDF (PDF/A-3 with ``ubl.xml``, ``xrechnung.xml``…).
+``Invoice``/``CreditNote`` attached to a PDF (PDF/A-3 with ``ubl.xml``, ``xrechnung.xml``…, in
+the ``EmbeddedFiles`` name tree or only as the catalog's associated files ``/AF``).
 
 The XML is the legal content of the document, so this path maps it exactly (``einvoice``): no
 guessing, confidence 1.0; the values are then looked for on the page to draw their boxes
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from typing import Any
 
 from lxml import etree
 
@@ -34,16 +36,31 @@ def _rank(name: str) -> int:
 
 
 def _attachments(data: bytes) -> list[tuple[str, list[bytes]]]:
+    """The files attached to the PDF (the ``EmbeddedFiles`` name tree, else the catalog's
+    ``/AF`` associated files of PDF/A-3), the likeliest e-invoices first."""
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            attachments = PdfReader(io.BytesIO(data), strict=False).attachments
-            return sorted(((name, attachments[name]) for name in attachments), key=lambda i: _rank(i[0]))
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            attachments = reader.attachments
+            found = [(name, attachments[name]) for name in attachments] or _associated_files(reader)
+            return sorted(found, key=lambda i: _rank(i[0]))
     except Exception:  # noqa: BLE001 - a broken attachment tree is not an e-invoice
         return []
+
+
+def _associated_files(reader: Any) -> list[tuple[str, list[bytes]]]:
+    """``/AF`` of the catalog: file specifications with their embedded stream (``/EF /F``)."""
+    found = []
+    for ref in reader.trailer["/Root"].get("/AF") or []:
+        spec = ref.get_object()
+        stream = spec.get("/EF", {}).get("/F")
+        if stream is not None:
+            found.append((str(spec.get("/UF") or spec.get("/F") or ""), [stream.get_object().get_data()]))
+    return found
 
 
 def embedded_xml(data: bytes) -> etree._Element | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, NameObject
 
 from billabex_core.cli import main
 from billabex_core.extraction import extract
@@ -43,6 +44,22 @@ def test_ubl_embedded_in_a_pdf_is_read_exactly(name: str) -> None:
     assert {k: f.value for k, f in result.fields.items()} == sample.truth()
     assert [c.rule for c in result.checks][:2] == ["XSD", "BR-CO-10"]
     assert all(c.ok is True for c in result.checks)
+
+
+def test_ubl_attached_only_as_an_associated_file() -> None:
+    """PDF/A-3: the XML in the catalog's /AF, not in the EmbeddedFiles name tree."""
+    page = make_pdf(["Invoice", "Invoice number: PAGE-2", "Total 10.00 EUR"])
+    writer = PdfWriter(clone_from=io.BytesIO(page))
+    sample = replace(SAMPLES[2], syntax="ubl")
+    writer.add_attachment("xrechnung.xml", sample.xml())
+    catalog = writer._root_object
+    spec = catalog["/Names"]["/EmbeddedFiles"]["/Names"][1]
+    catalog[NameObject("/AF")] = ArrayObject([spec])
+    del catalog["/Names"][NameObject("/EmbeddedFiles")]
+    out = io.BytesIO()
+    writer.write(out)
+    result = extract(out.getvalue())
+    assert result.source == "facturx" and result.value("number") == sample.number
 
 
 def test_ubl_credit_note_embedded_next_to_other_xml() -> None:
