@@ -185,13 +185,16 @@ def bench(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, object
 
     os.environ["BILLABEX_DATABASE_URL"] = url
     reset_settings()
+    loads = [os.getloadavg()[0]]
     started = time.perf_counter()
     counts = seed(url, args.accounts, args.invoices_per_account)
     _sequences(url)
     _signed(url)
     result: dict[str, object] = {"seed": (time.perf_counter() - started, counts)}
     result["indexes"] = _indexes(url)
+    loads.append(os.getloadavg()[0])
     result["agent"] = _agent(url, workdir / "outbox")
+    loads.append(os.getloadavg()[0])
     result["peak_after_agent"] = _peak_mb()
     result["export"] = _exports(url)
     result["peak_after_export"] = _peak_mb()
@@ -200,12 +203,17 @@ def bench(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, object
         (name, *time_page(page, {k: mid for k in params}, args.runs)) for name, page, params in PAGES
     ]
     result["peak"] = _peak_mb()
+    result["loads"] = [*loads, os.getloadavg()[0]]  # 1-minute load: start, before and after the agent, end
     return result
 
 
 def report(name: str, r: dict) -> None:
     seconds, counts = r["seed"]
     print(f"\n## {name}\n\nseeded in {seconds:.0f} s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    print(
+        "load average (1 min) at the start, before and after the agent runs, at the end: "
+        + ", ".join(f"{x:.1f}" for x in r["loads"])
+    )
     print("\n| measure | value | target | ok |\n|---|---:|---:|:-:|")
     for label, secs, detail in r["agent"]:
         target = f"{AGENT_TARGET_S:.0f} s" if "daily" in label else "—"

@@ -140,19 +140,24 @@ def _escalation_suggestions(session: Session, today: date, report: AgentReport) 
     for late in followups.long_overdue_accounts(session=session, due_before=cutoff):
         if late.account_id in asked:
             continue
-        tasks.open_task(
-            session=session,
-            kind=TaskKind.ESCALATION,
-            account_id=late.account_id,
-            actor=audit.AGENT,
-            subject=f"Consider a formal notice for {late.name}",
-            message=(
-                f"{late.name} has an invoice unpaid since {late.oldest_due} "
-                f"(more than {ESCALATION_AGE_DAYS} days). "
-                "The agent never escalates by itself: decide whether to send a formal notice."
-            ),
-        )
+        with session.no_autoflush:  # each task is flushed once, by open_task (a first day opens thousands)
+            _suggest_escalation(session, late)
         report.tasks_opened += 1
+
+
+def _suggest_escalation(session: Session, late: followups.LongOverdue) -> None:
+    tasks.open_task(
+        session=session,
+        kind=TaskKind.ESCALATION,
+        account_id=late.account_id,
+        actor=audit.AGENT,
+        subject=f"Consider a formal notice for {late.name}",
+        message=(
+            f"{late.name} has an invoice unpaid since {late.oldest_due} "
+            f"(more than {ESCALATION_AGE_DAYS} days). "
+            "The agent never escalates by itself: decide whether to send a formal notice."
+        ),
+    )
 
 
 # Phase 2 -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, astuple, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -98,7 +98,7 @@ def store_plan(
     missing = [key for key in planned if key not in rows]
     for start in range(0, len(missing), _CHUNK):
         rows |= _rows(session, col(Communication.step_key).in_(missing[start : start + _CHUNK]))
-    before = {key: astuple(row) for key, row in rows.items()}
+    before = {key: _written(row) for key, row in rows.items()}
     cancelled = [r for r in rows.values() if r.status in PLANNED and r.step_key not in planned]
     for gone in cancelled:
         gone.status, gone.error, gone.held = CommunicationStatus.CANCELLED, NO_LONGER_NEEDED, None
@@ -121,8 +121,27 @@ def store_plan(
             row = rows[key] = _Row(None, state.account_id, key)
         _fill(row, message, text, options)
         stored.add(key)
-    _write(session, [row for key, row in rows.items() if before.get(key) != astuple(row)])
+    _write(session, [row for key, row in rows.items() if before.get(key) != _written(row)])
     return PlanCounts(len(stored), len(cancelled), frozenset(stored))
+
+
+def _written(row: _Row) -> tuple[Any, ...]:
+    """What the plan may change in a row (``_WRITTEN``, lists copied): compared before and after."""
+    return (
+        row.status,
+        row.scheduled_for,
+        row.tone,
+        row.language,
+        row.subject,
+        row.body,
+        [*row.recipients],
+        [*row.cc],
+        [*row.invoice_ids],
+        row.error,
+        row.approved_by,
+        row.approved_at,
+        row.held,
+    )
 
 
 def _planned_rows(accounts: frozenset[int] | None) -> sa.ColumnElement[bool]:

@@ -103,3 +103,28 @@ def test_after_a_send_only_the_accounts_that_got_a_message_are_planned_again(
         select(Communication.step_key).where(Communication.step_key.like("overdue:%:2"))
     ).all()
     assert len(next_steps) == len(overdue)  # each account that got a message has its next one
+
+
+def test_every_column_the_plan_writes_counts_as_a_change() -> None:
+    from dataclasses import replace
+
+    from billabex_core.services.plan_store import _WRITTEN, _Row, _written
+
+    row = _Row(1, 1, "overdue:1:1")
+    changed = {
+        "status": CommunicationStatus.CANCELLED,
+        "scheduled_for": date(2026, 2, 2),
+        "recipients": ["a@b.example"],
+    }
+    for name in _WRITTEN:
+        value = changed.get(name, [7] if isinstance(getattr(row, name), list) else "changed")
+        assert _written(replace(row, **{name: value})) != _written(row), name
+
+
+def test_escalation_suggestions_flush_once_per_task(session, accounts) -> None:
+    flushes: list[int] = []
+    sa.event.listen(session, "after_flush", lambda *_: flushes.append(1))
+    report = agent_run.AgentReport(today=date(2026, 6, 1))
+    agent_run._escalation_suggestions(session, date(2026, 6, 1), report)
+    assert report.tasks_opened == ACCOUNTS // 2  # the odd accounts: unpaid since January 30
+    assert len(flushes) <= report.tasks_opened + 1  # not the previous task's message and audit again
