@@ -117,3 +117,38 @@ def seed_hostile(url: str | None = None, *, password: str) -> dict[str, int]:
         bad.is_valid, bad.invalid_reason = False, evil("bounce")
         s.flush()
         return {"account": account.id or 0, "document": doc.document.id or 0, "task": task.id or 0}
+
+
+def seed_hostile_draft(url: str | None = None) -> int:
+    """A draft waiting for review whose file name, extracted values, warnings, "paid" stamp and
+    credited invoice all come from a hostile document; its buyer is the hostile account (the
+    Review's account choice names it). Returns the draft id."""
+    from pathlib import Path
+
+    from billabex_core.models import ImportDraft
+    from billabex_core.services.imports import upload_pdf
+
+    pdf = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_invoice.pdf"
+    with session_scope(url) as s:
+        draft = upload_pdf(session=s, data=pdf.read_bytes(), file_name=evil("file") + ".pdf", actor="t").draft
+        assert draft is not None
+        row = s.get(ImportDraft, draft.id)
+        assert row is not None
+        fields = dict(row.extraction.get("fields", {}))
+        for name in ("number", "buyer_name", "seller_name", "buyer_address", "credited_invoice_number"):
+            fields[name] = {**(fields.get(name) or {}), "value": evil(f"read-{name}"), "confidence": 0.4}
+        row.extraction = {
+            **row.extraction,
+            "fields": fields,
+            "paid": {"text": evil("stamp"), "paid_on": None},
+        }
+        row.values = {
+            **row.values,
+            "number": evil("number"),
+            "buyer_name": evil("account"),
+            "seller_name": evil("seller"),
+            "credited_invoice_number": evil("credited"),
+        }
+        row.warnings = [evil("warning")]
+        s.flush()
+        return draft.id or 0
