@@ -208,7 +208,7 @@ class NetSuiteData:
             )
             sign = 1 if unused == "foreignpaymentamountunused" else -1  # a credit memo's figures are negative
             self.db.execute(
-                f"UPDATE \"transaction\" SET {unused} = round({unused} + ?, 3),"
+                f'UPDATE "transaction" SET {unused} = round({unused} + ?, 3),'
                 " status = CASE WHEN type = 'CustCred' THEN 'A' ELSE status END, lastmodifieddate = ? WHERE id = ?",
                 (sign * amount, stamp, doc_id),
             )

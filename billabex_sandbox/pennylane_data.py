@@ -25,7 +25,13 @@ INVOICE, CREDIT_NOTE, DRAFT = 0, 1, 2
 SPAN_DAYS = 730
 PAYMENT_TERM_DAYS = 30
 SETTLED = ("paid_out", "confirmed", "found")
-OTHER_CURRENCIES = ("EUR", "GBP", "USD", "KWD", "JPY")  # a mixed customer's others: KWD three decimals, JPY none
+OTHER_CURRENCIES = (
+    "EUR",
+    "GBP",
+    "USD",
+    "KWD",
+    "JPY",
+)  # a mixed customer's others: KWD three decimals, JPY none
 
 
 @dataclass(frozen=True, slots=True)
