@@ -23,8 +23,9 @@ SEED = f"""
 import json
 from billabex_core.db.engine import session_scope
 from billabex_core.services.accounts import create_account
-from tests.ui.hostile_data import seed_hostile
+from tests.ui.hostile_data import seed_hostile, seed_hostile_draft
 ids = seed_hostile(password={PASSWORD!r})
+ids["draft"] = seed_hostile_draft()  # a hostile document waiting on Review
 with session_scope() as s:
     ids["plain"] = create_account(session=s, name="Globex Deep Link", actor="t").id
     create_account(session=s, name={FORMULA!r}, actor="t")
@@ -143,6 +144,8 @@ def test_no_hostile_text_makes_the_browser_fetch(seeded, fresh) -> None:  # type
         ("integrations", "Integrations"),
         ("settings", "Settings"),
         ("audit", "Audit log"),
+        ("review", "Review"),
+        ("upload", "Upload an invoice or credit note"),
     ]
     for path, heading in visits:
         page.goto(f"{url}/{path}")
