@@ -33,6 +33,7 @@ import json
 import multiprocessing as mp
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import unicodedata
@@ -337,13 +338,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modes", default="normal,text,ocr", help="corpus modes: normal,text,ocr")
     parser.add_argument(
-        "--sets", default="corpus,wild,lofo,synthetic,xml", help="corpus,wild,lofo,synthetic,xml"
+        "--sets", default="corpus,wild,lofo,synthetic,xml,batch", help="corpus,wild,lofo,synthetic,xml,batch"
     )
     parser.add_argument("--wild-modes", default="text", help="modes for corpus_wild: normal,text,ocr")
     parser.add_argument("--synthetic", type=int, default=2000, help="number of synthetic invoices")
     parser.add_argument("--seed", type=int, default=14, help="seed of the synthetic invoices")
     parser.add_argument("--synthetic-cache", type=Path, default=None, help="keep the generated PDFs here")
     parser.add_argument("--xml", type=int, default=200, help="number of generated XML e-invoices")
+    parser.add_argument(
+        "--batch", type=int, default=100, help="files of the batch import (bench/batch_import.py)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents of each set")
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args()
@@ -379,6 +383,8 @@ def main() -> int:
         print_table(general)
     if "xml" in sets and args.xml:
         xml_table(load_xml(args.xml, args.seed), args.misses)
+    if "batch" in sets and args.batch:  # its own process: its own database and memory
+        subprocess.run([sys.executable, str(REPO / "bench" / "batch_import.py"), "--count", str(args.batch)])
     return 0
 
 

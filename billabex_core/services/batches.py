@@ -29,6 +29,7 @@ from billabex_core.models import Document, DraftStatus, ImportBatch, ImportBatch
 from billabex_core.services import audit, imports
 from billabex_core.services.archives import BatchLimits, Entry, Incoming, batch_entries
 from billabex_core.services.batch_validation import DraftValidation, validate_queue
+from billabex_core.services.isolated_worker import IsolatedWorker
 
 log = logging.getLogger("billabex")
 READ, DUPLICATE, REFUSED = "read", "duplicate", "refused"
@@ -77,24 +78,11 @@ def import_batch(
     batch_id = batch.id
     assert batch_id is not None  # committed
     items: list[ItemOutcome] = []
-    for position, entry in enumerate(batch_entries(files, limits)):
-        item = _import_entry(session, entry, actor)
-        session.add(
-            ImportBatchItem(
-                batch_id=batch_id,
-                position=position,
-                file_name=item.file[-MAX_SHOWN_NAME:],
-                outcome=item.outcome,
-                reason=item.reason,
-                draft_id=item.draft_id,
-                document_id=item.document_id,
-            )
-        )
-        session.commit()
-        session.expunge_all()  # memory stays flat: nothing of a file is kept once it is done
-        items.append(item)
-        if progress is not None:
-            progress(item)
+    with IsolatedWorker() as worker:  # one child for the batch's PDFs, not two per file
+        for position, entry in enumerate(batch_entries(files, limits)):
+            items.append(_import_one(session, batch_id, position, entry, actor, worker))
+            if progress is not None:
+                progress(items[-1])
     stored = session.get(ImportBatch, batch_id)
     assert stored is not None
     stored.file_count = len(items)
@@ -102,12 +90,35 @@ def import_batch(
     return BatchResult(batch_id, items)
 
 
-def _import_entry(session: Session, entry: Entry, actor: str) -> ItemOutcome:
+def _import_one(
+    session: Session, batch_id: int, position: int, entry: Entry, actor: str, worker: IsolatedWorker
+) -> ItemOutcome:
+    """One file of the batch, its own transaction: the draft (or nothing) and its queue item."""
+    item = _import_entry(session, entry, actor, worker)
+    session.add(
+        ImportBatchItem(
+            batch_id=batch_id,
+            position=position,
+            file_name=item.file[-MAX_SHOWN_NAME:],
+            outcome=item.outcome,
+            reason=item.reason,
+            draft_id=item.draft_id,
+            document_id=item.document_id,
+        )
+    )
+    session.commit()
+    session.expunge_all()  # memory stays flat: nothing of a file is kept once it is done
+    return item
+
+
+def _import_entry(session: Session, entry: Entry, actor: str, worker: IsolatedWorker) -> ItemOutcome:
     if entry.refused is not None or entry.data is None:
         _audit_refusal(session, entry, actor)
         return ItemOutcome(entry.name, REFUSED, reason=entry.refused)
     try:
-        out = imports.upload_pdf(session=session, data=entry.data, file_name=entry.base_name, actor=actor)
+        out = imports.upload_pdf(
+            session=session, data=entry.data, file_name=entry.base_name, actor=actor, worker=worker
+        )
     except BillabexError as exc:  # the file's own error; its audit line is committed
         session.rollback()
         return ItemOutcome(entry.name, REFUSED, reason=str(exc))

@@ -23,6 +23,7 @@ from billabex_core.models import Document, DocumentKind, DraftStatus, ImportDraf
 from billabex_core.services import audit
 from billabex_core.services.documents import find_by_sha256
 from billabex_core.services.files import sha256_of, store_pdf
+from billabex_core.services.isolated_worker import IsolatedWorker
 from billabex_core.services.isolation import extract_isolated, sniff_isolated
 from billabex_core.services.org import get_organisation
 
@@ -39,12 +40,20 @@ class UploadOutcome:
 
 
 def upload_pdf(
-    *, session: Session, data: bytes, file_name: str, actor: str, mode: Mode = "auto"
+    *,
+    session: Session,
+    data: bytes,
+    file_name: str,
+    actor: str,
+    mode: Mode = "auto",
+    worker: IsolatedWorker | None = None,
 ) -> UploadOutcome:
-    """Check, then recognise, then extract and keep one uploaded PDF (raises for a refused file)."""
+    """Check, then recognise, then extract and keep one uploaded PDF (raises for a refused file).
+    ``worker``: the isolated child a batch reuses for its PDFs (``services.isolated_worker``)."""
     name = safe_file_name(file_name)
+    sniff, extract = (worker.sniff, worker.extract) if worker else (sniff_isolated, extract_isolated)
     try:
-        pdf = sniff_isolated(data)  # hostile files are read in a child process (services.isolation)
+        pdf = sniff(data)  # hostile files are read in a child process (services.isolation)
     except ExtractionError as exc:
         _refuse(session, exc, file_name=name, actor=actor)
     digest = sha256_of(data)
@@ -55,7 +64,7 @@ def upload_pdf(
     if draft is not None and draft.status != DraftStatus.DISCARDED:
         return UploadOutcome(draft=draft, existing=True)
     try:
-        result = extract_isolated(pdf, org=_org_identity(session), mode=mode)
+        result = extract(pdf, org=_org_identity(session), mode=mode)
     except ExtractionError as exc:
         _refuse(session, exc, file_name=name, actor=actor)
     store_pdf(data, sha256=digest)
