@@ -134,3 +134,20 @@ def test_accounts_list_in_the_url_and_deep_links(app) -> None:  # type: ignore[n
     deep.query_params["account"] = str(big_id)  # /accounts?account=12
     deep.run()
     assert deep.title[0].value == "Big SAS"
+
+
+def test_totals_of_many_currencies_are_not_squeezed(app) -> None:  # type: ignore[no-untyped-def]
+    """Three currencies once made six metric columns, each too narrow for "€87,735.12"."""
+    with session_scope() as s:
+        acme = create_account(session=s, name="Acme", actor="t")
+        for number, currency in (("E-1", "EUR"), ("U-1", "USD"), ("G-1", "GBP")):
+            data = replace(invoice(number, "87735.12", date(2026, 4, 1)), currency=currency)
+            create_manual_document(session=s, account=acme, data=data, actor="t", today=TODAY)
+    at = app(PAGE)
+    holding = [
+        column
+        for column in at.columns
+        if any(m.label.startswith("Remaining in") for m in column.get("metric"))
+    ]
+    assert len(holding) == 3
+    assert min(column.weight for column in holding) >= 0.25  # at most four metrics side by side
