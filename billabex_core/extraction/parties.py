@@ -21,6 +21,7 @@ from billabex_core.extraction.vocab import fold, language, vocab_cache
 
 PARTY_ROLES = ("buyer", "seller", "buyer_vat")
 NEAR = 150.0  # points between a label and a value to its right
+_ALTERNATIVE = re.compile(r"\s*/\s*[^\W\d_]+\s*:?\s*")
 
 
 @dataclass
@@ -40,6 +41,8 @@ def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | 
     seg = hit.segment
     rest = seg.text[hit.end :]
     colon = hit.phrase.endswith(":") or rest.lstrip().startswith(":")
+    if _ALTERNATIVE.fullmatch(rest):
+        rest = ""  # "Käufer/Leistungsempfänger", "Buyer / Recipient": one heading, two words for it
     if rest.strip() and not colon:
         return None  # "Customer Number": another label that starts with a party word
     got = parse_name(rest)

@@ -177,3 +177,23 @@ def test_two_word_headings_in_capitals_over_two_columns() -> None:
         (40, 200, "Fecha: 15/03/2026"),
     ]
     assert _result(cells).value("buyer_name") == "Anita Oliver"
+
+
+def test_a_buyer_heading_with_an_alternative_word_after_a_slash() -> None:
+    cells = [
+        (40, 40, "Rechnung Nr. 6069"),
+        (40, 60, "Verkäufer"),
+        (40, 74, "Name:"),
+        (120, 74, "Musterlieferant GmbH"),
+        (40, 87, "DE 12345 Musterstadt"),
+        (40, 110, "Buyer/Consignee"),
+        (40, 124, "Nummer:"),
+        (120, 124, "22334455"),
+        (40, 137, "Name:"),
+        (120, 137, "Musterkäufer GmbH"),
+        (40, 150, "Anschrift:"),
+        (120, 150, "Käuferweg 3"),
+        (40, 163, "DE 54321 Kaufstadt"),
+        (40, 250, "Datum: 10.04.2026"),
+    ]
+    assert _result(cells).value("buyer_name") == "Musterkäufer GmbH"
