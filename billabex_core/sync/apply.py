@@ -131,7 +131,8 @@ def _contacts(conn: Connection, ctx: mp.SyncContext, records: list[ContactRecord
             out.fail("contact", str(exc))
             continue
         rows[ext] = {"account_id": account.id, **row}
-    up = upsert(conn, CON, keys=row_keys(ctx, CON), rows=rows, fields=mp.CONTACT_FIELDS)
+    # versioned: a person editing the contact meanwhile is refused, not overwriting the sync (issue #18)
+    up = upsert(conn, CON, keys=row_keys(ctx, CON), rows=rows, fields=mp.CONTACT_FIELDS, versioned=True)
     out.tally("contact", up)
     for ext in (*up.created, *up.updated):
         out.accounts.add(rows[ext]["account_id"])

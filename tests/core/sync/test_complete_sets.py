@@ -4,10 +4,12 @@ undeclared lists are left alone."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, col, select
 
 from billabex_core.connectors.records import ChildrenRecord, Entity
 from billabex_core.db.engine import get_engine
+from billabex_core.errors import ConflictError
 from billabex_core.models import Contact, Document, Integration, Payment
 from billabex_core.services.contacts import update_contact
 from billabex_core.sync.apply import apply_page
@@ -67,3 +69,21 @@ def test_derived_rows_and_undeclared_lists_stay(session, sync, db_url, integrati
     session.expire_all()
     assert session.get(Payment, settled.id) is not None  # the settlement line is the engine's
     assert session.get(Document, doc.id) is not None
+
+
+def test_a_contact_changed_by_a_sync_refuses_a_form_opened_before(session, sync, pennylane_sandbox) -> None:
+    """Issue #18: a person opened a synced contact, the sync then brought the billing tool's change:
+    the person's save is refused (reload first), never overwriting what the sync wrote."""
+    assert sync().ok
+    person = next(
+        c for cid in pennylane_sandbox.customer_ids() for c in pennylane_sandbox.contacts(cid) if c["email"]
+    )
+    row = _contact(session, str(person["id"]))
+    assert row is not None
+    opened = row.version
+    pennylane_sandbox.update_contact(int(person["id"]), email="new.ap@example.com")
+    assert sync().ok
+    stored = _contact(session, str(person["id"]))
+    assert stored is not None and stored.email == "new.ap@example.com" and stored.version == opened + 1
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        update_contact(session=session, contact_id=row.id, actor="alice", version=opened, notes="n")
