@@ -11,7 +11,8 @@ import streamlit as st
 
 from billabex_core.services.batch_validation import FAILED, VALIDATED, DraftValidation
 from billabex_core.services.batches import DUPLICATE, READ, BatchResult, ItemOutcome, neighbours
-from billabex_ui.format import md
+from billabex_ui.format import label, md
+from billabex_ui.i18n import t, tn
 
 BATCH = "review_batch_id"
 DRAFT = "review_draft_id"
@@ -22,8 +23,8 @@ ICONS = {READ: "✅", DUPLICATE: "ℹ️", "refused": "🚫"}
 def item_line(item: ItemOutcome) -> str:
     """One file of a batch, one line: what it became, or why not."""
     if item.outcome == READ:
-        kind = (item.kind or "").replace("_", " ")
-        what = f"draft #{item.draft_id}: {kind} **{md(item.number or '(no number found)')}**"
+        number = md(item.number) if item.number else t("upload.no_number")
+        what = t("queue.draft", id=item.draft_id, kind=label(item.kind, capitalize=False), number=number)
     else:
         what = md(item.reason or item.outcome)
     return f"{ICONS.get(item.outcome, '•')} {md(item.file)} — {what}"
@@ -33,8 +34,14 @@ def show_batch(result: BatchResult) -> None:
     """The outcome of every file of a batch, with the counts first."""
     counts = {k: sum(i.outcome == k for i in result.items) for k in ICONS}
     st.markdown(
-        f"**Batch #{result.batch_id}**: {len(result.items)} file(s) — {counts[READ]} read, "
-        f"{counts[DUPLICATE]} duplicate(s), {counts['refused']} refused."
+        t(
+            "queue.batch",
+            id=result.batch_id,
+            files=tn("queue.files", len(result.items)),
+            read=counts[READ],
+            duplicates=counts[DUPLICATE],
+            refused=counts["refused"],
+        )
     )
     for item in result.items:
         st.markdown(item_line(item))
@@ -54,11 +61,16 @@ def queue_nav(queue: list[int], draft_id: int) -> int | None:
     before, after = neighbours(queue, draft_id)
     where, back, forward = st.columns([3, 1, 1], vertical_alignment="center")
     where.markdown(
-        f"**Batch #{st.session_state.get(BATCH)}** — draft {queue.index(draft_id) + 1} of {len(queue)} waiting"
+        t(
+            "queue.position",
+            id=st.session_state.get(BATCH),
+            position=queue.index(draft_id) + 1,
+            total=len(queue),
+        )
     )
-    if back.button("← Previous", key="queue_previous", disabled=before is None, width="stretch"):
+    if back.button(t("queue.previous"), key="queue_previous", disabled=before is None, width="stretch"):
         return before
-    if forward.button("Next →", key="queue_next", disabled=after is None, width="stretch"):
+    if forward.button(t("queue.next"), key="queue_next", disabled=after is None, width="stretch"):
         return after
     return None
 
@@ -69,14 +81,11 @@ REPORT_ICONS = {VALIDATED: "✅", FAILED: "❌"}
 def show_report(report: list[DraftValidation]) -> None:
     """What "Validate all" did, document by document."""
     done = sum(r.outcome == VALIDATED for r in report)
-    st.success(f"Validate all: {done} of {len(report)} draft(s) validated.", icon="✅")
+    st.success(t("queue.validated_all", done=done, total=len(report)), icon="✅")
     for r in report:
         if r.outcome == VALIDATED:
-            new = " (new)" if r.account_created else ""
-            line = (
-                f"{md(r.file)} — **{md(r.number)}** validated, document #{r.document_id}, "
-                f"account {md(r.account_name)}{new}"
-            )
+            key = "queue.validated_new" if r.account_created else "queue.validated"
+            line = t(key, file=md(r.file), number=md(r.number), id=r.document_id, account=md(r.account_name))
         else:
-            line = f"{md(r.file)} — {r.outcome}: {md(r.reason)}"
+            line = f"{md(r.file)} — {label(r.outcome, capitalize=False)}: {md(r.reason)}"
         st.markdown(f"{REPORT_ICONS.get(r.outcome, '⏭️')} {line}")

@@ -15,14 +15,15 @@ from billabex_core.errors import BillabexError
 from billabex_core.services.files import read_pdf
 from billabex_core.services.preview import Box, page_count, render_page
 from billabex_ui.feedback import show_error, show_failure
+from billabex_ui.i18n import t, tn
 
 T = TypeVar("T")
 log = logging.getLogger("billabex")
 
 # The form's sections, in the order shown, with the fields of each in the order of FIELDS.
-GROUP_TITLES = {"document": "Document", "customer": "Customer (the account)", "seller": "Seller (you)"}
-# The format a person types, after the label: "Issue date (YYYY-MM-DD)".
-FORMAT_HINTS = {"date": "YYYY-MM-DD", "currency": "ISO, e.g. EUR", "country": "ISO, e.g. FR"}
+GROUP_TITLES = ("document", "customer", "seller")  # → review.group.*
+# The format a person types, after the label: "Issue date (YYYY-MM-DD)" (→ review.hint.*).
+FORMAT_HINTS = ("date", "currency", "country")
 
 
 def attempt(fn: Callable[..., T], /, **kwargs: Any) -> T | BillabexError | None:
@@ -43,13 +44,17 @@ def attempt(fn: Callable[..., T], /, **kwargs: Any) -> T | BillabexError | None:
 
 
 def field_label(spec: FieldSpec) -> str:
-    hint = FORMAT_HINTS.get(spec.kind)
-    return f"{spec.label} ({hint})" if hint else spec.label
+    text = t(f"field.{spec.name}")
+    return (
+        t("review.hinted", label=text, hint=t(f"review.hint.{spec.kind}"))
+        if spec.kind in FORMAT_HINTS
+        else text
+    )
 
 
 def field_groups() -> dict[str, list[FieldSpec]]:
     """Section title → the fields shown under it."""
-    return {title: [f for f in FIELDS if f.group == group] for group, title in GROUP_TITLES.items()}
+    return {t(f"review.group.{group}"): [f for f in FIELDS if f.group == group] for group in GROUP_TITLES}
 
 
 ZOOM_SCALE = 3.0  # points to pixels in the enlarged view (1.5 on the page)
@@ -70,7 +75,9 @@ def page_image(sha256: str, page: int, boxes: tuple[Box, ...], scale: float = 1.
 @st.dialog("Page", width="large")
 def zoomed(sha256: str, page: int, boxes: tuple[Box, ...]) -> None:
     """The page enlarged, its boxes with it (scroll to move around)."""
-    st.image(page_image(sha256, page, boxes, ZOOM_SCALE), caption=f"Page {page}", width="content")
+    st.image(
+        page_image(sha256, page, boxes, ZOOM_SCALE), caption=t("review.page", page=page), width="content"
+    )
 
 
 def _pick_page(sha256: str, pages: int, boxes: tuple[Box, ...]) -> int:
@@ -80,9 +87,13 @@ def _pick_page(sha256: str, pages: int, boxes: tuple[Box, ...]) -> int:
     counts = {n: sum(b.page == n for b in boxes) for n in range(1, pages + 1)}
     return int(
         st.selectbox(
-            "Page",
+            t("review.page_label"),
             list(counts),
-            format_func=lambda n: f"Page {n} of {pages}" + (f" — {counts[n]} field(s)" if counts[n] else ""),
+            format_func=lambda n: (
+                t("review.page_of_fields", page=n, pages=pages, fields=tn("review.fields", counts[n]))
+                if counts[n]
+                else t("review.page_of", page=n, pages=pages)
+            ),
             key=f"page_{sha256[:16]}",
         )
     )
@@ -94,12 +105,16 @@ def show_document(sha256: str, boxes: tuple[Box, ...]) -> None:
     try:
         pages = pages_of(sha256)
         page = _pick_page(sha256, pages, boxes)
-        st.image(page_image(sha256, page, boxes), caption=f"Page {page} of {pages}", width="stretch")
-        if st.button("🔍 Zoom", key=f"zoom_{sha256[:16]}", help="Open the page enlarged"):
+        st.image(
+            page_image(sha256, page, boxes),
+            caption=t("review.page_of", page=page, pages=pages),
+            width="stretch",
+        )
+        if st.button(t("review.zoom"), key=f"zoom_{sha256[:16]}", help=t("review.zoom_help")):
             zoomed(sha256, page, boxes)
     except BillabexError as exc:
         show_error(exc)
-    st.caption("Green boxes: fields read with confidence. Orange: please check.")
+    st.caption(t("review.boxes"))
 
 
 XML_SHOWN = 20_000  # characters of a stored XML e-invoice shown on Review
@@ -107,11 +122,11 @@ XML_SHOWN = 20_000  # characters of a stored XML e-invoice shown on Review
 
 def show_xml(sha256: str) -> None:
     """A standalone XML e-invoice has no page: say so, and show the XML itself."""
-    st.info("XML e-invoice: every field was read exactly from the XML (there is no page to show).", icon="🧾")
+    st.info(t("review.xml"), icon="🧾")
     try:
         text = read_pdf(sha256).decode("utf-8", errors="replace")
     except BillabexError as exc:
         show_error(exc)
         return
-    with st.expander("The XML", expanded=False):
+    with st.expander(t("review.the_xml"), expanded=False):
         st.code(text[:XML_SHOWN] + ("\n…" if len(text) > XML_SHOWN else ""), language="xml")

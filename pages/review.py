@@ -11,37 +11,39 @@ from billabex_core.services.contacts import add_contact
 from billabex_core.services.draft_review import DraftReview, FieldView, review_draft
 from billabex_core.services.drafts import NEW_ACCOUNT, discard_draft, list_drafts, save_draft, validate_draft
 from billabex_core.services.preview import field_boxes
-from billabex_ui import call, current_user, label, money, require_login, today
+from billabex_ui import call, current_user, label, md, money, require_login, today
+from billabex_ui.i18n import t, tn
 from billabex_ui.queue import BATCH, DRAFT, REPORT, queue_nav, show_report
 from billabex_ui.review import field_groups, field_label, show_document, show_xml
 
 
 def show_validated(summary: dict[str, Any]) -> None:
     """What validation did, and the essential next step: a contact for the account."""
-    verb = "created" if summary["account_created"] else "matched"
-    st.success(
-        f"{summary['kind']} **{summary['number']}** validated. Account **{summary['account']}** {verb}; "
-        f"outstanding balance {summary['balance']}."
-        + (" A task asks for a contact." if summary["task"] else ""),
-        icon="✅",
+    key = "review.validated_created" if summary["account_created"] else "review.validated_matched"
+    text = t(
+        key,
+        kind=label(summary["kind"]),
+        number=md(summary["number"]),
+        account=md(summary["account"]),
+        balance=summary["balance"],
     )
+    st.success(text + (" " + t("review.task_asks_contact") if summary["task"] else ""), icon="✅")
     if summary.get("contact_added"):
-        st.success(
-            f"Contact {summary['contact_added']} added; the missing-contact task is closed.", icon="👤"
-        )
+        st.success(t("review.contact_added", contact=md(summary["contact_added"])), icon="👤")
         return
-    st.subheader(f"Add a contact for {summary['account']}")
-    st.caption(
-        "Reminders go to this person. Tip: if you don't know the name, leave it empty — the part of the "
-        "e-mail before the @ is used (comptabilite@acme.com → “comptabilite”)."
-    )
+    st.subheader(t("review.add_contact_for", account=md(summary["account"])))
+    st.caption(t("review.contact_tip"))
     with st.form("validated_contact"):
-        email = st.text_input("E-mail", key="vc_email")
-        name = st.text_input("Name", key="vc_name", placeholder="defaults to the e-mail's local part")
+        email = st.text_input(t("contact.email"), key="vc_email")
+        name = st.text_input(t("contact.name"), key="vc_name", placeholder=t("review.name_placeholder"))
         language = st.selectbox(
-            "Language", LANGUAGES, key="vc_language", index=LANGUAGES.index(summary.get("language") or "fr")
+            t("contact.language"),
+            LANGUAGES,
+            key="vc_language",
+            index=LANGUAGES.index(summary.get("language") or "fr"),
+            help=t("contact.language_help"),
         )
-        if st.form_submit_button("Add the contact", type="primary"):
+        if st.form_submit_button(t("review.add_contact"), type="primary"):
             contact = call(
                 add_contact,
                 account_id=summary["account_id"],
@@ -62,7 +64,7 @@ def pick_draft(drafts: list[ImportDraft]) -> int:
     ids = list(by_id)
     wanted = st.session_state.get("review_draft_id")
     draft_id = st.selectbox(
-        f"{len(drafts)} draft(s) waiting",
+        tn("review.waiting", len(drafts)),
         ids,
         index=ids.index(wanted) if wanted in ids else 0,
         format_func=lambda i: (
@@ -96,11 +98,16 @@ def field_input(f: FieldView, spec_label: str, key: str) -> str:
     """One field: its value, a warning sign when it was read with low confidence, and what was read."""
     marker = "⚠️ " if f.low_confidence else ""
     if f.extracted is None:
-        detail = "not found on the document"
+        detail = t("review.not_found")
     else:
-        where = f", page {f.page}" if f.page else ""
-        detail = f"read: {f.extracted!r}, confidence {f.confidence:.0%}{where}"
-    return st.text_input(f"{marker}{spec_label}", value=f.value or "", help=detail, key=key)
+        confidence = f"{f.confidence:.0%}"
+        detail = (
+            t("review.read_page", value=repr(f.extracted), confidence=confidence, page=f.page)
+            if f.page
+            else t("review.read", value=repr(f.extracted), confidence=confidence)
+        )
+    # the help tooltip reads markdown: what was read on the document is escaped
+    return st.text_input(f"{marker}{spec_label}", value=f.value or "", help=md(detail), key=key)
 
 
 def field_inputs(review: DraftReview) -> dict[str, str]:
@@ -109,7 +116,7 @@ def field_inputs(review: DraftReview) -> dict[str, str]:
     draft = review.draft
     kinds = ["invoice", "credit_note"]
     kind = st.radio(
-        "Kind",
+        t("task.kind"),
         kinds,
         index=kinds.index(draft.kind.value),
         horizontal=True,
@@ -129,42 +136,48 @@ def field_inputs(review: DraftReview) -> dict[str, str]:
 
 def pick_account(review: DraftReview) -> str:
     """The exact match, the similar names to confirm, or a new account from the customer fields."""
-    st.markdown("**Account**")
+    st.markdown(t("review.account"))
     options: dict[str, str] = {}
     if review.account_match is not None:
         m = review.account_match
-        options[str(m.account.id)] = f"{m.account.name} (same {label(m.method, capitalize=False)})"
+        options[str(m.account.id)] = t(
+            "review.same", name=md(m.account.name), method=label(m.method, capitalize=False)
+        )
     for s in review.suggestions:
         options.setdefault(
-            str(s.account.id), f"{s.account.name} (similar name, score {s.score:.0f} — please confirm)"
+            str(s.account.id), t("review.similar", name=md(s.account.name), score=f"{s.score:.0f}")
         )
-    options[NEW_ACCOUNT] = "Create a new account from the customer fields"
+    options[NEW_ACCOUNT] = t("review.new_account")
     choice = st.radio(
-        "Post to", list(options), format_func=options.__getitem__, key=f"acct_{review.draft.id}"
+        t("review.post_to"), list(options), format_func=options.__getitem__, key=f"acct_{review.draft.id}"
     )
     if review.credited_invoice is not None:
         st.info(
-            f"Credits invoice **{review.credited_invoice.number}** (document #{review.credited_invoice.id}), "
-            "which it will be applied to first.",
+            t("review.credits", number=md(review.credited_invoice.number), id=review.credited_invoice.id),
             icon="🔗",
         )
     return choice
 
 
 def show_checks(review: DraftReview) -> None:
-    st.markdown("**Checks** (as typed)")
+    st.markdown(t("review.checks"))
     for check in review.checks:
         mark = "➖ " if check.skipped else "⚠️ " if check.warning else "✅ " if check.ok else "❌ "
-        st.markdown(mark + check.message)
+        st.markdown(mark + md(check.message))
 
 
 def paid_option(review: DraftReview) -> bool:
     """When the document says it is paid: record that payment at validation (ticked by default)."""
     if not review.paid:
         return False
-    when = f" on {review.paid['paid_on']}" if review.paid.get("paid_on") else ""
+    said = md(review.paid["text"])
+    text = (
+        t("review.record_paid_on", text=said, date=md(review.paid["paid_on"]))
+        if review.paid.get("paid_on")
+        else t("review.record_paid", text=said)
+    )
     return st.checkbox(
-        f"Record the payment at validation (the document says “{review.paid['text']}”{when})",
+        text,
         value=True,
         key=f"paid_{review.draft.id}",
     )
@@ -173,9 +186,9 @@ def paid_option(review: DraftReview) -> bool:
 def show_banners(review: DraftReview) -> None:
     """What to know before validating: not our invoice, already paid, inferred values."""
     if review.seller_warning:
-        st.warning(review.seller_warning, icon="🏢")
+        st.warning(md(review.seller_warning), icon="🏢")
     for warning in review.warnings:
-        st.warning(warning, icon="ℹ️")
+        st.warning(md(warning), icon="ℹ️")
 
 
 def validate(
@@ -201,7 +214,7 @@ def validate(
         return
     account = outcome.account
     st.session_state["validated"] = {
-        "kind": label(outcome.document.kind),
+        "kind": outcome.document.kind.value,
         "number": outcome.document.number,
         "account": account.name,
         "account_id": account.id,
@@ -216,9 +229,9 @@ def validate(
 
 
 def discard(draft: ImportDraft, following: int | None) -> None:
-    with st.expander("Discard this draft"):
-        reason = st.text_input("Why (kept in the audit log)", key=f"discard_reason_{draft.id}")
-        if not st.button("Discard", key=f"discard_{draft.id}"):
+    with st.expander(t("review.discard_title")):
+        reason = st.text_input(t("review.discard_why"), key=f"discard_reason_{draft.id}")
+        if not st.button(t("review.discard"), key=f"discard_{draft.id}"):
             return
         done = call(
             discard_draft,
@@ -247,10 +260,9 @@ def walk_queue(batch_id: int, queue: list[int], draft_id: int) -> None:
         st.session_state[DRAFT] = target
         st.rerun()
     if st.button(
-        "Validate all e-invoices whose checks pass",
+        t("review.validate_all"),
         key="validate_all",
-        help="XML e-invoices and Factur-X PDFs of this batch with every check passed and no warning; "
-        "each is validated on its own, the others stay in the queue.",
+        help=t("review.validate_all_help"),
     ):
         report = call(validate_batch, batch_id=batch_id, actor=current_user(), today=today())
         if report is not None:
@@ -260,21 +272,21 @@ def walk_queue(batch_id: int, queue: list[int], draft_id: int) -> None:
 
 
 require_login()
-st.title("Review")
+st.title(t("nav.review"))
 batch_id = batch_in_review()
 if st.session_state.get(REPORT) and st.session_state[REPORT][0] == batch_id:
     show_report(st.session_state[REPORT][1])
 if "validated" in st.session_state:
     show_validated(st.session_state["validated"])
-    if st.button("Review the next draft"):
+    if st.button(t("review.next")):
         del st.session_state["validated"]
         st.rerun()
     st.stop()
 
 drafts = call(list_drafts) or []
 if not drafts:
-    st.info("No draft is waiting for review.", icon="📭")
-    st.page_link("pages/upload.py", label="Upload a PDF", icon="📤")
+    st.info(t("review.none"), icon="📭")
+    st.page_link("pages/upload.py", label=t("review.upload"), icon="📤")
     st.stop()
 
 queue = (call(batch_queue, batch_id=batch_id) or []) if batch_id else []
@@ -305,18 +317,18 @@ with right:
     record_payment = paid_option(review)
     show_checks(review)
     save, confirm = st.columns(2)
-    saved_clicked = save.button("Save corrections", key=f"save_{draft.id}")
-    validated = confirm.button("Validate", type="primary", key=f"validate_{draft.id}")
+    saved_clicked = save.button(t("review.save"), key=f"save_{draft.id}")
+    validated = confirm.button(t("review.validate"), type="primary", key=f"validate_{draft.id}")
 
 if saved_clicked:
     kept = call(save_draft, draft_id=draft.id, values=values, actor=current_user(), version=draft.version)
     if kept is not None:
-        st.toast("Corrections saved")
+        st.toast(t("review.saved"))
         st.rerun()
 if validated:
     validate(draft, values, account_choice, record_payment, following)
 
-if review.duplicate is not None and st.button(f"Open the existing document #{review.duplicate.id}"):
+if review.duplicate is not None and st.button(t("review.open_existing", id=review.duplicate.id)):
     st.session_state["document_id"] = review.duplicate.id
     st.switch_page("pages/invoices.py")
 

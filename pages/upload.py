@@ -13,11 +13,13 @@ from billabex_core.models import Document, ImportDraft
 from billabex_core.services.archives import ZIP_MAGIC, BatchLimits, Incoming
 from billabex_core.services.batches import BatchResult, import_batch
 from billabex_core.services.imports import UploadOutcome, upload_pdf
-from billabex_ui import current_user, label, require_login
+from billabex_ui import current_user, label, md, require_login
+from billabex_ui.feedback import error_text
+from billabex_ui.i18n import t, tn
 from billabex_ui.queue import BATCH, DRAFT, item_line, open_batch, show_batch
 from billabex_ui.review import attempt
 
-SOURCES = {"facturx": "embedded e-invoice XML", "xml": "XML e-invoice", "text": "text layer", "ocr": "OCR"}
+SOURCES = ("facturx", "xml", "text", "ocr")  # → upload.source.*
 Outcome = UploadOutcome | BatchResult | BillabexError | None
 
 
@@ -37,21 +39,21 @@ def uploaded(files: list[UploadedFile]) -> list[tuple[str, Outcome]]:
 
 
 def upload_one(file: UploadedFile) -> Outcome:
-    with st.status(f"Reading {file.name}…", expanded=True) as status:
-        st.write("Checking the file, then extracting the fields (a scanned PDF takes a few seconds).")
+    with st.status(t("upload.reading", name=md(file.name)), expanded=True) as status:
+        st.write(t("upload.checking"))
         out = attempt(upload_pdf, data=file.getvalue(), file_name=file.name, actor=current_user())
         if isinstance(out, UploadOutcome):
-            status.update(label=f"{file.name} read", state="complete", expanded=False)
+            status.update(label=t("upload.read", name=md(file.name)), state="complete", expanded=False)
             st.session_state[BATCH] = None  # Review opens the draft just uploaded, no batch
             if out.draft is not None:
                 st.session_state[DRAFT] = out.draft.id
         else:
-            status.update(label=f"{file.name} was not imported", state="error")
+            status.update(label=t("upload.not_imported", name=md(file.name)), state="error")
     return out
 
 
 def upload_batch(files: list[UploadedFile]) -> Outcome:
-    with st.status(f"Reading {len(files)} upload(s)…", expanded=True) as status:
+    with st.status(tn("upload.reading_many", len(files)), expanded=True) as status:
         out = attempt(
             import_batch,
             files=[Incoming(f.name, data=f.getvalue()) for f in files],
@@ -59,37 +61,48 @@ def upload_batch(files: list[UploadedFile]) -> Outcome:
             progress=lambda item: st.markdown(item_line(item)),
         )
         if isinstance(out, BatchResult):
-            status.update(label=f"{len(out.items)} file(s) read", state="complete", expanded=False)
+            status.update(label=tn("upload.files_read", len(out.items)), state="complete", expanded=False)
             open_batch(out)
         else:
-            status.update(label="The batch was not imported", state="error")
+            status.update(label=t("upload.batch_not_imported"), state="error")
     return out
 
 
 def show_document(doc: Document) -> None:
     st.info(
-        f"This PDF was already imported: {label(doc.kind, capitalize=False)} **{doc.number}** "
-        f"(document #{doc.id}). Nothing new was created.",
+        t(
+            "upload.already_imported",
+            kind=label(doc.kind, capitalize=False),
+            number=md(doc.number),
+            id=doc.id,
+        ),
         icon="ℹ️",
     )
-    if st.button("Open the document"):
+    if st.button(t("upload.open_document")):
         st.session_state["document_id"] = doc.id
         st.switch_page("pages/invoices.py")
 
 
 def show_draft(draft: ImportDraft, *, existing: bool) -> None:
     if existing:
-        st.info(f"This PDF is already waiting for review (draft #{draft.id}).", icon="ℹ️")
+        st.info(t("upload.already_waiting", id=draft.id), icon="ℹ️")
     else:
-        source = SOURCES.get(draft.extraction_source or "", draft.extraction_source)
+        code = draft.extraction_source or ""
+        source = t(f"upload.source.{code}") if code in SOURCES else md(code)
+        number = md(draft.values.get("number")) if draft.values.get("number") else t("upload.no_number")
         st.success(
-            f"Draft #{draft.id} created from the {source}: {label(draft.kind, capitalize=False)} "
-            f"**{draft.values.get('number') or '(no number found)'}**.",
+            t(
+                "upload.draft_created",
+                id=draft.id,
+                source=source,
+                kind=label(draft.kind, capitalize=False),
+                number=number,
+            ),
             icon="✅",
         )
     for warning in draft.warnings:
-        st.warning(warning)
-    if st.button("Review it now", type="primary"):
+        st.warning(md(warning))
+    if st.button(t("upload.review_now"), type="primary"):
         st.session_state[BATCH] = None
         st.session_state[DRAFT] = draft.id
         st.switch_page("pages/review.py")
@@ -97,11 +110,11 @@ def show_draft(draft: ImportDraft, *, existing: bool) -> None:
 
 def show_result(name: str, out: Outcome) -> None:
     if isinstance(out, BillabexError):
-        st.error(f"{name}: {out}. Nothing was stored.", icon="🚫")
+        st.error(t("upload.refused", name=md(name), error=error_text(out)), icon="🚫")
     elif isinstance(out, BatchResult):
         show_batch(out)
         if out.first_draft_id is not None and st.button(
-            "Review this batch", type="primary", key=f"batch_{out.batch_id}"
+            t("upload.review_batch"), type="primary", key=f"batch_{out.batch_id}"
         ):
             open_batch(out)
             st.switch_page("pages/review.py")
@@ -112,17 +125,12 @@ def show_result(name: str, out: Outcome) -> None:
 
 
 require_login()
-st.title("Upload invoices and credit notes")
+st.title(t("upload.title"))
 limits = BatchLimits()
-st.caption(
-    f"PDFs, XML e-invoices (UBL, CII) or ZIP archives of them, several at once, up to "
-    f"{get_settings().max_upload_mb} MB each and {limits.max_files} files per batch. Factur-X / ZUGFeRD "
-    "e-invoices and XML are read exactly; other PDFs from their text, scans by OCR. You review every field "
-    "before anything is validated; e-invoices whose checks all pass can be validated together."
-)
+st.caption(t("upload.caption", mb=get_settings().max_upload_mb, files=limits.max_files))
 
 files = st.file_uploader(
-    "Files (PDF, XML or ZIP)", type=["pdf", "xml", "zip"], accept_multiple_files=True, key="upload_file"
+    t("upload.files"), type=["pdf", "xml", "zip"], accept_multiple_files=True, key="upload_file"
 )
 for name, out in uploaded(files or []):
     show_result(name, out)

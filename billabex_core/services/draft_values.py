@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from billabex_core.domain.fields import EDITABLE_FIELDS
 from billabex_core.domain.names import normalise_name
 from billabex_core.errors import ValidationError
 from billabex_core.models import DocumentKind
-from billabex_core.money import normalise_siren, normalise_vat
+from billabex_core.money import normalise_siren, normalise_vat, parse_amount
 from billabex_core.services.accounts import AccountMatch, match_account
 from billabex_core.services.documents import DocumentInput
 
@@ -161,16 +161,28 @@ def _normalised(normalise: Callable[[str | None], str | None], value: str | None
 def _parse_date(value: str | None, name: str) -> date | None:
     if not value:
         return None
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{name}: not a date (YYYY-MM-DD): {value!r}", field=name) from None
+        pass
+    try:  # the French way a person types it: 15/03/2026
+        return datetime.strptime(text, "%d/%m/%Y").replace(tzinfo=UTC).date()
+    except ValueError:
+        raise ValidationError(
+            f"{name}: not a date (YYYY-MM-DD): {value!r}",
+            field=name,
+            code="date.invalid",
+            params={"value": text},
+        ) from None
 
 
 def _parse_amount(value: str | None, name: str) -> Decimal | None:
+    """A plain decimal ("1234.56"), else the amount as a person types it ("1 234,56", the one
+    parser of typed amounts)."""
     if value in (None, ""):
         return None
     try:
         return Decimal(str(value).strip())
     except ArithmeticError:
-        raise ValidationError(f"{name}: not an amount: {value!r}", field=name) from None
+        return parse_amount(str(value), field=name, allow_negative=True)
