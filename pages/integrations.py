@@ -59,7 +59,7 @@ def _follow(view: svc.IntegrationView) -> None:
     live = live_sync(view.id)
     if live is None:
         return
-    bar = st.progress(0.0, text=t("intg.syncing", name=view.name))
+    bar = st.progress(0.0, text=t("intg.syncing", name=md(view.name)))  # st.progress reads markdown
     table = st.empty()
     while not live.finished.wait(0.5):
         p = live.progress

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from billabex_core.models import Document, Integration, SyncRun
+from billabex_core.models import AuditEvent, Document, Integration, SyncRun
 from billabex_sandbox import DEMO_TOKEN, demo
 from tests.ui.conftest import shown
 
@@ -37,6 +37,8 @@ def test_demo_connection_then_sync_now(app, db) -> None:
     assert any("Sync" in s.value for s in at.success), [e.value for e in at.error]
     assert db.exec(select(Document)).first() is not None
     assert db.exec(select(SyncRun)).one().finished_at is not None
+    requested = db.exec(select(AuditEvent).where(AuditEvent.action == "sync.requested")).one()
+    assert (requested.actor, requested.entity_id) == ("alice", integration.id)  # checked in the core
     at.run()
     rendered = " ".join(str(el.value) for el in (*at.markdown, *at.caption, *at.json) if el.value)
     assert DEMO_TOKEN not in rendered and "last successful sync" in rendered
