@@ -26,6 +26,8 @@ from billabex_ui import (
     show_flash,
     today,
 )
+from billabex_ui.format import moment
+from billabex_ui.i18n import t
 from billabex_ui.tables import row_table
 from billabex_ui.url_state import UrlFilters
 
@@ -39,16 +41,22 @@ URL = UrlFilters(on_change=PAGER.reset)
 # List ------------------------------------------------------------------------------------------
 
 
+def _who(assignees: list[str], disabled: tuple[str, ...]) -> str:
+    """The assignees, a disabled login said as such (it no longer sees the task)."""
+    names = [t("task.disabled_name", name=name) if name in disabled else name for name in assignees]
+    return ", ".join(names) or t("task.everybody")
+
+
 def new_task_form() -> None:
     """A task people open by hand; the core checks the subject."""
-    with st.expander("➕ New task (dispute, customer request, anomaly...)"):
-        kind = st.selectbox("Kind", MANUAL_KINDS, format_func=label, key="new_kind")
+    with st.expander(t("task.new")):
+        kind = st.selectbox(t("task.kind"), MANUAL_KINDS, format_func=label, key="new_kind")
         account_id = account_picker(
-            "new_account", label="Account — search", pick_label="Account", no_match=None
+            "new_account", label=t("task.account_search"), pick_label=t("picker.account"), no_match=None
         )
-        subject = st.text_input("Subject", key="new_subject")
-        message = st.text_area("Message", key="new_message")
-        if st.button("Create task", key="new_create"):
+        subject = st.text_input(t("field.subject"), key="new_subject")
+        message = st.text_area(t("field.body"), key="new_message")
+        if st.button(t("task.create"), key="new_create"):
             done = call(
                 open_task,
                 kind=kind,
@@ -59,26 +67,29 @@ def new_task_form() -> None:
             )
             if done is not None:
                 st.query_params["task"] = str(done.id)
-                flash(f"Task #{done.id} created.")
+                flash(t("task.created", id=done.id))
 
 
 def list_filters() -> dict[str, object]:
     """The filter widgets, as the keyword arguments of ``list_tasks``; each is kept in the URL
     (``?mine=0&status=closed``), so a link reproduces the list."""
     c = st.columns([1, 2, 2, 2])
-    mine = c[0].toggle("Assigned to me", **URL.flag("task_mine", "mine", True))
+    mine = c[0].toggle(t("task.mine"), **URL.flag("task_mine", "mine", True))
     statuses = c[1].multiselect(
-        "Status",
+        t("col.status"),
         list(TaskStatus),
         format_func=label,
         **URL.choices("task_status", "status", list(TaskStatus), [TaskStatus.ACTION_REQUIRED]),
     )
     kinds = c[2].multiselect(
-        "Kind", list(TaskKind), format_func=label, **URL.choices("task_kind", "kind", list(TaskKind))
+        t("task.kind"), list(TaskKind), format_func=label, **URL.choices("task_kind", "kind", list(TaskKind))
     )
     with c[3]:
         account_id = account_picker(
-            "task_account", label="Account — search", pick_label="Account", on_change=PAGER.reset
+            "task_account",
+            label=t("task.account_search"),
+            pick_label=t("picker.account"),
+            on_change=PAGER.reset,
         )
     return {
         "assignee": current_user() if mine else None,
@@ -89,47 +100,45 @@ def list_filters() -> dict[str, object]:
 
 
 def show_list() -> None:
-    st.title("Tasks")
-    csv_download(
-        "Download all tasks (CSV)", entity_csv, file_name="tasks.csv", key="task_csv", entity="tasks"
-    )
+    st.title(t("nav.tasks"))
+    csv_download(t("task.download"), entity_csv, file_name="tasks.csv", key="task_csv", entity="tasks")
     new_task_form()
     filters = list_filters()
     result = call(list_tasks, **filters, page=PAGER.number, page_size=PAGER.size)
     if result is None:
         return
     if not result.total:
-        st.info("No task matches these filters. 🎉" if filters["statuses"] else "No task.")
+        st.info(t("task.none_match") if filters["statuses"] else t("table.no_task"))
         return
     rows = result.rows
     row_table(  # a click on a row opens the task
         {
             "#": [r.id for r in rows],
-            "Kind": [label(r.kind) for r in rows],
-            "Subject": [r.subject for r in rows],
-            "Account": [r.account_name or "" for r in rows],
-            "Status": [label(r.status) for r in rows],
-            "Assigned to": [", ".join(r.assignees) or "everybody" for r in rows],
-            "Updated": [r.updated_at for r in rows],
+            t("task.kind"): [label(r.kind) for r in rows],
+            t("col.subject"): [r.subject for r in rows],
+            t("col.account"): [r.account_name or "" for r in rows],
+            t("col.status"): [label(r.status) for r in rows],
+            t("task.assigned_to"): [_who(r.assignees, r.disabled_assignees) for r in rows],
+            t("task.updated"): [r.updated_at for r in rows],
         },
         [r.id for r in rows],
         key="task_table",
         param="task",
     )
-    PAGER.footer(result, "Tasks")
+    PAGER.footer(result, t("nav.tasks"))
 
 
 # Answers ---------------------------------------------------------------------------------------
 
 
 def answer_with_contact(detail: TaskDetail) -> None:
-    st.subheader("Answer: provide the contact")
+    st.subheader(t("task.answer_contact"))
     email, name, language = new_contact_inputs("ans")
     c = st.columns(3)
-    role = c[0].text_input("Role (optional)", key="ans_role")
-    phone = c[1].text_input("Phone (optional)", key="ans_phone")
-    primary = c[2].checkbox("Primary contact", value=True, key="ans_primary")
-    if st.button("Add the contact and close the task", key="ans_submit", type="primary"):
+    role = c[0].text_input(t("task.role_optional"), key="ans_role")
+    phone = c[1].text_input(t("task.phone_optional"), key="ans_phone")
+    primary = c[2].checkbox(t("contact.primary"), value=True, key="ans_primary")
+    if st.button(t("task.add_contact_close"), key="ans_submit", type="primary"):
         done = call(
             answer_missing_contact,
             task_id=detail.task.id,
@@ -145,24 +154,23 @@ def answer_with_contact(detail: TaskDetail) -> None:
         if done is not None:
             for key in ("ans_email", "ans_name", "ans_role", "ans_phone"):
                 st.session_state.pop(key, None)
-            flash(f"Contact {md(done.name)} added; the task is closed.")
+            flash(t("task.contact_added", name=md(done.name)))
 
 
 def answer_with_correction(detail: TaskDetail) -> None:
     contact = detail.contact
     if contact is None:
         return
-    st.subheader("Answer: correct the e-mail")
-    st.caption(
-        md(f"{contact.name} <{contact.email}> bounced: {contact.invalid_reason or 'no reason given'}.")
-    )
-    email = st.text_input("Correct e-mail", value=contact.email, key="fix_email")
-    if st.button("Save the e-mail and close the task", key="fix_submit", type="primary"):
+    st.subheader(t("task.answer_correct"))
+    reason = contact.invalid_reason or t("acc.no_reason")
+    st.caption(t("task.bounced", contact=md(f"{contact.name} <{contact.email}>"), reason=md(reason)))
+    email = st.text_input(t("task.correct_email"), value=contact.email, key="fix_email")
+    if st.button(t("task.save_email_close"), key="fix_submit", type="primary"):
         done = call(
             correct_invalid_contact, task_id=detail.task.id, email=email, actor=current_user(), today=today()
         )
         if done is not None:
-            flash(f"{md(done.name)} is valid again; the task is closed.")
+            flash(t("task.valid_again", name=md(done.name)))
 
 
 # Detail ----------------------------------------------------------------------------------------
@@ -172,13 +180,18 @@ def show_header(detail: TaskDetail) -> None:
     task = detail.task
     st.title(f"#{task.id} {md(task.subject)}")
     st.markdown(
-        f"**Status:** {label(task.status)} · **Kind:** {label(task.kind)} · "
-        f"**Assigned to:** {md(', '.join(task.assignees)) or 'everybody'} · **Opened by:** {md(task.created_by)}"
+        t(
+            "task.header",
+            status=label(task.status),
+            kind=label(task.kind),
+            who=md(_who(task.assignees, detail.disabled_assignees)),
+            opened_by=md(task.created_by),
+        )
     )
     if task.account_id:
         st.page_link(
             "pages/accounts.py",
-            label=f"Account: {md(detail.account_name)}",
+            label=t("task.account_link", name=md(detail.account_name)),
             icon="🏢",
             query_params={"account": str(task.account_id)},
         )
@@ -190,57 +203,59 @@ def show_header(detail: TaskDetail) -> None:
 def show_thread(detail: TaskDetail) -> None:
     """The thread after the opening message (shown in the header), and the reply form."""
     task = detail.task
-    st.subheader("Thread")
+    st.subheader(t("task.thread"))
     for message in detail.thread[1:] if task.message else detail.thread:
         with st.chat_message(chat_role(message.author)):
-            st.caption(f"{md(message.author)} · {message.created_at:%Y-%m-%d %H:%M} UTC")
+            st.caption(f"{md(message.author)} · {moment(message.created_at)}")
             st.markdown(md_block(message.body))
     with st.form("reply_form", clear_on_submit=True):
-        body = st.text_area("Reply", key="reply_body")
+        body = st.text_area(t("task.reply"), key="reply_body")
         if (
-            st.form_submit_button("Send reply")
+            st.form_submit_button(t("task.send_reply"))
             and call(reply, task_id=task.id, author=current_user(), body=body) is not None
         ):
-            flash("Reply added.")
+            flash(t("task.reply_added"))
 
 
 def show_controls(detail: TaskDetail) -> None:
     """Change the status, the assignees, or cancel the task."""
     task = detail.task
-    st.subheader("Status and assignees")
+    st.subheader(t("task.controls"))
     c = st.columns(2)
     with c[0].form("status_form"):
         statuses = list(TaskStatus)
         status = st.selectbox(
-            "Status", statuses, index=statuses.index(task.status), format_func=label, key="st_status"
+            t("col.status"), statuses, index=statuses.index(task.status), format_func=label, key="st_status"
         )
-        note = st.text_input("Note (optional)", key="st_note")
-        if st.form_submit_button("Change status"):
+        note = st.text_input(t("task.note_optional"), key="st_note")
+        if st.form_submit_button(t("task.change_status")):
             done = call(set_status, task_id=task.id, status=status, actor=current_user(), note=note)
             if done is not None:
-                flash(f"Status: {label(done.status)}.")
+                flash(t("task.status_changed", status=label(done.status)))
     with c[1].form("assign_form"):
         who = st.multiselect(
-            "Assignees (none: everybody)",
+            t("task.assignees"),
             detail.usernames,
             default=[u for u in task.assignees if u in detail.usernames],
             key="assignees",
         )
-        saved = st.form_submit_button("Save assignees")
+        if detail.disabled_assignees:
+            st.caption(t("task.disabled_logins", names=md(", ".join(detail.disabled_assignees))))
+        saved = st.form_submit_button(t("task.save_assignees"))
         if saved and call(set_assignees, task_id=task.id, assignees=who, actor=current_user()) is not None:
-            flash("Assignees saved.")
+            flash(t("task.assignees_saved"))
     if task.status.is_open:
         with st.form("cancel_form"):
-            reason = st.text_input("Why cancel this task?", key="cancel_reason")
+            reason = st.text_input(t("task.why_cancel"), key="cancel_reason")
             if (
-                st.form_submit_button("Cancel task")
+                st.form_submit_button(t("task.cancel"))
                 and call(cancel_task, task_id=task.id, actor=current_user(), reason=reason) is not None
             ):
-                flash("Task cancelled.")
+                flash(t("task.cancelled"))
 
 
 def show_detail(task_id: int) -> None:
-    back_button("← All tasks", "task")
+    back_button(t("task.back"), "task")
     detail = call(task_detail, task_id=task_id)
     if detail is None:
         return
