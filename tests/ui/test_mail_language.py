@@ -79,6 +79,7 @@ def test_sent_mails_follow_the_contacts_language_not_the_interfaces(ui_db: str, 
     at.button(key="com_run_now").click().run()  # the person makes them go, in their language
     assert not at.exception, at.exception
     said = " ".join(str(e.value) for e in at.success)
+    assert ("Passage de l'agent" if interface == "fr" else "Agent run as of") in said  # the screen's language
     with session_scope() as s:
         sent = {c.language: c for c in s.exec(select(Communication)) if c.status == CommunicationStatus.SENT}
     assert sorted(sent) == ["en", "fr"]
