@@ -122,13 +122,23 @@ def _unlisted_children(
 
 
 def _unlisted_split_rows(conn: Connection, ctx: mp.SyncContext, group: list[ChildrenRecord]) -> set[str]:
-    """Payment rows ``<payment id>:<part>`` of the listed provider payments, not listed now."""
-    listed = {r.parent_external_id or "": r.external_ids for r in group}
-    prefixes = [sa.func.substr(PAY.c.external_id, 1, len(p) + 1) == f"{p}:" for p in listed if p]
-    if not prefixes:
+    """Payment rows ``<payment id>:<part>`` of the listed provider payments, not listed now.
+
+    One range of the (integration, external id) index covers the page's payments (a page lists
+    payments of neighbouring ids), filtered here: no per-row prefix test over every payment."""
+    listed = {r.parent_external_id: r.external_ids for r in group if r.parent_external_id}
+    if not listed:
         return set()
-    query = sa.select(PAY.c.external_id).where(PAY.c.integration_id == ctx.integration_id, sa.or_(*prefixes))
-    return {ext for ext in conn.execute(query).scalars() if ext not in listed[ext.partition(":")[0]]}
+    low, high = min(f"{p}:" for p in listed), max(f"{p};" for p in listed)  # ";" follows ":"
+    query = sa.select(PAY.c.external_id).where(
+        PAY.c.integration_id == ctx.integration_id, PAY.c.external_id >= low, PAY.c.external_id < high
+    )
+    out = set()
+    for ext in conn.execute(query).scalars():
+        payment, colon, _ = ext.partition(":")
+        if colon and payment in listed and ext not in listed[payment]:
+            out.add(ext)
+    return out
 
 
 def _unlisted(conn: Connection, ctx: mp.SyncContext, entity: Entity, listed: frozenset[str]) -> set[str]:
