@@ -85,8 +85,10 @@ def find_kind(layout: Layout) -> tuple[str, Segment | None]:
 
 def line_date_columns(layout: Layout, hits: list[LabelHit]) -> list[Segment]:
     """Date headers of an item table: a bare date label ("Date", "Datum") whose column holds a
-    date on two rows or more, without a wide gap, dates lines, not the document."""
+    date on two rows or more, without a wide gap or another label between, dates lines, not the
+    document."""
     out = []
+    labelled = {id(h.segment) for h in hits}
     for hit in hits:
         seg = hit.segment
         if hit.role != "issue_date" or find_dates(seg.text):
@@ -96,6 +98,8 @@ def line_date_columns(layout: Layout, hits: list[LabelHit]) -> list[Segment]:
             cells = [s for s in line if s.x0 < seg.x1 + 2 and s.x1 > seg.x0 - 2]
             if line[0].page != seg.page or min(s.top for s in line) - last > 3 * seg.height:
                 break  # the column ends at a wide gap
+            if any(id(s) in labelled for s in cells):
+                break  # or at another label: a header row of values ("Zahlbar bis", "Vervaldatum")
             rows += any(find_dates(s.text) for s in cells)
             last = max([last, *(s.bottom for s in cells)])
         if rows >= 2:

@@ -102,6 +102,22 @@ def test_a_date_header_over_one_value_is_still_the_issue_date() -> None:
     assert _result(cells).value("issue_date") == "2026-03-15"
 
 
+def test_a_date_header_over_a_header_row_of_other_labelled_dates() -> None:
+    cells = [
+        (40, 40, "Rechnung 12"),
+        (40, 80, "Bestellung"),
+        (140, 80, "Datum"),
+        (40, 94, "99443"),
+        (140, 94, "12. April 2026"),
+        (40, 108, "Lieferschein"),
+        (140, 108, "Zahlbar bis"),
+        (40, 122, "PO-1568"),
+        (140, 122, "11. Juni 2026"),
+    ]
+    result = _result(cells)
+    assert (result.value("issue_date"), result.value("due_date")) == ("2026-04-12", "2026-06-11")
+
+
 @pytest.mark.parametrize(
     "cells",
     [
