@@ -165,6 +165,8 @@ class Spec:
         if style == "iso":
             return d.isoformat()
         month = MONTHS[self.lang][d.month - 1]
+        if style == "d_mon_yy":  # "28 Jan 26"
+            return f"{d.day} {month[:3]} {d.year % 100:02d}"
         if self.lang == "en":
             return f"{month} {d.day}, {d.year}" if style == "written" else f"{d.day} {month} {d.year}"
         if self.lang == "de":
@@ -411,17 +413,24 @@ def _items(page: Page, spec: Spec, rnd: random.Random, y: float) -> float:
     desc, qty, unit, amount = w["items"]
     cols = (40, 80, 360, 440, 555)
     page.put(cols[0], y, pos_label, 8, bold=True)
-    page.put(cols[1], y, desc, 8, bold=True)
+    if spec.layout.get("line_dates") != "yes":
+        page.put(cols[1], y, desc, 8, bold=True)
     page.put(cols[2], y, qty, 8, bold=True)
     page.put(cols[3], y, unit, 8, bold=True)
     if spec.currency_style == "none":  # the currency is then named once, in the header
         amount = f"{amount} ({spec.currency})"
     page.put(cols[4], y, amount, 8, bold=True, right=True)
+    dated = spec.layout.get("line_dates") == "yes"  # a date column: the day each line was served
+    if dated:
+        page.put(cols[1], y, WORDS[spec.lang]["issue"][0], 8, bold=True)
+        page.put(cols[1] + 80, y, desc, 8, bold=True)
     step = rnd.choice([1, 10])
     for i, (text, q, price) in enumerate(spec.lines, start=1):
         y += 14
         page.put(cols[0], y, str(i * step), 9)
-        page.put(cols[1], y, text, 9)
+        if dated:
+            page.put(cols[1], y, spec.fmt_date(spec.issue - timedelta(days=3 * (len(spec.lines) - i) + 2)), 9)
+        page.put(cols[1] + (80 if dated else 0), y, text, 9)
         page.put(cols[2], y, str(q), 9)
         page.put(cols[3], y, spec.fmt_amount(price, currency=False), 9)
         page.put(cols[4], y, spec.fmt_amount(q * price, currency=False), 9, right=True)
@@ -639,6 +648,15 @@ def draw(rnd: random.Random) -> Spec:
     return spec
 
 
+def _variations(spec: Spec, rnd: random.Random) -> None:
+    """Variations added after the first generator, from a stream of their own (the documents
+    keep every earlier choice): a date column in the item table (the days the lines were
+    served, before the issue date) and English dates as "28 Jan 26"."""
+    spec.layout["line_dates"] = "yes" if rnd.random() < 0.25 else "no"
+    if spec.lang == "en" and spec.date_style in ("written", "d_month_y") and rnd.random() < 0.4:
+        spec.date_style = "d_mon_yy"
+
+
 @dataclass(frozen=True)
 class SyntheticDoc:
     name: str
@@ -652,6 +670,7 @@ def generate(count: int, seed: int = 14, start: int = 0) -> Iterator[SyntheticDo
     for index in range(start, start + count):
         rnd = random.Random(seed * 100_003 + index)
         spec = draw(rnd)
+        _variations(spec, random.Random(f"{seed}-{index}-variations"))
         pdf = render(spec, rnd)
         key = f"{spec.lang}/{spec.layout['header']}/{spec.layout['meta']}"
         yield SyntheticDoc(f"synthetic-{seed}-{index:05d}", pdf, spec.truth(), key)
