@@ -46,6 +46,7 @@ def new_contact_inputs(prefix: str, suffix: str = "") -> tuple[str, str, str]:
         t("contact.language"),
         LANGUAGES,
         index=None,
+        placeholder=t("common.choose_one"),
         help=t("contact.language_help"),
         key=f"{prefix}_lang{suffix}",
     )

@@ -86,12 +86,20 @@ def list_filters() -> dict[str, object]:
         list(CommunicationStatus),
         format_func=label,
         **URL.choices("com_status", "status", list(CommunicationStatus)),
+        placeholder=t("common.choose"),
     )
     tones = c[1].multiselect(
-        t("col.tone"), list(Tone), format_func=label, **URL.choices("com_tone", "tone", list(Tone))
+        t("col.tone"),
+        list(Tone),
+        format_func=label,
+        **URL.choices("com_tone", "tone", list(Tone)),
+        placeholder=t("common.choose"),
     )
     languages = c[2].multiselect(
-        t("col.language"), LANGUAGES, **URL.choices("com_lang", "language", LANGUAGES)
+        t("col.language"),
+        LANGUAGES,
+        **URL.choices("com_lang", "language", LANGUAGES),
+        placeholder=t("common.choose"),
     )
     with c[3]:
         account_id = account_picker("com_account", linked="account", on_change=PAGER.reset)
@@ -256,6 +264,7 @@ def edit_form(p: Preview) -> None:
             default=[e for e in row.recipients if e in emails],
             format_func=names.get,
             key=f"com_edit_to_{row.id}",
+            placeholder=t("common.choose"),
         )
         cc = st.multiselect(
             "Cc",
@@ -263,6 +272,7 @@ def edit_form(p: Preview) -> None:
             default=[e for e in row.cc if e in emails],
             format_func=names.get,
             key=f"com_edit_cc_{row.id}",
+            placeholder=t("common.choose"),
         )
         subject = st.text_input(t("col.subject"), value=row.subject, key=f"com_edit_subject_{row.id}")
         body = st.text_area(t("com.body"), value=row.body, height=320, key=f"com_edit_body_{row.id}")

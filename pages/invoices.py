@@ -61,6 +61,7 @@ def list_filters(kind: DocumentKind) -> dict[str, object]:
         options := list(InvoiceStatus) if is_invoice else list(CreditNoteStatus),
         format_func=label,
         **URL.choices(f"doc_status_{kind.value}", "status" if is_invoice else "credit_status", options),
+        placeholder=t("common.choose"),
     )
     source = c[1].selectbox(
         t("docs.source"),

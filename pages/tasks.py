@@ -80,9 +80,14 @@ def list_filters() -> dict[str, object]:
         list(TaskStatus),
         format_func=label,
         **URL.choices("task_status", "status", list(TaskStatus), [TaskStatus.ACTION_REQUIRED]),
+        placeholder=t("common.choose"),
     )
     kinds = c[2].multiselect(
-        t("task.kind"), list(TaskKind), format_func=label, **URL.choices("task_kind", "kind", list(TaskKind))
+        t("task.kind"),
+        list(TaskKind),
+        format_func=label,
+        **URL.choices("task_kind", "kind", list(TaskKind)),
+        placeholder=t("common.choose"),
     )
     with c[3]:
         account_id = account_picker(
@@ -238,6 +243,7 @@ def show_controls(detail: TaskDetail) -> None:
             detail.usernames,
             default=[u for u in task.assignees if u in detail.usernames],
             key="assignees",
+            placeholder=t("common.choose"),
         )
         if detail.disabled_assignees:
             st.caption(t("task.disabled_logins", names=md(", ".join(detail.disabled_assignees))))

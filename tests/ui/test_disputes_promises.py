@@ -77,10 +77,10 @@ def test_promise_to_pay_holds_the_reminder_and_shows_on_the_account(app) -> None
     at.date_input(key="promise_date").set_value(date(2026, 3, 6))  # a Friday
     at.text_input(key="promise_note").input("CFO on the phone")
     at = _press(at, "🤝 Record the promise")
-    assert "Promise recorded: reminders of GL-1 wait until 2026-03-10." in _said(at)
+    assert "Promise recorded: reminders of GL-1 wait until 10 Mar 2026." in _said(at)
     assert _message().scheduled_for == date(2026, 3, 10)
     assert (
-        "Promise to pay €120.00 by 2026-03-06 (recorded by alice): reminders wait until 2026-03-10."
+        "Promise to pay €120.00 by 6 Mar 2026 (recorded by alice): reminders wait until 10 Mar 2026."
         in _said(at)
     )
     run_agent(today=DAY, send=True)
