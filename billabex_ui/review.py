@@ -75,9 +75,12 @@ def page_image(sha256: str, page: int, boxes: tuple[Box, ...], scale: float = 1.
 @st.dialog("Page", width="large")
 def zoomed(sha256: str, page: int, boxes: tuple[Box, ...]) -> None:
     """The page enlarged, its boxes with it (scroll to move around)."""
-    st.image(
-        page_image(sha256, page, boxes, ZOOM_SCALE), caption=t("review.page", page=page), width="content"
-    )
+    try:  # the dialog reruns alone: a page that cannot be drawn is said here, not raised
+        image = page_image(sha256, page, boxes, ZOOM_SCALE)
+    except BillabexError as exc:
+        show_error(exc)
+        return
+    st.image(image, caption=t("review.page", page=page), width="content")
 
 
 def _pick_page(sha256: str, pages: int, boxes: tuple[Box, ...]) -> int:

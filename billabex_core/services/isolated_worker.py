@@ -114,7 +114,8 @@ class IsolatedWorker:
 
 def _serve(conn: Connection, memory: int) -> None:
     """The child: answer each ``(fn, args, env)`` until the parent closes the pipe."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    limit = isolation._address_space() + memory  # on what the files add, as isolation._child
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
             fn, args, env = conn.recv()

@@ -7,7 +7,7 @@ so sniffing and extraction run in a fresh child process:
 
 - forked from multiprocessing's **forkserver** (a single-threaded process that has the extraction
   modules loaded: a child starts in milliseconds, and never inherits another thread's locks);
-- capped at ``MEMORY_LIMIT`` of address space (``RLIMIT_AS``, inherited by the OCR program it
+- capped at ``MEMORY_LIMIT`` of address space more than it starts with (``RLIMIT_AS``, inherited by the OCR program it
   runs) — an allocation past it fails inside the child;
 - killed after ``TIME_LIMIT`` seconds, whatever it is doing.
 
@@ -99,7 +99,11 @@ def run_isolated(
 def _child(
     send: Connection, fn: Callable[..., Any], args: tuple[Any, ...], memory: int, env: dict[str, str]
 ) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # The cap is on what reading the file adds: the child starts with the address space of the
+    # process it was forked from (the app's imports, hundreds of MB on a server), which a cap on
+    # the total would count against the file (a plain page refused at zoom).
+    limit = _address_space() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _settings_of_the_caller(env)
     reply: tuple[str, Any]
     try:
@@ -114,6 +118,18 @@ def _child(
         reply = ("error", (CorruptPdfError, f"corrupt PDF: the reader failed ({type(exc).__name__})"))
     send.send((*reply, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
     send.close()
+
+
+def _address_space() -> int:
+    """This process's mapped address space now, in bytes (``VmSize``; 0 where unknown)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _settings_of_the_caller(env: dict[str, str]) -> None:
