@@ -15,6 +15,7 @@ from billabex_core.queries import (
     list_documents,
 )
 from billabex_core.services.downloads import entity_csv
+from billabex_core.services.files import download_name, kind_of
 from billabex_core.services.payments import record_payment, reverse_payment
 from billabex_ui import (
     Pager,
@@ -170,10 +171,12 @@ def show_list() -> None:
 def show_pdf(detail: DocumentDetail) -> None:
     doc = detail.document
     if detail.pdf is not None:
+        kind = kind_of(detail.pdf)  # an XML e-invoice is offered as the XML it is (issue #15)
         st.download_button(
-            t("docs.download_pdf"),
+            t(f"docs.download_{kind.suffix}"),
             detail.pdf.read_bytes(),
-            file_name=doc.file_name or f"{doc.number}.pdf",
+            file_name=download_name(doc.file_name, doc.number, doc.file_sha256 or ""),
+            mime=kind.media_type,
             key="pdf",
         )
     elif doc.file_sha256:

@@ -17,7 +17,6 @@ query per account).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +56,7 @@ from billabex_core.models import (
     reachable_contact,
 )
 from billabex_core.models.collection import PROMISE_OPEN
+from billabex_core.services.files import attachment_name
 
 
 def accounts_with_manual_credit(*, session: Session) -> list[int]:
@@ -383,15 +383,14 @@ def outgoing(*, session: Session, communication_id: int) -> Outgoing:
 
 
 def invoice_pdfs(session: Session, invoice_ids: list[int]) -> list[tuple[str, str]]:
-    """(file name, SHA-256) of the invoices' PDFs stored by a manual import, in the given order."""
+    """(file name, SHA-256) of the invoices' files stored by a manual import, in the given order:
+    ``<number>.pdf``, or ``<number>.xml`` for an XML e-invoice."""
     if not invoice_ids:
         return []
     query = select(Document.id, Document.number, Document.file_sha256).where(
         col(Document.id).in_(invoice_ids), col(Document.file_sha256).is_not(None)
     )
     found = {
-        doc_id: (re.sub(r"[^\w.-]+", "-", number).strip("-") + ".pdf", sha)
-        for doc_id, number, sha in session.exec(query)
-        if sha
+        doc_id: (attachment_name(number, sha), sha) for doc_id, number, sha in session.exec(query) if sha
     }
     return [found[i] for i in invoice_ids if i in found]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
@@ -93,6 +94,7 @@ from billabex_core.jobs.agent_run import run_agent  # noqa: E402
 from billabex_core.models import AuditEvent, DocumentKind  # noqa: E402
 from billabex_core.services.contacts import add_contact  # noqa: E402
 from billabex_core.services.documents import DocumentInput, create_manual_document  # noqa: E402
+from billabex_core.services.files import store_pdf  # noqa: E402
 from billabex_core.services.org import set_setting  # noqa: E402
 from billabex_core.services.users import add_user  # noqa: E402
 from tests.ui.conftest import PASSWORD, ROOT, login  # noqa: E402
@@ -100,8 +102,11 @@ from tests.ui.conftest import PASSWORD, ROOT, login  # noqa: E402
 DAY = date(2026, 3, 2)  # BILLABEX_TODAY of the UI tests
 
 
-def plan(*, approval: bool = False, accounts: tuple[str, ...] = ("Globex",)) -> list[int]:
-    """Accounts each with an invoice 20 days late and two contacts; the agent planned them."""
+def plan(
+    *, approval: bool = False, accounts: tuple[str, ...] = ("Globex",), file: bytes | None = None
+) -> list[int]:
+    """Accounts each with an invoice 20 days late (stored as ``file`` when given) and two
+    contacts; the agent planned them."""
     with session_scope() as s:
         set_setting(session=s, key="org.name", value="Dupont SAS", actor="t")
         set_setting(session=s, key="sender.email", value="ar@dupont.example", actor="t")
@@ -124,6 +129,8 @@ def plan(*, approval: bool = False, accounts: tuple[str, ...] = ("Globex",)) -> 
                 ),
                 actor="t",
                 today=DAY - timedelta(days=60),
+                file_sha256=store_pdf(file) if file else None,
+                file_name="upload" if file else None,
             )
             for email in (f"ap@{name.lower()}.example", f"cfo@{name.lower()}.example"):
                 add_contact(
@@ -172,6 +179,18 @@ def test_preview_shows_the_message_exactly_as_it_will_be_sent(app) -> None:  # t
     )
     assert "Invoices: GL-1 (due 10 Feb 2026, €120.00)" in captions
     assert f"**{message.subject}**" in [m.value for m in at.markdown]
+
+
+@pytest.mark.parametrize(
+    ("file", "name"),
+    [(b"%PDF-1.4 GL-1", "GL-1.pdf"), (b'<?xml version="1.0"?><Invoice xmlns="urn:x"/>', "GL-1.xml")],
+)
+def test_the_attachment_is_listed_with_its_real_name(app, file: bytes, name: str) -> None:  # type: ignore[no-untyped-def]
+    """An invoice imported as an XML e-invoice goes as ``<number>.xml`` (issue #15)."""
+    [comm_id] = plan(file=file)
+    at = read(app("pages/communications.py"), comm_id)
+    assert not at.exception, at.exception
+    assert f"📎 {name}" in [c.value for c in at.caption]
 
 
 def test_approve_then_the_next_run_sends_it(app) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlmodel import select
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from billabex_core.db.engine import session_scope
@@ -209,3 +210,31 @@ def test_a_payment_is_reversed_from_the_invoice(app) -> None:  # type: ignore[no
     assert metrics(at)["Remaining"] == "€300.00" and metrics(at)["Payment status"] == "Unpaid"
     assert any("Reversal of a payment" in line for line in at.table[0].value[""])
     assert not [b for b in at.button if b.label == "Reverse this payment"]  # reversed at most once
+
+
+def test_an_xml_e_invoice_is_downloaded_as_xml(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An invoice imported as an XML e-invoice offers its XML, named and typed as XML (issue #15);
+    a PDF stays "Download the PDF" (test_synced_invoice_has_no_payment_form)."""
+    xml = b'<?xml version="1.0"?><rsm:CrossIndustryInvoice xmlns:rsm="urn:x"/>'
+    with session_scope() as s:
+        acc = create_account(session=s, name="Globex", actor="t")
+        out = create_manual_document(
+            session=s, account=acc, data=invoice("FX-7", "90", date(2026, 4, 1)), actor="t", today=TODAY,
+            file_sha256=store_pdf(xml), file_name="scan.pdf",
+        )  # fmt: skip
+        doc_id = out.document.id
+    served: list[tuple[bytes | str, str, str | None]] = []
+    add = MediaFileManager.add
+
+    def spy(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):  # type: ignore[no-untyped-def]
+        served.append((data, mimetype, file_name))
+        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
+
+    monkeypatch.setattr(MediaFileManager, "add", spy)
+    at = app("pages/invoices.py")
+    at.query_params["document"] = str(doc_id)
+    at.run()
+    assert not at.exception, at.exception
+    [download] = at.get("download_button")
+    assert download.proto.label == "📄 Download the XML"
+    assert served == [(xml, "application/xml", "FX-7.xml")]
