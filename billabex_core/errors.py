@@ -64,9 +64,15 @@ class DuplicateDocumentError(ValidationError):
     exit_code = 1
 
     def __init__(
-        self, message: str, *, existing_id: int | None = None, existing_kind: str = "document"
+        self,
+        message: str,
+        *,
+        existing_id: int | None = None,
+        existing_kind: str = "document",
+        number: str | None = None,
     ) -> None:
-        super().__init__(message)
+        code = "duplicate.pdf" if number is None else f"duplicate.{existing_kind}"
+        super().__init__(message, code=code, params={"document": existing_id, "number": number or ""})
         self.existing_id = existing_id
         self.existing_kind = existing_kind
 

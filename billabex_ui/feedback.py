@@ -3,13 +3,14 @@ message that confirms an action after the rerun which shows its result."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import streamlit as st
 
 from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.services import integration_forms
-from billabex_ui.format import label, md, number
+from billabex_ui.format import day, label, md, money, number
 from billabex_ui.i18n import has_text, t
 
 # One key for every page: a flash is always shown by the rerun it triggers, on the same page.
@@ -29,7 +30,17 @@ FORM_LABELS = {
 }
 
 
-def _param(name: str, value: object) -> str:
+# Parameters naming a code of the core (a status, a source, a kind): shown as the screens word it.
+VALUE_PARAMS = frozenset({"status", "source", "kind"})
+
+
+def _param(name: str, value: object, currency: object = None) -> str:
+    if isinstance(value, Decimal) and isinstance(currency, str):
+        return money(value, currency)
+    if isinstance(value, date):
+        return day(value)
+    if name in VALUE_PARAMS and isinstance(value, str):
+        return label(value, capitalize=False)
     if name == "fields" and isinstance(value, list | tuple):
         return ", ".join(field_label(str(v)) for v in value)
     if name == "field":
@@ -46,7 +57,8 @@ def error_text(exc: BillabexError) -> str:
     error without a translated code keeps its English message, its field named by its label."""
     field = getattr(exc, "field", None)
     if exc.code and has_text(f"error.{exc.code}"):
-        params = {name: _param(name, value) for name, value in exc.params.items()}
+        currency = exc.params.get("currency")
+        params = {name: _param(name, value, currency) for name, value in exc.params.items()}
         if field:
             params.setdefault("field", field_label(field))
         return t(f"error.{exc.code}", **params)

@@ -129,12 +129,15 @@ def _check_sendable(session: Session, communication_id: int, actor: str, today: 
             f"not sent: it is planned for {row.scheduled_for.isoformat()} and its text is written for that day; "
             "edit its date to today to send it now",
             field="scheduled_for",
+            code="send.future",
+            params={"date": row.scheduled_for},
         )
     org = get_organisation(session=session)
     if not org.name.strip():
         raise ValidationError(
             "not sent: the organisation's name signs every reminder and is not set (Settings → Company name)",
             field="org.name",
+            code="send.no_org_name",
         )
     hold = freshness.account_hold(
         session=session, account_id=row.account_id, now=utcnow(), limit_hours=org.freshness_hours

@@ -26,7 +26,10 @@ def _clean_country(value: str | None) -> str | None:
     code = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code):
         raise ValidationError(
-            f"invalid country code: {value!r} (expected ISO 3166-1 alpha-2, e.g. FR)", field="country"
+            f"invalid country code: {value!r} (expected ISO 3166-1 alpha-2, e.g. FR)",
+            field="country",
+            code="country.invalid",
+            params={"value": value},
         )
     return code
 
@@ -39,7 +42,10 @@ def _clean_language(value: str | None) -> str | None:
     code = value.strip().lower()[:2]
     if code not in LANGUAGES:
         raise ValidationError(
-            f"unsupported language: {value!r} (one of {', '.join(LANGUAGES)})", field="language"
+            f"unsupported language: {value!r} (one of {', '.join(LANGUAGES)})",
+            field="language",
+            code="language.unsupported",
+            params={"value": value, "choices": ", ".join(LANGUAGES)},
         )
     return code
 
@@ -51,7 +57,7 @@ def clean_account_fields(**fields: Any) -> dict[str, Any]:
         if key == "name":
             name = " ".join(str(value or "").split())
             if not name:
-                raise ValidationError("account name is required", field="name")
+                raise ValidationError("account name is required", field="name", code="required")
             out["name"] = name[:200]
             out["normalized_name"] = normalise_name(name)
         elif key == "vat":
@@ -172,7 +178,10 @@ def update_account(*, session: Session, account_id: int, actor: str, **changes: 
     account = get_account(session=session, account_id=account_id)
     if account.source != Source.MANUAL:
         raise ValidationError(
-            f"account {account.name!r} is synced from {account.source.value}: edit it there", field="source"
+            f"account {account.name!r} is synced from {account.source.value}: edit it there",
+            field="source",
+            code="account.synced",
+            params={"name": account.name, "source": account.source.value},
         )
     values = clean_account_fields(**{k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
     before = {k: getattr(account, k) for k in values if k != "normalized_name"}
@@ -198,7 +207,9 @@ def set_paused(
 ) -> Account:
     account = get_account(session=session, account_id=account_id)
     if paused and not (reason or "").strip():
-        raise ValidationError("say why the follow-ups are paused", field="reason")
+        raise ValidationError(
+            "say why the follow-ups are paused", field="reason", code="account.pause_reason"
+        )
     account.paused = paused
     account.paused_reason = reason.strip()[:500] if paused and reason else None
     account.updated_at = utcnow()

@@ -41,6 +41,8 @@ def planned_row(*, session: Session, communication_id: int) -> Communication:
             f"communication {communication_id} is {row.status.value.replace('_', ' ')}: only a message "
             "not sent yet can be approved, edited, skipped or sent",
             field="communication",
+            code="communication.not_planned",
+            params={"communication": communication_id, "status": row.status.value},
         )
     return row
 
@@ -97,7 +99,9 @@ def skip(*, session: Session, communication_id: int, reason: str, actor: str) ->
     """Skip a message with a reason: it is cancelled and that step is never planned again."""
     text = (reason or "").strip()
     if not text:
-        raise ValidationError("say why this message is skipped", field="reason")
+        raise ValidationError(
+            "say why this message is skipped", field="reason", code="communication.skip_reason"
+        )
     row = planned_row(session=session, communication_id=communication_id)
     row.status, row.skipped_by, row.skip_reason, row.held = CommunicationStatus.CANCELLED, actor, text, None
     row.error = f"skipped by {actor}: {text}"[:1000]
@@ -112,24 +116,31 @@ def _reachable(session: Session, account_id: int) -> set[str]:
 
 def _check_recipients(session: Session, row: Communication, to: list[str], cc: list[str]) -> None:
     if not to:
-        raise ValidationError("a message needs at least one recipient in To", field="to")
+        raise ValidationError(
+            "a message needs at least one recipient in To", field="to", code="communication.no_to"
+        )
     allowed = _reachable(session, row.account_id)
     unknown = [e for e in [*to, *cc] if e not in allowed]
     if unknown:
         raise ValidationError(
-            f"{unknown[0]} is not a contact of this account that may receive reminders", field="to"
+            f"{unknown[0]} is not a contact of this account that may receive reminders",
+            field="to",
+            code="communication.not_a_contact",
+            params={"email": unknown[0]},
         )
 
 
 def _check_date(row: Communication, day: date, today: date) -> None:
     if day < today:
-        raise ValidationError("the date cannot be in the past", field="scheduled_for")
+        raise ValidationError("the date cannot be in the past", field="scheduled_for", code="date.past")
     if row.step_key.startswith("pre:"):
         due = date.fromisoformat(row.step_key.split(":")[2])
         if day > due:
             raise ValidationError(
                 f"a reminder before the due date goes out by {due.isoformat()} at the latest",
                 field="scheduled_for",
+                code="communication.after_due",
+                params={"date": due},
             )
 
 
@@ -164,14 +175,19 @@ def edit(
     for name, value in (("subject", subject), ("body", body)):
         if value is not None and value.strip() != getattr(row, name).strip():
             if not value.strip():
-                raise ValidationError(f"the {name} cannot be empty", field=name)
+                raise ValidationError(f"the {name} cannot be empty", field=name, code="required")
             if name == "subject" and len(value.strip()) > SUBJECT_LENGTH:
-                raise ValidationError(f"the subject is longer than {SUBJECT_LENGTH} characters", field=name)
+                raise ValidationError(
+                    f"the subject is longer than {SUBJECT_LENGTH} characters",
+                    field=name,
+                    code="text.too_long",
+                    params={"limit": SUBJECT_LENGTH},
+                )
             edits[name] = value.strip() if name == "subject" else value
             setattr(row, name, edits[name])
             changed.append(name)
     if not changed:
-        raise ValidationError("nothing was changed", field="communication")
+        raise ValidationError("nothing was changed", field="communication", code="nothing_changed")
     edits.update(by=actor, at=utcnow().isoformat(), invoice_ids=list(row.invoice_ids))
     row.edits = edits
     _approve(row, actor)

@@ -30,17 +30,27 @@ CONTACT_FIELDS = ("name", "email", "language", "role", "phone", "notes", "usage"
 def check_email(value: str | None, *, field: str = "email") -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationError("e-mail is required", field=field)
+        raise ValidationError("e-mail is required", field=field, code="required")
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValidationError(f"invalid e-mail {text!r}: {exc}", field=field) from None
+        raise ValidationError(
+            f"invalid e-mail {text!r}: {exc}",
+            field=field,
+            code="contact.email_invalid",
+            params={"value": text},
+        ) from None
 
 
 def check_language(value: str | None) -> str:
     code = (value or "").strip().lower()
     if code not in LANGUAGES:
-        raise ValidationError(f"language is required: one of {', '.join(LANGUAGES)}", field="language")
+        raise ValidationError(
+            f"language is required: one of {', '.join(LANGUAGES)}",
+            field="language",
+            code="language.required",
+            params={"choices": ", ".join(LANGUAGES)},
+        )
     return code
 
 
@@ -148,7 +158,9 @@ def _check_version(contact: Contact, version: int | None) -> None:
     if version is not None and contact.version != version:
         raise ConflictError(
             f"the contact {contact.name} was changed by someone else since you opened it: "
-            "reload it to see their changes, then edit again"
+            "reload it to see their changes, then edit again",
+            code="contact.changed",
+            params={"name": contact.name},
         )
 
 
@@ -159,7 +171,9 @@ def _flush(session: Session, contact: Contact) -> None:
         session.flush()
     except StaleDataError:
         raise ConflictError(
-            f"the contact {name} was changed by someone else at the same time: reload it, then edit again"
+            f"the contact {name} was changed by someone else at the same time: reload it, then edit again",
+            code="contact.changed_now",
+            params={"name": name},
         ) from None
 
 

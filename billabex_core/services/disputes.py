@@ -44,9 +44,14 @@ def dispute_invoice(*, session: Session, document_id: int, reason: str, actor: s
         raise NotFoundError("invoice", document_id)
     text = (reason or "").strip()
     if not text:
-        raise ValidationError("say why the invoice is disputed", field="reason")
+        raise ValidationError("say why the invoice is disputed", field="reason", code="dispute.reason")
     if open_dispute_of(session=session, document_id=document_id) is not None:
-        raise ValidationError(f"invoice {document.number} is already disputed", field="document")
+        raise ValidationError(
+            f"invoice {document.number} is already disputed",
+            field="document",
+            code="dispute.open",
+            params={"number": document.number},
+        )
     account = session.get(Account, document.account_id)
     name = account.name if account else f"account {document.account_id}"
     task = tasks.open_task(
@@ -87,7 +92,7 @@ def resolve_dispute(*, session: Session, dispute_id: int, actor: str, note: str 
     if dispute is None:
         raise NotFoundError("dispute", dispute_id)
     if dispute.resolved_at is not None:
-        raise ValidationError("this dispute is resolved already", field="dispute")
+        raise ValidationError("this dispute is resolved already", field="dispute", code="dispute.resolved")
     text = (note or "").strip()
     dispute.resolved_by, dispute.resolved_at, dispute.resolution = actor, utcnow(), text or None
     if dispute.task_id is not None:

@@ -40,7 +40,7 @@ def check_document(data: DocumentInput) -> DocumentInput:
     """The checks of domain.md §2 / Review screen; raise the first failure with its field."""
     number = " ".join((data.number or "").split())
     if not number:
-        raise ValidationError("the document number is required", field="number")
+        raise ValidationError("the document number is required", field="number", code="required")
     currency = check_currency(data.currency)
     incl = parse_money(data.total_incl_tax, field="total_incl_tax", currency=currency)
     excl = (
@@ -57,10 +57,15 @@ def check_document(data: DocumentInput) -> DocumentInput:
         raise ValidationError(
             f"total excl. tax {excl} + tax {tax} = {excl + tax}, not the total incl. tax {incl}",
             field="total_incl_tax",
+            code="document.totals",
+            params={"excl": excl, "tax": tax, "sum": excl + tax, "incl": incl, "currency": currency},
         )
     if data.due_date < data.issue_date:
         raise ValidationError(
-            f"due date {data.due_date} is before the issue date {data.issue_date}", field="due_date"
+            f"due date {data.due_date} is before the issue date {data.issue_date}",
+            field="due_date",
+            code="document.due_before_issue",
+            params={"due": data.due_date, "issue": data.issue_date},
         )
     due = (
         parse_money(data.amount_due, field="amount_due", currency=currency)
@@ -68,7 +73,12 @@ def check_document(data: DocumentInput) -> DocumentInput:
         else None
     )
     if due is not None and due > incl:
-        raise ValidationError(f"amount due {due} is more than the total {incl}", field="amount_due")
+        raise ValidationError(
+            f"amount due {due} is more than the total {incl}",
+            field="amount_due",
+            code="document.due_over_total",
+            params={"due": due, "incl": incl, "currency": currency},
+        )
     return DocumentInput(
         kind=DocumentKind(data.kind),
         number=number[:100],
@@ -98,6 +108,7 @@ def duplicate_error(existing: Document) -> DuplicateDocumentError:
         f"duplicate: {label} {existing.number} already exists for this account (document #{existing.id})",
         existing_id=existing.id,
         existing_kind=existing.kind.value,
+        number=existing.number,
     )
 
 

@@ -48,12 +48,12 @@ def document_input(values: dict[str, Any], *, default_terms_days: int) -> Docume
         raise ValidationError(f"unknown kind {kind!r}", field="kind")
     issue = _parse_date(values.get("issue_date"), "issue_date")
     if issue is None:
-        raise ValidationError("the issue date is required", field="issue_date")
+        raise ValidationError("the issue date is required", field="issue_date", code="required")
     due = _parse_date(values.get("due_date"), "due_date") or issue + timedelta(days=default_terms_days)
     amounts = {name: _parse_amount(values.get(name), name) for name in AMOUNT_FIELDS}
     total = amounts["total_incl_tax"]
     if total is None:
-        raise ValidationError("the total incl. tax is required", field="total_incl_tax")
+        raise ValidationError("the total incl. tax is required", field="total_incl_tax", code="required")
     return DocumentInput(
         kind=DocumentKind(kind),
         number=values.get("number") or "",

@@ -168,10 +168,16 @@ def discard_draft(
 def _locked_draft(session: Session, draft_id: int, version: int | None) -> ImportDraft:
     draft = get_draft(session=session, draft_id=draft_id)
     if draft.status != DraftStatus.PENDING:
-        raise ConflictError(f"draft {draft_id} is already {draft.status.value}")
+        raise ConflictError(
+            f"draft {draft_id} is already {draft.status.value}",
+            code="draft.closed",
+            params={"draft": draft_id, "status": draft.status.value},
+        )
     if version is not None and draft.version != version:
         raise ConflictError(
-            f"draft {draft_id} was changed by someone else since you opened it: reload it to see their changes"
+            f"draft {draft_id} was changed by someone else since you opened it: reload it to see their changes",
+            code="draft.changed",
+            params={"draft": draft_id},
         )
     return draft
 
@@ -181,7 +187,9 @@ def _flush(session: Session, draft_id: int) -> None:
         session.flush()
     except StaleDataError:
         raise ConflictError(
-            f"draft {draft_id} was changed by someone else at the same time: reload it"
+            f"draft {draft_id} was changed by someone else at the same time: reload it",
+            code="draft.changed_now",
+            params={"draft": draft_id},
         ) from None
 
 

@@ -37,7 +37,12 @@ def provider_class(provider: str) -> type[Connector]:
     if key in CONNECTORS:
         return CONNECTORS[key]
     if key in PLANNED:
-        raise ValidationError(f"{PLANNED[key]} integration is not available yet", field="provider")
+        raise ValidationError(
+            f"{PLANNED[key]} integration is not available yet",
+            field="provider",
+            code="integration.planned",
+            params={"provider": PLANNED[key]},
+        )
     raise ValidationError(
         f"unknown provider {provider!r} (one of {', '.join([*CONNECTORS, *PLANNED])})", field="provider"
     )
@@ -97,7 +102,9 @@ def _run_view(run: SyncRun) -> RunView:
 def _clean_name(name: str) -> str:
     text = " ".join((name or "").split())
     if not text or len(text) > 100:
-        raise ValidationError("the integration name is required (at most 100 characters)", field="name")
+        raise ValidationError(
+            "the integration name is required (at most 100 characters)", field="name", code="integration.name"
+        )
     return text
 
 
@@ -108,7 +115,10 @@ def _clean_schedule(minutes: int) -> int:
         or not MIN_SCHEDULE <= minutes <= MAX_SCHEDULE
     ):
         raise ValidationError(
-            f"the schedule must be between {MIN_SCHEDULE} minutes and one week", field="schedule_minutes"
+            f"the schedule must be between {MIN_SCHEDULE} minutes and one week",
+            field="schedule_minutes",
+            code="integration.schedule",
+            params={"low": MIN_SCHEDULE},
         )
     return minutes
 
@@ -180,7 +190,12 @@ def add_integration(
     cls = provider_class(provider)
     clean_name = _clean_name(name)
     if session.exec(select(Integration).where(Integration.name == clean_name)).first() is not None:
-        raise ValidationError(f"an integration named {clean_name!r} already exists", field="name")
+        raise ValidationError(
+            f"an integration named {clean_name!r} already exists",
+            field="name",
+            code="integration.name_taken",
+            params={"value": clean_name},
+        )
     integration = Integration(
         name=clean_name,
         provider=Source(cls.provider),
@@ -243,7 +258,12 @@ def update_integration(
     if name is not None and _clean_name(name) != integration.name:
         clean = _clean_name(name)
         if session.exec(select(Integration).where(Integration.name == clean)).first() is not None:
-            raise ValidationError(f"an integration named {clean!r} already exists", field="name")
+            raise ValidationError(
+                f"an integration named {clean!r} already exists",
+                field="name",
+                code="integration.name_taken",
+                params={"value": clean},
+            )
         integration.name = clean
         changed.append("name")
     if config or excluded_customer_ids is not None:

@@ -44,13 +44,20 @@ def _name(value: object, key: str) -> str:
 def _country(value: object, key: str) -> str:
     code = str(value or "").strip().upper()
     if len(code) != 2 or not code.isalpha():
-        raise ValidationError(f"invalid country code {value!r}", field=key)
+        raise ValidationError(
+            f"invalid country code {value!r}", field=key, code="country.invalid", params={"value": value}
+        )
     return code
 
 
 def _language(value: object, key: str) -> str:
     if not isinstance(value, str) or value not in LANGUAGES:
-        raise ValidationError(f"unsupported language {value!r}", field=key)
+        raise ValidationError(
+            f"unsupported language {value!r}",
+            field=key,
+            code="language.unsupported",
+            params={"value": value, "choices": ", ".join(LANGUAGES)},
+        )
     return value
 
 
@@ -62,7 +69,9 @@ def _iban(value: object, key: str) -> str | None:
     try:
         return str(iban.validate(text))
     except StdnumError:
-        raise ValidationError(f"invalid IBAN {value!r}", field=key) from None
+        raise ValidationError(
+            f"invalid IBAN {value!r}", field=key, code="iban.invalid", params={"value": value}
+        ) from None
 
 
 def _bic(value: object, key: str) -> str | None:
@@ -73,7 +82,9 @@ def _bic(value: object, key: str) -> str | None:
     try:
         return str(bic.validate(text))
     except StdnumError:
-        raise ValidationError(f"invalid BIC {value!r}", field=key) from None
+        raise ValidationError(
+            f"invalid BIC {value!r}", field=key, code="bic.invalid", params={"value": value}
+        ) from None
 
 
 def _reminders_mode(value: object, key: str) -> str:
@@ -88,9 +99,19 @@ def _days(value: object, key: str) -> int:
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise ValidationError(f"{key} must be a whole number of days", field=key) from None
+        raise ValidationError(
+            f"{key} must be a whole number of days",
+            field=key,
+            code="days.not_whole",
+            params={"limit": MAX_DAYS},
+        ) from None
     if not 0 <= number <= MAX_DAYS:
-        raise ValidationError(f"{key} must be between 0 and {MAX_DAYS}", field=key)
+        raise ValidationError(
+            f"{key} must be between 0 and {MAX_DAYS}",
+            field=key,
+            code="days.range",
+            params={"limit": MAX_DAYS},
+        )
     return number
 
 
@@ -105,11 +126,15 @@ def _payment_reference(value: object, key: str) -> str | None:
     if not text:
         return None
     if len(text) > 140:
-        raise ValidationError(f"{key} is longer than 140 characters", field=key)
+        raise ValidationError(
+            f"{key} is longer than 140 characters", field=key, code="text.too_long", params={"limit": 140}
+        )
     try:
         text.format(**{name: "" for name in REFERENCE_FIELDS})
     except (KeyError, IndexError, ValueError):
-        raise ValidationError(f"{key}: the only placeholder is {{invoice}}", field=key) from None
+        raise ValidationError(
+            f"{key}: the only placeholder is {{invoice}}", field=key, code="reference.placeholder"
+        ) from None
     return text
 
 
@@ -120,7 +145,10 @@ def _hours(value: object, key: str) -> int:
         number = 0
     if not 1 <= number <= MAX_FRESHNESS_HOURS:
         raise ValidationError(
-            f"{key} must be a whole number of hours from 1 to {MAX_FRESHNESS_HOURS}", field=key
+            f"{key} must be a whole number of hours from 1 to {MAX_FRESHNESS_HOURS}",
+            field=key,
+            code="hours.range",
+            params={"low": 1, "high": MAX_FRESHNESS_HOURS},
         )
     return number
 
@@ -135,6 +163,8 @@ def _idle_hours(value: object, key: str) -> int:
         raise ValidationError(
             f"the idle timeout is a whole number of hours from {MIN_IDLE_HOURS} to {MAX_IDLE_HOURS}",
             field=key,
+            code="hours.range",
+            params={"low": MIN_IDLE_HOURS, "high": MAX_IDLE_HOURS},
         )
     return number
 
@@ -217,5 +247,5 @@ def set_setting(*, session: Session, key: str, value: object, actor: str) -> obj
     try:
         org = update_organisation(session=session, actor=actor, **{column: value})
     except ValidationError as exc:
-        raise ValidationError(f"{key}: {exc.message}", field=key) from None
+        raise ValidationError(f"{key}: {exc.message}", field=key, code=exc.code, params=exc.params) from None
     return getattr(org, column)

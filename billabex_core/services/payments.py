@@ -27,11 +27,17 @@ def _payable_invoice(session: Session, document_id: int) -> Document:
     if document is None:
         raise NotFoundError("document", document_id)
     if document.kind != DocumentKind.INVOICE:
-        raise ValidationError("payments are recorded on invoices, not on credit notes", field="document")
+        raise ValidationError(
+            "payments are recorded on invoices, not on credit notes",
+            field="document",
+            code="payment.credit_note",
+        )
     if document.source != Source.MANUAL:
         raise ValidationError(
             f"invoice {document.number} is synced from {document.source.value}: its payments come from there",
             field="document",
+            code="payment.synced",
+            params={"number": document.number, "source": document.source.value},
         )
     return document
 
@@ -54,12 +60,19 @@ def record_payment(
     document = _payable_invoice(session, document_id)
     value = parse_amount(amount, currency=document.currency, field="amount")
     if value <= 0:
-        raise ValidationError("a payment must be more than zero", field="amount")
+        raise ValidationError("a payment must be more than zero", field="amount", code="payment.not_positive")
     if value > document.remaining_amount and not confirm_overpayment:
         raise ValidationError(
             f"{value} {document.currency} is more than what remains ({document.remaining_amount}) on invoice "
             f"{document.number}: confirm the overpayment to record it",
             field="amount",
+            code="payment.overpayment",
+            params={
+                "amount": value,
+                "remaining": document.remaining_amount,
+                "currency": document.currency,
+                "number": document.number,
+            },
         )
     payment = Payment(
         account_id=document.account_id,
@@ -109,14 +122,23 @@ def reverse_payment(
         raise ValidationError(
             f"payment #{payment_id} is a reversing entry (of payment #{payment.reverses_id}): it cannot be reversed",
             field="payment",
+            code="payment.is_reversal",
+            params={"payment": payment_id, "original": payment.reverses_id},
         )
     if payment.source != Source.MANUAL:
         raise ValidationError(
-            f"payment #{payment_id} is synced from {payment.source.value}: reverse it there", field="payment"
+            f"payment #{payment_id} is synced from {payment.source.value}: reverse it there",
+            field="payment",
+            code="payment.reverse_synced",
+            params={"payment": payment_id, "source": payment.source.value},
         )
     done = session.exec(select(Payment).where(Payment.reverses_id == payment_id)).first()
     if done is not None:
-        raise ConflictError(f"payment #{payment_id} was already reversed (entry #{done.id})")
+        raise ConflictError(
+            f"payment #{payment_id} was already reversed (entry #{done.id})",
+            code="payment.reversed_already",
+            params={"payment": payment_id},
+        )
     day = today or business_today()
     why = (reason or "").strip()[:500] or None
     reversal = Payment(
@@ -134,7 +156,11 @@ def reverse_payment(
         session.flush()
     except IntegrityError:  # reversed at the same moment by someone else (uq_payment_reverses)
         session.rollback()  # the transaction is spoilt (PostgreSQL); nothing of it is kept
-        raise ConflictError(f"payment #{payment_id} was already reversed") from None
+        raise ConflictError(
+            f"payment #{payment_id} was already reversed",
+            code="payment.reversed_already",
+            params={"payment": payment_id},
+        ) from None
     audit.record(
         session=session,
         actor=actor,

@@ -32,7 +32,12 @@ def _open_invoice(session: Session, document_id: int) -> Document:
     if document is None or document.kind != DocumentKind.INVOICE:
         raise NotFoundError("invoice", document_id)
     if document.remaining_amount <= 0:
-        raise ValidationError(f"invoice {document.number} is paid: nothing to promise", field="document")
+        raise ValidationError(
+            f"invoice {document.number} is paid: nothing to promise",
+            field="document",
+            code="promise.paid",
+            params={"number": document.number},
+        )
     return document
 
 
@@ -59,9 +64,13 @@ def record_promise(
             f"the promised amount must be more than zero and at most what remains "
             f"({format_money(document.remaining_amount, document.currency)})",
             field="amount",
+            code="promise.amount",
+            params={"remaining": document.remaining_amount, "currency": document.currency},
         )
     if not today <= promised_for <= today + timedelta(days=MAX_DAYS_AHEAD):
-        raise ValidationError("the promised date must be between today and a year from now", field="date")
+        raise ValidationError(
+            "the promised date must be between today and a year from now", field="date", code="promise.date"
+        )
     account = session.get(Account, document.account_id)
     country = (
         account.country
@@ -109,7 +118,12 @@ def cancel_promise(
     if promise is None:
         raise NotFoundError("promise", promise_id)
     if promise.status != PROMISE_OPEN:
-        raise ValidationError(f"this promise is {promise.status} already", field="promise")
+        raise ValidationError(
+            f"this promise is {promise.status} already",
+            field="promise",
+            code="promise.closed",
+            params={"status": promise.status},
+        )
     promise.status, promise.outcome_on = "cancelled", today
     promise.outcome = f"cancelled by {actor}" + (f": {reason.strip()}" if reason.strip() else "")
     audit.record(

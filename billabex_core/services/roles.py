@@ -32,12 +32,14 @@ def require_admin(*, session: Session, actor: str) -> None:
     user = login_of(session, actor)
     if user is None:
         if actor in ("", "unknown"):
-            raise PermissionDeniedError(f"{ADMIN_ONLY}: nobody is logged in")
+            raise PermissionDeniedError(f"{ADMIN_ONLY}: nobody is logged in", code="admin_only.anonymous")
         return
     if not user.is_active:
-        raise PermissionDeniedError(f"the login {user.username} is disabled")
+        raise PermissionDeniedError(
+            f"the login {user.username} is disabled", code="login.disabled", params={"value": user.username}
+        )
     if not user.is_admin:
-        raise PermissionDeniedError(f"{ADMIN_ONLY}: ask an administrator")
+        raise PermissionDeniedError(f"{ADMIN_ONLY}: ask an administrator", code="admin_only")
 
 
 def update_organisation(*, session: Session, actor: str, **changes: object) -> Organisation:

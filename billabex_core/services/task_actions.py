@@ -38,11 +38,21 @@ def _open_task_of_kind(session: Session, task_id: int, kind: TaskKind) -> tuple[
     """The task, open and of ``kind``, with the id of the account it is attached to."""
     task = tasks.get_task(session=session, task_id=task_id)
     if task.kind != kind:
-        raise ValidationError(f"task {task_id} is not a {kind.value.replace('_', ' ')} task", field="task")
+        raise ValidationError(
+            f"task {task_id} is not a {kind.value.replace('_', ' ')} task",
+            field="task",
+            code="task.wrong_kind",
+            params={"task": task_id, "kind": kind.value},
+        )
     if not task.status.is_open:
-        raise ValidationError(f"task {task_id} is already {task.status.value}", field="task")
+        raise _closed(task_id, task.status.value)
     if task.account_id is None:
-        raise ValidationError(f"task {task_id} is not attached to an account", field="task")
+        raise ValidationError(
+            f"task {task_id} is not attached to an account",
+            field="task",
+            code="task.no_account",
+            params={"task": task_id},
+        )
     return task, task.account_id
 
 
@@ -91,7 +101,9 @@ def correct_invalid_contact(
     """Fix the bounced e-mail the task is about; the contact is valid again and the task closes."""
     task, _ = _open_task_of_kind(session, task_id, TaskKind.INVALID_CONTACT)
     if task.contact_id is None:
-        raise ValidationError(f"task {task_id} names no contact", field="task")
+        raise ValidationError(
+            f"task {task_id} names no contact", field="task", code="task.no_contact", params={"task": task_id}
+        )
     return contacts.update_contact(
         session=session, contact_id=task.contact_id, email=email, actor=actor, today=today
     )
@@ -100,10 +112,19 @@ def correct_invalid_contact(
 def cancel_task(*, session: Session, task_id: int, actor: str, reason: str) -> Task:
     """Cancel an open task; the reason goes in the thread and the audit log."""
     if not (reason or "").strip():
-        raise ValidationError("say why the task is cancelled", field="reason")
+        raise ValidationError("say why the task is cancelled", field="reason", code="task.cancel_reason")
     task = tasks.get_task(session=session, task_id=task_id)
     if not task.status.is_open:
-        raise ValidationError(f"task {task_id} is already {task.status.value}", field="task")
+        raise _closed(task_id, task.status.value)
     return tasks.set_status(
         session=session, task_id=task_id, status=TaskStatus.CANCELLED, actor=actor, note=reason
+    )
+
+
+def _closed(task_id: int, status: str) -> ValidationError:
+    return ValidationError(
+        f"task {task_id} is already {status}",
+        field="task",
+        code="task.closed",
+        params={"task": task_id, "status": status},
     )

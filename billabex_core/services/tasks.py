@@ -93,7 +93,7 @@ def open_task(
     Tasks people open (a dispute, a customer request) are always new. The subject is required."""
     title = (subject or "").strip()[:SUBJECT_LENGTH]
     if not title:
-        raise ValidationError("the subject is required", field="subject")
+        raise ValidationError("the subject is required", field="subject", code="required")
     existing = _same_cause(session, kind, title, account_id, contact_id)
     if existing is not None:
         if kind == TaskKind.ANOMALY:
@@ -145,7 +145,7 @@ def _log(session: Session, task: Task, actor: str, body: str, action: str, **det
 def reply(*, session: Session, task_id: int, author: str, body: str) -> TaskMessage:
     text = (body or "").strip()
     if not text:
-        raise ValidationError("the reply is empty", field="body")
+        raise ValidationError("the reply is empty", field="body", code="task.reply_empty")
     return _log(session, get_task(session=session, task_id=task_id), author, text, "task.replied")
 
 
@@ -174,7 +174,10 @@ def set_assignees(*, session: Session, task_id: int, assignees: list[str], actor
     refused = [name for name in new if name not in active]
     if refused:
         raise ValidationError(
-            f"cannot assign a task to {', '.join(refused)}: not an active login", field="assignees"
+            f"cannot assign a task to {', '.join(refused)}: not an active login",
+            field="assignees",
+            code="task.assignee_inactive",
+            params={"logins": ", ".join(refused)},
         )
     task.assignees = sorted(set(assignees))
     text = "Assigned to " + (", ".join(task.assignees) or "everybody")

@@ -35,10 +35,18 @@ def hash_password(password: str) -> str:
     raw = password.encode("utf-8")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password"
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters",
+            field="password",
+            code="password.too_short",
+            params={"limit": MIN_PASSWORD_LENGTH},
         )
     if len(raw) > MAX_PASSWORD_BYTES:
-        raise ValidationError(f"the password is longer than {MAX_PASSWORD_BYTES} bytes", field="password")
+        raise ValidationError(
+            f"the password is longer than {MAX_PASSWORD_BYTES} bytes",
+            field="password",
+            code="password.too_long",
+            params={"limit": MAX_PASSWORD_BYTES},
+        )
     return bcrypt.hashpw(raw, bcrypt.gensalt()).decode("ascii")
 
 
@@ -88,9 +96,16 @@ def _check_username(username: str) -> str:
         raise ValidationError(
             f"invalid username {username!r}: 2-64 lower-case letters, digits, '.', '_' or '-'",
             field="username",
+            code="username.invalid",
+            params={"value": username},
         )
     if login in RESERVED:
-        raise ValidationError(f"the username {login} is reserved", field="username")
+        raise ValidationError(
+            f"the username {login} is reserved",
+            field="username",
+            code="username.reserved",
+            params={"value": login},
+        )
     return login
 
 
@@ -109,10 +124,12 @@ def add_user(
     require_admin(session=session, actor=actor)
     login = _check_username(username)
     if session.exec(select(User).where(User.username == login)).first():
-        raise ValidationError(f"user {login} already exists", field="username")
+        raise ValidationError(
+            f"user {login} already exists", field="username", code="username.taken", params={"value": login}
+        )
     full_name = " ".join((name or "").split())
     if not full_name:
-        raise ValidationError("the user's name is required", field="name")
+        raise ValidationError("the user's name is required", field="name", code="required")
     generated = None
     if password is None:
         password = generated = generate_password()
@@ -162,7 +179,12 @@ def _active_admins(session: Session) -> int:
 
 def _keep_an_admin(session: Session, user: User) -> None:
     if user.is_admin and user.is_active and _active_admins(session) <= 1:
-        raise ValidationError(f"{user.username} is the last active administrator", field="username")
+        raise ValidationError(
+            f"{user.username} is the last active administrator",
+            field="username",
+            code="user.last_admin",
+            params={"value": user.username},
+        )
 
 
 def set_active(*, session: Session, username: str, active: bool, actor: str) -> User:
@@ -234,11 +256,15 @@ def change_own_password(*, session: Session, actor: str, current: str, new: str)
     """Any login changes its own password, giving the current one; its other sessions end."""
     user = get_user(session=session, username=actor)
     if not user.is_active:
-        raise PermissionDeniedError(f"the login {user.username} is disabled")
+        raise PermissionDeniedError(
+            f"the login {user.username} is disabled", code="login.disabled", params={"value": user.username}
+        )
     if not check_password(current, user.password_hash):
-        raise ValidationError("the current password is incorrect", field="current")
+        raise ValidationError("the current password is incorrect", field="current", code="password.wrong")
     if new == current:
-        raise ValidationError("the new password is the same as the current one", field="password")
+        raise ValidationError(
+            "the new password is the same as the current one", field="password", code="password.unchanged"
+        )
     user.password_hash = hash_password(new)
     end_sessions(session, user)
     session.flush()

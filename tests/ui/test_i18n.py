@@ -129,3 +129,22 @@ def test_english_formats(lang) -> None:  # type: ignore[no-untyped-def]
 def test_literal_braces_read_as_one(lang) -> None:  # type: ignore[no-untyped-def]
     lang("en")
     assert "{invoice} stands for the invoice numbers" in t("set.reference_help")
+
+
+# code="..." at the core's raise sites (not postcode=...); codes built at run time are listed below
+CODE = re.compile(r"""(?<![\w.])code="([a-z_.]+)\"""")
+BUILT_CODES = {f"duplicate.{kind.value}" for kind in enums.DocumentKind} | {"duplicate.pdf"}
+
+
+def _core_codes() -> set[str]:
+    return {
+        code for path in (ROOT / "billabex_core").rglob("*.py") for code in CODE.findall(path.read_text())
+    }
+
+
+def test_every_error_code_of_the_core_reads_in_both_languages() -> None:
+    codes = _core_codes()
+    assert {"amount.invalid", "payment.overpayment", "upload.not_pdf", "contact.email_invalid"} <= codes
+    for lang in LANGUAGES:
+        missing = sorted(c for c in codes | BUILT_CODES if f"error.{c}" not in catalogue(lang))
+        assert missing == [], lang

@@ -1,0 +1,71 @@
+"""Errors of the core on a French screen: the message of ``error.<code>`` with its parameters in
+the user's formats (money, dates, statuses), the English message kept for the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import streamlit as st
+
+from billabex_core.errors import DuplicateDocumentError, ValidationError
+from billabex_core.extraction.errors import FileTooLargeError, NotAPdfError
+from billabex_ui.feedback import error_text
+from billabex_ui.i18n import use_language
+
+
+@pytest.fixture
+def fr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(st, "session_state", {})
+    use_language("fr")
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_an_overpayment_reads_in_french_with_french_amounts(fr: None) -> None:
+    exc = ValidationError(
+        "1500 EUR is more than what remains (1234.56) on invoice F-1: confirm the overpayment to record it",
+        field="amount",
+        code="payment.overpayment",
+        params={
+            "amount": Decimal("1500"),
+            "remaining": Decimal("1234.56"),
+            "currency": "EUR",
+            "number": "F-1",
+        },
+    )
+    assert _spaces(error_text(exc)) == (
+        "1 500,00 € dépasse le reste à payer (1 234,56 €) de la facture F-1 : "
+        "confirmez le trop-perçu pour l'enregistrer."
+    )
+    assert str(exc).startswith("1500 EUR is more")  # the CLI's text is unchanged
+
+
+def test_upload_refusals_read_in_french(fr: None) -> None:
+    assert error_text(NotAPdfError()).startswith("Ce n'est pas un fichier PDF")
+    assert str(NotAPdfError()) == "not a PDF file"
+    too_big = FileTooLargeError(26 * 1024 * 1024, 25 * 1024 * 1024)
+    assert error_text(too_big) == "Fichier trop volumineux : 26 Mo (limite 25 Mo)."
+    assert str(too_big) == "file too large: 26.0 MB (limit 25 MB)"
+
+
+def test_a_duplicate_names_the_kind_in_french(fr: None) -> None:
+    exc = DuplicateDocumentError(
+        "duplicate: credit note AV-2 already exists for this account (document #7)",
+        existing_id=7,
+        existing_kind="credit_note",
+        number="AV-2",
+    )
+    assert error_text(exc) == "Doublon : l'avoir AV-2 existe déjà pour ce compte (document n° 7)."
+
+
+def test_dates_and_statuses_follow_the_language(fr: None) -> None:
+    late = ValidationError(
+        "x", field="scheduled_for", code="communication.after_due", params={"date": date(2026, 3, 15)}
+    )
+    assert error_text(late) == "Une relance avant échéance part au plus tard le 15/03/2026."
+    closed = ValidationError("x", field="task", code="task.closed", params={"task": 4, "status": "cancelled"})
+    assert error_text(closed) == "La tâche 4 n'est plus ouverte (statut : annulé)."
