@@ -42,22 +42,7 @@ def _payable_invoice(session: Session, document_id: int) -> Document:
     return document
 
 
-def record_payment(
-    *,
-    session: Session,
-    document_id: int,
-    amount: Decimal | int | str,
-    paid_on: date,
-    actor: str,
-    note: str | None = None,
-    today: date | None = None,
-    confirm_overpayment: bool = False,
-) -> Payment:
-    """Record a payment on a manual invoice and recompute the account's figures.
-
-    ``amount`` may be typed the French way ("1 234,56"). More than what remains on the invoice is
-    refused unless ``confirm_overpayment`` says the person confirmed it."""
-    document = _payable_invoice(session, document_id)
+def _check_amount(document: Document, amount: Decimal | int | str, confirm_overpayment: bool) -> Decimal:
     value = parse_amount(amount, currency=document.currency, field="amount")
     if value <= 0:
         raise ValidationError("a payment must be more than zero", field="amount", code="payment.not_positive")
@@ -74,6 +59,26 @@ def record_payment(
                 "number": document.number,
             },
         )
+    return value
+
+
+def record_payment(
+    *,
+    session: Session,
+    document_id: int,
+    amount: Decimal | int | str,
+    paid_on: date,
+    actor: str,
+    note: str | None = None,
+    today: date | None = None,
+    confirm_overpayment: bool = False,
+) -> Payment:
+    """Record a payment on a manual invoice and recompute the account's figures.
+
+    ``amount`` may be typed the French way ("1 234,56"). More than what remains on the invoice is
+    refused unless ``confirm_overpayment`` says the person confirmed it."""
+    document = _payable_invoice(session, document_id)
+    value = _check_amount(document, amount, confirm_overpayment)
     payment = Payment(
         account_id=document.account_id,
         document_id=document.id,
@@ -103,18 +108,7 @@ def record_payment(
     return payment
 
 
-def reverse_payment(
-    *,
-    session: Session,
-    payment_id: int,
-    actor: str,
-    reason: str | None = None,
-    today: date | None = None,
-) -> Payment:
-    """Cancel a payment typed by hand with a reversing entry dated ``today``; returns the entry.
-
-    A payment is reversed at most once (the database holds that too); a reversing entry and a
-    synced payment cannot be reversed."""
+def _reversible_payment(session: Session, payment_id: int) -> Payment:
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise NotFoundError("payment", payment_id)
@@ -139,6 +133,22 @@ def reverse_payment(
             code="payment.reversed_already",
             params={"payment": payment_id},
         )
+    return payment
+
+
+def reverse_payment(
+    *,
+    session: Session,
+    payment_id: int,
+    actor: str,
+    reason: str | None = None,
+    today: date | None = None,
+) -> Payment:
+    """Cancel a payment typed by hand with a reversing entry dated ``today``; returns the entry.
+
+    A payment is reversed at most once (the database holds that too); a reversing entry and a
+    synced payment cannot be reversed."""
+    payment = _reversible_payment(session, payment_id)
     day = today or business_today()
     why = (reason or "").strip()[:500] or None
     reversal = Payment(

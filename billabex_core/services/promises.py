@@ -41,6 +41,26 @@ def _open_invoice(session: Session, document_id: int) -> Document:
     return document
 
 
+def _check_promise(
+    document: Document, amount: Decimal | int | str, promised_for: date, today: date
+) -> Decimal:
+    """The promised amount: more than zero, at most what remains, due within a year."""
+    value = parse_amount(amount, currency=document.currency, field="amount")
+    if value <= 0 or value > document.remaining_amount:
+        raise ValidationError(
+            f"the promised amount must be more than zero and at most what remains "
+            f"({format_money(document.remaining_amount, document.currency)})",
+            field="amount",
+            code="promise.amount",
+            params={"remaining": document.remaining_amount, "currency": document.currency},
+        )
+    if not today <= promised_for <= today + timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError(
+            "the promised date must be between today and a year from now", field="date", code="promise.date"
+        )
+    return value
+
+
 def open_promise(*, session: Session, document_id: int) -> Promise | None:
     query = select(Promise).where(Promise.document_id == document_id, Promise.status == PROMISE_OPEN)
     return session.exec(query.order_by(col(Promise.id).desc())).first()
@@ -58,19 +78,7 @@ def record_promise(
 ) -> Promise:
     """Record the customer's promise to pay ``amount`` by ``promised_for`` on an open invoice."""
     document = _open_invoice(session, document_id)
-    value = parse_amount(amount, currency=document.currency, field="amount")
-    if value <= 0 or value > document.remaining_amount:
-        raise ValidationError(
-            f"the promised amount must be more than zero and at most what remains "
-            f"({format_money(document.remaining_amount, document.currency)})",
-            field="amount",
-            code="promise.amount",
-            params={"remaining": document.remaining_amount, "currency": document.currency},
-        )
-    if not today <= promised_for <= today + timedelta(days=MAX_DAYS_AHEAD):
-        raise ValidationError(
-            "the promised date must be between today and a year from now", field="date", code="promise.date"
-        )
+    value = _check_promise(document, amount, promised_for, today)
     account = session.get(Account, document.account_id)
     country = (
         account.country
