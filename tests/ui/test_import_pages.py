@@ -92,7 +92,9 @@ def test_duplicate_refused_with_link(app, db) -> None:
     writer.write(copy)
     _upload(app("pages/upload.py"), "copy.pdf", copy.getvalue())
     at = app("pages/review.py")
-    assert "❌ duplicate: invoice F-2026-0042 already exists for this account (document #1)" in shown(_texts(at))
+    assert "❌ duplicate: invoice F-2026-0042 already exists for this account (document #1)" in shown(
+        _texts(at)
+    )
     assert any(b.label == "Open the existing document #1" for b in at.button)
     next(b for b in at.button if b.label == "Validate").click()
     at.run()
