@@ -4,6 +4,7 @@ itself, the review form's labels from ``domain.fields``, and the page previews w
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,10 +13,11 @@ import streamlit as st
 from billabex_core.db.engine import session_scope
 from billabex_core.domain.fields import FIELDS, FieldSpec
 from billabex_core.errors import BillabexError
+from billabex_core.services.draft_review import Check
 from billabex_core.services.files import read_pdf
 from billabex_core.services.preview import Box, page_count, render_page
 from billabex_ui.feedback import show_error, show_failure
-from billabex_ui.i18n import t, tn
+from billabex_ui.i18n import has_text, t, tn
 
 T = TypeVar("T")
 log = logging.getLogger("billabex")
@@ -133,3 +135,62 @@ def show_xml(sha256: str) -> None:
         return
     with st.expander(t("review.the_xml"), expanded=False):
         st.code(text[:XML_SHOWN] + ("\n…" if len(text) > XML_SHOWN else ""), language="xml")
+
+
+# The e-invoice checks (issue #15), read in English by extraction (its JSON contract), worded here:
+# the rule's title by its name, its result by the known phrasings of ``extraction.en16931`` and
+# ``extraction.xsd``. A validator's own message (an XSD error) and amounts stay as read.
+E_INVOICE_RULE = re.compile(r"XSD|EN 16931|BR-CO-\d+")
+_WHY = {  # why a rule does not apply → review.rule.why.*
+    "the document has no invoice lines": "no_lines",
+    "a line amount is unreadable": "unreadable_line",
+    "no sum of line net amounts (BT-106)": "no_line_total",
+    "no VAT breakdown (BT-117)": "no_vat_breakdown",
+    "no schema for this document": "no_schema",
+    "ZUGFeRD 1.0 predates EN 16931": "zugferd1",
+}
+_SUM = re.compile(r"Σ (\d+) (line net amount|document allowance|document charge|VAT category amount)\(s\)")
+_SUM_KEYS = {
+    "line net amount": "lines",
+    "document allowance": "allowances",
+    "document charge": "charges",
+    "VAT category amount": "vat",
+}
+_MISSING = re.compile(r"(BT-\d+) is missing; (.+) = (\S+)")
+_MISSING_TOTAL = re.compile(r"(BT-109|BT-112) \(total with(?:out)? VAT\) is missing")
+_XSD_LINE = re.compile(r"line (\d+): (.*)", re.S)
+
+
+def check_text(check: Check) -> str:
+    """A check of Review as shown: an e-invoice rule in the screen's language, the others as the
+    core words them."""
+    if not check.title or not E_INVOICE_RULE.fullmatch(check.name):
+        return check.message
+    return t("review.rule.line", rule=check.name, title=_rule_title(check), detail=_rule_detail(check.detail))
+
+
+def _rule_title(check: Check) -> str:
+    if check.name == "XSD":
+        schema = check.title.removeprefix("XML schema").removeprefix(": ")
+        return t("review.rule.title.XSD_of", schema=schema) if schema else t("review.rule.title.XSD")
+    key = f"review.rule.title.{check.name.replace(' ', '_')}"
+    return t(key) if has_text(key) else check.title
+
+
+def _sums(text: str) -> str:
+    return _SUM.sub(lambda m: tn(f"review.rule.sum.{_SUM_KEYS[m[2]]}", int(m[1])), text)
+
+
+def _rule_detail(detail: str) -> str:
+    """The result of a rule in the screen's language (an unknown phrasing is shown as read)."""
+    if detail in ("valid", "not valid"):
+        return t(f"review.rule.{detail.replace(' ', '_')}")
+    if detail.startswith("does not apply: ") and detail[16:] in _WHY:
+        return t("review.rule.na", why=t(f"review.rule.why.{_WHY[detail[16:]]}"))
+    if found := _MISSING_TOTAL.fullmatch(detail):
+        return t(f"review.rule.missing.{found[1]}")
+    if found := _MISSING.fullmatch(detail):
+        return t("review.rule.missing", bt=found[1], how=_sums(found[2]), amount=found[3])
+    if found := _XSD_LINE.fullmatch(detail):
+        return t("review.rule.xsd_line", line=found[1], message=found[2])
+    return _sums(detail)

@@ -14,7 +14,7 @@ from billabex_core.services.preview import field_boxes
 from billabex_ui import call, current_user, label, md, money, require_login, today
 from billabex_ui.i18n import t, tn
 from billabex_ui.queue import BATCH, DRAFT, REPORT, queue_nav, show_report
-from billabex_ui.review import field_groups, field_label, show_document, show_xml
+from billabex_ui.review import check_text, field_groups, field_label, show_document, show_xml
 
 
 def show_validated(summary: dict[str, Any]) -> None:
@@ -163,7 +163,7 @@ def show_checks(review: DraftReview) -> None:
     st.markdown(t("review.checks"))
     for check in review.checks:
         mark = "➖ " if check.skipped else "⚠️ " if check.warning else "✅ " if check.ok else "❌ "
-        st.markdown(mark + md(check.message))
+        st.markdown(mark + md(check_text(check)))
 
 
 def paid_option(review: DraftReview) -> bool:

@@ -45,6 +45,8 @@ class Check:
     field: str | None = None
     warning: bool = False  # passes, but says something to look at
     skipped: bool = False  # an e-invoice rule that does not apply to this document
+    title: str = ""  # an e-invoice rule's title and detail, as read (the screen words them)
+    detail: str = ""
 
 
 @dataclass
@@ -162,7 +164,17 @@ def einvoice_checks(draft: ImportDraft) -> list[Check]:
     out = []
     for c in draft.extraction.get("checks") or []:
         message = f"{c['rule']} — {c['title']}: {c['detail']}"
-        out.append(Check(c["rule"], True, message, warning=c["ok"] is False, skipped=c["ok"] is None))
+        out.append(
+            Check(
+                c["rule"],
+                True,
+                message,
+                warning=c["ok"] is False,
+                skipped=c["ok"] is None,
+                title=c["title"],
+                detail=c["detail"],
+            )
+        )
     return out
 
 
