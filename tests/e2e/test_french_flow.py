@@ -80,7 +80,12 @@ def test_the_main_flow_in_french(fr_page, french_server, tmp_path) -> None:  # t
     page.get_by_text(re.compile(r"Brouillon n°\d+ créé")).wait_for(timeout=90_000)
     page.get_by_role("button", name="Le vérifier maintenant").click()
     page.get_by_role("heading", name="Vérifier").wait_for()
-    page.get_by_role("button", name="Valider", exact=True).click()
+    # The form comes after the page preview, drawn in a child process: on a loaded machine (8
+    # sessions on 2 cores) it took more than the default 30 s once. Wait for it as for the upload.
+    number = page.get_by_label("Numéro", exact=True)
+    number.wait_for(timeout=90_000)
+    assert number.input_value() == "F-2026-0042"
+    page.get_by_role("button", name="Valider", exact=True).click(timeout=90_000)
     page.get_by_text(re.compile(r"F-2026-0042 validée?\(?e?\)?")).first.wait_for()
     page.get_by_label("E-mail").fill("compta@martin.example")
     page.get_by_role("button", name="Ajouter le contact").click()
