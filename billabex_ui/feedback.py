@@ -34,7 +34,7 @@ FORM_LABELS = {
 VALUE_PARAMS = frozenset({"status", "source", "kind"})
 
 
-def _param(name: str, value: object, currency: object = None) -> str:
+def _param(name: str, value: object, currency: object = None, markdown: bool = True) -> str:
     if isinstance(value, Decimal) and isinstance(currency, str):
         return money(value, currency)
     if isinstance(value, date):
@@ -49,16 +49,17 @@ def _param(name: str, value: object, currency: object = None) -> str:
         return t(f"entity.{value}")
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return number(value)
-    return md(value)
+    return md(value) if markdown else str(value)
 
 
-def error_text(exc: BillabexError) -> str:
+def error_text(exc: BillabexError, *, markdown: bool = True) -> str:
     """An error in the user's language (``error.<code>``) naming fields as the screens do; an
-    error without a translated code keeps its English message, its field named by its label."""
+    error without a translated code keeps its English message, its field named by its label.
+    Markdown (what people typed escaped), or plain text for a caller that escapes it itself."""
     field = getattr(exc, "field", None)
     if exc.code and has_text(f"error.{exc.code}"):
         currency = exc.params.get("currency")
-        params = {name: _param(name, value, currency) for name, value in exc.params.items()}
+        params = {name: _param(name, value, currency, markdown) for name, value in exc.params.items()}
         if field:
             params.setdefault("field", field_label(field))
         return t(f"error.{exc.code}", **params)
@@ -66,7 +67,7 @@ def error_text(exc: BillabexError) -> str:
     if field and "_" in field:  # an internal name (due_date) reads as the label on screen
         message = message.replace(f" ({field})", "")  # "the API token (api_token)": said already
         message = message.replace(field, field_label(field))
-    return md(message)
+    return md(message) if markdown else message
 
 
 def show_error(exc: BillabexError) -> None:

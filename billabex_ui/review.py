@@ -16,7 +16,7 @@ from billabex_core.errors import BillabexError
 from billabex_core.services.draft_review import Check
 from billabex_core.services.files import read_pdf
 from billabex_core.services.preview import Box, page_count, render_page
-from billabex_ui.feedback import show_error, show_failure
+from billabex_ui.feedback import error_text, show_error, show_failure
 from billabex_ui.i18n import has_text, t, tn
 
 T = TypeVar("T")
@@ -164,6 +164,10 @@ _XSD_LINE = re.compile(r"line (\d+): (.*)", re.S)
 def check_text(check: Check) -> str:
     """A check of Review as shown: an e-invoice rule in the screen's language, the others as the
     core words them."""
+    if check.error is not None:
+        return error_text(check.error, markdown=False)
+    if check.wording and has_text(f"review.check.{check.wording}"):
+        return t(f"review.check.{check.wording}")
     if not check.title or not E_INVOICE_RULE.fullmatch(check.name):
         return check.message
     return t("review.rule.line", rule=check.name, title=_rule_title(check), detail=_rule_detail(check.detail))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from billabex_core.domain.fields import FIELD_NAMES
-from billabex_core.errors import ValidationError
+from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.models import Document, DocumentKind, ImportDraft
 from billabex_core.services.accounts import AccountMatch, clean_account_fields, suggest_accounts
 from billabex_core.services.documents import DocumentInput, check_document, duplicate_error, find_duplicate
@@ -47,6 +47,8 @@ class Check:
     skipped: bool = False  # an e-invoice rule that does not apply to this document
     title: str = ""  # an e-invoice rule's title and detail, as read (the screen words them)
     detail: str = ""
+    wording: str | None = None  # a passed check the screens word (``review.check.<wording>``)
+    error: BillabexError | None = None  # a failed check: the refusal, which the screens translate
 
 
 @dataclass
@@ -98,7 +100,8 @@ def review_draft(*, session: Session, draft_id: int, values: dict[str, Any] | No
     suggestions = suggest_accounts(session=session, name=name) if name else []
     duplicate = _duplicate(session, match, clean)
     if duplicate is not None:
-        checks.append(Check("duplicate", False, str(duplicate_error(duplicate)), "number"))
+        refusal = duplicate_error(duplicate)
+        checks.append(Check("duplicate", False, str(refusal), "number", error=refusal))
     warnings = list(draft.warnings)
     due_default = None
     if not values.get("due_date") and clean is not None:
@@ -144,15 +147,21 @@ def _checks(values: dict[str, Any], terms: int) -> tuple[list[Check], DocumentIn
     clean = None
     try:
         clean = check_document(document_input(values, default_terms_days=terms))
-        checks.append(Check("document", True, "Number, dates, currency and totals are consistent"))
+        checks.append(
+            Check(
+                "document", True, "Number, dates, currency and totals are consistent", wording="document_ok"
+            )
+        )
     except ValidationError as exc:
-        checks.append(Check("document", False, str(exc), exc.field))
+        checks.append(Check("document", False, str(exc), exc.field, error=exc))
     try:
         clean_account_fields(**account_fields(values))
-        checks.append(Check("account", True, "Customer name, VAT, SIREN and country are valid"))
+        checks.append(
+            Check("account", True, "Customer name, VAT, SIREN and country are valid", wording="account_ok")
+        )
     except ValidationError as exc:
         blamed = f"buyer_{exc.field}" if exc.field else None
-        checks.append(Check("account", False, str(exc), blamed))
+        checks.append(Check("account", False, str(exc), blamed, error=exc))
     for (name, _), message in zip(bad_identifiers(values).items(), identifier_warnings(values), strict=True):
         checks.append(Check("identifier", True, message, name, warning=True))
     return checks, clean

@@ -111,11 +111,14 @@ def _child(
     except MemoryError:
         reply = ("memory", None)
     except ExtractionError as exc:
-        reply = ("error", (type(exc), str(exc)))
+        reply = ("error", (type(exc), str(exc), exc.code, exc.params))
     except RecursionError:
-        reply = ("error", (CorruptPdfError, "corrupt PDF: nesting too deep"))
+        reply = ("error", (CorruptPdfError, "corrupt PDF: nesting too deep", "upload.corrupt", {}))
     except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file: one clear error
-        reply = ("error", (CorruptPdfError, f"corrupt PDF: the reader failed ({type(exc).__name__})"))
+        reply = (
+            "error",
+            (CorruptPdfError, f"corrupt PDF: the reader failed ({type(exc).__name__})", "upload.corrupt", {}),
+        )
     send.send((*reply, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
     send.close()
 
@@ -140,11 +143,12 @@ def _settings_of_the_caller(env: dict[str, str]) -> None:
     reset_settings()
 
 
-def _rebuilt(payload: tuple[type[ExtractionError], str]) -> ExtractionError:
-    """The child's error, same class and message (their constructors take other arguments)."""
-    cls, message = payload
+def _rebuilt(payload: tuple[type[ExtractionError], str, str | None, dict[str, object]]) -> ExtractionError:
+    """The child's error, same class, message, code and params (their constructors take other
+    arguments): the screens translate it like an error raised in this process."""
+    cls, message, code, params = payload
     error = cls.__new__(cls)
-    ExtractionError.__init__(error, message)
+    ExtractionError.__init__(error, message, code=code, params=params)
     return error
 
 

@@ -93,7 +93,7 @@ def open_task(
     Tasks people open (a dispute, a customer request) are always new. The subject is required."""
     title = (subject or "").strip()[:SUBJECT_LENGTH]
     if not title:
-        raise ValidationError("the subject is required", field="subject", code="required")
+        raise ValidationError("the subject is required", field="subject", code="task.subject_required")
     existing = _same_cause(session, kind, title, account_id, contact_id)
     if existing is not None:
         if kind == TaskKind.ANOMALY:

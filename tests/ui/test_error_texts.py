@@ -45,10 +45,10 @@ def test_an_overpayment_reads_in_french_with_french_amounts(fr: None) -> None:
 
 
 def test_upload_refusals_read_in_french(fr: None) -> None:
-    assert error_text(NotAPdfError()).startswith("Ce n'est pas un fichier PDF")
+    assert error_text(NotAPdfError()) == "ce n'est pas un fichier PDF"
     assert str(NotAPdfError()) == "not a PDF file"
     too_big = FileTooLargeError(26 * 1024 * 1024, 25 * 1024 * 1024)
-    assert error_text(too_big) == "Fichier trop volumineux : 26 Mo (limite 25 Mo)."
+    assert error_text(too_big) == "fichier trop volumineux : 26 Mo (limite 25 Mo)"
     assert str(too_big) == "file too large: 26.0 MB (limit 25 MB)"
 
 
@@ -69,3 +69,25 @@ def test_dates_and_statuses_follow_the_language(fr: None) -> None:
     assert error_text(late) == "Une relance avant échéance part au plus tard le 15/03/2026."
     closed = ValidationError("x", field="task", code="task.closed", params={"task": 4, "status": "cancelled"})
     assert error_text(closed) == "La tâche 4 n'est plus ouverte (statut : annulé)."
+
+
+def test_review_checks_read_in_french(fr: None) -> None:
+    from billabex_core.services.draft_review import Check
+    from billabex_ui.review import check_text
+
+    late = ValidationError(
+        "due date 2026-01-01 is before the issue date 2026-01-15",
+        field="due_date",
+        code="document.due_before_issue",
+        params={"due": date(2026, 1, 1), "issue": date(2026, 1, 15)},
+    )
+    assert check_text(Check("document", False, str(late), "due_date", error=late)) == (
+        "L'échéance 01/01/2026 est antérieure à la date d'émission 15/01/2026."
+    )
+    ok = Check("document", True, "Number, dates, currency and totals are consistent", wording="document_ok")
+    assert check_text(ok) == "Numéro, dates, devise et montants sont cohérents"
+    # plain text: the page escapes it once (a number typed with a * stays one star)
+    dup = DuplicateDocumentError("duplicate", existing_id=3, existing_kind="invoice", number="F*1")
+    assert check_text(Check("duplicate", False, str(dup), "number", error=dup)).startswith(
+        "Doublon : la facture F*1 existe"
+    )

@@ -109,7 +109,7 @@ def test_correction_is_checked_before_validation(app, db) -> None:
     _field(at, "tax_amount").input("1.00")
     next(b for b in at.button if b.label == "Save corrections").click()
     at.run()
-    assert "❌ total excl. tax 1234.56 + tax 1.00" in _texts(at)
+    assert "❌ total excl. tax €1,234.56 + tax €1.00" in _texts(at)  # amounts in the user's format
     next(b for b in at.button if b.label == "Validate").click()
     at.run()
     assert any("not the total incl. tax" in w.value for w in at.warning)
@@ -207,7 +207,7 @@ def test_checks_follow_the_fields_as_they_are_typed(app, db) -> None:
     at = app("pages/review.py")
     _field(at, "tax_amount").input("1.00")
     at.run()  # no Save
-    assert "❌ total excl. tax 1234.56 + tax 1.00" in _texts(at)
+    assert "❌ total excl. tax €1,234.56 + tax €1.00" in _texts(at)  # amounts in the user's format
     db.expire_all()
     assert db.exec(select(ImportDraft)).one().values["tax_amount"] == "246.91"  # nothing saved
     _field(at, "tax_amount").input("246.91")
