@@ -10,11 +10,14 @@ import streamlit as st
 
 from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.services import integration_forms
+from billabex_core.services.plan_store import REVIEW
 from billabex_ui.format import day, label, md, money, number
 from billabex_ui.i18n import has_text, t
 
 # One key for every page: a flash is always shown by the rerun it triggers, on the same page.
 FLASH_KEY = "billabex_flash"
+# How ``queries.freshness`` words the hold of an account whose synced data is stale.
+STALE_PREFIX = "held: "
 
 
 def field_label(name: str) -> str:
@@ -95,3 +98,14 @@ def show_flash() -> None:
     """Show the message of the action that triggered this run, if any; it is gone on the next run."""
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(message)
+
+
+def held_text(held: str, *, markdown: bool = True) -> str:
+    """Why a message is held, in the user's language: the core's reasons it words itself (an
+    edit to review, stale synced data) are translated; another reason is shown as written."""
+    if held == REVIEW:
+        return t("com.held_reason.review")
+    if held.startswith(STALE_PREFIX):
+        reason = held.removeprefix(STALE_PREFIX)
+        return t("com.held_reason.stale", reason=md(reason) if markdown else reason)
+    return md(held) if markdown else held

@@ -31,6 +31,7 @@ from billabex_ui import (
     show_table,
     today,
 )
+from billabex_ui.feedback import held_text
 from billabex_ui.format import date_input_format, day, moment, weekday
 from billabex_ui.i18n import t, tn
 from billabex_ui.jobs import job_runs
@@ -128,7 +129,7 @@ def list_table(rows: list[CommunicationRow]) -> int | None:
 
 def _note(row: CommunicationRow) -> str:
     if row.held:
-        return row.held
+        return held_text(row.held, markdown=False)
     if row.skipped_by:
         return t("com.note.skipped", who=row.skipped_by, reason=row.skip_reason or "")
     if row.actionable and row.approved_by:
@@ -184,7 +185,7 @@ def show_preview(p: Preview) -> None:
         for status_line in status_lines(row):
             st.caption(status_line)
         if row.held:
-            st.warning(t("com.held", reason=md(row.held)), icon="⏸")
+            st.warning(t("com.held", reason=held_text(row.held)), icon="⏸")
         if row.error and row.status == CommunicationStatus.FAILED:
             st.error(t("com.failed", error=md(row.error)))
         if p.invoices:

@@ -91,3 +91,14 @@ def test_review_checks_read_in_french(fr: None) -> None:
     assert check_text(Check("duplicate", False, str(dup), "number", error=dup)).startswith(
         "Doublon : la facture F*1 existe"
     )
+
+
+def test_why_a_message_is_held_reads_in_french(fr: None) -> None:
+    from billabex_core.services.plan_store import REVIEW
+    from billabex_ui.feedback import held_text
+
+    assert held_text(REVIEW).startswith("le message a été modifié pour d'autres factures")
+    assert held_text("held: Pennylane sync failed", markdown=False) == (
+        "les données synchronisées ne sont pas à jour : Pennylane sync failed"
+    )
+    assert held_text("paused by alice", markdown=False) == "paused by alice"  # another reason, as written
