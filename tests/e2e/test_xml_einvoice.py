@@ -1,16 +1,17 @@
 """An XML e-invoice in a real browser: imported (as the batch path does, one file through the
 import service), Review shows the XML instead of a page and the named e-invoice checks, and it
-validates."""
+validates; the invoice then downloads as the XML it is (``FA-XML-1.xml``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from tests.core.extraction.einvoice_samples import generate
-from tests.e2e.conftest import add_login, app_env, cli, login, open_page, running_app
+from tests.e2e.conftest import add_login, app_env, cli, click_first_row, login, open_page, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -38,3 +39,11 @@ def test_review_an_xml_einvoice_and_validate_it(page, server, tmp_path) -> None:
     page.screenshot(path=str(tmp_path / "review-xml.png"), full_page=True)
     page.get_by_role("button", name="Validate").click()
     page.get_by_text("FA-XML-1 validated").wait_for()
+    open_page(page, "Invoices", "Invoices and credit notes")
+    click_first_row(page)
+    page.get_by_role("heading", name="Invoice FA-XML-1").wait_for()
+    assert page.get_by_role("button", name="Download the PDF").count() == 0
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the XML").click()
+    assert info.value.suggested_filename == "FA-XML-1.xml"
+    assert Path(info.value.path()).read_bytes().lstrip().startswith(b"<?xml")
