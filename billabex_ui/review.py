@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -17,6 +18,8 @@ from billabex_core.services.draft_review import Check
 from billabex_core.services.files import read_pdf
 from billabex_core.services.preview import Box, page_count, render_page
 from billabex_ui.feedback import error_text, show_error, show_failure
+from billabex_ui.feedback import field_label as core_field_label
+from billabex_ui.format import day, md
 from billabex_ui.i18n import has_text, t, tn
 
 T = TypeVar("T")
@@ -198,3 +201,42 @@ def _rule_detail(detail: str) -> str:
     if found := _XSD_LINE.fullmatch(detail):
         return t("review.rule.xsd_line", line=found[1], message=found[2])
     return _sums(detail)
+
+
+# The warnings extraction and Review word in English (stored with the draft), as catalogue keys:
+# a fixed phrase, or a pattern whose groups are the text's parameters. Another warning is shown
+# as written.
+_WARNINGS = {
+    "credit note: the total is negative": "review.warn.negative_credit",
+    "credit note: the grand total is negative": "review.warn.negative_credit",
+    "credited invoice number read from a free-text note": "review.warn.credited_from_note",
+    "total incl. tax read from the amount due": "review.warn.total_from_due",
+    "total incl. tax computed from the other totals": "review.warn.total_computed",
+    "no tax: the total equals the net amount": "review.warn.no_tax",
+}
+_WARNING_PATTERNS = (
+    (re.compile(r"the document says it is paid \((?P<text>.*)\)"), "review.warn.paid"),
+    (re.compile(r"e-invoice checks failed: (?P<rules>.*) \(see the checks\)"), "review.warn.einvoice_failed"),
+    (
+        re.compile(
+            r"No due date found: it will be the issue date \+ (?P<days>\d+) days \((?P<due>[\d-]+)\)\."
+        ),
+        "review.warn.due_default",
+    ),
+    (re.compile(r"(?P<field>[a-z ]+) computed from the other totals"), "review.warn.computed"),
+)
+
+
+def warning_text(warning: str) -> str:
+    """A warning of Review in the screen's language (markdown: what a file said is escaped)."""
+    if key := _WARNINGS.get(warning):
+        return t(key)
+    for pattern, key in _WARNING_PATTERNS:
+        if found := pattern.fullmatch(warning):
+            params = {name: md(value) for name, value in found.groupdict().items()}
+            if "field" in params:
+                params["field"] = core_field_label(found["field"].replace(" ", "_"))
+            if "due" in params:
+                params["due"] = day(date.fromisoformat(found["due"]))
+            return t(key, **params)
+    return md(warning)

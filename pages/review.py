@@ -14,7 +14,7 @@ from billabex_core.services.preview import field_boxes
 from billabex_ui import call, current_user, label, md, money, require_login, today
 from billabex_ui.i18n import t, tn
 from billabex_ui.queue import BATCH, DRAFT, REPORT, queue_nav, show_report
-from billabex_ui.review import check_text, field_groups, field_label, show_document, show_xml
+from billabex_ui.review import check_text, field_groups, field_label, show_document, show_xml, warning_text
 
 
 def show_validated(summary: dict[str, Any]) -> None:
@@ -188,7 +188,7 @@ def show_banners(review: DraftReview) -> None:
     if review.seller_warning:
         st.warning(md(review.seller_warning), icon="🏢")
     for warning in review.warnings:
-        st.warning(md(warning), icon="ℹ️")
+        st.warning(warning_text(warning), icon="ℹ️")
 
 
 def validate(

@@ -102,3 +102,17 @@ def test_why_a_message_is_held_reads_in_french(fr: None) -> None:
         "les données synchronisées ne sont pas à jour : Pennylane sync failed"
     )
     assert held_text("paused by alice", markdown=False) == "paused by alice"  # another reason, as written
+
+
+def test_review_warnings_read_in_french(fr: None) -> None:
+    from billabex_ui.review import warning_text
+
+    assert warning_text("credit note: the grand total is negative") == "avoir : le total est négatif"
+    assert warning_text("No due date found: it will be the issue date + 30 days (2026-04-14).") == (
+        "Aucune échéance trouvée : ce sera la date d'émission + 30 jours (14/04/2026)."
+    )
+    assert (
+        warning_text("tax amount computed from the other totals")
+        == "TVA : valeur calculée à partir des autres totaux"
+    )
+    assert warning_text("something new") == "something new"  # another warning, as written
