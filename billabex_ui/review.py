@@ -213,6 +213,9 @@ _WARNINGS = {
     "total incl. tax read from the amount due": "review.warn.total_from_due",
     "total incl. tax computed from the other totals": "review.warn.total_computed",
     "no tax: the total equals the net amount": "review.warn.no_tax",
+    "Your organisation is the buyer on this document: it looks like a supplier's invoice, not one you issued.": (
+        "review.warn.seller_buyer"
+    ),
 }
 _WARNING_PATTERNS = (
     (re.compile(r"the document says it is paid \((?P<text>.*)\)"), "review.warn.paid"),
@@ -224,6 +227,20 @@ _WARNING_PATTERNS = (
         "review.warn.due_default",
     ),
     (re.compile(r"(?P<field>[a-z ]+) computed from the other totals"), "review.warn.computed"),
+    (
+        re.compile(
+            r"The seller's VAT number on the document \((?P<doc>.*)\) is not yours \((?P<own>.*)\): .*"
+        ),
+        "review.warn.seller_vat",
+    ),
+    (
+        re.compile(r"The seller's SIREN on the document \((?P<doc>.*)\) is not yours \((?P<own>.*)\): .*"),
+        "review.warn.seller_siren",
+    ),
+    (
+        re.compile(r"The seller on the document is “(?P<doc>.*)”, not your organisation “(?P<own>.*)”: .*"),
+        "review.warn.seller_name",
+    ),
 )
 
 

@@ -186,7 +186,7 @@ def paid_option(review: DraftReview) -> bool:
 def show_banners(review: DraftReview) -> None:
     """What to know before validating: not our invoice, already paid, inferred values."""
     if review.seller_warning:
-        st.warning(md(review.seller_warning), icon="🏢")
+        st.warning(warning_text(review.seller_warning), icon="🏢")
     for warning in review.warnings:
         st.warning(warning_text(warning), icon="ℹ️")
 

@@ -116,3 +116,8 @@ def test_review_warnings_read_in_french(fr: None) -> None:
         == "TVA : valeur calculée à partir des autres totaux"
     )
     assert warning_text("something new") == "something new"  # another warning, as written
+    seller = "The seller on the document is “ACME*”, not your organisation “Billabex SA”: is it a supplier's invoice?"
+    assert warning_text(seller) == (
+        "Le vendeur sur le document est « ACME\\* », pas votre organisation « Billabex SA » : "
+        "est-ce une facture fournisseur ?"
+    )
