@@ -47,7 +47,12 @@ def _currencies() -> frozenset[str]:
 def check_currency(code: str | None, *, field: str = "currency") -> str:
     value = (code or "").strip().upper()
     if value not in _currencies():
-        raise ValidationError(f"unknown currency code: {code!r} (expected ISO 4217, e.g. EUR)", field=field)
+        raise ValidationError(
+            f"unknown currency code: {code!r} (expected ISO 4217, e.g. EUR)",
+            field=field,
+            code="currency.unknown",
+            params={"value": code or ""},
+        )
     return value
 
 
@@ -216,7 +221,9 @@ def normalise_vat(value: str | None, *, field: str = "vat") -> str | None:
     prefix = compact[:2]
     is_eu = prefix.isalpha() and prefix.lower() in eu_vat.MEMBER_STATES | {"el", "xi"}
     if is_eu and not eu_vat.is_valid(compact):
-        raise ValidationError(f"invalid VAT number: {value}", field=field)
+        raise ValidationError(
+            f"invalid VAT number: {value}", field=field, code="vat.invalid", params={"value": value}
+        )
     return compact
 
 
@@ -228,5 +235,7 @@ def normalise_siren(value: str | None, *, field: str = "siren") -> str | None:
     if len(digits) == 14:
         digits = digits[:9]
     if len(digits) != 9 or not fr_siren.is_valid(digits):
-        raise ValidationError(f"invalid SIREN: {value}", field=field)
+        raise ValidationError(
+            f"invalid SIREN: {value}", field=field, code="siren.invalid", params={"value": value}
+        )
     return digits
