@@ -98,13 +98,13 @@ def test_approve_and_send_one_message_to_a_real_smtp_server(
     recorder, _ = smtp_server
     login(page, url, "carla")
     open_page(page, "Communications", "Communications")
-    page.get_by_text("1 message(s) wait for a person's approval.").wait_for()
+    page.get_by_text("1 message waits for a person's approval.").wait_for()
     page.get_by_text("Facture F-2026-0042 arrivée à échéance").first.wait_for()
     page.get_by_text(
         "Nous vous rappelons que, conformément à nos conditions de paiement", exact=False
     ).wait_for()
     page.get_by_role("button", name="✅ Approve", exact=True).click()
-    page.get_by_text("Approved: it goes out on 2026-03-02.").wait_for()
+    page.get_by_text("Approved: it goes out on 2 Mar 2026.").wait_for()
     page.screenshot(path=str(tmp_path / "approved.png"), full_page=True)
     page.get_by_role("button", name="📤 Send now", exact=True).click()
     page.get_by_text("Sent (smtp).").wait_for(timeout=60_000)
