@@ -122,23 +122,5 @@ def _serve(conn: Connection, memory: int) -> None:
         except (EOFError, OSError):
             return
         isolation._settings_of_the_caller(env)
-        reply: tuple[str, Any]
-        try:
-            reply = ("ok", fn(*args))
-        except MemoryError:
-            reply = ("memory", None)
-        except ExtractionError as exc:
-            reply = ("error", (type(exc), str(exc), exc.code, exc.params))
-        except RecursionError:
-            reply = ("error", (CorruptPdfError, "corrupt PDF: nesting too deep", "upload.corrupt", {}))
-        except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file: one clear error
-            reply = (
-                "error",
-                (
-                    CorruptPdfError,
-                    f"corrupt PDF: the reader failed ({type(exc).__name__})",
-                    "upload.corrupt",
-                    {},
-                ),
-            )
+        reply = isolation.reply_of(fn, args)
         conn.send(reply)

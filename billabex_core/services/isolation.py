@@ -105,22 +105,24 @@ def _child(
     limit = _address_space() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _settings_of_the_caller(env)
-    reply: tuple[str, Any]
-    try:
-        reply = ("ok", fn(*args))
-    except MemoryError:
-        reply = ("memory", None)
-    except ExtractionError as exc:
-        reply = ("error", (type(exc), str(exc), exc.code, exc.params))
-    except RecursionError:
-        reply = ("error", (CorruptPdfError, "corrupt PDF: nesting too deep", "upload.corrupt", {}))
-    except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file: one clear error
-        reply = (
-            "error",
-            (CorruptPdfError, f"corrupt PDF: the reader failed ({type(exc).__name__})", "upload.corrupt", {}),
-        )
-    send.send((*reply, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    send.send((*reply_of(fn, args), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
     send.close()
+
+
+def reply_of(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+    """In a child: ``fn(*args)`` as a reply the parent can read (``ok``, ``memory`` or ``error``
+    with the error's class, message, code and params); never raises."""
+    try:
+        return ("ok", fn(*args))
+    except MemoryError:
+        return ("memory", None)
+    except ExtractionError as exc:
+        return ("error", (type(exc), str(exc), exc.code, exc.params))
+    except RecursionError:
+        return ("error", (CorruptPdfError, "corrupt PDF: nesting too deep", "upload.corrupt", {}))
+    except Exception as exc:  # noqa: BLE001 - a reader's bug on a hostile file: one clear error
+        message = f"corrupt PDF: the reader failed ({type(exc).__name__})"
+        return ("error", (CorruptPdfError, message, "upload.corrupt", {}))
 
 
 def _address_space() -> int:
