@@ -8,20 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from billabex_core.cli import main
-from billabex_core.db.engine import session_scope
-from billabex_core.errors import BillabexError, ConflictError, ValidationError
+from billabex_core.errors import ConflictError, ValidationError
 from billabex_core.models import AuditEvent, Communication, CommunicationStatus, Task, TaskKind, TaskStatus
 from billabex_core.queries.tasks import list_tasks, task_detail
 from billabex_core.services import contacts, downloads, tasks, users
 from billabex_core.services.export import export_rows
 from billabex_core.services.org import get_organisation, settings_view
+from tests.core.jobs.faults import race
 
 PASSWORD = "correct-horse-battery"
 
@@ -248,26 +247,6 @@ def test_the_agent_run_counts_messages_awaiting_approval(
 # Two people editing one contact (issue #18 point 3) ---------------------------------------------
 
 
-def _race(*actions) -> list[object]:  # type: ignore[no-untyped-def]
-    """Run the actions at the same moment, each in its own session; their results or errors."""
-    barrier, results = threading.Barrier(len(actions)), [None] * len(actions)
-
-    def run(n: int) -> None:
-        try:
-            with session_scope() as s:
-                barrier.wait()
-                results[n] = actions[n](s)
-        except BillabexError as exc:
-            results[n] = exc
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
 def test_two_people_editing_one_contact_one_wins(session, account, today) -> None:
     contact = contacts.add_contact(
         session=session, account_id=account.id, email="ap@acme.example", language="fr", actor="t", today=today
@@ -283,7 +262,7 @@ def test_two_people_editing_one_contact_one_wins(session, account, today) -> Non
         )
 
     for attempt in range(3):  # whoever is first, the other is refused; never both saved
-        outcomes = _race(edit("alice", f"CFO {attempt}"), edit("bob", f"AP {attempt}"))
+        outcomes = race(edit("alice", f"CFO {attempt}"), edit("bob", f"AP {attempt}"))
         errors = [o for o in outcomes if isinstance(o, ConflictError)]
         assert len(errors) == 1, outcomes
         assert "changed by someone else" in str(errors[0]) and "\n" not in str(errors[0])

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
-from billabex_core.db.engine import get_engine
+from billabex_core.db.engine import get_engine, session_scope
+from billabex_core.errors import BillabexError
 from billabex_core.services.export import EXPORTERS, export_rows
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -124,3 +126,23 @@ def seed_due_messages(url: str, accounts: int) -> None:
             )
         session.commit()
     run_agent(today=DAY, url=url)
+
+
+def race(*actions) -> list[object]:
+    """Run the actions at the same moment, each in its own session; their results or errors."""
+    barrier, results = threading.Barrier(len(actions)), [None] * len(actions)
+
+    def run(n: int) -> None:
+        try:
+            with session_scope() as session:
+                barrier.wait()
+                results[n] = actions[n](session)
+        except BillabexError as exc:
+            results[n] = exc
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

@@ -3,37 +3,16 @@ clear message; nothing is doubled (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from sqlmodel import select
 
-from billabex_core.db.engine import session_scope
 from billabex_core.errors import BillabexError
 from billabex_core.models import Document
 from billabex_core.services import drafts, imports
+from tests.core.jobs.faults import race as _race
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "extraction"
-
-
-def _race(*actions) -> list[object]:
-    """Run the actions at the same moment, each in its own session; their results or errors."""
-    barrier, results = threading.Barrier(len(actions)), [None] * len(actions)
-
-    def run(n: int) -> None:
-        try:
-            with session_scope() as session:
-                barrier.wait()
-                results[n] = actions[n](session)
-        except BillabexError as exc:
-            results[n] = exc
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_users_validate_the_same_draft(session, db_url, today) -> None:
