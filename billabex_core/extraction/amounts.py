@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from billabex_core.extraction.vocab import language, vocab_cache
+from billabex_core.extraction.vocab import bounded_vocab_cache, language, vocab_cache
 
 _SEP = r"[ .,'’\u00a0\u202f]"
 _NUMBER = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{1,2}})?"
@@ -60,6 +60,13 @@ def _to_decimal(num: str) -> Decimal | None:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every amount in ``text``, left to right (percentages and dates excluded)."""
+    return list(_amounts_in(text))
+
+
+@bounded_vocab_cache(8192)
+def _amounts_in(text: str) -> tuple[Amount, ...]:
+    """``find_amounts``, remembered: the finders of one page ask for the same segments' amounts
+    several times."""
     symbols = language()["currency_symbols"]
     found = []
     for m in amount_re().finditer(text):
@@ -72,7 +79,7 @@ def find_amounts(text: str) -> list[Amount]:
         currency = symbols.get(cur, cur) if cur else None
         has_dec = bool(re.search(r"[.,]\d{2}$", m.group("num")))
         found.append(Amount(-value if negative else value, m.start(), m.end(), currency, has_dec))
-    return found
+    return tuple(found)
 
 
 def parse_amount(text: str) -> Decimal | None:

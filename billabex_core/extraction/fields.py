@@ -151,17 +151,23 @@ def find_due_date(
     return due_from_terms(layout, issue.value if issue else None) or due_from_dates(layout, issue)
 
 
+@vocab_cache
+def _currency_words_re() -> re.Pattern[str]:
+    words = sorted(language()["currency_words"], key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(words)})\b" if words else r"(?!x)x")
+
+
 def find_currency(layout: Layout) -> tuple[str, Segment, float] | None:
     lang = language()
     codes = set(lang["currency_codes"])
+    words = lang["currency_words"]
     votes: Counter[str] = Counter()
     first: dict[str, Segment] = {}
     for seg in layout.segments:
         found = [a.currency for a in find_amounts(seg.text) if a.currency]
         found += [t for t in re.findall(r"\b[A-Z]{3}\b", seg.text) if t in codes]
-        found += [
-            code for word, code in lang["currency_words"].items() if re.search(rf"\b{word}\b", seg.folded)
-        ]
+        if _currency_words_re().search(seg.folded):  # one pass first: most segments name none
+            found += [code for word, code in words.items() if re.search(rf"\b{word}\b", seg.folded)]
         for code in found:
             votes[code] += 1
             first.setdefault(code, seg)

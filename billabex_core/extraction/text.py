@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from typing import Literal
 
 from billabex_core.extraction.assemble import assemble
@@ -57,44 +58,69 @@ def read_words_pdfplumber(
 
 def _pdfium_page(page, number: int) -> list[Word]:
     """Words from pdfium's characters: split at spaces (given or inferred), line changes, gaps."""
-    x_origin, _, _, y_top = page.get_bbox()  # the effective (inherited, cropped) page box
     textpage = page.get_textpage()
     try:
         count = textpage.count_chars()
         text = textpage.get_text_range(0, count) if count else ""
         if len(text) != count:  # characters outside the BMP: index by index
             text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
-        words: list[Word] = []
-        chars: list[str] = []
-        box = [0.0, 0.0, 0.0, 0.0]  # x0, top, x1, bottom of the word being built
-
-        def flush() -> None:
-            word = "".join(chars).strip()
-            if word:
-                words.append(Word(word, box[0], box[1], box[2], box[3], number))
-            chars.clear()
-
-        for i, ch in enumerate(text):
-            if ch in _BREAKS or not ch.isprintable():
-                flush()
-                continue
-            left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            x0, x1, y0, y1 = left - x_origin, right - x_origin, y_top - top, y_top - bottom
-            if chars:
-                mid, prev_mid = (y0 + y1) / 2, (box[1] + box[3]) / 2
-                height = max(1.0, min(y1 - y0, box[3] - box[1]))
-                if abs(mid - prev_mid) > height * 0.5 or x0 - box[2] > _GAP or x0 < box[0] - 1:
-                    flush()
-            if chars:
-                box[0], box[1] = min(box[0], x0), min(box[1], y0)
-                box[2], box[3] = max(box[2], x1), max(box[3], y1)
-            else:
-                box[:] = [x0, y0, x1, y1]
-            chars.append(ch)
-        flush()
-        return words
+        return _words_of(text, _char_boxes(page, textpage), number)
     finally:
         textpage.close()
+
+
+def _char_boxes(page, textpage) -> Callable[[int], tuple[float, float, float, float]]:
+    """The loose box of character ``i`` as (x0, top, x1, bottom) from the top-left of the page's
+    effective box. One rectangle reused by the raw call: this runs once per character."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    x_origin, _, _, y_top = page.get_bbox()  # the effective (inherited, cropped) page box
+    rect = pdfium_c.FS_RECTF()
+    ref, raw, get = ctypes.byref(rect), textpage.raw, pdfium_c.FPDFText_GetLooseCharBox
+
+    def box(i: int) -> tuple[float, float, float, float]:
+        get(raw, i, ref)
+        return rect.left - x_origin, y_top - rect.top, rect.right - x_origin, y_top - rect.bottom
+
+    return box
+
+
+def _words_of(
+    text: str, char_box: Callable[[int], tuple[float, float, float, float]], number: int
+) -> list[Word]:
+    words: list[Word] = []
+    start = -1  # index in ``text`` of the word being built
+    x0 = top = x1 = bottom = 0.0
+    for i, ch in enumerate(text):
+        if ch in _BREAKS or not ch.isprintable():
+            if start >= 0:
+                _add_word(words, text[start:i], x0, top, x1, bottom, number)
+                start = -1
+            continue
+        cx0, ctop, cx1, cbottom = char_box(i)
+        if start >= 0:
+            height = max(1.0, min(cbottom - ctop, bottom - top))
+            if abs(ctop + cbottom - top - bottom) > height or cx0 - x1 > _GAP or cx0 < x0 - 1:
+                _add_word(words, text[start:i], x0, top, x1, bottom, number)
+                start = -1
+        if start >= 0:
+            x0, top = min(x0, cx0), min(top, ctop)
+            x1, bottom = max(x1, cx1), max(bottom, cbottom)
+        else:
+            start, x0, top, x1, bottom = i, cx0, ctop, cx1, cbottom
+    if start >= 0:
+        _add_word(words, text[start:], x0, top, x1, bottom, number)
+    return words
+
+
+def _add_word(
+    words: list[Word], text: str, x0: float, top: float, x1: float, bottom: float, number: int
+) -> None:
+    word = text.strip()
+    if word:
+        words.append(Word(word, x0, top, x1, bottom, number))
 
 
 def read_words_pdfium(job: ExtractionJob) -> tuple[list[Word], dict[int, float]]:
