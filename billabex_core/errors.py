@@ -21,6 +21,7 @@ language (``billabex_ui/locales``), with the label the user sees for ``field``.
 
 from __future__ import annotations
 
+from billabex_core.messages import Template
 from billabex_core.redaction import redact
 
 
@@ -116,10 +117,17 @@ class ExtractionError(BillabexError):
 
 class ConnectorError(BillabexError):
     """A provider API failed. Subclasses live in ``billabex_core.connectors.base``. The message
-    never holds a secret: it is redacted (``billabex_core.redaction``) whatever a provider sent."""
+    never holds a secret: it is redacted (``billabex_core.redaction``) whatever a provider sent,
+    and so are the parameters. A subclass passes a ``messages.Template`` and its parameters: the
+    template's code is the error's (a plain message has none)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
+    def __init__(self, message: str | Template, **params: object) -> None:
+        if isinstance(message, Template):
+            text, code = message.format(**params), message.code
+        else:
+            text, code = message, None
+        clean = {name: redact(value) if isinstance(value, str) else value for name, value in params.items()}
+        super().__init__(redact(text), code=code, params=clean)
 
 
 class ConfigurationError(BillabexError):

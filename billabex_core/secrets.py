@@ -30,7 +30,9 @@ def _file_secret(path: Path) -> str:
         value = path.read_text().strip()
         if not value:
             raise ConfigurationError(
-                f"secret file {path} is empty: delete it to generate a new one"
+                f"secret file {path} is empty: delete it to generate a new one",
+                code="secret.empty_file",
+                params={"path": str(path)},
             ) from None
         return value
     with os.fdopen(fd, "w") as handle:
@@ -42,7 +44,11 @@ def _file_secret(path: Path) -> str:
 def _secret(env_value: str | None, file_name: str, env_name: str) -> str:
     if env_value is not None:
         if env_value.strip().lower() in PLACEHOLDERS or len(env_value) < 16:
-            raise ConfigurationError(f"{env_name} is a placeholder or shorter than 16 characters")
+            raise ConfigurationError(
+                f"{env_name} is a placeholder or shorter than 16 characters",
+                code="secret.weak",
+                params={"name": env_name},
+            )
         value = env_value
     else:
         value = _file_secret(get_settings().data_dir / file_name)
@@ -68,5 +74,6 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken:
         raise ConfigurationError(
-            "stored credentials cannot be decrypted: the secret key changed (BILLABEX_SECRET_KEY or data/.secret_key)"
+            "stored credentials cannot be decrypted: the secret key changed (BILLABEX_SECRET_KEY or data/.secret_key)",
+            code="secret.key_changed",
         ) from None

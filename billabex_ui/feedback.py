@@ -3,7 +3,7 @@ message that confirms an action after the rerun which shows its result."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import streamlit as st
@@ -11,7 +11,7 @@ import streamlit as st
 from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.services import integration_forms
 from billabex_core.services.plan_store import REVIEW
-from billabex_ui.format import day, label, md, money, number
+from billabex_ui.format import day, label, md, moment, money, number
 from billabex_ui.i18n import has_text, t
 
 # One key for every page: a flash is always shown by the rerun it triggers, on the same page.
@@ -38,10 +38,16 @@ VALUE_PARAMS = frozenset({"status", "source", "kind"})
 
 
 def _param(name: str, value: object, currency: object = None, markdown: bool = True) -> str:
+    if isinstance(value, BillabexError):  # an error quoting another: both in the user's language
+        return error_text(value, markdown=markdown)
     if isinstance(value, Decimal) and isinstance(currency, str):
         return money(value, currency)
+    if isinstance(value, datetime):
+        return moment(value)
     if isinstance(value, date):
         return day(value)
+    if name == "job" and has_text(f"job.name.{value}"):
+        return t(f"job.name.{value}")
     if name in VALUE_PARAMS and isinstance(value, str):
         return label(value, capitalize=False)
     if name == "fields" and isinstance(value, list | tuple):

@@ -51,6 +51,7 @@ import httpx
 
 from billabex_core.connectors.records import ChildSet, Entity, RecordPage
 from billabex_core.errors import ConnectorError
+from billabex_core.messages import Template
 
 __all__ = [
     "AuthenticationError",
@@ -66,41 +67,78 @@ __all__ = [
 ]
 
 
+# The English sentences (``str()``, the CLI's and the sync history's), each with its code: a
+# screen shows ``error.<code>``, also for a sentence stored by a past sync (``messages.read``).
+AUTH = Template(
+    "connector.auth",
+    "{provider} rejected the API credentials (invalid, expired or revoked): "
+    "create a new token and update the integration",
+)
+SCOPE = Template(
+    "connector.scope",
+    'the {provider} token lacks the permission "{scope}": grant it to the token, then sync again',
+)
+PERMISSION = Template(
+    "connector.permission",
+    "the {provider} token lacks a required permission: grant it to the token, then sync again",
+)
+RATE_LIMITED = Template(
+    "connector.rate_limited", "{provider} keeps refusing requests because of its rate limit"
+)
+RATE_LIMITED_WAIT = Template(
+    "connector.rate_limited_wait",
+    "{provider} keeps refusing requests because of its rate limit (retry in {seconds} s)",
+)
+UNAVAILABLE = Template(
+    "connector.unavailable", "{provider} is unreachable or failing ({detail}); the sync will be retried later"
+)
+MALFORMED = Template("connector.malformed", "{provider} sent a response Billabex cannot read ({detail})")
+REJECTED = Template("connector.rejected", "{provider} refused a request (HTTP {status})")
+REJECTED_DETAIL = Template(
+    "connector.rejected_detail", "{provider} refused a request (HTTP {status}, {detail})"
+)
+WATERMARK = Template(
+    "connector.watermark",
+    "the {provider} change log no longer reaches back to the last sync; a full sync is needed",
+)
+
+
 class AuthenticationError(ConnectorError):
     def __init__(self, provider: str) -> None:
-        super().__init__(
-            f"{provider} rejected the API credentials (invalid, expired or revoked): "
-            "create a new token and update the integration"
-        )
+        super().__init__(AUTH, provider=provider)
         self.provider = provider
 
 
 class PermissionDeniedError(ConnectorError):
     def __init__(self, provider: str, missing_scope: str | None) -> None:
-        what = f'the permission "{missing_scope}"' if missing_scope else "a required permission"
-        super().__init__(f"the {provider} token lacks {what}: grant it to the token, then sync again")
+        if missing_scope:
+            super().__init__(SCOPE, provider=provider, scope=missing_scope)
+        else:
+            super().__init__(PERMISSION, provider=provider)
         self.provider = provider
         self.missing_scope = missing_scope
 
 
 class RateLimitedError(ConnectorError):
     def __init__(self, provider: str, retry_after: float | None = None) -> None:
-        later = f" (retry in {retry_after:g} s)" if retry_after else ""
-        super().__init__(f"{provider} keeps refusing requests because of its rate limit{later}")
+        if retry_after:
+            super().__init__(RATE_LIMITED_WAIT, provider=provider, seconds=f"{retry_after:g}")
+        else:
+            super().__init__(RATE_LIMITED, provider=provider)
         self.provider = provider
         self.retry_after = retry_after
 
 
 class ProviderUnavailableError(ConnectorError):
     def __init__(self, provider: str, detail: str) -> None:
-        super().__init__(f"{provider} is unreachable or failing ({detail}); the sync will be retried later")
+        super().__init__(UNAVAILABLE, provider=provider, detail=detail)
         self.provider = provider
         self.detail = detail
 
 
 class MalformedResponseError(ConnectorError):
     def __init__(self, provider: str, detail: str) -> None:
-        super().__init__(f"{provider} sent a response Billabex cannot read ({detail})")
+        super().__init__(MALFORMED, provider=provider, detail=detail)
         self.provider = provider
         self.detail = detail
 
@@ -109,7 +147,10 @@ class RequestRejectedError(ConnectorError):
     """``detail`` is the provider's error code (or a message of ours), never its answer's body."""
 
     def __init__(self, provider: str, status: int, detail: str) -> None:
-        super().__init__(f"{provider} refused a request (HTTP {status}{f', {detail}' if detail else ''})")
+        if detail:
+            super().__init__(REJECTED_DETAIL, provider=provider, status=status, detail=detail)
+        else:
+            super().__init__(REJECTED, provider=provider, status=status)
         self.provider = provider
         self.status = status
         self.detail = detail
@@ -117,9 +158,7 @@ class RequestRejectedError(ConnectorError):
 
 class WatermarkExpiredError(ConnectorError):
     def __init__(self, provider: str) -> None:
-        super().__init__(
-            f"the {provider} change log no longer reaches back to the last sync; a full sync is needed"
-        )
+        super().__init__(WATERMARK, provider=provider)
         self.provider = provider
 
 

@@ -36,20 +36,35 @@ import httpx
 
 from billabex_core.config import get_settings
 from billabex_core.errors import ConnectorError, ValidationError
+from billabex_core.messages import Template
 
 SANDBOX_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=4, keepalive_expiry=30.0)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+_BLOCKED = (
+    "Billabex does not connect to {host}: %s. A billing tool's address must be a "
+    "public https address (http://127.0.0.1:PORT only for a local sandbox)"
+)
+SANDBOXES_OFF = Template(
+    "connector.blocked.sandboxes_off", _BLOCKED % "local sandboxes are switched off on this server"
+)
+HTTPS_ONLY = Template("connector.blocked.https_only", _BLOCKED % "only https is allowed")
+UNREADABLE = Template("connector.blocked.unreadable", _BLOCKED % "it resolves to an unreadable address")
+REMOTE_SANDBOX = Template(
+    "connector.blocked.remote_sandbox", _BLOCKED % "a local sandbox must be on this machine, not {address}"
+)
+PRIVATE = Template(
+    "connector.blocked.private", _BLOCKED % "it resolves to a private or reserved address ({address})"
+)
+
+
 class BlockedAddressError(ConnectorError):
     """A provider URL whose host is, or resolves to, an address Billabex does not connect to."""
 
-    def __init__(self, host: str, reason: str) -> None:
-        super().__init__(
-            f"Billabex does not connect to {host}: {reason}. A billing tool's address must be a "
-            "public https address (http://127.0.0.1:PORT only for a local sandbox)"
-        )
+    def __init__(self, host: str, reason: Template, **params: object) -> None:
+        super().__init__(reason, host=host, **params)
         self.host = host
 
 
@@ -83,27 +98,37 @@ def check_url(value: Any, *, key: str) -> str:
         parts = urlsplit(text)
         host, _port = parts.hostname or "", parts.port
     except ValueError:
-        raise ValidationError(f"{key} is not a valid URL", field=key) from None
+        raise ValidationError(f"{key} is not a valid URL", field=key, code="url.invalid") from None
     if parts.scheme not in ("http", "https") or not host:
-        raise ValidationError(f"{key} must be an https URL", field=key)
+        raise ValidationError(f"{key} must be an https URL", field=key, code="url.not_https")
     if parts.username is not None or parts.password is not None:
-        raise ValidationError(f"{key} must not carry a user name or password", field=key)
+        raise ValidationError(
+            f"{key} must not carry a user name or password", field=key, code="url.credentials"
+        )
     if parts.fragment:
-        raise ValidationError(f"{key} must not have a #fragment", field=key)
+        raise ValidationError(f"{key} must not have a #fragment", field=key, code="url.fragment")
     if is_sandbox_host(host):
         if not sandboxes_allowed():
             raise ValidationError(
                 f"{key}: local sandboxes are switched off on this server (BILLABEX_LOCAL_SANDBOXES)",
                 field=key,
+                code="url.sandboxes_off",
             )
         return text.rstrip("/")
     if parts.scheme != "https":
         raise ValidationError(
-            f"{key} must be an https URL (http only for a local sandbox on 127.0.0.1)", field=key
+            f"{key} must be an https URL (http only for a local sandbox on 127.0.0.1)",
+            field=key,
+            code="url.https_only",
         )
     address = _ip(host)
     if address is not None and not is_public(address):
-        raise ValidationError(f"{key} points to a private or reserved address ({address})", field=key)
+        raise ValidationError(
+            f"{key} points to a private or reserved address ({address})",
+            field=key,
+            code="url.private",
+            params={"address": str(address)},
+        )
     return text.rstrip("/")
 
 
@@ -112,10 +137,10 @@ def check_request_url(url: httpx.URL) -> None:
     host = url.host
     if is_sandbox_host(host):
         if not sandboxes_allowed():
-            raise BlockedAddressError(host, "local sandboxes are switched off on this server")
+            raise BlockedAddressError(host, SANDBOXES_OFF)
         return
     if url.scheme != "https":
-        raise BlockedAddressError(host, "only https is allowed")
+        raise BlockedAddressError(host, HTTPS_ONLY)
 
 
 def resolve_checked(host: str, port: int) -> list[str]:
@@ -129,11 +154,11 @@ def resolve_checked(host: str, port: int) -> list[str]:
     for text in addresses:
         address = _ip(text)
         if address is None:
-            raise BlockedAddressError(host, "it resolves to an unreadable address")
+            raise BlockedAddressError(host, UNREADABLE)
         if sandbox and not address.is_loopback:
-            raise BlockedAddressError(host, f"a local sandbox must be on this machine, not {address}")
+            raise BlockedAddressError(host, REMOTE_SANDBOX, address=str(address))
         if not sandbox and not is_public(address):
-            raise BlockedAddressError(host, f"it resolves to a private or reserved address ({address})")
+            raise BlockedAddressError(host, PRIVATE, address=str(address))
     if not addresses:
         raise httpcore.ConnectError(f"cannot resolve {host}")
     return addresses

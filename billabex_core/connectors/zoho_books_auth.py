@@ -24,6 +24,8 @@ from billabex_core.connectors.base import (
     RateLimitedError,
 )
 from billabex_core.connectors.urls import guarded
+from billabex_core.errors import ConnectorError
+from billabex_core.messages import Template
 
 PROVIDER = "Zoho Books"
 TOKEN_PATH = "/oauth/v2/token"
@@ -31,14 +33,18 @@ REFRESH_MARGIN = 300.0  # seconds before expiry
 TRIES = 3
 
 
+_REFUSED = (
+    "Zoho Accounts refused to renew the access (%s): "
+    "generate a new refresh token (or check the client id and secret) and update the integration"
+)
+WRONG_CLIENT = Template("connector.zoho.wrong_client", _REFUSED % "unknown client id or wrong client secret")
+REVOKED = Template("connector.zoho.revoked", _REFUSED % "the refresh token is invalid or was revoked")
+
+
 class RefreshRejectedError(AuthenticationError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(PROVIDER)
-        self.message = (
-            f"Zoho Accounts refused to renew the access ({reason}): "
-            "generate a new refresh token (or check the client id and secret) and update the integration"
-        )
-        self.args = (self.message,)
+    def __init__(self, reason: Template) -> None:
+        ConnectorError.__init__(self, reason)
+        self.provider = PROVIDER
 
 
 def response_code(response: httpx.Response) -> int | None:
@@ -141,9 +147,9 @@ class ZohoOAuth(httpx.Auth):
         if "too many requests" in str(body.get("error_description", "")).lower():
             raise RateLimitedError("Zoho Accounts", 600.0)
         if error == "invalid_client":
-            raise RefreshRejectedError("unknown client id or wrong client secret")
+            raise RefreshRejectedError(WRONG_CLIENT)
         if error or response.status_code >= 400 or not body.get("access_token"):
-            raise RefreshRejectedError("the refresh token is invalid or was revoked")
+            raise RefreshRejectedError(REVOKED)
         try:
             lifetime = float(body.get("expires_in") or 3600)
         except (TypeError, ValueError):

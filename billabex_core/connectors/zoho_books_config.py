@@ -49,7 +49,12 @@ _BOUNDS = {
 def data_centre_urls(code: str) -> tuple[str, str]:
     """(accounts_url, api_url) of a data centre code (``eu``, ``com``, ...)."""
     if code not in DATA_CENTRES:
-        raise ValidationError(f"unknown Zoho data centre {code!r}", field="data_centre")
+        raise ValidationError(
+            f"unknown Zoho data centre {code!r}",
+            field="data_centre",
+            code="zoho.data_centre",
+            params={"value": code},
+        )
     return DATA_CENTRES[code][1], DATA_CENTRES[code][2]
 
 
@@ -60,29 +65,51 @@ def _url(value: Any, key: str) -> str:
 def validate_zoho_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """Check the integration config (cli.md) and return it normalised, defaults filled in."""
     if not isinstance(config, Mapping):
-        raise ValidationError("the Zoho Books config must be a JSON object", field="config")
+        raise ValidationError(
+            "the Zoho Books config must be a JSON object",
+            field="config",
+            code="config.not_object",
+            params={"provider": "Zoho Books"},
+        )
     unknown = sorted(set(config) - {*REQUIRED, *_OPTIONAL})
     if unknown:
-        raise ValidationError(f"unknown Zoho Books config key: {unknown[0]}", field=unknown[0])
+        raise ValidationError(
+            f"unknown Zoho Books config key: {unknown[0]}",
+            field=unknown[0],
+            code="config.unknown_key",
+            params={"provider": "Zoho Books", "key": unknown[0]},
+        )
     out: dict[str, Any] = {**_OPTIONAL, **config}
     for key in REQUIRED:
         value = out.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and key == "organization_id":
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError(f"the Zoho Books {key} is required", field=key)
+            raise ValidationError(
+                f"the Zoho Books {key} is required",
+                field=key,
+                code="config.required",
+                params={"provider": "Zoho Books"},
+            )
         out[key] = value.strip()
     out["accounts_url"] = _url(out["accounts_url"], "accounts_url")
     out["api_url"] = _url(out["api_url"], "api_url")
     ids = out["excluded_customer_ids"]
     if not isinstance(ids, list | tuple) or not all(isinstance(i, int | str) and str(i).strip() for i in ids):
         raise ValidationError(
-            "excluded_customer_ids must be a list of customer ids", field="excluded_customer_ids"
+            "excluded_customer_ids must be a list of customer ids",
+            field="excluded_customer_ids",
+            code="config.excluded_ids",
         )
     out["excluded_customer_ids"] = sorted({str(i).strip() for i in ids})
     for key, (low, high) in _BOUNDS.items():
         value = out[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            raise ValidationError(f"{key} must be a number between {low} and {high}", field=key)
+            raise ValidationError(
+                f"{key} must be a number between {low} and {high}",
+                field=key,
+                code="config.number_range",
+                params={"low": low, "high": high},
+            )
     out["rate_limit_per_minute"], out["page_size"] = int(out["rate_limit_per_minute"]), int(out["page_size"])
     return out

@@ -33,6 +33,8 @@ from billabex_core.connectors.base import (
 from billabex_core.connectors.http import RateLimiter
 from billabex_core.connectors.urls import guarded
 from billabex_core.connectors.zoho_books_auth import PROVIDER, ZohoOAuth, response_code
+from billabex_core.errors import ConnectorError
+from billabex_core.messages import Template
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +49,37 @@ SCOPES = {  # path's first segment → the scope that reads it
 }
 
 
+_QUOTA = (
+    "the Zoho Books daily API quota%s is spent: %s; the next scheduled sync resumes "
+    "where this one stopped (or ask Zoho for a higher quota)"
+)
+_CALLS, _HOURS, _MINUTES = (
+    " ({limit} calls)",
+    "it resets in {hours} h {minutes} min",
+    "it resets in {minutes} min",
+)
+# (the limit is known, when it resets) -> the sentence
+QUOTA = {
+    (False, "hours"): Template("connector.zoho.quota.hours", _QUOTA % ("", _HOURS)),
+    (False, "minutes"): Template("connector.zoho.quota.minutes", _QUOTA % ("", _MINUTES)),
+    (False, "tomorrow"): Template("connector.zoho.quota.tomorrow", _QUOTA % ("", "it resets tomorrow")),
+    (True, "hours"): Template("connector.zoho.quota_calls.hours", _QUOTA % (_CALLS, _HOURS)),
+    (True, "minutes"): Template("connector.zoho.quota_calls.minutes", _QUOTA % (_CALLS, _MINUTES)),
+    (True, "tomorrow"): Template(
+        "connector.zoho.quota_calls.tomorrow", _QUOTA % (_CALLS, "it resets tomorrow")
+    ),
+}
+
+
 class QuotaExhaustedError(RateLimitedError):
     def __init__(self, limit: int | None, reset_in: float | None) -> None:
-        super().__init__(PROVIDER, reset_in)
-        quota = f" ({limit} calls)" if limit else ""
-        if reset_in:
-            hours, minutes = divmod(int(reset_in // 60), 60)
-            when = f"it resets in {hours} h {minutes:02d} min" if hours else f"it resets in {minutes} min"
-        else:
-            when = "it resets tomorrow"
-        self.message = (
-            f"the Zoho Books daily API quota{quota} is spent: {when}; the next scheduled sync resumes "
-            "where this one stopped (or ask Zoho for a higher quota)"
+        hours, minutes = divmod(int((reset_in or 0) // 60), 60)
+        when = "tomorrow" if not reset_in else "hours" if hours else "minutes"
+        minutes_shown = f"{minutes:02d}" if hours else str(minutes)
+        ConnectorError.__init__(
+            self, QUOTA[(bool(limit), when)], hours=hours, minutes=minutes_shown, limit=limit
         )
-        self.args = (self.message,)
+        self.provider, self.retry_after = PROVIDER, reset_in
 
 
 def _detail(response: httpx.Response) -> str:

@@ -34,15 +34,25 @@ def process_name() -> str:
 
 
 class JobBusyError(ConflictError):
-    def __init__(self, what: str, holder: str | None, since: datetime | None) -> None:
+    """``job`` is the job's name (``agent``, ``digest``): a screen names it in the user's words."""
+
+    def __init__(self, what: str, holder: str | None, since: datetime | None, *, job: str) -> None:
         by = f" by {holder}" if holder else ""
         at = f" since {since:%Y-%m-%d %H:%M} UTC" if since else ""
-        super().__init__(f"{what} is already running{by}{at}; try again when it has finished")
+        super().__init__(
+            f"{what} is already running{by}{at}; try again when it has finished",
+            code="job.busy" if holder and since else "job.busy_plain",
+            params={"job": job, "holder": holder, "since": since} if holder and since else {"job": job},
+        )
 
 
 class JobLeaseLostError(ConflictError):
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} lost its lease (another process took over); it stopped")
+    def __init__(self, what: str, *, job: str) -> None:
+        super().__init__(
+            f"{what} lost its lease (another process took over); it stopped",
+            code="job.lease_lost",
+            params={"job": job},
+        )
 
 
 @dataclass
@@ -62,7 +72,7 @@ class Lease:
                 .values(lock_expires_at=utcnow() + self.lease)
             ).rowcount
         if kept != 1:
-            raise JobLeaseLostError(self.what)
+            raise JobLeaseLostError(self.what, job=self.job)
 
     def release(self, *, ok: bool, error: str | None = None, day: str | None = None) -> None:
         """Free the lease and record the run's outcome (a success clears the last error)."""
@@ -99,7 +109,7 @@ def acquire(engine: Engine, *, job: str, what: str, lease: timedelta = LEASE) ->
                 sa.select(_T.c.lock_holder, _T.c.last_started_at).where(_T.c.name == job)
             ).one()
     if taken != 1:
-        raise JobBusyError(what, row.lock_holder, row.last_started_at)
+        raise JobBusyError(what, row.lock_holder, row.last_started_at, job=job)
     return Lease(engine, job, token, what, lease)
 
 

@@ -143,7 +143,12 @@ def _check_sendable(session: Session, communication_id: int, actor: str, today: 
         session=session, account_id=row.account_id, now=utcnow(), limit_hours=org.freshness_hours
     )
     if hold:
-        raise ValidationError(f"not sent, {hold}: sync it first", field="communication")
+        raise ValidationError(
+            f"not sent, {hold}: sync it first",
+            field="communication",
+            code="send.stale",
+            params={"reason": hold.removeprefix("held: ")},
+        )
     if row.approved_by is None or row.status != CommunicationStatus.SCHEDULED:
         communication_actions.approve(session=session, communication_id=communication_id, actor=actor)
     audit.record(
@@ -169,7 +174,11 @@ def send_now(
     with claims.claimer() as me:
         with session_scope(url) as s:
             if not communications.claim(session=s, communication_id=communication_id, by=me):
-                raise ConflictError(f"communication {communication_id} is being sent or was sent already")
+                raise ConflictError(
+                    f"communication {communication_id} is being sent or was sent already",
+                    code="send.claimed",
+                    params={"communication": communication_id},
+                )
         with session_scope(url) as s:
             deliver_claimed(s, communication_id, sender, mailer or default_mailer(), today, report)
     with session_scope(url) as s:

@@ -88,10 +88,13 @@ class SmtpMailer:
             raise ConfigurationError(
                 "BILLABEX_SMTP_USER is set but the SMTP connection is not encrypted, and Billabex never "
                 "sends a password in clear: set BILLABEX_SMTP_STARTTLS=true (usually port 587) or "
-                "BILLABEX_SMTP_SSL=true (SMTPS, usually port 465)"
+                "BILLABEX_SMTP_SSL=true (SMTPS, usually port 465)",
+                code="smtp.unencrypted_login",
             )
         if settings.smtp_starttls and settings.smtp_ssl:
-            raise ConfigurationError("choose BILLABEX_SMTP_STARTTLS or BILLABEX_SMTP_SSL, not both")
+            raise ConfigurationError(
+                "choose BILLABEX_SMTP_STARTTLS or BILLABEX_SMTP_SSL, not both", code="smtp.both_tls"
+            )
         redaction.remember([settings.smtp_password])
         self.settings = settings
 

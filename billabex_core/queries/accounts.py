@@ -109,7 +109,12 @@ def list_accounts(
 ) -> Page[AccountRow]:
     """One page of accounts. ``search`` matches the name (any part), the VAT or SIREN (prefix)."""
     if sort not in ACCOUNT_SORTS:
-        raise ValidationError(f"unknown sort {sort!r} (one of {', '.join(ACCOUNT_SORTS)})", field="sort")
+        raise ValidationError(
+            f"unknown sort {sort!r} (one of {', '.join(ACCOUNT_SORTS)})",
+            field="sort",
+            code="sort.unknown",
+            params={"value": sort},
+        )
     offset, limit = check_paging(page, page_size)
     where: list[sa.ColumnElement[bool]] = []
     clause = _search_clause(search)

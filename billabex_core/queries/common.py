@@ -38,9 +38,16 @@ class Page(Generic[T]):
 def check_paging(page: int, page_size: int) -> tuple[int, int]:
     """(offset, limit) for a 1-based page; refuse nonsense instead of loading everything."""
     if page < 1:
-        raise ValidationError(f"page must be 1 or more, not {page}", field="page")
+        raise ValidationError(
+            f"page must be 1 or more, not {page}", field="page", code="page.invalid", params={"value": page}
+        )
     if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationError(f"page size must be between 1 and {MAX_PAGE_SIZE}", field="page_size")
+        raise ValidationError(
+            f"page size must be between 1 and {MAX_PAGE_SIZE}",
+            field="page_size",
+            code="page.size",
+            params={"limit": MAX_PAGE_SIZE},
+        )
     return (page - 1) * page_size, page_size
 
 

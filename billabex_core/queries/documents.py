@@ -131,7 +131,12 @@ class DocumentDetail:
 def _age_clause(age: str, today: date) -> sa.ColumnElement[bool]:
     ranges = aging_conditions(col(Document.due_date), today)
     if age not in ranges:
-        raise ValidationError(f"unknown overdue age {age!r} (one of {', '.join(OVERDUE_AGES)})", field="age")
+        raise ValidationError(
+            f"unknown overdue age {age!r} (one of {', '.join(OVERDUE_AGES)})",
+            field="age",
+            code="filter.unknown",
+            params={"value": age},
+        )
     open_invoice = sa.and_(col(Document.kind) == DocumentKind.INVOICE, col(Document.remaining_amount) > 0)
     return sa.and_(open_invoice, ranges[age])
 
@@ -152,7 +157,9 @@ def _filters(
         try:
             values = [status_enum(s) for s in statuses]
         except ValueError as exc:
-            raise ValidationError(f"unknown status: {exc}", field="status") from None
+            raise ValidationError(
+                f"unknown status: {exc}", field="status", code="filter.unknown", params={"value": str(exc)}
+            ) from None
         status_col = Document.invoice_status if kind == DocumentKind.INVOICE else Document.credit_status
         where.append(col(status_col).in_(values))
     if account_id is not None:
@@ -202,7 +209,9 @@ def list_documents(
 ) -> DocumentList:
     """One page of invoices (or credit notes) and the totals per currency of the filtered set."""
     if sort not in DOCUMENT_SORTS:
-        raise ValidationError(f"unknown sort {sort!r}", field="sort")
+        raise ValidationError(
+            f"unknown sort {sort!r}", field="sort", code="sort.unknown", params={"value": sort}
+        )
     offset, limit = check_paging(page, page_size)
     where = _filters(
         kind=DocumentKind(kind),

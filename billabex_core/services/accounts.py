@@ -73,7 +73,12 @@ def clean_account_fields(**fields: Any) -> dict[str, Any]:
         elif key == "address":
             out["address"] = " ".join(str(value).split())[:500] if value else None
         else:
-            raise ValidationError(f"unknown account field: {key}", field=key)
+            raise ValidationError(
+                f"unknown account field: {key}",
+                field=key,
+                code="account.field_unknown",
+                params={"value": key},
+            )
     return out
 
 

@@ -71,7 +71,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         try:
             out["usage"] = ContactUsage(values["usage"] or ContactUsage.NORMAL)
         except ValueError:
-            raise ValidationError(f"unknown contact usage {values['usage']!r}", field="usage") from None
+            raise ValidationError(
+                f"unknown contact usage {values['usage']!r}",
+                field="usage",
+                code="contact.usage",
+                params={"value": str(values["usage"])},
+            ) from None
     if "is_primary" in values:
         out["is_primary"] = bool(values["is_primary"])
     return out

@@ -37,7 +37,11 @@ def clean_values(values: dict[str, Any]) -> dict[str, str | None]:
     """Refuse unknown fields; trim the others (an empty string becomes None)."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            f"unknown fields: {', '.join(sorted(unknown))}",
+            code="fields.unknown",
+            params={"fields": sorted(unknown)},
+        )
     return {k: (str(v).strip() or None) if v is not None else None for k, v in values.items()}
 
 
@@ -45,7 +49,9 @@ def document_input(values: dict[str, Any], *, default_terms_days: int) -> Docume
     """Turn the review form's strings into a ``DocumentInput`` (raises ``ValidationError``)."""
     kind = values.get("kind") or DocumentKind.INVOICE.value
     if kind not in (DocumentKind.INVOICE.value, DocumentKind.CREDIT_NOTE.value):
-        raise ValidationError(f"unknown kind {kind!r}", field="kind")
+        raise ValidationError(
+            f"unknown kind {kind!r}", field="kind", code="kind.unknown", params={"value": kind}
+        )
     issue = _parse_date(values.get("issue_date"), "issue_date")
     if issue is None:
         raise ValidationError("the issue date is required", field="issue_date", code="required")

@@ -218,7 +218,12 @@ EXPORTERS: dict[str, Callable[[Session], Iterator[dict]]] = {
 
 def export_rows(*, session: Session, entity: str) -> list[dict]:
     if entity not in EXPORTERS:
-        raise ValidationError(f"unknown entity {entity!r}: one of {', '.join(EXPORTERS)}", field="entity")
+        raise ValidationError(
+            f"unknown entity {entity!r}: one of {', '.join(EXPORTERS)}",
+            field="entity",
+            code="export.unknown",
+            params={"value": entity, "choices": ", ".join(EXPORTERS)},
+        )
     return [_row(row) for row in EXPORTERS[entity](session)]
 
 

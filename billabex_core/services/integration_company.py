@@ -64,6 +64,8 @@ def _taken(provider: str, company_id: str, holder: str) -> ValidationError:
         f"this {label} ({company_id}) is already connected as {holder!r}: a second integration would "
         "sync every document and plan every reminder twice",
         field=CONFIG_KEYS.get(provider, "api_token"),
+        code="integration.company_taken",
+        params={"provider": label.rsplit(" ", 1)[0], "company": company_id, "holder": holder},
     )
 
 

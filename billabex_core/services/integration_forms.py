@@ -64,7 +64,12 @@ FIELDS: dict[str, tuple[FormField, ...]] = {
 
 def fields(provider: str) -> tuple[FormField, ...]:
     if provider not in FIELDS:
-        raise ValidationError(f"unknown provider {provider!r}", field="provider")
+        raise ValidationError(
+            f"unknown provider {provider!r}",
+            field="provider",
+            code="integration.provider",
+            params={"value": provider},
+        )
     return FIELDS[provider]
 
 

@@ -44,7 +44,10 @@ def provider_class(provider: str) -> type[Connector]:
             params={"provider": PLANNED[key]},
         )
     raise ValidationError(
-        f"unknown provider {provider!r} (one of {', '.join([*CONNECTORS, *PLANNED])})", field="provider"
+        f"unknown provider {provider!r} (one of {', '.join([*CONNECTORS, *PLANNED])})",
+        field="provider",
+        code="integration.provider",
+        params={"value": provider},
     )
 
 
@@ -228,7 +231,12 @@ def get_integration(*, session: Session, integration_id: int) -> Integration:
 def find_integration(*, session: Session, name: str) -> IntegrationView:
     integration = session.exec(select(Integration).where(Integration.name == " ".join(name.split()))).first()
     if integration is None:
-        raise ValidationError(f"no integration named {name!r} (see `integration list`)", field="name")
+        raise ValidationError(
+            f"no integration named {name!r} (see `integration list`)",
+            field="name",
+            code="integration.unknown",
+            params={"value": name},
+        )
     return _view(session, integration)
 
 
@@ -378,7 +386,12 @@ def connect_provider_demo(
     require_admin(session=session, actor=actor)
     name = DEMO_NAMES.get(provider)
     if name is None or provider == "pennylane":
-        raise ValidationError(f"no demo for {provider!r} here (Pennylane: connect_demo)", field="provider")
+        raise ValidationError(
+            f"no demo for {provider!r} here (Pennylane: connect_demo)",
+            field="provider",
+            code="integration.no_demo",
+            params={"value": provider},
+        )
     existing = session.exec(select(Integration).where(Integration.name == name)).first()
     if existing is None:
         return add_integration(session=session, provider=provider, name=name, config=config, actor=actor)

@@ -47,7 +47,9 @@ _context: Any = None
 class ResourceLimitError(ExtractionError):
     def __init__(self, limit: int) -> None:
         super().__init__(
-            f"the PDF needs more than {limit // MEGABYTE} MB of memory to read: it cannot be imported"
+            f"the PDF needs more than {limit // MEGABYTE} MB of memory to read: it cannot be imported",
+            code="upload.memory",
+            params={"limit": limit // MEGABYTE},
         )
 
 

@@ -90,7 +90,12 @@ def _bic(value: object, key: str) -> str | None:
 def _reminders_mode(value: object, key: str) -> str:
     mode = str(value or "").strip().lower()
     if mode not in REMINDER_MODES:
-        raise ValidationError(f"{key} must be one of {', '.join(REMINDER_MODES)}, not {value!r}", field=key)
+        raise ValidationError(
+            f"{key} must be one of {', '.join(REMINDER_MODES)}, not {value!r}",
+            field=key,
+            code="setting.choice",
+            params={"value": str(value), "choices": ", ".join(REMINDER_MODES)},
+        )
     return mode
 
 
@@ -212,7 +217,12 @@ def update_organisation(*, session: Session, actor: str, **changes: object) -> O
     """Change some settings (keyword per setting, see ``SETTINGS``); every value is checked first."""
     unknown = [key for key in changes if key not in SETTINGS]
     if unknown:
-        raise ValidationError(f"unknown setting {unknown[0]}", field=unknown[0])
+        raise ValidationError(
+            f"unknown setting {unknown[0]}",
+            field=unknown[0],
+            code="setting.unknown",
+            params={"value": unknown[0]},
+        )
     clean = {key: SETTINGS[key](value, key) for key, value in changes.items()}
     org = get_organisation(session=session)
     before = {key: getattr(org, key) for key in clean}
@@ -243,7 +253,12 @@ def set_setting(*, session: Session, key: str, value: object, actor: str) -> obj
     a ``ValidationError`` whose message and field name the key."""
     column = SETTING_KEYS.get(key)
     if column is None:
-        raise ValidationError(f"unknown setting {key!r} (one of {', '.join(SETTING_KEYS)})", field=key)
+        raise ValidationError(
+            f"unknown setting {key!r} (one of {', '.join(SETTING_KEYS)})",
+            field=key,
+            code="setting.unknown",
+            params={"value": key},
+        )
     try:
         org = update_organisation(session=session, actor=actor, **{column: value})
     except ValidationError as exc:

@@ -86,13 +86,19 @@ def _isolated(fn: Callable[..., T], *args: Any) -> T:
         value: T = run_isolated(fn, *args, timeout=PREVIEW_SECONDS).value
     except ResourceLimitError:
         raise PreviewError(
-            f"this page cannot be shown: drawing it needs more than {MEMORY_LIMIT // MEGABYTE} MB of memory"
+            f"this page cannot be shown: drawing it needs more than {MEMORY_LIMIT // MEGABYTE} MB of memory",
+            code="preview.memory",
+            params={"limit": MEMORY_LIMIT // MEGABYTE},
         ) from None
     except CorruptPdfError as exc:  # the reader died in the child (pdfium aborts when refused memory)
-        raise PreviewError(f"this page cannot be shown: {exc}") from None
+        raise PreviewError(
+            f"this page cannot be shown: {exc}", code="preview.failed", params={"error": exc}
+        ) from None
     except ExtractionTimeoutError:
         raise PreviewError(
-            f"this page cannot be shown: drawing it takes more than {PREVIEW_SECONDS:g} s"
+            f"this page cannot be shown: drawing it takes more than {PREVIEW_SECONDS:g} s",
+            code="preview.timeout",
+            params={"seconds": PREVIEW_SECONDS},
         ) from None
     return value
 
@@ -101,7 +107,9 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ExtractionError(f"cannot render the PDF: {exc}") from None
+        raise ExtractionError(
+            f"cannot render the PDF: {exc}", code="preview.unreadable", params={"detail": str(exc)}
+        ) from None
 
 
 def _count(data: bytes) -> int:
@@ -116,7 +124,11 @@ def _render(data: bytes, page: int, boxes: tuple[Box, ...], scale: float) -> byt
     pdf = _open(data)
     try:
         if not 1 <= page <= len(pdf):
-            raise ExtractionError(f"page {page} does not exist (the PDF has {len(pdf)})")
+            raise ExtractionError(
+                f"page {page} does not exist (the PDF has {len(pdf)})",
+                code="preview.no_page",
+                params={"page": page, "pages": len(pdf)},
+            )
         sheet = pdf[page - 1]
         width, height = sheet.get_size()
         scale = min(scale, 0.99 * math.sqrt(MAX_PIXELS / max(width * height, 1.0)))  # sizes round up

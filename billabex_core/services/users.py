@@ -59,7 +59,12 @@ def _interface_language(session: Session, language: str | None) -> str:
     """The login's interface language: the one given, else the organisation's (fr or en)."""
     if language is not None:
         if language not in INTERFACE_LANGUAGES:
-            raise ValidationError(f"unsupported interface language {language!r} (fr or en)", field="language")
+            raise ValidationError(
+                f"unsupported interface language {language!r} (fr or en)",
+                field="language",
+                code="language.unsupported",
+                params={"value": language, "choices": "fr, en"},
+            )
         return language
     org = session.get(Organisation, 1)
     default = org.default_language if org is not None else "fr"

@@ -25,7 +25,11 @@ _T = table_of(Integration)
 
 class LockLostError(ConflictError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"the sync of {name} lost its lock (another sync took over); it stopped")
+        super().__init__(
+            f"the sync of {name} lost its lock (another sync took over); it stopped",
+            code="sync.lock_lost",
+            params={"name": name},
+        )
 
 
 def acquire(engine: Engine, *, integration_id: int, name: str, lease: timedelta = LEASE) -> str:
@@ -42,7 +46,9 @@ def acquire(engine: Engine, *, integration_id: int, name: str, lease: timedelta 
             .values(lock_token=token, lock_expires_at=now + lease)
         ).rowcount
     if taken != 1:
-        raise ConflictError(f"a sync of {name} is already running")
+        raise ConflictError(
+            f"a sync of {name} is already running", code="sync.running", params={"name": name}
+        )
     return token
 
 

@@ -121,3 +121,49 @@ def test_review_warnings_read_in_french(fr: None) -> None:
         "Le vendeur sur le document est « ACME\\* », pas votre organisation « Billabex SA » : "
         "est-ce une facture fournisseur ?"
     )
+
+
+def test_connector_errors_read_in_french(fr: None) -> None:
+    from billabex_core.connectors.base import AuthenticationError, RequestRejectedError
+
+    assert error_text(AuthenticationError("Pennylane")) == (
+        "Pennylane a refusé les identifiants d'API (invalides, expirés ou révoqués) : "
+        "créez un nouveau jeton et mettez à jour l'intégration."
+    )
+    assert error_text(RequestRejectedError("Zoho Books", 400, "code 5")) == (
+        "Zoho Books a refusé une requête (HTTP 400, code 5)."
+    )
+
+
+def test_a_connection_setting_is_named_by_its_french_label(fr: None) -> None:
+    from billabex_core.connectors.pennylane_config import validate_pennylane_config
+
+    with pytest.raises(ValidationError) as caught:
+        validate_pennylane_config({"api_token": "t", "base_url": "http://example.com"})
+    assert error_text(caught.value) == (
+        "URL de base de l'API doit être une adresse https (http seulement pour un environnement de test "
+        "local sur 127.0.0.1)."
+    )
+    with pytest.raises(ValidationError) as caught:
+        validate_pennylane_config({"api_token": " "})
+    assert error_text(caught.value) == "Jeton d'API (Pennylane) est obligatoire."
+
+
+def test_a_busy_job_and_an_error_quoting_another_read_in_french(fr: None) -> None:
+    from datetime import UTC, datetime
+
+    from billabex_core.extraction.errors import CorruptPdfError
+    from billabex_core.jobs.lease import JobBusyError
+    from billabex_core.services.preview import PreviewError
+
+    busy = JobBusyError("an agent run", "worker-1", datetime(2026, 3, 15, 13, 30, tzinfo=UTC), job="agent")
+    assert error_text(busy) == (
+        "La tournée des relances est déjà en cours (par worker-1 depuis le 15/03/2026 14:30) ; "
+        "réessayez quand ce sera terminé."
+    )
+    shown = PreviewError(
+        "this page cannot be shown: corrupt PDF", code="preview.failed", params={"error": CorruptPdfError()}
+    )
+    assert (
+        error_text(shown) == "Cette page ne peut pas être affichée : PDF endommagé : il ne peut pas être lu"
+    )

@@ -131,20 +131,26 @@ def test_literal_braces_read_as_one(lang) -> None:  # type: ignore[no-untyped-de
     assert "{invoice} stands for the invoice numbers" in t("set.reference_help")
 
 
-# code="..." at the core's raise sites (not postcode=...); codes built at run time are listed below
+# code="..." at the core's raise sites (not postcode=...), either code of code="a" if ... else "b",
+# and the codes of the core's sentence templates (messages.Template); codes built at run time below
 CODE = re.compile(r"""(?<![\w.])code="([a-z_.]+)\"""")
+OTHER_CODE = re.compile(r"""(?<![\w.])code="[a-z_.]+" if [^\n]+? else "([a-z_.]+)\"""")
+TEMPLATE = re.compile(r"""\bTemplate\(\s*"([a-z_.]+)\"""")
 BUILT_CODES = {f"duplicate.{kind.value}" for kind in enums.DocumentKind} | {"duplicate.pdf"}
 
 
 def _core_codes() -> set[str]:
-    return {
-        code for path in (ROOT / "billabex_core").rglob("*.py") for code in CODE.findall(path.read_text())
-    }
+    found = set()
+    for path in (ROOT / "billabex_core").rglob("*.py"):
+        text = path.read_text()
+        found |= {*CODE.findall(text), *OTHER_CODE.findall(text), *TEMPLATE.findall(text)}
+    return found
 
 
 def test_every_error_code_of_the_core_reads_in_both_languages() -> None:
     codes = _core_codes()
     assert {"amount.invalid", "payment.overpayment", "upload.not_pdf", "contact.email_invalid"} <= codes
+    assert {"job.busy_plain", "connector.auth", "connector.zoho.quota_calls.hours"} <= codes
     for lang in LANGUAGES:
         missing = sorted(c for c in codes | BUILT_CODES if f"error.{c}" not in catalogue(lang))
         assert missing == [], lang
