@@ -14,8 +14,9 @@ from billabex_core.extraction.fields import (
 )
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, find_hits
 from billabex_core.extraction.layout import Layout
-from billabex_core.extraction.numbers import find_number, find_referenced
+from billabex_core.extraction.numbers import find_number
 from billabex_core.extraction.parties import Parties, find_parties
+from billabex_core.extraction.references import find_referenced, numbered_credit_title
 from billabex_core.extraction.stamps import paid_stamp
 from billabex_core.extraction.totals import Totals, choose, collect
 
@@ -38,9 +39,11 @@ def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: fl
     hits = find_hits(layout)
     nb = Neighbours(layout, hits)
     kind, _ = find_kind(layout)
+    if kind == "invoice" and numbered_credit_title(layout) is not None:
+        kind = "credit_note"  # "AVOIR N° :" labels the credit note's own number
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
-    _identity_and_dates(layout, hits, nb, scale, fields, warnings)
+    _identity_and_dates(layout, hits, nb, scale, fields, warnings, credit=kind == "credit_note")
     totals = choose(collect(hits, nb, layout))
     warnings += totals.warnings
     _totals(totals, scale, fields)
@@ -55,7 +58,8 @@ def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: fl
         warnings.append(f"the document says it is paid ({paid.text})")
     credited = find_credited(hits, nb)
     if credited is None and kind == "credit_note":
-        credited = find_referenced(layout, nb)
+        number = fields.get("number")
+        credited = find_referenced(layout, nb, number.value if number else None)
     if credited:
         fields["credited_invoice_number"] = _field(credited, 0.8 * scale)
     return ExtractionResult(kind, source, fields, warnings, paid)
@@ -68,9 +72,11 @@ def _identity_and_dates(
     scale: float,
     fields: dict[str, ExtractedField],
     warnings: list[str],
+    *,
+    credit: bool = False,
 ) -> None:
     """Number, issue date, due date (printed or from payment terms) and currency."""
-    number = find_number(layout, hits, nb)
+    number = find_number(layout, hits, nb, credit=credit)
     if number:
         fields["number"] = _field(number[0], number[1] * scale)
     issue = find_issue_date(layout, hits, nb)

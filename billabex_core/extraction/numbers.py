@@ -7,9 +7,11 @@ A number label is a few words before the value holding a number word ("n°", "no
 credited invoice's "origine") never gives the document number, wherever it stands.
 
 Candidates, best first: a document word with a number word; a vocabulary label; a title
-followed by its number ("INVOICE I/00000"); a bare number word ("No. 123"); a title alone in its
-cell with the number beside or below it ("Factuur" over "2024-001"); "Nr. X vom <date>". Among
-equals, page 1 and the topmost line win. The words are data (``language.json``:
+followed by its number ("INVOICE I/00000"); a title alone in its cell with the number beside or
+below it ("Factuur" over "2024-001"); the biggest text of page 1 with an identifier of the same
+size beside or below it (a title the vocabularies lack); a bare number word ("No. 123");
+"Nr. X vom <date>"; on a credit note, a label naming another invoice ("N° de facture liée").
+Among equals, page 1 and the topmost line win. The words are data (``language.json``:
 ``number_words``, ``document_words``, ``not_number_words``).
 """
 
@@ -29,18 +31,21 @@ _ID_TOKEN = re.compile(
 )
 _ID_PREFIX = re.compile(r"^(?:(?:n[°ºo]|nr|no|num|nummer|number|#|:|\(\d{3}\))\.?\s*)+", re.I)
 _SPLIT_ID = re.compile(r"([A-Z]{1,4}) (\d[\w/.-]*\d)(?![\w])")  # "FV 7/2021"
-_TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=\s|$))?|#")
+TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=\s|$))?|#")
 # The word "number" of most European languages shares its root: numéro, número, numero, number,
 # nummer, numer, numeris, numurs — a number word even where the vocabulary lacks that language.
 _NUM = re.compile(r"num[a-z]{0,5}")
+TITLE_SIZE = 1.4  # a title stands out: this many times the height of the page's median text
 MAX_LABEL_WORDS = 5  # a longer run of words before a value is a sentence, not a label
 
 SCORE_DOCUMENT_LABEL = 3.0
 SCORE_VOCABULARY = 2.5
 SCORE_TITLE_VALUE = 2.2
 SCORE_TITLE_CELL = 1.8
+SCORE_BIG_TITLE = 1.7
 SCORE_BARE_LABEL = 1.5
 SCORE_DATED = 1.2
+SCORE_ANOTHER_INVOICE = 0.5
 
 
 def parse_id(text: str, *, short_ok: bool = False, dates_ok: bool = False) -> tuple[str, int, int] | None:
@@ -111,12 +116,12 @@ def _is(token: str, words: WordSet) -> bool:
     return token in words
 
 
-def _classify(label: str) -> tuple[bool, bool, bool, bool]:
+def classify_label(label: str) -> tuple[bool, bool, bool, bool]:
     """(holds a number word, a document word, a word naming another thing, a word referring to
     another document: "for invoice No.", "facture d'origine") for a label's words."""
     words = _words()
     numbered = documented = other = referring = False
-    tokens = _TOKEN.findall(fold(label))
+    tokens = TOKEN.findall(fold(label))
     if not any(
         t.endswith(words.number) or t.rstrip(".").endswith(words.number) or _NUM.fullmatch(t) for t in tokens
     ):
@@ -143,18 +148,38 @@ def _classify(label: str) -> tuple[bool, bool, bool, bool]:
 def names_a_number(label: str) -> bool:
     """Whether a label holds a number word ("N° TVA", "VAT No.", "USt-IdNr."): what follows is
     an identifier, not an amount."""
-    return _classify(label)[0]
+    return classify_label(label)[0]
 
 
 @bounded_vocab_cache(4096)
 def label_score(label: str) -> float | None:
     """How much a label says "document number" (None: it names another number, or no number)."""
-    if not label.strip() or len(_TOKEN.findall(label)) > MAX_LABEL_WORDS:
+    if not label.strip() or len(TOKEN.findall(label)) > MAX_LABEL_WORDS:
         return None
-    numbered, documented, other, referring = _classify(label)
+    numbered, documented, other, referring = classify_label(label)
     if other or referring or not numbered:
         return None
     return SCORE_DOCUMENT_LABEL if documented else SCORE_BARE_LABEL
+
+
+@bounded_vocab_cache(4096)
+def names_another_invoice(label: str) -> bool:
+    """Whether a label names an invoice with a word of its own ("Facture liée", "N° de facture
+    associée", "Linked invoice", "Zugehörige Rechnung"): on a credit note, the invoice it
+    credits, never the credit note's own number. A plain number label ("Invoice No.", "Numéro
+    de facture"), a credit-note title or a word naming another thing ("client") does not."""
+    folded = fold(label)
+    if not title_pattern("invoice").search(folded) or title_pattern("credit_note").search(folded):
+        return False
+    words, qualified = _words(), False
+    for token in TOKEN.findall(folded):
+        token = token.rstrip(".")
+        if _is(token, words.other):
+            return False
+        plain = token in words.number or token.endswith(words.number) or _NUM.fullmatch(token)
+        named = _is(token, words.document) or words.document.ends(token)
+        qualified = qualified or not (len(token) < 3 or plain or named)
+    return qualified
 
 
 @dataclass(frozen=True)
@@ -167,7 +192,7 @@ class Candidate:
         return (-self.score, self.found.segment.page, self.found.segment.line)
 
 
-def _value_after(seg: Segment, start: int, nb: Neighbours, *, dates_ok: bool = False) -> Found[str] | None:
+def value_after(seg: Segment, start: int, nb: Neighbours, *, dates_ok: bool = False) -> Found[str] | None:
     """The number after a label ending at ``start``: in the segment, to its right, or below."""
     rest = seg.text[start:]
     got = parse_id(rest, short_ok=True, dates_ok=dates_ok)
@@ -181,17 +206,17 @@ def _value_after(seg: Segment, start: int, nb: Neighbours, *, dates_ok: bool = F
             return Found(got[0], s, got[1], got[2])
     for s in nb.below(seg, 2)[:1]:
         got = parse_id(s.text, short_ok=True, dates_ok=dates_ok)
-        if got and not _is_amount(s.text[got[1] : got[2]]):
+        if got and not is_amount(s.text[got[1] : got[2]]):
             return Found(got[0], s, got[1], got[2], below=True)
     return None
 
 
-def _is_amount(token: str) -> bool:
+def is_amount(token: str) -> bool:
     """A token that reads as money (decimals or a currency), not as a number."""
     return any(a.has_decimals or a.currency for a in find_amounts(token))
 
 
-def _label_end(seg: Segment) -> int:
+def label_end(seg: Segment) -> int:
     """Where the label part of a segment ends: at its first word with a digit ("N°123" keeps
     its "N°"), else at its end."""
     m = re.search(r"(?<!\()\b\S*\d(?!\d*\))", seg.text)  # "(380)", a type code, is part of the label
@@ -204,45 +229,37 @@ def _label_end(seg: Segment) -> int:
     return letters.start() if letters and letters.start() > 0 else m.start()
 
 
-def labelled_candidates(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> list[Candidate]:
-    """Every number read after a number label (generic or from the vocabulary)."""
+def labelled_candidates(
+    layout: Layout, hits: list[LabelHit], nb: Neighbours, *, credit: bool = False
+) -> list[Candidate]:
+    """Every number read after a number label (generic or from the vocabulary); on a credit
+    note (``credit``), a label naming an invoice with a word of its own ("N° de facture liée")
+    names the credited invoice: last, taken only when nothing else numbers the document
+    ("Corrected invoice No." on a credit note)."""
     vocab_hits = {id(h.segment): h for h in hits if h.role == "number"}
     foreign = {id(h.segment) for h in hits if h.role == "credited"}
     out = []
     for seg in layout.segments:
         if id(seg) in foreign:
             continue
-        end = _label_end(seg)
+        end = label_end(seg)
         score = label_score(seg.text[:end])
         hit = vocab_hits.get(id(seg))
         if (
             hit is not None
             and hit.end <= max(end, hit.end)
-            and not _classify(seg.text[: max(end, hit.end)])[2]
+            and not classify_label(seg.text[: max(end, hit.end)])[2]
         ):
             score = max(score or 0.0, SCORE_VOCABULARY)
             end = max(end, hit.end)
         if score is None:
             continue
-        found = _value_after(seg, end, nb, dates_ok=score >= SCORE_VOCABULARY)
+        if credit and names_another_invoice(seg.text[:end]):
+            score = SCORE_ANOTHER_INVOICE
+        found = value_after(seg, end, nb, dates_ok=score >= SCORE_VOCABULARY)
         if found is not None:
             out.append(Candidate(found, score))
     return out
-
-
-def find_referenced(layout: Layout, nb: Neighbours) -> Found[str] | None:
-    """The number of the document a label refers to ("for invoice No. X", "facture d'origine n° X")."""
-    for seg in layout.segments:
-        end = _label_end(seg)
-        label = seg.text[:end]
-        if not label.strip() or len(_TOKEN.findall(label)) > MAX_LABEL_WORDS:
-            continue
-        _, documented, other, referring = _classify(label)
-        if referring and documented and not other:
-            found = _value_after(seg, end, nb)
-            if found is not None:
-                return found
-    return None
 
 
 def _title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
@@ -262,11 +279,37 @@ def _title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
                     found = Found(got[0], seg, start + got[1], start + got[2])
                     out.append(Candidate(found, SCORE_TITLE_VALUE))
             elif seg.page == 1:
-                cell = _value_after(seg, len(seg.text), nb)
-                if cell is not None and not _is_amount(cell.segment.text[cell.start : cell.end]):
+                cell = value_after(seg, len(seg.text), nb)
+                if cell is not None and not is_amount(cell.segment.text[cell.start : cell.end]):
                     out.append(Candidate(cell, SCORE_TITLE_CELL))
             break
     return out
+
+
+def _big_title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
+    """The biggest text of page 1 as a title, whatever its language ("FACTURA", "Számla",
+    "Račun"), when it stands out (``TITLE_SIZE`` times the median text): up to three words
+    without a digit, alone in their cell; an identifier printed in the same size beside or just
+    under them, alone in its cell, is the document's number."""
+    first = [s for s in layout.segments if s.page == 1]
+    heights = sorted(s.height for s in first)
+    if not heights or heights[-1] < TITLE_SIZE * heights[len(heights) // 2]:
+        return []  # no text stands out as a title
+    tallest = heights[-1]
+    for seg in first:
+        if seg.height < tallest * 0.95 or len(seg.words) > 3 or any(c.isdigit() for c in seg.text):
+            continue
+        for cell in nb.right_of(seg, 1) + nb.below(seg, 1)[:1]:
+            got = parse_id(cell.text)
+            if (
+                got
+                and not cell.text[got[2] :].strip()
+                and abs(cell.height - seg.height) <= 0.15 * seg.height
+                and not is_amount(got[0])
+            ):
+                found = Found(got[0], cell, got[1], got[2], below=cell.line != seg.line)
+                return [Candidate(found, SCORE_BIG_TITLE)]
+    return []
 
 
 @vocab_cache
@@ -308,9 +351,12 @@ def _dated_candidates(layout: Layout) -> list[Candidate]:
     return []
 
 
-def find_number(layout: Layout, hits: list[LabelHit], nb: Neighbours) -> tuple[Found[str], float] | None:
-    """The document number and a confidence."""
-    cands = labelled_candidates(layout, hits, nb) + _title_candidates(layout, nb) + _dated_candidates(layout)
+def find_number(
+    layout: Layout, hits: list[LabelHit], nb: Neighbours, *, credit: bool = False
+) -> tuple[Found[str], float] | None:
+    """The document number and a confidence (``credit``: the document is a credit note)."""
+    cands = labelled_candidates(layout, hits, nb, credit=credit)
+    cands += _title_candidates(layout, nb) + _big_title_candidates(layout, nb) + _dated_candidates(layout)
     if not cands:
         return None
     best = min(cands, key=lambda c: c.rank)

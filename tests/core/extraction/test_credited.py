@@ -1,0 +1,98 @@
+"""Credit notes: the title that labels the document's own number, and the invoice the credit
+note refers to when its label is not in the vocabulary (constructed layouts, no PDF)."""
+
+from __future__ import annotations
+
+import pytest
+
+from billabex_core.extraction.assemble import assemble
+from billabex_core.extraction.layout import Word, build_layout
+
+
+def _layout(cells: list[tuple[float, float, str]]):
+    """One segment per (x, top, text) cell; cells on the same top share a line."""
+    words = []
+    for x, top, text in cells:
+        cursor = x
+        for token in text.split():
+            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
+            cursor += 5 * len(token) + 2.5
+    return build_layout(words, 1, {1: 842.0})
+
+
+def _result(cells: list[tuple[float, float, str]]):
+    return assemble(_layout(cells), source="text", org=None)
+
+
+@pytest.mark.parametrize("title", ["AVOIR N° :", "Gutschrift Nr.:", "Credit note no.:", "Creditnota nr.:"])
+def test_a_credit_note_title_labelling_its_number_makes_a_credit_note(title: str) -> None:
+    cells = [(40, 40, "Lumen SARL"), (300, 40, title), (460, 40, "AV-2026-0007"), (300, 54, "Date :")]
+    cells += [(460, 54, "15/03/2026"), (300, 200, "Total"), (460, 200, "120,00")]
+    result = _result(cells)
+    assert (result.kind, result.value("number")) == ("credit_note", "AV-2026-0007")
+
+
+def test_an_amount_label_of_a_credit_title_does_not_make_a_credit_note() -> None:
+    cells = [(40, 40, "FACTURE"), (300, 60, "Facture n°"), (460, 60, "F-2026-0042")]
+    cells += [(300, 200, "Avoir :"), (460, 200, "20,00"), (300, 214, "Total TTC"), (460, 214, "100,00")]
+    assert _result(cells).kind == "invoice"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Facture concernée",  # fr
+        "Linked invoice",  # en
+        "Zugehörige Rechnung",  # de
+        "Factura asociada",  # es
+        "Fattura collegata",  # it
+        "Bijbehorende factuur",  # nl
+        "N° de facture liée :",
+        "Faktura korygowana nr",  # pl
+    ],
+)
+def test_on_a_credit_note_a_label_naming_an_invoice_gives_the_credited_invoice(label: str) -> None:
+    cells = [
+        (40, 40, "AVOIR AV-2026-0007"),
+        (40, 80, "Date"),
+        (160, 80, "15/03/2026"),
+        (40, 94, "Date de facture"),
+        (160, 94, "01/03/2026"),
+        (40, 108, "N° client"),
+        (160, 108, "C-0412"),
+        (40, 122, label),
+        (160, 122, "FA-2026-0031"),
+    ]
+    result = _result(cells)
+    assert result.kind == "credit_note"
+    assert (result.value("number"), result.value("credited_invoice_number")) == (
+        "AV-2026-0007",
+        "FA-2026-0031",
+    )
+
+
+@pytest.mark.parametrize("label", ["Ursprungsbeleg-Nr", "Original No.", "N° d'origine", "Número original"])
+def test_on_a_credit_note_a_number_of_origin_gives_the_credited_invoice(label: str) -> None:
+    cells = [
+        (300, 40, "GUTSCHRIFT"),
+        (300, 60, "Beleg-Nr"),
+        (420, 60, ": GS-4471"),
+        (300, 74, "Bestell-Nr"),
+        (420, 74, ": B123456"),
+        (300, 88, label),
+        (420, 88, ": R-2026-0815"),
+    ]
+    result = _result(cells)
+    assert (result.value("number"), result.value("credited_invoice_number")) == ("GS-4471", "R-2026-0815")
+
+
+def test_the_credit_notes_own_number_is_never_the_credited_invoice() -> None:
+    cells = [(40, 40, "CREDIT NOTE"), (300, 60, "Invoice No."), (420, 60, "CN-0099"), (300, 74, "Date")]
+    cells += [(420, 74, "15/03/2026")]
+    result = _result(cells)
+    assert (result.value("number"), result.value("credited_invoice_number")) == ("CN-0099", None)
+
+
+def test_on_an_invoice_a_label_naming_another_invoice_is_not_a_credited_invoice() -> None:
+    cells = [(40, 40, "FACTURE F-2026-0042"), (40, 80, "Facture concernée"), (160, 80, "FA-2026-0031")]
+    assert _result(cells).value("credited_invoice_number") is None
