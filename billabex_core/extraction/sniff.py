@@ -11,10 +11,6 @@ without checking again.
 
 from __future__ import annotations
 
-import io
-import logging
-import warnings
-
 from billabex_core.config import get_settings
 from billabex_core.extraction.base import SniffedPdf
 from billabex_core.extraction.errors import (
@@ -54,22 +50,22 @@ def sniff_pdf(data: bytes) -> SniffedPdf:
 
 
 def _count_pages(data: bytes) -> int:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Pages as pdfium, the reader of every backend, counts them. A PDF that opens without a
+    password (at most an owner password against editing) is readable; one that asks for a
+    password to open is refused as encrypted."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                raise EncryptedPdfError()
-            return len(reader.pages)
-    except EncryptedPdfError:
-        raise
-    except RecursionError as exc:
-        raise CorruptPdfError("object nesting too deep") from exc
-    except (PdfReadError, Exception) as exc:  # pypdf raises many kinds on broken files
-        if "encrypt" in str(exc).lower():
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise EncryptedPdfError() from exc
-        raise CorruptPdfError(str(exc) or type(exc).__name__) from exc
+        raise CorruptPdfError(_PDFIUM_ERRORS.get(exc.err_code or 0, "unreadable structure")) from exc
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+_PDFIUM_ERRORS = {5: "unsupported security handler", 6: "no readable page"}  # FPDF_ERR_*

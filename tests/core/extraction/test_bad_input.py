@@ -57,6 +57,21 @@ def test_encrypted(encrypted_pdf_bytes: bytes) -> None:
         sniff_pdf(encrypted_pdf_bytes)
 
 
+def test_a_pdf_protected_only_against_editing_is_read(simple_pdf_bytes: bytes) -> None:
+    """An owner password alone (no password to open, as invoicing tools often set to prevent
+    editing) is not a refusal: every viewer opens the file, and so does the import."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(simple_pdf_bytes)))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert sniff_pdf(out.getvalue()).page_count == 1
+    assert extract(out.getvalue()).to_contract()["fields"]["number"]["value"] == "A-1"
+
+
 def test_limits(monkeypatch: pytest.MonkeyPatch, simple_pdf_bytes: bytes) -> None:
     monkeypatch.setenv("BILLABEX_MAX_PAGES", "2")
     monkeypatch.setenv("BILLABEX_MAX_UPLOAD_MB", "1")
