@@ -30,6 +30,7 @@ from billabex_core.extraction.partylines import (
 from billabex_core.extraction.vocab import title_pattern
 
 TOP_SHARE = 0.55  # address blocks start in the upper part of page 1
+PROSE_WORDS = 8  # a line of that many words is a sentence, not a line of an address
 
 
 @dataclass
@@ -68,8 +69,9 @@ def _first_run(lines: list[Segment]) -> list[Segment]:
     if len(steps) < 2:
         return lines
     usual = sorted(steps)[len(steps) // 2]
+    apart = lines[0].height <= 1.3 * lines[1].height  # a name (not a heading) may stand apart
     for i, step in enumerate(steps):
-        if step > 1.6 * usual:
+        if step > (2.0 if i == 0 and apart else 1.6) * usual:
             return lines[: i + 1]
     return lines
 
@@ -97,8 +99,8 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
         ends = [
             i for i, s in enumerate(lines) if i > 0 and (POSTCODE_LINE.search(s.text) or country_in(s.text))
         ]
-        if not ends:
-            continue
+        if not ends or any(len(s.text.split()) >= PROSE_WORDS for s in lines[: ends[0]]):
+            continue  # no address, or a paragraph of the letter ("Sehr geehrter …, zu Ihrer …")
         head = _without_heading(lines[: ends[0]], layout)
         name = name_in_block(head)
         if name is None or id(name.segment) in labels:

@@ -41,8 +41,8 @@ def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | 
     seg = hit.segment
     rest = seg.text[hit.end :]
     colon = hit.phrase.endswith(":") or rest.lstrip().startswith(":")
-    if _ALTERNATIVE.fullmatch(rest):
-        rest = ""  # "Käufer/Leistungsempfänger", "Buyer / Recipient": one heading, two words for it
+    if _ALTERNATIVE.fullmatch(rest) or _address_word_heading(rest):
+        rest = ""  # "Käufer/Leistungsempfänger", "Bill to address:": one heading for the block
     if rest.strip() and not colon:
         return None  # "Customer Number": another label that starts with a party word
     got = parse_name(rest)
@@ -64,6 +64,13 @@ def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | 
         if id(s) not in nb.headed or nb.roles.get(id(s)) in PARTY_ROLES:
             lines.append(s)
     return name_in_block(lines)
+
+
+def _address_word_heading(rest: str) -> bool:
+    """What follows a party label is only an address word ("Bill to Address:", "Client
+    Anschrift")."""
+    words = fold(rest).strip(" :").split()
+    return 0 < len(words) <= 2 and all(w in language()["address_words"] for w in words)
 
 
 def _after_name_label(s: Segment, layout: Layout, *, first: bool) -> Found | None:
@@ -91,7 +98,9 @@ def _heads(hit: LabelHit) -> bool:
 
 
 def _buyer_by_label(hits: list[LabelHit], layout: Layout, nb: Neighbours) -> Found | None:
-    for hit in sorted((h for h in hits if h.role == "buyer" and _heads(h)), key=lambda h: -len(h.phrase)):
+    heads = (h for h in hits if h.role == "buyer" and _heads(h))
+    # the topmost heading first ("Bill To" over a placeholder "Customer"), the longest on a line
+    for hit in sorted(heads, key=lambda h: (h.segment.page, h.segment.top, -len(h.phrase))):
         found = _name_after_label(hit, layout, nb)
         if found:
             return found
@@ -105,24 +114,37 @@ def _seller_name(
     org: OrgIdentity | None,
     blocks: list[Block],
     excluded: set[int],
-) -> Found | None:
+) -> tuple[Found | None, bool]:
     """The organisation's name where printed, else a labelled seller, else the return line of a
-    window envelope, else the letterhead's name (outside the buyer's block, ``excluded``)."""
+    window envelope, else the letterhead's name (outside the buyer's block, ``excluded``); and
+    whether it is the letterhead's (a guess that the seller's identifiers may correct)."""
     if org and org.name:
         key = fold(org.name)
         for seg in layout.segments:
             i = seg.folded.find(key)
             if i >= 0:
-                return Found(seg.text[i : i + len(key)], seg, i, i + len(key))
+                return Found(seg.text[i : i + len(key)], seg, i, i + len(key)), False
     for hit in (h for h in hits if h.role == "seller" and h.at_start):
         found = _name_after_label(hit, layout, nb)
         if found:
-            return found
+            return found, False
     found = return_line_name(blocks)
     if found:
-        return found
+        return found, False
     addressed = {id(s) for b in blocks if b.return_line or b.addressed for s in b.lines}
-    return _letterhead_name(layout, nb, addressed | excluded)
+    return _letterhead_name(layout, nb, addressed | excluded), True
+
+
+def _identified_name(
+    layout: Layout, blocks: list[Block], seller_ids: set[int], nb: Neighbours, buyer: set[int]
+) -> Found | None:
+    """The name of the address block over the seller's VAT id or SIREN, its heading and
+    label lines aside ("SELLER TRADE NAME", "Lieferant:"): the seller is who its identifiers
+    say, whatever the page prints above them (a logo's text, a slogan)."""
+    for b in blocks:
+        if block_region(b.lines[0], layout) & seller_ids and not {id(s) for s in b.lines} & buyer:
+            return name_in_block([s for s in b.lines if id(s) not in nb.headed or _has_legal_form(s.folded)])
+    return None
 
 
 def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Found | None:
@@ -135,8 +157,10 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
     usual = sorted(s.height for s in top)[len(top) // 2]
     best: tuple[int, int, Found] | None = None
     for order, seg in enumerate(top):
-        if is_title(seg) or id(seg) in excluded or id(seg) in nb.headed or seg.text.lstrip().startswith("("):
+        if is_title(seg) or id(seg) in excluded or seg.text.lstrip().startswith("(") or _sentence(seg.text):
             continue
+        if id(seg) in nb.headed and not _has_legal_form(seg.folded):
+            continue  # a label; "Lieferant GmbH" opens with a label word but is a name
         got, one_line = parse_name(seg.text), 0
         parts = re.split(r"\s+[-·•|]\s+", seg.text)
         if not got and len(parts) > 2 and POSTCODE_LINE.search(seg.text):
@@ -147,6 +171,12 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
         if best is None or (score, -order) > best[:2]:
             best = (score, -order, Found(got[0], seg, got[1], got[2]))
     return best[2] if best else None
+
+
+def _sentence(text: str) -> bool:
+    """A line of prose: a full stop after a word, then a capital ("Cupcake ipsum dolor sit
+    amet. I love …")."""
+    return bool(re.search(r"[^\W\d_]{3}\.\s+[A-Z]", text))
 
 
 @vocab_cache
@@ -175,7 +205,7 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
     org_vat = clean_vat(org.vat) if org and org.vat else None
     p.buyer_name = _buyer_by_label(hits, layout, nb)
     labelled = block_region(p.buyer_name.segment, layout) if p.buyer_name is not None else set()
-    p.seller_name = _seller_name(layout, hits, nb, org, blocks, labelled)
+    p.seller_name, letterhead = _seller_name(layout, hits, nb, org, blocks, labelled)
     if p.buyer_name is None:
         keys = [fold(str(p.seller_name.value))] if p.seller_name else []
         keys += [fold(org.name)] if org and org.name else []
@@ -196,4 +226,7 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
         p.buyer_country = (str(p.buyer_vat.value)[:2].replace("EL", "GR"), None)
     p.seller_siren = seller_siren(layout, p.seller_vat, org.siren if org else None, region)
     p.buyer_siren = buyer_siren(layout, p.buyer_vat, region)
+    if letterhead:
+        ids = {id(f.segment) for f in (p.seller_vat, p.seller_siren) if f is not None}
+        p.seller_name = _identified_name(layout, blocks, ids, nb, region) or p.seller_name
     return p

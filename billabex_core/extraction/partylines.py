@@ -15,8 +15,8 @@ from billabex_core.extraction.labels import Found
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.vocab import fold, language
 
-POSTCODE_LINE = re.compile(
-    r"(?<![\w-])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
+POSTCODE_LINE = re.compile(  # a year after "06.12." or "06/12/" is a date, not a postcode
+    r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
     r"|(?:,\s*|\s)[A-Z]{2}\s+\d{5}(?:-\d{4})?$"  # "East Steven, MI 89330"
     r"|(?<![\w-])(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3})\s+[^\W\d]"  # "747 70 Opava", "22-222 Gdynia"
 )
@@ -79,8 +79,8 @@ def clean_name(text: str) -> str | None:
     digits = sum(c.isdigit() for c in text)
     if digits > len(text) * 0.3 or CONTACT.search(text) or POSTCODE_LINE.search(text):
         return None
-    if re.search(r"[^\W\d]\s*:\s+\S", text):
-        return None  # "Sold by : ACME": a label and its value
+    if re.search(r"[^\W\d]\.?\s*:\s+\S", text):
+        return None  # "Sold by : ACME", "Ref.: 12": a label and its value
     comma = re.search(r",\s", text) and not re.search(r",\s*(inc|ltd|llc|s\.?a|gmbh|kg)\b", folded)
     if comma and (not _SURNAME_FIRST.fullmatch(text) or country_in(text)):
         return None  # "contact, department" or "street, city": not a name ("Steel, Laura" is)
@@ -180,18 +180,48 @@ def is_attention(text: str) -> bool:
     )
 
 
+_LABELLED = re.compile(r"^[^\W\d_][^\W\d_.'/-]*\.?\s*:\s*(?=\S)")  # "ATTN: ", "Attention: "
+
+
+def labelled_name(seg: Segment) -> Found | None:
+    """The name after a one-word label and a colon ("ATTN: ACME Ltd", "Attention: John Doe"),
+    whatever the label's language: an attention or contact line's person or company."""
+    m = _LABELLED.match(seg.text.strip())
+    if not m or is_street(seg.text):
+        return None
+    start = seg.text.index(m.group(0)) + len(m.group(0))
+    got = parse_name(seg.text[start:])
+    return Found(got[0], seg, start + got[1], start + got[2]) if got else None
+
+
+def _salutation_shaped(seg: Segment, nxt: Segment | None) -> bool:
+    """A line that is one short capitalised word ("Herrn", "Mr.", "Sra.") over a name of two
+    words or more reads as a form of address, in any language."""
+    word = seg.text.strip()
+    if (
+        nxt is None
+        or is_attention(word)
+        or not re.fullmatch(r"[^\W\d_][^\W\d_]{1,4}\.?", word)
+        or not word[0].isupper()
+    ):
+        return False
+    got = parse_name(nxt.text)
+    return got is not None and len(got[0].split()) >= 2 and not is_street(nxt.text)
+
+
 def name_in_block(lines: list[Segment]) -> Found | None:
     """The party name of a block: its first name-like line before the postcode line.
 
     Contact and attention lines are passed over when a name follows them; a salutation line
-    ("Herrn") is joined to the name below it ("Herrn Max Mustermann").
+    ("Herrn") is joined to the name below it ("Herrn Max Mustermann"). A block without a name
+    before its street takes the name of its attention line ("Attention: John Doe"), if any.
     """
     fallback: Found | None = None
     for i, seg in enumerate(lines):
         if POSTCODE_LINE.search(seg.text) or country_in(seg.text) or is_street(seg.text):
-            break  # the name comes before the address
+            return fallback or next(filter(None, (labelled_name(s) for s in lines[i + 1 :])), None)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if is_salutation(seg.text) and nxt is not None:
+        if (is_salutation(seg.text) or _salutation_shaped(seg, nxt)) and nxt is not None:
             got = parse_name(nxt.text)
             if got:
                 return Found(f"{seg.text.strip()} {got[0]}", nxt, got[1], got[2])
@@ -203,4 +233,5 @@ def name_in_block(lines: list[Segment]) -> Found | None:
         got = parse_name(seg.text)
         if got:
             return Found(got[0], seg, got[1], got[2])
+        fallback = fallback or labelled_name(seg)
     return fallback
