@@ -17,7 +17,7 @@ from billabex_core.extraction.vocab import fold, language
 
 POSTCODE_LINE = re.compile(  # a year after "06.12." or "06/12/" is a date, not a postcode
     r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
-    r"|(?:,\s*|\s)[A-Z]{2}\s+\d{5}(?:-\d{4})?$"  # "East Steven, MI 89330"
+    r"|(?:^|,\s*|\s)[A-Z]{2}\s+\d{5}(?:-\d{4})?$"  # "East Steven, MI 89330", "NY 10001"
     r"|(?<![\w-])(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3})\s+[^\W\d]"  # "747 70 Opava", "22-222 Gdynia"
 )
 _SURNAME_FIRST = re.compile(r"[^\W\d_][\w'-]+, [^\W\d_][\w'-]+")  # "Steel, Laura"
@@ -102,6 +102,7 @@ def block_below(seg: Segment, layout: Layout, max_lines: int = 6, x0: float | No
     last = seg
     left = seg.x0 if x0 is None else x0
     pitch: float | None = None  # line spacing inside the block: a wider gap ends it
+    skipped = 0  # rows of another column since the last line: one of them widens the gap
     for idx in range(seg.line + 1, min(len(layout.lines), seg.line + 1 + 2 * max_lines)):
         nxt = [
             s
@@ -109,11 +110,14 @@ def block_below(seg: Segment, layout: Layout, max_lines: int = 6, x0: float | No
             if min(abs(s.x0 - left), abs(s.x0 - seg.x0)) < 8 and s.page == seg.page
         ]
         if not nxt:
-            continue  # a line of another column
+            skipped += 1  # a line of another column
+            continue
+        rows = 1 + min(skipped, 1) if pitch is not None else 1
+        skipped = 0
         step = nxt[0].top - last.top
-        if nxt[0].top - last.bottom > 2.2 * last.height or len(out) >= max_lines:
+        if nxt[0].top - last.bottom > 2.2 * rows * last.height or len(out) >= max_lines:
             break
-        if pitch is not None and step > 1.6 * pitch:
+        if pitch is not None and step > 1.6 * rows * pitch:
             break
         pitch = step if pitch is None else min(pitch, step)
         out.append(nxt[0])
@@ -126,7 +130,8 @@ def address(
 ) -> tuple[str | None, str | None, Segment | None]:
     parts: list[str] = []
     country, last = None, None
-    for s in block_below(name_seg, layout, x0=x0):
+    lines = block_below(name_seg, layout, x0=x0)
+    for i, s in enumerate(lines):
         code = country_in(s.text)
         if code and not POSTCODE_LINE.search(s.text):
             country, last = code, s
@@ -135,7 +140,7 @@ def address(
             continue
         parts.append(s.text.strip(" ,"))
         last = s
-        if POSTCODE_LINE.search(s.text):
+        if POSTCODE_LINE.search(s.text) and not _house_number(s, lines[i + 1 : i + 2]):
             country = country or country_in(s.text)
             after = block_below(s, layout, 1)
             if after and country_in(after[0].text):
@@ -145,6 +150,12 @@ def address(
         if not any(POSTCODE_LINE.search(p) for p in parts):
             return None, None, None
     return (", ".join(parts) or None), country, last
+
+
+def _house_number(line: Segment, after: list[Segment]) -> bool:
+    """A street whose house number looks like a postcode ("2558 Michael Mills") before the
+    line that holds the postcode ("East Steven, MI 89330", "NY 10001")."""
+    return is_street(line.text) and bool(after) and bool(POSTCODE_LINE.search(after[0].text))
 
 
 STREET = re.compile(

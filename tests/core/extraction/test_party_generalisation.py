@@ -173,3 +173,34 @@ def test_a_name_opening_with_a_seller_word_but_carrying_a_legal_form_is_a_name()
         *_META,
     ]
     assert _result(cells).value("seller_name") == "Lieferant GmbH"
+
+
+def test_a_house_number_of_four_digits_is_not_the_postcode_of_the_line_below() -> None:
+    cells: list[Cell] = [
+        (40, 100, "Bill To:"),
+        (40, 112, "Jasmine Rivera"),
+        (40, 124, "2558 Michael Mills"),
+        (40, 136, "East Steven, MI 89330"),
+        (300, 100, "Ship To:"),
+        (300, 112, "Kowa Trading"),
+        (300, 124, "1234 Main Street, New York,"),
+        (300, 136, "NY 10001"),
+        *_META,
+    ]
+    assert _result(cells).value("buyer_address") == "2558 Michael Mills, East Steven, MI 89330"
+
+
+def test_a_row_printed_only_in_the_other_column_does_not_end_the_address() -> None:
+    cells: list[Cell] = [
+        (38, 134, "From:", 12),
+        (300, 134, "To:", 12),
+        (38, 150, "Das Company", 12),
+        (300, 150, "Kowa Trading", 12),
+        (38, 167, "ZUG Business Center", 12),
+        (300, 167, "429 Seventh Av.", 12),
+        (38, 183, "Highway 1", 12),
+        (38, 199, "BE-9000 Ghent", 12),
+        (300, 199, "BE-9000 Ghent", 12),
+        *_META,
+    ]
+    assert _result(cells).value("buyer_address") == "429 Seventh Av., BE-9000 Ghent"
