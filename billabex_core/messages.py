@@ -6,7 +6,9 @@ code and named parameters, and reads it back: ``read(text)`` gives the code and 
 sentence some template wrote (``None`` for any other text, e.g. written before the template
 existed, or a provider's own words). The screens show ``error.<code>`` of ``billabex_ui/locales``
 with those parameters. Every template registers itself when its module is imported; ``read`` tries
-them all, longest English first (the most specific wins).
+them all: first those that quote another sentence (a parameter in ``SENTENCE``, which a screen
+reads in turn: "3 record(s) could not be stored, e.g. {error}"), then the longest English first
+(the most specific wins).
 
 A parameter is read back as the text it was written as: a template puts no placeholder where a
 parameter could end with the words that follow it.
@@ -19,6 +21,7 @@ import string
 from dataclasses import dataclass, field
 
 _REGISTRY: dict[str, Template] = {}
+SENTENCE = frozenset({"error", "reason"})  # parameters that quote another sentence
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Template:
 
 def read(text: str) -> tuple[str, dict[str, str]] | None:
     """(code, parameters) of a sentence a template wrote, else None."""
-    for template in sorted(_REGISTRY.values(), key=lambda t: -len(t.english)):
+    for template in sorted(_REGISTRY.values(), key=lambda t: (not t.names & SENTENCE, -len(t.english))):
         params = template.parse(text)
         if params is not None:
             return template.code, params

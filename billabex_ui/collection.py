@@ -10,7 +10,7 @@ import streamlit as st
 from billabex_core.jobs import reminders
 from billabex_core.models import Document, DocumentKind
 from billabex_core.queries.collection import Collection, account_collection, invoice_collection
-from billabex_ui.feedback import flash
+from billabex_ui.feedback import flash, stored_text
 from billabex_ui.format import date_input_format, day, md, money
 from billabex_ui.i18n import t
 from billabex_ui.session import call, current_user, today
@@ -128,7 +128,10 @@ def account_panel(account_id: int) -> None:
                 t("promise.date"): [day(p.promised_for) for p in found.promises],
                 t("promise.col.resume"): [day(p.resume_on) for p in found.promises],
                 t("col.status"): [_status(p.status) for p in found.promises],
-                t("promise.col.outcome"): [p.outcome or "" for p in found.promises],
+                t("promise.col.outcome"): [
+                    stored_text(p.outcome, currency=p.currency, markdown=False) if p.outcome else ""
+                    for p in found.promises
+                ],
                 t("col.by"): [p.recorded_by for p in found.promises],
             }
         )

@@ -3,11 +3,20 @@ message that confirms an action after the rerun which shows its result."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import streamlit as st
 
+# The modules whose templates write the English sentences the core stores (imported, they register
+# them for ``messages.read``): connector errors, sync summaries, stale data, promises, Review.
+import billabex_core.connectors
+import billabex_core.domain.plan
+import billabex_core.services.draft_values
+import billabex_core.services.promises
+import billabex_core.sync.engine  # noqa: F401
+from billabex_core import messages
 from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.services import integration_forms
 from billabex_core.services.plan_store import REVIEW
@@ -35,6 +44,11 @@ FORM_LABELS = {
 
 # Parameters naming a code of the core (a status, a source, a kind): shown as the screens word it.
 VALUE_PARAMS = frozenset({"status", "source", "kind"})
+# Parameters quoting another sentence of the core (why a message is held, the first error of a
+# sync), and those of a stored sentence that are amounts in the English format.
+SENTENCE_PARAMS = messages.SENTENCE
+MONEY_PARAMS = frozenset({"received", "amount"})
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _param(name: str, value: object, currency: object = None, markdown: bool = True) -> str:
@@ -48,6 +62,8 @@ def _param(name: str, value: object, currency: object = None, markdown: bool = T
         return day(value)
     if name == "job" and has_text(f"job.name.{value}"):
         return t(f"job.name.{value}")
+    if name in SENTENCE_PARAMS and isinstance(value, str):
+        return stored_text(value, markdown=markdown)
     if name in VALUE_PARAMS and isinstance(value, str):
         return label(value, capitalize=False)
     if name == "fields" and isinstance(value, list | tuple):
@@ -77,6 +93,32 @@ def error_text(exc: BillabexError, *, markdown: bool = True) -> str:
         message = message.replace(f" ({field})", "")  # "the API token (api_token)": said already
         message = message.replace(field, field_label(field))
     return md(message) if markdown else message
+
+
+def stored_text(text: str, *, currency: str | None = None, markdown: bool = True) -> str:
+    """A sentence the core wrote in English and stored (a sync's error, a promise's outcome, why a
+    message is held) in the user's language: the text of its code (``messages.read``), ``error.<code>``
+    for an error, else ``<code>``; dates and, given the ``currency``, amounts in the user's
+    formats. Another text (a provider's words, an older sentence) is shown as written."""
+    found = messages.read(text)
+    key = found and next((k for k in (f"error.{found[0]}", found[0]) if has_text(k)), None)
+    if not found or not key:
+        return md(text) if markdown else text
+    params = {name: _stored_param(name, value, currency, markdown) for name, value in found[1].items()}
+    return t(key, **params)
+
+
+def _stored_param(name: str, value: str, currency: str | None, markdown: bool) -> str:
+    if ISO_DAY.fullmatch(value):
+        return day(date.fromisoformat(value))
+    if name in MONEY_PARAMS and currency:
+        try:
+            return money(Decimal(re.sub(r"[^\d.-]", "", value)), currency)
+        except InvalidOperation:
+            pass
+    if name in SENTENCE_PARAMS:
+        return stored_text(value, markdown=markdown)
+    return md(value) if markdown else value
 
 
 def show_error(exc: BillabexError) -> None:
@@ -112,6 +154,7 @@ def held_text(held: str, *, markdown: bool = True) -> str:
     if held == REVIEW:
         return t("com.held_reason.review")
     if held.startswith(STALE_PREFIX):
-        reason = held.removeprefix(STALE_PREFIX)
-        return t("com.held_reason.stale", reason=md(reason) if markdown else reason)
+        return t(
+            "com.held_reason.stale", reason=stored_text(held.removeprefix(STALE_PREFIX), markdown=markdown)
+        )
     return md(held) if markdown else held

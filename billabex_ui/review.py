@@ -17,7 +17,7 @@ from billabex_core.errors import BillabexError
 from billabex_core.services.draft_review import Check
 from billabex_core.services.files import read_pdf
 from billabex_core.services.preview import Box, page_count, render_page
-from billabex_ui.feedback import error_text, show_error, show_failure
+from billabex_ui.feedback import error_text, show_error, show_failure, stored_text
 from billabex_ui.feedback import field_label as core_field_label
 from billabex_ui.format import day, md
 from billabex_ui.i18n import has_text, t, tn
@@ -172,7 +172,7 @@ def check_text(check: Check) -> str:
     if check.wording and has_text(f"review.check.{check.wording}"):
         return t(f"review.check.{check.wording}")
     if not check.title or not E_INVOICE_RULE.fullmatch(check.name):
-        return check.message
+        return stored_text(check.message, markdown=False)  # e.g. an identifier whose checksum fails
     return t("review.rule.line", rule=check.name, title=_rule_title(check), detail=_rule_detail(check.detail))
 
 

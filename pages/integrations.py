@@ -11,6 +11,7 @@ from billabex_core.models import SyncStatus
 from billabex_core.services import integration_forms as forms
 from billabex_core.services import integrations as svc
 from billabex_ui import call, current_user, flash, md, require_admin, show_flash
+from billabex_ui.feedback import stored_text
 from billabex_ui.format import label, moment, number
 from billabex_ui.i18n import t
 from billabex_ui.jobs import job_runs
@@ -71,7 +72,9 @@ def _follow(view: svc.IntegrationView) -> None:
     forget(view.id)
     result = live.result
     if result is None:
-        st.error(t("intg.not_run", reason=md(live.error) if live.error else t("intg.unknown")), icon="🚫")
+        st.error(
+            t("intg.not_run", reason=stored_text(live.error) if live.error else t("intg.unknown")), icon="🚫"
+        )
         return
     bar.progress(1.0, text=t("intg.done"))
     table.dataframe(_counts_table(result.counts), hide_index=True)
@@ -80,16 +83,16 @@ def _follow(view: svc.IntegrationView) -> None:
     else:  # partial or failed: said as the card says it after a reload (``_show_last_error``)
         _show_last_error(result.status, result.errors[0] if result.errors else t("intg.failed_plain"))
     for problem in result.errors[1:5] if result.status == SyncStatus.PARTIAL else []:
-        st.caption(f"⚠️ {md(problem)}")
+        st.caption(f"⚠️ {stored_text(problem)}")
 
 
 def _show_last_error(status: SyncStatus | None, error: str) -> None:
     """A partial sync (some records could not be stored, the rest is fresh) is a warning, the
     same right after the sync and after a reload; a failed one is an error."""
     if status == SyncStatus.PARTIAL:
-        st.warning(t("intg.last_partial", error=md(error)), icon="⚠️")
+        st.warning(t("intg.last_partial", error=stored_text(error)), icon="⚠️")
     else:
-        st.error(t("intg.last_failed", error=md(error)), icon="🚫")
+        st.error(t("intg.last_failed", error=stored_text(error)), icon="🚫")
 
 
 with st.expander(t("intg.demo"), expanded=False):
@@ -192,7 +195,9 @@ for view in views:
                                 f"{e} +{c.get('created', 0)}/~{c.get('updated', 0)}/✗{c.get('failed', 0)}"
                                 for e, c in run.counts.items()
                             ),
-                            t("intg.col.errors"): " | ".join(run.errors[:3]),
+                            t("intg.col.errors"): " | ".join(
+                                stored_text(e, markdown=False) for e in run.errors[:3]
+                            ),
                         }
                         for run in history
                     ]

@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from billabex_core.domain.business_days import is_business_day, on_or_after, shift
 from billabex_core.domain.enums import CommunicationStatus, Tone
+from billabex_core.messages import Template
 
 # Stored statuses of a step that happened, or may have (a crash mid-delivery): never planned again
 # (a row refused by every recipient is failed too, but it is left out of the history: see above).
@@ -263,6 +264,12 @@ def planned_status(
     return CommunicationStatus.SCHEDULED
 
 
+# Why an integration's data are stale, stored in English on a held message (``messages.read``).
+STALE_FAILED = Template("stale.failed", "the last sync of {name} failed")
+STALE_NEVER = Template("stale.never", "{name} has never synced successfully")
+STALE_OLD = Template("stale.old", "the data of {name} are {hours} h old (limit {limit} h)")
+
+
 def stale_reason(
     *, name: str, last_success_at: datetime | None, last_failed: bool, now: datetime, limit_hours: int
 ) -> str | None:
@@ -270,10 +277,10 @@ def stale_reason(
 
     The age is real time (``now`` is the wall clock, whatever day a run is pinned to)."""
     if last_failed:
-        return f"the last sync of {name} failed"
+        return STALE_FAILED.format(name=name)
     if last_success_at is None:
-        return f"{name} has never synced successfully"
+        return STALE_NEVER.format(name=name)
     age = now - last_success_at
     if age > timedelta(hours=limit_hours):
-        return f"the data of {name} are {int(age.total_seconds() // 3600)} h old (limit {limit_hours} h)"
+        return STALE_OLD.format(name=name, hours=int(age.total_seconds() // 3600), limit=limit_hours)
     return None

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from billabex_core.domain.fields import EDITABLE_FIELDS
 from billabex_core.domain.names import normalise_name
 from billabex_core.errors import ValidationError
+from billabex_core.messages import Template
 from billabex_core.models import DocumentKind
 from billabex_core.money import normalise_siren, normalise_vat, parse_amount
 from billabex_core.services.accounts import AccountMatch, match_account
@@ -87,9 +88,11 @@ def buyer_fields(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-IDENTIFIERS: tuple[tuple[str, str, Callable[[str | None], str | None]], ...] = (
-    ("buyer_siren", "SIREN", normalise_siren),
-    ("buyer_vat", "VAT number", normalise_vat),
+_CHECKSUM = "%s {value} as printed: its checksum fails, so it is not used to match accounts (nor stored on a new one)."
+# field, the warning when its checksum fails (a screen words it: ``messages.read``), its rule
+IDENTIFIERS: tuple[tuple[str, Template, Callable[[str | None], str | None]], ...] = (
+    ("buyer_siren", Template("review.warn.siren_checksum", _CHECKSUM % "SIREN"), normalise_siren),
+    ("buyer_vat", Template("review.warn.vat_checksum", _CHECKSUM % "VAT number"), normalise_vat),
 )
 
 
@@ -103,12 +106,8 @@ def bad_identifiers(values: dict[str, Any]) -> dict[str, str]:
 
 
 def identifier_warnings(values: dict[str, Any]) -> list[str]:
-    labels = {field: label for field, label, _ in IDENTIFIERS}
-    return [
-        f"{labels[field]} {value} as printed: its checksum fails, so it is not used to match accounts"
-        " (nor stored on a new one)."
-        for field, value in bad_identifiers(values).items()
-    ]
+    warnings = {field: warning for field, warning, _ in IDENTIFIERS}
+    return [warnings[field].format(value=value) for field, value in bad_identifiers(values).items()]
 
 
 def account_fields(values: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from billabex_core.domain.business_days import supported
 from billabex_core.domain.plan import promise_resume_day
 from billabex_core.errors import NotFoundError, ValidationError
+from billabex_core.messages import Template
 from billabex_core.models import Account, Document, DocumentKind, Promise
 from billabex_core.models.collection import PROMISE_OPEN
 from billabex_core.money import format_money, parse_amount
@@ -25,6 +26,15 @@ from billabex_core.services import audit
 from billabex_core.services.org import get_organisation
 
 MAX_DAYS_AHEAD = 366
+# A promise's outcome, stored in English; ``messages.read`` gives the account screen its code.
+REPLACED = Template("promise.outcome.replaced", "replaced by a promise for {date}")
+CANCELLED = Template("promise.outcome.cancelled", "cancelled by {actor}")
+CANCELLED_BECAUSE = Template("promise.outcome.cancelled_because", "cancelled by {actor}: {reason}")
+RECEIVED = Template("promise.outcome.received", "{received} of {amount} promised for {date} received")
+RECEIVED_RESUMED = Template(
+    "promise.outcome.received_resumed",
+    "{received} of {amount} promised for {date} received; reminders resumed",
+)
 
 
 def _open_invoice(session: Session, document_id: int) -> Document:
@@ -88,7 +98,7 @@ def record_promise(
     previous = open_promise(session=session, document_id=document_id)
     if previous is not None:
         previous.status, previous.outcome_on = "replaced", today
-        previous.outcome = f"replaced by a promise for {promised_for.isoformat()}"
+        previous.outcome = REPLACED.format(date=promised_for.isoformat())
     promise = Promise(
         document_id=document_id,
         account_id=document.account_id,
@@ -133,7 +143,11 @@ def cancel_promise(
             params={"status": promise.status},
         )
     promise.status, promise.outcome_on = "cancelled", today
-    promise.outcome = f"cancelled by {actor}" + (f": {reason.strip()}" if reason.strip() else "")
+    promise.outcome = (
+        CANCELLED_BECAUSE.format(actor=actor, reason=reason.strip())
+        if reason.strip()
+        else CANCELLED.format(actor=actor)
+    )
     audit.record(
         session=session,
         actor=actor,
@@ -160,11 +174,10 @@ def settle_promises(*, session: Session, today: date) -> int:
         received = promise.remaining_at_promise - max(document.remaining_amount, Decimal(0))
         kept = paid or received >= promise.amount
         promise.status, promise.outcome_on = ("kept" if kept else "broken"), today
-        money = (
-            f"{format_money(received, promise.currency)} of {format_money(promise.amount, promise.currency)}"
-        )
-        promise.outcome = f"{money} promised for {promise.promised_for.isoformat()} received" + (
-            "" if paid else "; reminders resumed"
+        promise.outcome = (RECEIVED if paid else RECEIVED_RESUMED).format(
+            received=format_money(received, promise.currency),
+            amount=format_money(promise.amount, promise.currency),
+            date=promise.promised_for.isoformat(),
         )
         audit.record(
             session=session,

@@ -117,7 +117,7 @@ def _contacts(conn: Connection, ctx: mp.SyncContext, records: list[ContactRecord
     for ext, record in last_wins(records).items():
         account = accounts.get(record.account_external_id)
         if account is None:
-            out.fail("contact", f"contact {ext}: unknown customer {record.account_external_id}")
+            out.fail("contact", mp.UNKNOWN_CUSTOMER.format(ext=ext, customer=record.account_external_id))
             continue
         kept[account.id].add(ext)
         if not (record.email or "").strip():  # no address, nobody to write to: not a failure

@@ -255,10 +255,7 @@ def _drop_identity_clashes(
         owner = owners.get(identity)
         if owner is not None and owner != (ctx.integration_id, ext):
             del rows[ext]
-            message = (
-                f"{kind.value.replace('_', ' ')} {row['number']} ({ctx.provider_label} id {ext}) "
-                "clashes with a document of the same number already on this account"
-            )
+            message = mp.CLASH[kind].format(number=row["number"], provider=ctx.provider_label, ext=ext)
             out.fail(entity, message)
             out.anomalies.append((row["account_id"], message))
         else:
@@ -280,7 +277,7 @@ def store_payments(
         account = accounts.get(record.account_external_id or "")
         account_id = invoice.account_id if invoice is not None else account
         if account_id is None:
-            out.fail("payment", f"payment {ext}: unknown customer and invoice")
+            out.fail("payment", mp.ORPHAN_PAYMENT.format(ext=ext))
             continue
         try:
             row = mp.payment_row(record, ctx)
@@ -310,7 +307,7 @@ def store_applications(
     for ext, record in by_ext.items():
         invoice, note = invoices.get(record.invoice_external_id), notes.get(record.credit_note_external_id)
         if invoice is None or note is None:
-            out.fail("credit_application", f"credit application {ext}: unknown invoice or credit note")
+            out.fail("credit_application", mp.ORPHAN_APPLICATION.format(ext=ext))
             continue
         try:
             row = mp.application_row(record, ctx)

@@ -34,6 +34,7 @@ from billabex_core.connectors.base import Connector
 from billabex_core.connectors.records import Entity
 from billabex_core.db.types import utcnow
 from billabex_core.errors import BillabexError, NotFoundError
+from billabex_core.messages import Template
 from billabex_core.models import (
     AuditEvent,
     Integration,
@@ -58,7 +59,13 @@ ConnectorFactory = Callable[[str, dict[str, Any]], Connector]
 # Pages already read ahead are written together, up to these limits (prefetch.py).
 GROUP_PAGES, GROUP_RECORDS = 10, 1000
 SQLITE_CACHE_KB = 64 * 1024  # page cache of the sync's SQLite connection
-INTERRUPTED = "interrupted: the process stopped before the end; the next sync resumed it"
+# A run's summaries, stored in English (the CLI's); ``messages.read`` gives the screens their code.
+INTERRUPTED = Template(
+    "sync.interrupted", "interrupted: the process stopped before the end; the next sync resumed it"
+)
+INTERNAL = Template("sync.internal", "internal error ({kind}); see the server log")
+FAILED = Template("sync.failed", "the sync failed")
+PARTIAL = Template("sync.partial", "{count} record(s) could not be stored, e.g. {error}")
 RUN, CURSOR, AUDIT = table_of(SyncRun), table_of(SyncCursor), table_of(AuditEvent)
 
 
@@ -169,7 +176,7 @@ class _Run:
                 self.errors.insert(0, str(exc))
             except Exception as exc:  # recorded as failed, then raised
                 log.exception("sync of %s failed unexpectedly", ctx.integration_name)
-                self.errors.insert(0, f"internal error ({type(exc).__name__}); see the server log")
+                self.errors.insert(0, INTERNAL.format(kind=type(exc).__name__))
                 unexpected = exc
             finally:
                 self.requests = connector.requests
@@ -202,7 +209,11 @@ class _Run:
                 )
             )
             for run in stale:  # the lock is ours, so these runs died (kill -9, power cut)
-                run.status, run.finished_at, run.errors = SyncStatus.FAILED, self.started, [INTERRUPTED]
+                run.status, run.finished_at, run.errors = (
+                    SyncStatus.FAILED,
+                    self.started,
+                    [INTERRUPTED.format()],
+                )
             last = s.exec(
                 select(SyncRun)
                 .where(SyncRun.integration_id == self.integration_id)
@@ -336,11 +347,11 @@ class _Run:
                 self.requests,
             )
             if status == SyncStatus.FAILED:
-                integration.last_error = self.errors[0] if self.errors else "the sync failed"
+                integration.last_error = self.errors[0] if self.errors else FAILED.format()
             else:
                 integration.last_success_at = self.started  # the data is as fresh as the run's start
                 integration.last_error = (
-                    f"{self.failures} record(s) could not be stored, e.g. {self.errors[0]}"
+                    PARTIAL.format(count=self.failures, error=self.errors[0])
                     if self.failures and self.errors
                     else None
                 )

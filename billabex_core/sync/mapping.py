@@ -24,10 +24,33 @@ from billabex_core.connectors.records import (
 from billabex_core.db.types import to_money, utcnow
 from billabex_core.domain.names import default_name, normalise_name, suggested_language
 from billabex_core.errors import ValidationError
+from billabex_core.messages import Template
 from billabex_core.models import LANGUAGES, DocumentKind, Source
 from billabex_core.money import check_currency, normalise_siren, normalise_vat
 
 SYNC_ACTOR = "sync"
+# Why a record cannot be stored, in the run's history (English, the CLI's); ``messages.read``
+# gives the screens their code.
+NO_EMAIL = Template("sync.record.no_email", "contact {ext} has no e-mail")
+BAD_EMAIL = Template("sync.record.bad_email", "contact {ext} has an invalid e-mail ({value})")
+NO_NUMBER = Template("sync.record.no_number", "document {ext} has no number")
+NEGATIVE = Template("sync.record.negative", "document {number} has a negative total")
+PAYMENT_AMOUNT = Template("sync.record.payment_amount", "payment {ext} has no positive amount")
+APPLICATION_AMOUNT = Template(
+    "sync.record.application_amount", "credit application {ext} has no positive amount"
+)
+UNKNOWN_CUSTOMER = Template("sync.record.unknown_customer", "contact {ext}: unknown customer {customer}")
+ORPHAN_PAYMENT = Template("sync.record.orphan_payment", "payment {ext}: unknown customer and invoice")
+ORPHAN_APPLICATION = Template(
+    "sync.record.orphan_application", "credit application {ext}: unknown invoice or credit note"
+)
+_CLASH = (
+    "%s {number} ({provider} id {ext}) clashes with a document of the same number already on this account"
+)
+CLASH = {
+    DocumentKind.INVOICE: Template("sync.record.clash_invoice", _CLASH % "invoice"),
+    DocumentKind.CREDIT_NOTE: Template("sync.record.clash_credit_note", _CLASH % "credit note"),
+}
 
 
 class RecordError(Exception):
@@ -132,11 +155,11 @@ def contact_row(
 ) -> dict[str, Any]:
     raw = (record.email or "").strip()
     if not raw:
-        raise RecordError(f"contact {record.external_id} has no e-mail")
+        raise RecordError(NO_EMAIL.format(ext=record.external_id))
     try:
         email = validate_email(raw, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise RecordError(f"contact {record.external_id} has an invalid e-mail ({raw[:60]})") from None
+        raise RecordError(BAD_EMAIL.format(ext=record.external_id, value=raw[:60])) from None
     language = (
         _language(record.language)
         or account_language
@@ -163,10 +186,10 @@ def document_row(record: DocumentRecord, ctx: SyncContext) -> dict[str, Any]:
     """Everything but ``account_id`` and ``credited_invoice_id`` (resolved by the engine)."""
     number = _text(record.number, 100)
     if not number:
-        raise RecordError(f"document {record.external_id} has no number")
+        raise RecordError(NO_NUMBER.format(ext=record.external_id))
     total = to_money(record.total_incl_tax)
     if total < 0:
-        raise RecordError(f"document {number} has a negative total")
+        raise RecordError(NEGATIVE.format(number=number))
     due = record.due_date
     if due is None and record.issue_date is not None:
         due = record.issue_date + timedelta(days=ctx.payment_terms_days)
@@ -210,7 +233,7 @@ def payment_row(record: PaymentRecord, ctx: SyncContext) -> dict[str, Any]:
     """Everything but ``account_id`` and ``document_id``."""
     amount = to_money(record.amount)
     if amount <= 0:
-        raise RecordError(f"payment {record.external_id} has no positive amount")
+        raise RecordError(PAYMENT_AMOUNT.format(ext=record.external_id))
     return {
         "amount": amount,
         "currency": _currency(record.currency, ctx.default_currency),
@@ -226,7 +249,7 @@ PAYMENT_FIELDS = ("account_id", "document_id", "amount", "currency", "paid_on", 
 def application_row(record: CreditApplicationRecord, ctx: SyncContext) -> dict[str, Any]:
     amount = to_money(record.amount)
     if amount <= 0:
-        raise RecordError(f"credit application {record.external_id} has no positive amount")
+        raise RecordError(APPLICATION_AMOUNT.format(ext=record.external_id))
     return {"amount": amount, "applied_on": record.applied_on or ctx.today}
 
 

@@ -29,7 +29,7 @@ def test_the_templates_are_found() -> None:
 
 @pytest.mark.parametrize("template", ALL, ids=lambda t: t.code)
 def test_a_template_reads_back_what_it_wrote(template: Template) -> None:
-    params = {name: f"value {i} (x)" for i, name in enumerate(sorted(template.names))}
+    params = {name: f"value {i}" for i, name in enumerate(sorted(template.names))}
     assert messages.read(template.format(**params)) == (template.code, params)
 
 
@@ -91,3 +91,17 @@ def test_connector_errors_carry_their_code_and_parameters() -> None:
 
 def test_a_plain_connector_message_has_no_code() -> None:
     assert ConnectorError("something").code is None
+
+
+def test_a_sentence_quoting_another_reads_as_the_outer_one() -> None:
+    from billabex_core.sync.engine import PARTIAL
+
+    inner = str(RateLimitedError("Zoho Books", 60.0))
+    assert messages.read(PARTIAL.format(count=3, error=inner)) == (
+        "sync.partial",
+        {"count": "3", "error": inner},
+    )
+    assert messages.read(inner) == (
+        "connector.rate_limited_wait",
+        {"provider": "Zoho Books", "seconds": "60"},
+    )

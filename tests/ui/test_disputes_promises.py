@@ -117,5 +117,5 @@ def test_a_broken_promise_shows_its_outcome_on_the_account(app) -> None:  # type
     promises = next(d.value for d in account.dataframe if "Promised for" in d.value.columns)
     assert list(promises["Status"]) == ["❌ broken"]
     assert list(promises["Outcome"]) == [
-        "€0.00 of €120.00 promised for 2026-03-02 received; reminders resumed"
+        "€0.00 of €120.00 promised for 2 Mar 2026 received; reminders resumed"  # the screen's date format
     ]

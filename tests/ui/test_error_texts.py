@@ -167,3 +167,45 @@ def test_a_busy_job_and_an_error_quoting_another_read_in_french(fr: None) -> Non
     assert (
         error_text(shown) == "Cette page ne peut pas être affichée : PDF endommagé : il ne peut pas être lu"
     )
+
+
+def test_stored_sentences_of_the_core_read_in_french(fr: None) -> None:
+    from billabex_core.connectors.base import RateLimitedError
+    from billabex_core.domain.plan import STALE_OLD
+    from billabex_core.sync.engine import PARTIAL
+    from billabex_ui.feedback import held_text, stored_text
+
+    limited = str(RateLimitedError("Zoho Books", 60.0))
+    assert stored_text(PARTIAL.format(count=3, error=limited), markdown=False) == (
+        "3 enregistrement(s) n'ont pas pu être stockés. Par exemple : Zoho Books continue de refuser "
+        "les requêtes : sa limite de débit est atteinte (réessayez dans 60 s)."
+    )
+    stale = STALE_OLD.format(name="Pennylane FR", hours=30, limit=24)
+    assert held_text(f"held: {stale}", markdown=False) == (
+        "les données synchronisées ne sont pas à jour : les données de Pennylane FR datent de 30 h (limite : 24 h)"
+    )
+    refused = ValidationError(
+        f"not sent, held: {stale}: sync it first", code="send.stale", params={"reason": stale}
+    )
+    assert error_text(refused, markdown=False) == (
+        "Non envoyé : les données synchronisées ne sont pas à jour (les données de Pennylane FR datent "
+        "de 30 h (limite : 24 h)) : synchronisez d'abord."
+    )
+    from billabex_core.sync.mapping import BAD_EMAIL
+
+    one = PARTIAL.format(count=1, error=BAD_EMAIL.format(ext="c-7", value="not-an-email"))
+    assert stored_text(one, markdown=False) == (
+        "1 enregistrement(s) n'ont pas pu être stockés. Par exemple : "
+        "Le contact c-7 a une adresse e-mail invalide (not-an-email)."
+    )
+    assert stored_text("Pennylane said *no*") == "Pennylane said \\*no\\*"  # a provider's words, as written
+
+
+def test_a_promise_outcome_reads_with_french_amounts_and_dates(fr: None) -> None:
+    from billabex_core.services.promises import RECEIVED
+    from billabex_ui.feedback import stored_text
+
+    kept = RECEIVED.format(received="€1,200.00", amount="€1,200.00", date="2026-03-15")
+    assert _spaces(stored_text(kept, currency="EUR", markdown=False)) == (
+        "1 200,00 € reçus sur les 1 200,00 € promis pour le 15/03/2026"
+    )
