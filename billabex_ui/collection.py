@@ -150,7 +150,9 @@ def account_panel(account_id: int) -> None:
                     t("dispute.status.open") if d.is_open else t("dispute.status.resolved")
                     for d in found.disputes
                 ],
-                t("dispute.col.resolution"): [d.resolution or "" for d in found.disputes],
+                t("dispute.col.resolution"): [
+                    stored_text(d.resolution, markdown=False) if d.resolution else "" for d in found.disputes
+                ],
             }
         )
     else:

@@ -10,9 +10,11 @@ from decimal import Decimal, InvalidOperation
 import streamlit as st
 
 # The modules whose templates write the English sentences the core stores (imported, they register
-# them for ``messages.read``): connector errors, sync summaries, stale data, promises, Review.
+# them for ``messages.read``): connector errors, sync summaries, stale data, promises, disputes,
+# Review.
 import billabex_core.connectors
 import billabex_core.domain.plan
+import billabex_core.queries.collection
 import billabex_core.services.draft_values
 import billabex_core.services.promises
 import billabex_core.sync.engine  # noqa: F401

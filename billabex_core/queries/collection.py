@@ -10,8 +10,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from billabex_core.messages import Template
 from billabex_core.models import Dispute, Document, Promise, Task
 from billabex_core.models.collection import PROMISE_OPEN
+
+# How a dispute whose task someone closed reads (``messages.read`` gives the screen its code).
+TASK_CLOSED = Template("dispute.task_closed", "its task was closed")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def _collection(
                 d.resolved_at is None and task is not None and task.status.is_open,
                 d.resolved_by,
                 d.resolved_at or (task.closed_at if task is not None else None),
-                d.resolution or (None if task is None or task.status.is_open else "its task was closed"),
+                d.resolution or (None if task is None or task.status.is_open else TASK_CLOSED.format()),
             )
             for d, number, task in disputes
         ],

@@ -209,3 +209,11 @@ def test_a_promise_outcome_reads_with_french_amounts_and_dates(fr: None) -> None
     assert _spaces(stored_text(kept, currency="EUR", markdown=False)) == (
         "1 200,00 € reçus sur les 1 200,00 € promis pour le 15/03/2026"
     )
+
+
+def test_a_dispute_closed_by_its_task_reads_in_french(fr: None) -> None:
+    from billabex_core.queries.collection import TASK_CLOSED
+    from billabex_ui.feedback import stored_text
+
+    assert stored_text(TASK_CLOSED.format(), markdown=False) == "sa tâche a été fermée"
+    assert stored_text("paid by cheque", markdown=False) == "paid by cheque"  # a person's words
