@@ -24,7 +24,6 @@ from billabex_core.services import audit
 from billabex_core.services.documents import find_by_sha256
 from billabex_core.services.files import sha256_of, store_pdf
 from billabex_core.services.isolated_worker import IsolatedWorker
-from billabex_core.services.isolation import extract_isolated, sniff_isolated
 from billabex_core.services.org import get_organisation
 
 MAX_FILE_NAME = 300
@@ -49,9 +48,15 @@ def upload_pdf(
     worker: IsolatedWorker | None = None,
 ) -> UploadOutcome:
     """Check, then recognise, then extract and keep one uploaded PDF (raises for a refused file).
-    ``worker``: the isolated child a batch reuses for its PDFs (``services.isolated_worker``)."""
+    ``worker``: the isolated child a batch reuses for its PDFs (``services.isolated_worker``); a
+    single upload has its own, so that its check and its extraction share one child."""
+    if worker is None:
+        with IsolatedWorker() as own:
+            return upload_pdf(
+                session=session, data=data, file_name=file_name, actor=actor, mode=mode, worker=own
+            )
     name = safe_file_name(file_name)
-    sniff, extract = (worker.sniff, worker.extract) if worker else (sniff_isolated, extract_isolated)
+    sniff, extract = worker.sniff, worker.extract
     try:
         pdf = sniff(data)  # hostile files are read in a child process (services.isolation)
     except ExtractionError as exc:

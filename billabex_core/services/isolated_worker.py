@@ -1,10 +1,10 @@
 """One isolated child for the PDFs of a batch (issue #15 point 5): the same limits as
 ``services.isolation``, without starting a process twice per file.
 
-A child of the forkserver costs about 0.3 s of CPU to start (more on a loaded machine), and a
-single upload starts two (sniff, then extract). A batch of a hundred PDFs would spend most of its
-time starting processes. ``IsolatedWorker`` keeps one child for the batch and hands it the PDFs
-one after the other:
+A child of the forkserver costs about 0.3 s of CPU to start (more on a loaded machine): a
+single upload would start two (sniff, then extract), a batch of a hundred PDFs would spend most of
+its time starting processes. ``IsolatedWorker`` keeps one child — for the two steps of a single
+upload, for the whole batch — and hands it the PDFs one after the other:
 
 - the child runs under the same address-space cap (``MEMORY_LIMIT``) and each file under the same
   time limit (``TIME_LIMIT``): past it the child is killed, the file refused, the next file gets a

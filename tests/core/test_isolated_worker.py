@@ -46,3 +46,29 @@ def test_the_time_limit_holds_per_file() -> None:
             worker._call(time.sleep, 60)
         assert time.monotonic() - started < 5
         assert worker.started == 1 and worker._conn is None  # killed; the next file starts another
+
+
+def test_a_single_upload_reads_its_pdf_in_one_child(session, monkeypatch) -> None:
+    """Sniff then extract in the same isolated child: a child costs about 0.3 s of CPU to start,
+    and a single upload started two."""
+    from billabex_core.services import imports, isolation
+
+    monkeypatch.setenv("BILLABEX_ISOLATE_EXTRACTION", "1")
+    starts: list[str] = []
+    real_ctx = isolation._ctx
+
+    class Counting:
+        def __init__(self) -> None:
+            self.ctx = real_ctx()
+
+        def __getattr__(self, name: str):
+            return getattr(self.ctx, name)
+
+        def Process(self, *args, **kwargs):  # noqa: N802 - the multiprocessing name
+            starts.append("child")
+            return self.ctx.Process(*args, **kwargs)
+
+    monkeypatch.setattr(isolation, "_ctx", Counting)
+    out = imports.upload_pdf(session=session, data=invoice_pdf("U-1"), file_name="u.pdf", actor="alice")
+    assert out.draft is not None and out.draft.values["number"] == "U-1"
+    assert starts == ["child"]

@@ -1,6 +1,6 @@
 """At least 500 malformed PDFs (issue #18 point 3, issue #17 point 6): every one ends in a result
 or one clear error — never a crash, a hang (≤ 10 s each) or more than 500 MB of memory. Each is
-read the way an upload is: in a child process (``services.isolation``)."""
+read the way an upload is: in an isolated child process (``services.isolated_worker``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 from billabex_core.errors import ExtractionError
 from billabex_core.extraction import Mode, OrgIdentity
-from billabex_core.services.isolation import MEMORY_LIMIT, extract_isolated, run_isolated, sniff_isolated
+from billabex_core.services.isolated_worker import IsolatedWorker
+from billabex_core.services.isolation import MEMORY_LIMIT, run_isolated
 from tests.core.pdf_mutations import corpus, decompression_bomb
 
 COUNT = 600
@@ -22,8 +23,9 @@ def _read(data: bytes, mode: Mode = "auto") -> tuple[str, str, float]:
     """What an upload makes of the bytes: ("ok", kind) or ("error", message), and the time."""
     started = time.monotonic()
     try:
-        pdf = sniff_isolated(data, timeout=TIMEOUT)
-        result = extract_isolated(pdf, org=OrgIdentity(), mode=mode, timeout=TIMEOUT)
+        with IsolatedWorker(timeout=TIMEOUT) as worker:  # one child for both steps, as an upload
+            pdf = worker.sniff(data)
+            result = worker.extract(pdf, org=OrgIdentity(), mode=mode)
         outcome = ("ok", result.to_contract()["kind"])
     except ExtractionError as exc:
         outcome = ("error", str(exc))
