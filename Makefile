@@ -50,7 +50,7 @@ lint: deps
 	$(VENV)/bin/mypy
 
 test: deps system-deps lint
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 bench: deps system-deps
 	$(PY) bench/extraction.py
