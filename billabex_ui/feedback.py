@@ -11,10 +11,11 @@ import streamlit as st
 
 # The modules whose templates write the English sentences the core stores (imported, they register
 # them for ``messages.read``): connector errors, sync summaries, stale data, promises, disputes,
-# Review.
+# Review, Validate all.
 import billabex_core.connectors
 import billabex_core.domain.plan
 import billabex_core.queries.collection
+import billabex_core.services.batch_validation
 import billabex_core.services.draft_values
 import billabex_core.services.promises
 import billabex_core.sync.engine  # noqa: F401

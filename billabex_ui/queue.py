@@ -11,8 +11,10 @@ import streamlit as st
 
 from billabex_core.services.batch_validation import FAILED, VALIDATED, DraftValidation
 from billabex_core.services.batches import DUPLICATE, READ, BatchResult, ItemOutcome, neighbours
+from billabex_ui.feedback import error_text, stored_text
 from billabex_ui.format import label, md
 from billabex_ui.i18n import t, tn
+from billabex_ui.review import check_text
 
 BATCH = "review_batch_id"
 DRAFT = "review_draft_id"
@@ -78,6 +80,16 @@ def queue_nav(queue: list[int], draft_id: int) -> int | None:
 REPORT_ICONS = {VALIDATED: "✅", FAILED: "❌"}
 
 
+def why_text(result: DraftValidation) -> str:
+    """Why "Validate all" left a draft, in the user's language (markdown)."""
+    if result.error is not None:
+        return error_text(result.error)
+    if result.checks:
+        key = "queue.why.failed" if any(not c.ok for c in result.checks) else "queue.why.to_look_at"
+        return t(key, checks="; ".join(md(check_text(c)) for c in result.checks))
+    return stored_text(result.reason or "")
+
+
 def show_report(report: list[DraftValidation]) -> None:
     """What "Validate all" did, document by document."""
     done = sum(r.outcome == VALIDATED for r in report)
@@ -87,5 +99,5 @@ def show_report(report: list[DraftValidation]) -> None:
             key = "queue.validated_new" if r.account_created else "queue.validated"
             line = t(key, file=md(r.file), number=md(r.number), id=r.document_id, account=md(r.account_name))
         else:
-            line = f"{md(r.file)} — {label(r.outcome, capitalize=False)}: {md(r.reason)}"
+            line = f"{md(r.file)} — {label(r.outcome, capitalize=False)}: {why_text(r)}"
         st.markdown(f"{REPORT_ICONS.get(r.outcome, '⏭️')} {line}")

@@ -20,11 +20,20 @@ from datetime import date
 from sqlmodel import Session
 
 from billabex_core.errors import BillabexError
-from billabex_core.services.draft_review import DraftReview, review_draft
+from billabex_core.messages import Template
+from billabex_core.services.draft_review import Check, DraftReview, review_draft
 from billabex_core.services.drafts import validate_draft
 
 E_INVOICE_SOURCES = frozenset({"xml", "facturx"})
 VALIDATED, SKIPPED, FAILED = "validated", "skipped", "failed"
+# Why a draft is left to a person (English, the CLI's; a screen words it: ``messages.read``).
+NOT_EINVOICE = Template(
+    "queue.why.not_einvoice",
+    "not an e-invoice (read from the PDF's text): review it and validate it yourself",
+)
+SIMILAR = Template(
+    "queue.why.similar", "a similar account exists ({names}): choose it or a new one in Review"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,8 @@ class DraftValidation:
     outcome: str  # validated | skipped | failed
     reason: str | None = None
     document_id: int | None = None
+    checks: tuple[Check, ...] = ()  # skipped: the checks that failed, or else those that warn
+    error: BillabexError | None = None  # failed: the refusal, which a screen translates
     number: str | None = None
     account_name: str | None = None
     account_created: bool = False
@@ -57,7 +68,8 @@ def _validate_one(session: Session, draft_id: int, *, actor: str, today: date) -
     reason = not_ready(review)
     if reason is not None:
         session.rollback()
-        return DraftValidation(draft_id, draft.file_name, SKIPPED, reason, number=number)
+        checks = tuple(c for c in review.checks if not c.ok) or tuple(c for c in review.checks if c.warning)
+        return DraftValidation(draft_id, draft.file_name, SKIPPED, reason, number=number, checks=checks)
     try:
         outcome = validate_draft(
             session=session, draft_id=draft_id, actor=actor, today=today, version=draft.version
@@ -74,14 +86,14 @@ def _validate_one(session: Session, draft_id: int, *, actor: str, today: date) -
         session.commit()
     except BillabexError as exc:
         session.rollback()
-        return DraftValidation(draft_id, draft.file_name, FAILED, str(exc), number=number)
+        return DraftValidation(draft_id, draft.file_name, FAILED, str(exc), number=number, error=exc)
     return result
 
 
 def not_ready(review: DraftReview) -> str | None:
     """Why this draft is not validated with the others, or None when it is ready."""
     if review.draft.extraction_source not in E_INVOICE_SOURCES:
-        return "not an e-invoice (read from the PDF's text): review it and validate it yourself"
+        return NOT_EINVOICE.format()
     failed = [c.message for c in review.checks if not c.ok]
     if failed:
         return "checks failed: " + "; ".join(failed)
@@ -90,5 +102,5 @@ def not_ready(review: DraftReview) -> str | None:
         return "to look at: " + "; ".join(warned)
     if review.account_match is None and review.suggestions:
         names = ", ".join(s.account.name for s in review.suggestions[:3])
-        return f"a similar account exists ({names}): choose it or a new one in Review"
+        return SIMILAR.format(names=names)
     return None

@@ -217,3 +217,28 @@ def test_a_dispute_closed_by_its_task_reads_in_french(fr: None) -> None:
 
     assert stored_text(TASK_CLOSED.format(), markdown=False) == "sa tâche a été fermée"
     assert stored_text("paid by cheque", markdown=False) == "paid by cheque"  # a person's words
+
+
+def test_why_validate_all_left_a_draft_reads_in_french(fr: None) -> None:
+    from billabex_core.services.batch_validation import (
+        FAILED,
+        NOT_EINVOICE,
+        SIMILAR,
+        SKIPPED,
+        DraftValidation,
+    )
+    from billabex_core.services.draft_review import Check
+    from billabex_core.services.draft_values import identifier_warnings
+    from billabex_ui.queue import why_text
+
+    plain = DraftValidation(1, "a.pdf", SKIPPED, NOT_EINVOICE.format())
+    assert why_text(plain).startswith("ce n'est pas une facture électronique")
+    similar = DraftValidation(1, "a.pdf", SKIPPED, SIMILAR.format(names="Nordwind Lyon"))
+    assert why_text(similar).startswith("un compte semblable existe (Nordwind Lyon)")
+    [warning] = identifier_warnings({"buyer_siren": "123456788"})
+    warned = Check("identifier", True, warning, "buyer_siren", warning=True)
+    checked = DraftValidation(1, "a.pdf", SKIPPED, f"to look at: {warning}", checks=(warned,))
+    assert why_text(checked).startswith("à vérifier : SIREN 123456788 tel qu'imprimé")
+    refused = ValidationError("the amount must be more than zero", code="payment.not_positive")
+    failed = DraftValidation(1, "a.pdf", FAILED, str(refused), error=refused)
+    assert why_text(failed) == "Un paiement doit être supérieur à zéro."
