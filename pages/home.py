@@ -1,11 +1,11 @@
 """Dashboard: outstanding and overdue per currency, aging, DSO, my tasks needing action,
 accounts without a contact, data freshness."""
 
-import pandas as pd
 import streamlit as st
 
 from billabex_core.queries import AGING_BUCKETS, CurrencyFigures, Dashboard, Summary, dashboard
 from billabex_ui import call, current_user, md, money, require_login, show_table, today
+from billabex_ui.charts import money_bars
 from billabex_ui.format import moment, number
 from billabex_ui.i18n import t
 
@@ -41,11 +41,14 @@ def show_currency(currency: str, fig: CurrencyFigures) -> None:
         t("home.dso_days", days=number(fig.dso_days)) if fig.dso_days is not None else "—",
         help=t("home.dso_help"),
     )
-    aging = pd.DataFrame(
-        {"bucket": list(AGING_BUCKETS), "amount": [float(fig.aging[b]) for b in AGING_BUCKETS]}
-    )  # float only for the chart's axis; figures above stay Decimal
-    st.bar_chart(aging, x="bucket", y="amount", x_label=t("home.days_past_due"), y_label=currency)
+    bars = [(bucket_name(b), fig.aging[b]) for b in AGING_BUCKETS]
+    chart = money_bars(bars, currency, x_title=t("home.days_past_due"), tooltip_title=t("home.outstanding"))
+    st.altair_chart(chart, use_container_width=True)
     aging_links(currency, fig)
+
+
+def bucket_name(bucket: str) -> str:
+    return t("value.not_due") if bucket == "not due" else bucket
 
 
 def aging_links(currency: str, fig: CurrencyFigures) -> None:
@@ -56,11 +59,11 @@ def aging_links(currency: str, fig: CurrencyFigures) -> None:
             "pages/invoices.py",
             label=t(
                 "home.bucket_link",
-                bucket=t("value.not_due") if bucket == "not due" else md(bucket),  # "\\> 90"
+                bucket=md(bucket_name(bucket)),  # "\\> 90"
                 amount=money(fig.aging[bucket], currency),
             ),
             query_params={"age": bucket},
-            icon="🧾",
+            icon=":material/receipt_long:",
         )
 
 

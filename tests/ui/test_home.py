@@ -130,3 +130,26 @@ def test_aging_buckets_open_the_filtered_invoice_list_and_settled_currencies_hav
     at.query_params["age"] = "> 90"  # where the "> 90" link goes
     at.run()
     assert at.dataframe[0].value["Number"].tolist() == ["F-Globex"]
+
+
+def test_the_aging_chart_reads_in_french(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16: a French dashboard's chart names the buckets in French, in bucket order, and its
+    amount axis groups thousands the French way (not '50,000'); the bucket links carry an icon
+    every browser draws (a Material Symbol, not an emoji a machine without emoji font shows as a
+    box)."""
+    import json
+
+    from tests.ui.test_french_errors import _french
+
+    _french(monkeypatch)
+    seed()
+    at = app()
+    assert not at.exception, at.exception
+    [chart] = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    x, y = spec["encoding"]["x"], spec["encoding"]["y"]
+    assert x["sort"] == ["non échue", "1-30", "31-60", "61-90", "> 90"]
+    assert x["title"] == "Jours de retard" and y["title"] == "EUR"
+    assert "\u202f" in y["axis"]["labelExpr"]  # the French group separator
+    icons = {el.proto.icon for el in at.get("page_link") if el.proto.query_string.startswith("age=")}
+    assert icons == {":material/receipt_long:"}
