@@ -32,12 +32,16 @@ from synthetic_words import (
     CURRENCIES,
     LANGS,
     LEGAL_FORMS,
+    LINKED_INVOICE,
     MONTHS,
     NAME_PARTS,
+    NUMBER_WORDS,
     PEOPLE,
     PLACES,
+    QUOTE,
     TAX_RATES,
     TERMS,
+    UNLISTED_TITLES,
     WORDS,
 )
 
@@ -85,6 +89,7 @@ class Spec:
     currency_style: str
     layout: dict[str, str] = field(default_factory=dict)
     distractors: list[tuple[str, str]] = field(default_factory=list)
+    lead: list[tuple[str, str]] = field(default_factory=list)  # meta items printed first
     words: dict[str, str] = field(default_factory=dict)  # the label variant drawn for each role
 
     # --- amounts -------------------------------------------------------------------------
@@ -294,6 +299,8 @@ def _header(page: Page, spec: Spec, rnd: random.Random) -> float:
     title = w["credit_title"] if spec.kind == "credit_note" else w["title"]
     if spec.layout["title_number"] == "yes":
         title = f"{title} {spec.number}" if rnd.random() < 0.5 else f"{title} N° {spec.number}"
+    if spec.layout.get("title_block", "no") != "no":
+        return _title_block(page, spec, rnd)
     head = spec.layout["header"]
     if head == "letter":  # letterhead on the right, window address on the left
         y = _party_block(page, spec, s, 340, 50, buyer=False, rnd=rnd)
@@ -331,10 +338,27 @@ def _header(page: Page, spec: Spec, rnd: random.Random) -> float:
     return y + 24
 
 
+def _title_block(page: Page, spec: Spec, rnd: random.Random) -> float:
+    """The seller's block on the left, on the right a big title with the number in its size and
+    no label: under it (an invoice, the title maybe in a language the extraction's vocabularies
+    lack) or beside it after a number word and a colon (a credit note: "AVOIR N° : AV-12")."""
+    s, w = spec.seller, spec.words
+    y = _party_block(page, spec, s, 40, 50, buyer=False, rnd=rnd)
+    if spec.layout["title_block"] == "beside":
+        label = f"{w['credit_title']} {NUMBER_WORDS[spec.lang]} :"
+        width = page.put(300, 62, label, 14, bold=True)
+        page.put(300 + width + 10, 62, spec.number, 14, bold=True)
+    else:
+        title = spec.layout.get("title_word") or w["title"]
+        page.put(555, 62, title, 20, bold=True, right=True)
+        page.put(555, 88, spec.number, 20, bold=True, right=True)
+    return max(y, 100) + 24
+
+
 def _meta_items(spec: Spec) -> list[tuple[str, str]]:
     w = spec.words
-    items: list[tuple[str, str]] = []
-    if spec.layout["title_number"] != "yes":
+    items: list[tuple[str, str]] = list(spec.lead)
+    if spec.layout["title_number"] != "yes" and spec.layout.get("title_block", "no") == "no":
         items.append((w["number"], spec.number))
     items.append((w["issue"], spec.fmt_date(spec.issue)))
     if spec.due_how == "label" and spec.due:
@@ -655,6 +679,34 @@ def _variations(spec: Spec, rnd: random.Random) -> None:
     spec.layout["line_dates"] = "yes" if rnd.random() < 0.25 else "no"
     if spec.lang == "en" and spec.date_style in ("written", "d_month_y") and rnd.random() < 0.4:
         spec.date_style = "d_mon_yy"
+    _number_variations(spec, rnd)
+
+
+def _number_variations(spec: Spec, rnd: random.Random) -> None:
+    """The number among other numbers, and credit notes read from their words: the number in a
+    big title block without a label (under an invoice title, maybe in a language the
+    vocabularies lack; beside "AVOIR N° :" on a credit note); the number labelled by a bare
+    number word ("Nr.") under a quote's number ("Angebot Nr."); the credited invoice named by
+    words the vocabularies do not hold as a label ("Facture concernée", "Zugehörige Rechnung")."""
+    draw_block, draw_bare, draw_linked = rnd.random(), rnd.random(), rnd.random()
+    unlisted = rnd.choice(UNLISTED_TITLES) if rnd.random() < 0.5 else ""
+    quote = (rnd.choice(QUOTE[spec.lang]), f"{spec.issue.year % 100}-{rnd.randint(100, 999)}")
+    linked = rnd.choice(LINKED_INVOICE[spec.lang])
+    spec.layout["title_block"] = "no"
+    if (
+        spec.layout["title_number"] == "no"
+        and spec.layout["header"] in ("seller_left", "seller_right")
+        and draw_block < 0.2
+    ):
+        spec.layout["title_block"] = "beside" if spec.kind == "credit_note" else "under"
+        if spec.kind == "invoice" and unlisted:
+            spec.layout["title_word"] = unlisted
+    elif spec.layout["title_number"] == "no" and draw_bare < 0.15:
+        spec.words["number"] = NUMBER_WORDS[spec.lang]
+        spec.lead = [quote]
+        spec.layout["number_label"] = "bare"
+    if spec.credited and draw_linked < 0.5:
+        spec.words["credited"] = linked
 
 
 @dataclass(frozen=True)

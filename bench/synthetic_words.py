@@ -423,3 +423,29 @@ TAX_RATES = {
     "it": ["22", "10"],
     "nl": ["21", "9"],
 }
+
+# Variations drawn after the first generator (``synthetic._variations``), kept out of ``WORDS``
+# so that the earlier documents keep their draws.
+# Invoice titles of languages the extraction's vocabularies lack (hu, hr, is, et, lt, lv): the
+# number printed under such a title in its size must be found by layout alone.
+UNLISTED_TITLES = ["SZÁMLA", "RAČUN", "REIKNINGUR", "ARVE", "SĄSKAITA", "RĒĶINS"]
+# The bare number word that labels a document's number under its title ("N° 2026-0042").
+NUMBER_WORDS = {"fr": "N°", "en": "No.", "de": "Nr.", "es": "Nº", "it": "N.", "nl": "Nr."}
+# A quote (estimate) number: another document's number, printed above the invoice's.
+QUOTE = {
+    "fr": ["Devis n°", "N° de devis"],
+    "en": ["Quote No.", "Estimate #"],
+    "de": ["Angebot Nr.", "Angebotsnummer"],
+    "es": ["Presupuesto nº", "Nº presupuesto"],
+    "it": ["Preventivo n.", "N. preventivo"],
+    "nl": ["Offerte nr.", "Offertenummer"],
+}
+# The credited invoice named by words the vocabularies do not hold as a label.
+LINKED_INVOICE = {
+    "fr": ["Facture concernée", "Facture correspondante"],
+    "en": ["Linked invoice", "Invoice being credited"],
+    "de": ["Zugehörige Rechnung", "Betroffene Rechnung"],
+    "es": ["Factura asociada", "Factura afectada"],
+    "it": ["Fattura collegata", "Fattura rettificata"],
+    "nl": ["Bijbehorende factuur", "Betreffende factuur"],
+}

@@ -9,10 +9,11 @@ credited invoice's "origine") never gives the document number, wherever it stand
 Candidates, best first: a document word with a number word; a vocabulary label; a title
 followed by its number ("INVOICE I/00000"); a title alone in its cell with the number beside or
 below it ("Factuur" over "2024-001"); the biggest text of page 1 with an identifier of the same
-size beside or below it (a title the vocabularies lack); a bare number word ("No. 123");
+size beside or below it (a title the vocabularies lack); a bare number word ("No. 123"); a
+number word with a word the vocabularies do not know ("Devis n°", "Sąskaitos numeris");
 "Nr. X vom <date>"; on a credit note, a label naming another invoice ("N° de facture liée").
-Among equals, page 1 and the topmost line win. The words are data (``language.json``:
-``number_words``, ``document_words``, ``not_number_words``).
+A value under a title that has a label of its own is that label's. Among equals, page 1 and
+the topmost line win. How a label is weighed: ``numberlabels.py``.
 """
 
 from __future__ import annotations
@@ -24,26 +25,25 @@ from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.vocab import bounded_vocab_cache, fold, language, title_pattern, vocab_cache
+from billabex_core.extraction.numberlabels import (
+    classify_label,
+    label_score,
+    names_a_number,
+    names_another_invoice,
+)
+from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
 
 _ID_TOKEN = re.compile(
     r"(?<![\w/.-])([A-Z0-9][A-Z0-9_./-]*\d[A-Z0-9_./-]*|[A-Z0-9]*\d[A-Z0-9_./-]*)(?![\w])", re.I
 )
 _ID_PREFIX = re.compile(r"^(?:(?:n[°ºo]|nr|no|num|nummer|number|#|:|\(\d{3}\))\.?\s*)+", re.I)
 _SPLIT_ID = re.compile(r"([A-Z]{1,4}) (\d[\w/.-]*\d)(?![\w])")  # "FV 7/2021"
-TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=\s|$))?|#")
-# The word "number" of most European languages shares its root: numéro, número, numero, number,
-# nummer, numer, numeris, numurs — a number word even where the vocabulary lacks that language.
-_NUM = re.compile(r"num[a-z]{0,5}")
 TITLE_SIZE = 1.4  # a title stands out: this many times the height of the page's median text
-MAX_LABEL_WORDS = 5  # a longer run of words before a value is a sentence, not a label
 
-SCORE_DOCUMENT_LABEL = 3.0
 SCORE_VOCABULARY = 2.5
 SCORE_TITLE_VALUE = 2.2
 SCORE_TITLE_CELL = 1.8
 SCORE_BIG_TITLE = 1.7
-SCORE_BARE_LABEL = 1.5
 SCORE_DATED = 1.2
 SCORE_ANOTHER_INVOICE = 0.5
 
@@ -72,114 +72,6 @@ def parse_id(text: str, *, short_ok: bool = False, dates_ok: bool = False) -> tu
     if dates and dates[0].start == 0 and dates[0].end >= len(token):
         return None
     return token, m.start(), m.start() + len(token)
-
-
-class WordSet:
-    """Words matched whole, or as the start of a compound when they have four letters or more
-    ("kunden" in "kundennummer")."""
-
-    def __init__(self, words: set[str]) -> None:
-        self.exact = frozenset(words)
-        stems = sorted((w for w in words if len(w) >= 4), key=len, reverse=True)
-        self.stems = re.compile("|".join(re.escape(w) for w in stems) or r"(?!x)x")
-
-    def __contains__(self, token: object) -> bool:
-        return isinstance(token, str) and (token in self.exact or bool(self.stems.match(token)))
-
-    def ends(self, token: str) -> bool:
-        """The token ends with one of the words of six letters or more ("handelsrechnung")."""
-        return any(len(w) >= 6 and token.endswith(w) for w in self.exact)
-
-
-@dataclass(frozen=True)
-class _Words:
-    number: tuple[str, ...]
-    document: WordSet
-    other: WordSet
-    reference: WordSet
-
-
-@vocab_cache
-def _words() -> _Words:
-    lang = language()
-    titles = [fold(t) for kind in ("invoice", "credit_note") for t in lang["titles"][kind]]
-    document = {t for t in titles if " " not in t} | {fold(w) for w in lang["document_words"]}
-    return _Words(
-        tuple(sorted({fold(w) for w in lang["number_words"]}, key=len, reverse=True)),
-        WordSet(document),
-        WordSet({fold(w) for w in lang["not_number_words"]}),
-        WordSet({fold(w) for w in lang["reference_words"]}),
-    )
-
-
-def _is(token: str, words: WordSet) -> bool:
-    return token in words
-
-
-def classify_label(label: str) -> tuple[bool, bool, bool, bool]:
-    """(holds a number word, a document word, a word naming another thing, a word referring to
-    another document: "for invoice No.", "facture d'origine") for a label's words."""
-    words = _words()
-    numbered = documented = other = referring = False
-    tokens = TOKEN.findall(fold(label))
-    if not any(
-        t.endswith(words.number) or t.rstrip(".").endswith(words.number) or _NUM.fullmatch(t) for t in tokens
-    ):
-        return False, False, False, False  # no number word: nothing to weigh
-    for token in tokens:
-        token = token[:-1] if token.endswith(".") and len(token) > 2 else token  # "nr." is "nr"; "n." stays
-        if token in words.number or _NUM.fullmatch(token):
-            numbered = True
-            continue
-        for nw in words.number:  # "rechnungsnr", "kundennummer": a compound ending in a number word
-            stem = token[: -len(nw)].rstrip("s-.") if len(nw) >= 2 and token.endswith(nw) else ""
-            if len(stem) >= 2:
-                numbered, token = True, stem
-                break
-        if _is(token, words.other):
-            other = True
-        elif _is(token, words.reference):
-            referring = True
-        elif _is(token, words.document) or words.document.ends(token):
-            documented = True
-    return numbered, documented, other, referring
-
-
-def names_a_number(label: str) -> bool:
-    """Whether a label holds a number word ("N° TVA", "VAT No.", "USt-IdNr."): what follows is
-    an identifier, not an amount."""
-    return classify_label(label)[0]
-
-
-@bounded_vocab_cache(4096)
-def label_score(label: str) -> float | None:
-    """How much a label says "document number" (None: it names another number, or no number)."""
-    if not label.strip() or len(TOKEN.findall(label)) > MAX_LABEL_WORDS:
-        return None
-    numbered, documented, other, referring = classify_label(label)
-    if other or referring or not numbered:
-        return None
-    return SCORE_DOCUMENT_LABEL if documented else SCORE_BARE_LABEL
-
-
-@bounded_vocab_cache(4096)
-def names_another_invoice(label: str) -> bool:
-    """Whether a label names an invoice with a word of its own ("Facture liée", "N° de facture
-    associée", "Linked invoice", "Zugehörige Rechnung"): on a credit note, the invoice it
-    credits, never the credit note's own number. A plain number label ("Invoice No.", "Numéro
-    de facture"), a credit-note title or a word naming another thing ("client") does not."""
-    folded = fold(label)
-    if not title_pattern("invoice").search(folded) or title_pattern("credit_note").search(folded):
-        return False
-    words, qualified = _words(), False
-    for token in TOKEN.findall(folded):
-        token = token.rstrip(".")
-        if _is(token, words.other):
-            return False
-        plain = token in words.number or token.endswith(words.number) or _NUM.fullmatch(token)
-        named = _is(token, words.document) or words.document.ends(token)
-        qualified = qualified or not (len(token) < 3 or plain or named)
-    return qualified
 
 
 @dataclass(frozen=True)
@@ -280,10 +172,38 @@ def _title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
                     out.append(Candidate(found, SCORE_TITLE_VALUE))
             elif seg.page == 1:
                 cell = value_after(seg, len(seg.text), nb)
-                if cell is not None and not is_amount(cell.segment.text[cell.start : cell.end]):
+                if (
+                    cell is not None
+                    and not is_amount(cell.value)
+                    and not _labelled_value(cell, seg, layout, nb)
+                ):
                     out.append(Candidate(cell, SCORE_TITLE_CELL))
             break
     return out
+
+
+def _labelled_value(found: Found[str], title: Segment, layout: Layout, nb: Neighbours) -> bool:
+    """A value read under a title with a label of its own just left of it ("Devis n° | 25-578")
+    or above it, between the title and the value ("Client n°" over "C-09061" in a header row):
+    that label's value, not the title's. A label is a cell without a digit."""
+    if not found.below:
+        return False
+    seg = found.segment
+    left = [s for s in layout.lines[seg.line] if s.x1 <= seg.x0 + 1]
+    owners = [max(left, key=lambda s: s.x1)] if left else []
+    owners += [
+        s
+        for line in layout.lines[title.line + 1 : seg.line]
+        for s in line
+        if s.x0 < seg.x1 and s.x1 > seg.x0 and s is not title
+    ]
+    return any(_label_cell(s, nb) for s in owners)
+
+
+def _label_cell(seg: Segment, nb: Neighbours) -> bool:
+    if any(c.isdigit() for c in seg.text):
+        return False  # a cell holding its own value ("Tel. 01 23 45", "58099 Hamburg")
+    return id(seg) in nb.labelled or seg.text.rstrip().endswith(":") or names_a_number(seg.text)
 
 
 def _big_title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
@@ -299,7 +219,7 @@ def _big_title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
     for seg in first:
         if seg.height < tallest * 0.95 or len(seg.words) > 3 or any(c.isdigit() for c in seg.text):
             continue
-        for cell in nb.right_of(seg, 1) + nb.below(seg, 1)[:1]:
+        for cell in nb.right_of(seg, 1) + nb.below(seg, 3)[:1]:
             got = parse_id(cell.text)
             if (
                 got
@@ -308,7 +228,7 @@ def _big_title_candidates(layout: Layout, nb: Neighbours) -> list[Candidate]:
                 and not is_amount(got[0])
             ):
                 found = Found(got[0], cell, got[1], got[2], below=cell.line != seg.line)
-                return [Candidate(found, SCORE_BIG_TITLE)]
+                return [] if _labelled_value(found, seg, layout, nb) else [Candidate(found, SCORE_BIG_TITLE)]
     return []
 
 

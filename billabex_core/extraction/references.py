@@ -18,17 +18,15 @@ from __future__ import annotations
 
 from billabex_core.extraction.labels import Found, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.numbers import (
+from billabex_core.extraction.numberlabels import (
     MAX_LABEL_WORDS,
     TOKEN,
     WordSet,
     classify_label,
-    is_amount,
-    label_end,
     label_score,
     names_another_invoice,
-    value_after,
 )
+from billabex_core.extraction.numbers import is_amount, label_end, value_after
 from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
 
 _MAX_TITLE_WORDS = 8

@@ -139,3 +139,40 @@ def test_a_number_label_of_a_language_the_vocabularies_lack() -> None:
         (480, 200, "61,00"),
     ]
     assert _number(cells) == "LT-2024-17"
+
+
+def test_a_bare_number_word_wins_over_a_number_of_a_thing_the_vocabularies_cannot_name() -> None:
+    cells = [
+        (40, 40, "Nordwind GmbH"),
+        (340, 80, "Angebot Nr."),
+        (460, 80, "26-861"),
+        (340, 94, "Nr."),
+        (460, 94, "2026-08-9935"),
+        (340, 108, "Datum"),
+        (460, 108, "15.03.2026"),
+    ]
+    assert _number(cells) == "2026-08-9935"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [
+            (463, 40, "FACTURE"),
+            (340, 54, "N° de devis"),
+            (460, 54, "25-578"),
+            (340, 68, "N°:"),
+            (460, 68, "F-0042"),
+        ],
+        [
+            (450, 40, "FACTURE"),
+            (300, 54, "N°"),
+            (400, 54, "Client"),
+            (300, 68, "F-0042"),
+            (400, 68, "CL-2026-09061"),
+        ],
+    ],
+    ids=["label-left-of-the-value", "header-row-above-the-value"],
+)
+def test_a_value_under_the_title_with_a_label_of_its_own_is_not_the_titles(cells) -> None:
+    assert _number(cells) == "F-0042"
