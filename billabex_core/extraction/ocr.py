@@ -1,4 +1,5 @@
-"""Backend 3: OCR for scanned PDFs, pytesseract over pypdfium2 renders at 300 dpi.
+"""Backend 3: OCR for scanned PDFs, pytesseract over pypdfium2 renders at 300 dpi (a scan of
+lower resolution at its own), tints and table rules erased (``ocrimage``).
 
 Renders are capped in pixels so a huge page cannot exhaust memory; the time budget is
 checked between pages. Word boxes are converted back to PDF points so the Review screen can
@@ -23,11 +24,15 @@ from billabex_core.extraction.assemble import assemble
 from billabex_core.extraction.base import ExtractionJob, ExtractionResult
 from billabex_core.extraction.errors import CorruptPdfError, OcrUnavailableError
 from billabex_core.extraction.layout import Word, build_layout
+from billabex_core.extraction.ocrimage import prepare_page
+from billabex_core.extraction.ocrwords import page_words
 
 DPI = 300
+MIN_SCAN_DPI = 200  # a coarser scan is enlarged to this
 MAX_PIXELS = 40_000_000  # about A3 at 300 dpi
 OCR_CONFIDENCE = 0.85  # field confidences are scaled down on OCR
 WORKERS = 2  # tesseract processes per document
+TESSERACT_CONFIG = "--psm 3"
 
 
 @cache
@@ -46,6 +51,28 @@ def _lang() -> str:
     return "+".join(wanted) or "eng"
 
 
+def scan_dpi(page: Any) -> float | None:
+    """The resolution of the image that covers most of the page (a scan), if there is one."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    best = None
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) < 0.5 * width * height:
+            continue
+        pixels = max(obj.get_px_size())
+        best = max(best or 0.0, pixels * 72 / max(1.0, right - left, top - bottom))
+    return best
+
+
+def render_dpi(page: Any) -> float:
+    """``DPI``, or the scan's own resolution when it is lower (no less than ``MIN_SCAN_DPI``):
+    a 200 dpi scan rendered at 300 dpi gives tesseract no more to read, only more pixels."""
+    scanned = scan_dpi(page)
+    return DPI if scanned is None else max(MIN_SCAN_DPI, min(DPI, scanned))
+
+
 def render_pages(job: ExtractionJob) -> Iterator[tuple[int, Any, float, float]]:
     """Yield (page number, PIL image, points-per-pixel, page height) for each page."""
     import pypdfium2 as pdfium
@@ -59,7 +86,7 @@ def render_pages(job: ExtractionJob) -> Iterator[tuple[int, Any, float, float]]:
             job.check_time()
             page = pdf[index]
             width, height = page.get_size()
-            scale = DPI / 72
+            scale = render_dpi(page) / 72
             if width * height * scale * scale > MAX_PIXELS:
                 scale = (MAX_PIXELS / max(1.0, width * height)) ** 0.5
             image = page.render(scale=scale).to_pil().convert("L")
@@ -69,20 +96,19 @@ def render_pages(job: ExtractionJob) -> Iterator[tuple[int, Any, float, float]]:
         pdf.close()
 
 
-def _ocr_page(image: Any, number: int, k: float, timeout: float) -> list[Word]:
-    """One page through tesseract (a process of its own), as words in PDF points."""
+def _tesseract(image: Any, timeout: float) -> dict[str, list[Any]]:
+    """Tesseract's TSV output of one page (a process of its own), as columns."""
     import pytesseract
 
-    data = pytesseract.image_to_data(
-        image, lang=_lang(), config="--psm 3", output_type=pytesseract.Output.DICT, timeout=timeout
+    data: dict[str, list[Any]] = pytesseract.image_to_data(
+        image, lang=_lang(), config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT, timeout=timeout
     )
-    words = []
-    for i, text in enumerate(data["text"]):
-        text = (text or "").strip()
-        if text and float(data["conf"][i]) > 10:
-            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
-            words.append(Word(text, x * k, y * k, (x + w) * k, (y + h) * k, number))
-    return words
+    return data
+
+
+def _ocr_page(image: Any, number: int, k: float, timeout: float) -> list[Word]:
+    """One page through tesseract (tints and table rules erased first), as words in PDF points."""
+    return page_words(_tesseract(prepare_page(image, 72 / k), timeout), number, k)
 
 
 def ocr_words(job: ExtractionJob) -> tuple[list[Word], dict[int, float]]:
