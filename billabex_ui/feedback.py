@@ -11,14 +11,15 @@ import streamlit as st
 
 # The modules whose templates write the English sentences the core stores (imported, they register
 # them for ``messages.read``): connector errors, sync summaries, stale data, promises, disputes,
-# Review, Validate all.
+# Review, Validate all, the subjects of the tasks the core opens.
 import billabex_core.connectors
 import billabex_core.domain.plan
 import billabex_core.queries.collection
 import billabex_core.services.batch_validation
 import billabex_core.services.draft_values
 import billabex_core.services.promises
-import billabex_core.sync.engine  # noqa: F401
+import billabex_core.sync.engine
+import billabex_core.task_subjects  # noqa: F401
 from billabex_core import messages
 from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.services import integration_forms

@@ -26,7 +26,8 @@ from babel.numbers import get_currency_symbol
 from billabex_core.config import get_settings
 from billabex_core.models import AuditEvent, Communication, Document, Payment, Task
 from billabex_core.money import amount_places
-from billabex_ui.format import babel_locale, label, md, number
+from billabex_ui.feedback import stored_text
+from billabex_ui.format import babel_locale, label, number
 from billabex_ui.i18n import language, t
 from billabex_ui.session import call, current_user
 from billabex_ui.widgets import open_row
@@ -195,7 +196,7 @@ def task_links(tasks: list[Task]) -> None:
     for task in tasks:
         st.page_link(
             "pages/tasks.py",
-            label=f"#{task.id} {md(task.subject)} — {label(task.status, capitalize=False)}",
+            label=f"#{task.id} {stored_text(task.subject)} — {label(task.status, capitalize=False)}",
             query_params={"task": str(task.id)},
         )
     if not tasks:

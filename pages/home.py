@@ -6,6 +6,7 @@ import streamlit as st
 from billabex_core.queries import AGING_BUCKETS, CurrencyFigures, Dashboard, Summary, dashboard
 from billabex_ui import call, current_user, md, money, require_login, show_table, today
 from billabex_ui.charts import money_bars
+from billabex_ui.feedback import stored_text
 from billabex_ui.format import moment, number
 from billabex_ui.i18n import t
 
@@ -78,7 +79,7 @@ def show_my_tasks(board: Dashboard) -> None:
     for task in tasks.rows:
         st.page_link(
             "pages/tasks.py",
-            label=f"#{task.id} {md(task.subject)}"
+            label=f"#{task.id} {stored_text(task.subject)}"
             + (f" — {md(task.account_name)}" if task.account_name else ""),
             query_params={"task": str(task.id)},
         )

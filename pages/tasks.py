@@ -26,6 +26,7 @@ from billabex_ui import (
     show_flash,
     today,
 )
+from billabex_ui.feedback import stored_text
 from billabex_ui.format import moment
 from billabex_ui.i18n import t
 from billabex_ui.tables import row_table
@@ -120,7 +121,7 @@ def show_list() -> None:
         {
             "#": [r.id for r in rows],
             t("task.kind"): [label(r.kind) for r in rows],
-            t("col.subject"): [r.subject for r in rows],
+            t("col.subject"): [stored_text(r.subject, markdown=False) for r in rows],
             t("col.account"): [r.account_name or "" for r in rows],
             t("col.status"): [label(r.status) for r in rows],
             t("task.assigned_to"): [_who(r.assignees, r.disabled_assignees) for r in rows],
@@ -183,7 +184,7 @@ def answer_with_correction(detail: TaskDetail) -> None:
 
 def show_header(detail: TaskDetail) -> None:
     task = detail.task
-    st.title(f"#{task.id} {md(task.subject)}")
+    st.title(f"#{task.id} {stored_text(task.subject)}")
     st.markdown(
         t(
             "task.header",

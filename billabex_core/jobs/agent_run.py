@@ -28,6 +28,7 @@ from email.utils import formataddr
 
 from sqlmodel import Session
 
+from billabex_core import task_subjects as subjects
 from billabex_core.db.engine import get_engine, session_scope
 from billabex_core.db.types import utcnow
 from billabex_core.domain.plan import AccountState, PlannedMessage, plan_account
@@ -46,7 +47,7 @@ from billabex_core.services.status import refresh_overdue
 
 ESCALATION_AGE_DAYS = 90
 DEFAULT_FROM_ADDRESS = "billabex@localhost"
-NAME_TASK = "Set the organisation's name in Settings"
+NAME_TASK = subjects.ORG_NAME.format()
 AGENT_JOB = "agent"  # its job_state row: one run at a time, and the last run
 UNSIGNED = "nothing sent: the organisation's name (org.name) signs every reminder and is not set"
 
@@ -151,7 +152,7 @@ def _suggest_escalation(session: Session, late: followups.LongOverdue) -> None:
         kind=TaskKind.ESCALATION,
         account_id=late.account_id,
         actor=audit.AGENT,
-        subject=f"Consider a formal notice for {late.name}",
+        subject=subjects.ESCALATION.format(name=late.name),
         message=(
             f"{late.name} has an invoice unpaid since {late.oldest_due} "
             f"(more than {ESCALATION_AGE_DAYS} days). "

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from billabex_core import task_subjects as subjects
 from billabex_core.models import OPEN_TASK_STATUSES, Account, Contact, Task, TaskKind
 from billabex_core.services import audit, tasks
 from billabex_core.services.integration_company import confirming
@@ -44,13 +45,13 @@ class TaskHooks:
         for account_id, message in anomalies:
             name = names.get(account_id, account_id)
             if message.startswith(CURRENCY_MISMATCH):  # the same task as a manual import's
-                subject = f"Currency mismatch on {name}"
+                subject = subjects.CURRENCY_MISMATCH.format(name=name)
                 text = (
                     f"{ctx.integration_name}: {message.removeprefix(CURRENCY_MISMATCH)}. "
                     f"Check the document or the account's currency in {ctx.provider_label}."
                 )
             else:
-                subject = f"Sync anomaly on {name}"
+                subject = subjects.SYNC_ANOMALY.format(name=name)
                 text = (
                     f"{ctx.integration_name}: {message}. "
                     f"Fix it in {ctx.provider_label} or here, then sync again."

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
+from billabex_core import task_subjects as subjects
 from billabex_core.clock import business_today
 from billabex_core.db.types import utcnow
 from billabex_core.domain.contacts import has_main_contact
@@ -288,7 +289,9 @@ def mark_invalid(
         kind=TaskKind.INVALID_CONTACT,
         account_id=contact.account_id,
         contact_id=contact.id,
-        subject=f"Fix the e-mail of {contact.name} ({account.name if account else ''})",
+        subject=subjects.INVALID_CONTACT.format(
+            contact=contact.name, account=account.name if account else ""
+        ),
         message=f"Mail to {contact.email} bounced: {reason}. Correct the e-mail or replace the contact.",
         actor=actor,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from billabex_core import task_subjects as subjects
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import (
@@ -59,7 +60,7 @@ def dispute_invoice(*, session: Session, document_id: int, reason: str, actor: s
         kind=TaskKind.DISPUTE,
         account_id=document.account_id,
         actor=actor,
-        subject=f"Dispute on invoice {document.number} ({name})",
+        subject=subjects.DISPUTE.format(number=document.number, name=name),
         message=(
             f"{actor} marked invoice {document.number} disputed: {text}\n"
             "It is left out of the reminders until the dispute is resolved (Invoices → the invoice → "

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from billabex_core import task_subjects as subjects
 from billabex_core.db.types import utcnow
 from billabex_core.errors import DuplicateDocumentError, ValidationError
 from billabex_core.models import Account, Document, DocumentKind, Payment, Source, Task, TaskKind
@@ -262,7 +263,7 @@ def _open_currency_mismatch(session: Session, account: Account, clean: DocumentI
         kind=TaskKind.ANOMALY,
         account_id=account.id,
         actor=actor,
-        subject=f"Currency mismatch on {account.name}",
+        subject=subjects.CURRENCY_MISMATCH.format(name=account.name),
         message=(
             f"{label} {clean.number} is in {clean.currency}, the account in {account.currency}: it is not "
             "counted in the account's balance nor in its reminders. Check the document or the account's "

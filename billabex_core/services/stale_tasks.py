@@ -12,6 +12,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from billabex_core import task_subjects as subjects
 from billabex_core.models import OPEN_TASK_STATUSES, Task, TaskKind, TaskStatus, User
 from billabex_core.services import audit, tasks
 
@@ -26,7 +27,7 @@ class Stale(Protocol):
 
 
 def subject_for(name: str) -> str:
-    return f"{PREFIX}the data of {name} are not fresh"
+    return subjects.STALE.format(name=name)
 
 
 def tell_admins(*, session: Session, stale: Sequence[Stale]) -> None:

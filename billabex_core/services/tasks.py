@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from billabex_core import task_subjects as subjects
 from billabex_core.db.types import utcnow
 from billabex_core.errors import NotFoundError, ValidationError
 from billabex_core.models import OPEN_TASK_STATUSES, Account, Task, TaskKind, TaskMessage, TaskStatus, User
@@ -208,7 +209,7 @@ def ensure_missing_contact_task(
         session=session,
         kind=TaskKind.MISSING_CONTACT,
         account_id=account.id,
-        subject=f"Provide a contact for {account.name}",
+        subject=subjects.MISSING_CONTACT.format(name=account.name),
         message=(
             f"{account.name} has no valid contact, so no reminder can be sent. Give the name, e-mail and "
             "language of the person who receives invoices (tip: if the name is unknown, use the part of "
@@ -228,7 +229,7 @@ def ensure_main_contact_task(*, session: Session, account: Account, actor: str =
     already asks to fix a contact)."""
     if _asks_to_fix_a_contact(session, account):
         return None
-    subject = f"Provide a main contact for {account.name}"[:SUBJECT_LENGTH]
+    subject = subjects.MAIN_CONTACT.format(name=account.name)[:SUBJECT_LENGTH]
     message = (
         f'{account.name} only has contacts marked "copy only": reminders go to them in copy, never '
         "alone, so none is sent. Add the person who receives invoices, or change a contact's usage."
