@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from billabex_core.extraction.vocab import bounded_vocab_cache, fold, language, title_pattern, vocab_cache
 
-TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=\s|$))?|#")
+TOKEN = re.compile(r"[^\W_]+(?:[°º]|\.(?=[\s:]|$))?|#")  # "n." keeps its dot, also before a colon ("N.:")
 # The word "number" of most European languages shares its root: numéro, número, numero, number,
 # nummer, numer, numeris, numurs — a number word even where the vocabulary lacks that language.
 _NUM = re.compile(r"num[a-z]{0,5}")

@@ -48,7 +48,18 @@ def test_labels_naming_another_number_never_give_the_invoice_number(label: str) 
 
 @pytest.mark.parametrize(
     "label",
-    ["Facture n°", "Rechnungsnr.", "INV#", "Invoice No.", "Factuurnummer", "Nº factura", "Fattura n."],
+    [
+        "Facture n°",
+        "Rechnungsnr.",
+        "INV#",
+        "Invoice No.",
+        "Factuurnummer",
+        "Nº factura",
+        "Fattura n.",
+        "Fattura N.:",
+        "Nota di credito n.:",
+        "N.:",
+    ],
 )
 def test_document_number_labels(label: str) -> None:
     assert label_score(label) is not None
