@@ -25,6 +25,7 @@ from billabex_core.extraction.partylines import (
     country_in,
     is_attention,
     is_salutation,
+    is_sentence,
     name_in_block,
 )
 from billabex_core.extraction.vocab import title_pattern
@@ -87,6 +88,8 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
             continue
         lines = _first_run([seg, *block_below(seg, layout, 8)])
         used.update(id(s) for s in lines)
+        while len(lines) > 1 and is_sentence(lines[0].text):
+            lines = lines[1:]  # a slogan over a letterhead's block
         returned = None
         if _return_line(seg, layout):
             if len(lines) == 1:
@@ -99,7 +102,7 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
         ends = [
             i for i, s in enumerate(lines) if i > 0 and (POSTCODE_LINE.search(s.text) or country_in(s.text))
         ]
-        if not ends or any(len(s.text.split()) >= PROSE_WORDS for s in lines[: ends[0]]):
+        if not ends or any(_prose(s) for s in lines[: ends[0] + 1]):
             continue  # no address, or a paragraph of the letter ("Sehr geehrter …, zu Ihrer …")
         head = _without_heading(lines[: ends[0]], layout)
         name = name_in_block(head)
@@ -115,6 +118,10 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
             )
         )
     return blocks
+
+
+def _prose(seg: Segment) -> bool:
+    return len(seg.text.split()) >= PROSE_WORDS or is_sentence(seg.text)
 
 
 def _one_word(seg: Segment) -> bool:
@@ -136,8 +143,26 @@ def _without_heading(head: list[Segment], layout: Layout) -> list[Segment]:
     return head[1:] if any(_one_word(s) for s in row) else head
 
 
+def window(blocks: list[Block]) -> Block | None:
+    """The letter's recipient told by layout alone (no seller name known yet): a block that
+    scores clearly above every other one (no letterhead contacts, not the first block, a
+    return line or a salutation), else None."""
+    scored = sorted(_scored(blocks, []), key=lambda t: t[:2], reverse=True)
+    if len(scored) < 2 or scored[0][0] < 0 or scored[0][0] - scored[1][0] < 1:
+        return None
+    return scored[0][2]
+
+
 def recipient(blocks: list[Block], seller_keys: list[str]) -> Block | None:
     """The block of the letter's recipient, or None."""
+    scored = _scored(blocks, seller_keys)
+    if not scored:
+        return None
+    best = max(scored, key=lambda t: t[:2])
+    return best[2] if best[0] > -3 else None
+
+
+def _scored(blocks: list[Block], seller_keys: list[str]) -> list[tuple[float, int, Block]]:
     keys = [k for k in seller_keys if len(k) >= 3]
     scored = []
     for order, b in enumerate(blocks):
@@ -149,10 +174,7 @@ def recipient(blocks: list[Block], seller_keys: list[str]) -> Block | None:
         if order == 0 and len(blocks) > 1:
             score -= 1  # a letterhead comes first
         scored.append((score, -order, b))
-    if not scored:
-        return None
-    best = max(scored, key=lambda t: t[:2])
-    return best[2] if best[0] > -3 else None
+    return scored
 
 
 def return_line_name(blocks: list[Block]) -> Found | None:

@@ -14,10 +14,17 @@ from billabex_core.extraction.base import OrgIdentity
 from billabex_core.extraction.identifiers import block_region, buyer_siren, seller_siren, vat_owners
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.letters import Block, address_blocks, is_title, recipient, return_line_name
+from billabex_core.extraction.letters import (
+    Block,
+    address_blocks,
+    is_title,
+    recipient,
+    return_line_name,
+    window,
+)
 from billabex_core.extraction.normalize import clean_vat
-from billabex_core.extraction.partylines import POSTCODE_LINE, address, name_in_block, parse_name
-from billabex_core.extraction.vocab import fold, language, vocab_cache
+from billabex_core.extraction.partylines import POSTCODE_LINE, address, is_sentence, name_in_block, parse_name
+from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
 
 PARTY_ROLES = ("buyer", "seller", "buyer_vat")
 NEAR = 150.0  # points between a label and a value to its right
@@ -131,18 +138,34 @@ def _seller_name(
     found = return_line_name(blocks)
     if found:
         return found, False
-    addressed = {id(s) for b in blocks if b.return_line or b.addressed for s in b.lines}
+    win = window(blocks)  # a letter's window is not the sender
+    addressed = {id(s) for b in blocks if b.return_line or b.addressed or b is win for s in b.lines}
     return _letterhead_name(layout, nb, addressed | excluded), True
 
 
-def _identified_name(
-    layout: Layout, blocks: list[Block], seller_ids: set[int], nb: Neighbours, buyer: set[int]
+def _identified_seller(
+    layout: Layout,
+    hits: list[LabelHit],
+    nb: Neighbours,
+    org: OrgIdentity | None,
+    blocks: list[Block],
+    buyer: set[int],
 ) -> Found | None:
     """The name of the address block over the seller's VAT id or SIREN, its heading and
     label lines aside ("SELLER TRADE NAME", "Lieferant:"): the seller is who its identifiers
-    say, whatever the page prints above them (a logo's text, a slogan)."""
+    say, whatever the page prints above them (a logo's text, a slogan, the buyer's name with
+    a legal form in a letter's window)."""
+    org_vat = clean_vat(org.vat) if org and org.vat else None
+    vat = vat_owners(layout, hits, nb, buyer, org_vat).seller
+    siren = seller_siren(layout, vat, org.siren if org else None, buyer)
+    seller_ids = {id(f.segment) for f in (vat, siren) if f is not None}
+    win = window(blocks)
     for b in blocks:
-        if block_region(b.lines[0], layout) & seller_ids and not {id(s) for s in b.lines} & buyer:
+        if b is win or {id(s) for s in b.lines} & buyer:
+            continue  # the buyer's VAT id printed in its own block
+        if block_region(b.lines[0], layout) & seller_ids:
+            if id(b.name.segment) not in nb.headed or _has_legal_form(b.name.segment.folded):
+                return b.name
             return name_in_block([s for s in b.lines if id(s) not in nb.headed or _has_legal_form(s.folded)])
     return None
 
@@ -157,7 +180,9 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
     usual = sorted(s.height for s in top)[len(top) // 2]
     best: tuple[int, int, Found] | None = None
     for order, seg in enumerate(top):
-        if is_title(seg) or id(seg) in excluded or seg.text.lstrip().startswith("(") or _sentence(seg.text):
+        if is_title(seg) or _numbered_title(seg) or id(seg) in excluded or seg.text.lstrip().startswith("("):
+            continue
+        if is_sentence(seg.text):
             continue
         if id(seg) in nb.headed and not _has_legal_form(seg.folded):
             continue  # a label; "Lieferant GmbH" opens with a label word but is a name
@@ -173,10 +198,12 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
     return best[2] if best else None
 
 
-def _sentence(text: str) -> bool:
-    """A line of prose: a full stop after a word, then a capital ("Cupcake ipsum dolor sit
-    amet. I love …")."""
-    return bool(re.search(r"[^\W\d_]{3}\.\s+[A-Z]", text))
+def _numbered_title(seg: Segment) -> bool:
+    """A document title with its number ("Creditnota FA25-6629", "Facture N° 12")."""
+    return any(
+        (m := title_pattern(kind).match(seg.folded)) and any(c.isdigit() for c in seg.folded[m.end() :])
+        for kind in ("invoice", "credit_note")
+    )
 
 
 @vocab_cache
@@ -206,6 +233,8 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
     p.buyer_name = _buyer_by_label(hits, layout, nb)
     labelled = block_region(p.buyer_name.segment, layout) if p.buyer_name is not None else set()
     p.seller_name, letterhead = _seller_name(layout, hits, nb, org, blocks, labelled)
+    if letterhead:  # a guess: the block over the seller's identifiers says better
+        p.seller_name = _identified_seller(layout, hits, nb, org, blocks, labelled) or p.seller_name
     if p.buyer_name is None:
         keys = [fold(str(p.seller_name.value))] if p.seller_name else []
         keys += [fold(org.name)] if org and org.name else []
@@ -226,7 +255,4 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
         p.buyer_country = (str(p.buyer_vat.value)[:2].replace("EL", "GR"), None)
     p.seller_siren = seller_siren(layout, p.seller_vat, org.siren if org else None, region)
     p.buyer_siren = buyer_siren(layout, p.buyer_vat, region)
-    if letterhead:
-        ids = {id(f.segment) for f in (p.seller_vat, p.seller_siren) if f is not None}
-        p.seller_name = _identified_name(layout, blocks, ids, nb, region) or p.seller_name
     return p

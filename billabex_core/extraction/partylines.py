@@ -16,7 +16,7 @@ from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.vocab import fold, language
 
 POSTCODE_LINE = re.compile(  # a year after "06.12." or "06/12/" is a date, not a postcode
-    r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+\S|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
+    r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+[^\W\d_]|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
     r"|(?:^|,\s*|\s)[A-Z]{2}\s+\d{5}(?:-\d{4})?$"  # "East Steven, MI 89330", "NY 10001"
     r"|(?<![\w-])(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3})\s+[^\W\d]"  # "747 70 Opava", "22-222 Gdynia"
 )
@@ -85,6 +85,13 @@ def clean_name(text: str) -> str | None:
     if comma and (not _SURNAME_FIRST.fullmatch(text) or country_in(text)):
         return None  # "contact, department" or "street, city": not a name ("Steel, Laura" is)
     return text
+
+
+def is_sentence(text: str) -> bool:
+    """A line of prose: a full stop after a word, then a capital ("Cupcake ipsum dolor sit
+    amet. I love …", "Handwerk seit 1998 mit Sorgfalt. Kostenloses Angebot …"), in a line of six
+    words or more ("Att. Jonas Weber", "Acme Inc. Dallas" are not)."""
+    return len(text.split()) >= 6 and bool(re.search(r"[^\W\d_]{3}\.\s+[A-Z]", text))
 
 
 def parse_name(text: str) -> tuple[str, int, int] | None:
@@ -241,7 +248,7 @@ def name_in_block(lines: list[Segment]) -> Found | None:
             if fallback is None and (got := parse_name(seg.text)):
                 fallback = Found(got[0], seg, got[1], got[2])
             continue
-        got = parse_name(seg.text)
+        got = parse_name(seg.text) if not is_sentence(seg.text) else None
         if got:
             return Found(got[0], seg, got[1], got[2])
         fallback = fallback or labelled_name(seg)

@@ -204,3 +204,60 @@ def test_a_row_printed_only_in_the_other_column_does_not_end_the_address() -> No
         *_META,
     ]
     assert _result(cells).value("buyer_address") == "429 Seventh Av., BE-9000 Ghent"
+
+
+def test_a_letter_window_without_return_line_is_not_the_letterhead_of_a_sole_trader() -> None:
+    cells: list[Cell] = [
+        (340, 30, "Artisan depuis 1998 et travail soigné. Devis gratuit sur demande.", 7),
+        (340, 41, "Claire Martin", 12),
+        (340, 54, "26 avenue Jean Jaurès"),
+        (340, 66, "54628 Bordeaux"),
+        (340, 79, "Téléphone 01 23 45 67 89"),
+        (50, 157, "Korenbloem Bakkerij SA", 12),
+        (50, 170, "36 rue des Lilas"),
+        (50, 182, "52696 Nantes"),
+        (40, 232, "Facture F-2026-17", 21),
+        (40, 270, "Date de facture : 15/03/2026"),
+    ]
+    r = _result(cells)
+    assert (r.value("seller_name"), r.value("buyer_name")) == ("Claire Martin", "Korenbloem Bakkerij SA")
+
+
+def test_the_buyers_vat_id_in_the_letter_window_does_not_name_the_seller() -> None:
+    cells: list[Cell] = [
+        (340, 41, "Vega Logistique S.L.", 12),
+        (340, 54, "Calle Mayor 50"),
+        (340, 66, "34607 Valencia"),
+        (340, 91, "Tel. +40 627 603295"),
+        (50, 157, "Hansen & Söhne S.A.", 12),
+        (50, 170, "Calle Mayor 142"),
+        (50, 182, "38933 Madrid"),
+        (50, 195, "NIF: ESA77625101"),
+        (40, 231, "Factura N° 2025/9460", 21),
+        (40, 267, "Fecha de emisión 10.11.2025"),
+        (40, 335, "Ref."),
+        (440, 335, "Precio"),
+        (40, 350, "1"),
+        (440, 350, "1047,32"),
+        (40, 364, "2"),
+        (440, 364, "€54361,10"),
+    ]
+    r = _result(cells)
+    assert (r.value("seller_name"), r.value("buyer_name")) == ("Vega Logistique S.L.", "Hansen & Söhne S.A.")
+    assert not POSTCODE_LINE.search("€54361,10")
+
+
+def test_a_title_with_its_number_is_not_the_sellers_name() -> None:
+    cells: list[Cell] = [
+        (40, 41, "Jonas Weber", 12),
+        (40, 54, "Stationsweg 162", 10),
+        (382, 49, "Creditnota FA25-6629", 16),
+        (40, 66, "7293 LW Amsterdam", 10),
+        (40, 90, "Telefoon 02 46 10 59 34", 10),
+        (40, 125, "Factuurdatum", 10),
+        (40, 137, "21-09-2025", 10),
+        (40, 162, "Factuuradres: De Vries Techniek N.V.", 12),
+        (118, 175, "Dorpsstraat 162", 10),
+        (118, 187, "2993 LR Rotterdam", 10),
+    ]
+    assert _result(cells).value("seller_name") == "Jonas Weber"
