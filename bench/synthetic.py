@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from synthetic_parties import buyer_lines, letter_body, party_variations, seller_top
 from synthetic_words import (
     CURRENCIES,
     LANGS,
@@ -276,6 +277,7 @@ def _party_block(
     page: Page, spec: Spec, party: Party, x: float, y: float, *, buyer: bool, rnd: random.Random
 ) -> float:
     lines = party.lines(country=party.country != spec.seller.country or rnd.random() < 0.3)
+    lines = buyer_lines(spec, lines) if buyer else lines
     if buyer and spec.layout["attn"] == "before":
         page.put(x, y, WORDS[spec.lang]["attn"][0].format(person=rnd.choice(PEOPLE)), 9)
         y += 12
@@ -303,6 +305,7 @@ def _header(page: Page, spec: Spec, rnd: random.Random) -> float:
         return _title_block(page, spec, rnd)
     head = spec.layout["header"]
     if head == "letter":  # letterhead on the right, window address on the left
+        seller_top(page, spec, 340)
         y = _party_block(page, spec, s, 340, 50, buyer=False, rnd=rnd)
         page.put(
             340,
@@ -311,15 +314,17 @@ def _header(page: Page, spec: Spec, rnd: random.Random) -> float:
             8,
         )
         ret = f"{s.name} · {s.street} · {s.postcode} {s.city}"
-        page.put(50, 150, ret, 6.5)
+        if spec.layout.get("return_line", "yes") == "yes":
+            page.put(50, 150, ret, 6.5)
         yb = _party_block(page, spec, spec.buyer, 50, 166, buyer=True, rnd=rnd)
         page.put(40, max(yb, y) + 34, title, 18, bold=True)
-        return max(yb, y) + 52
+        return letter_body(page, spec, max(yb, y) + 52)
     if head == "two_columns":  # name as a logo, title on the right, then From / Bill to side by side
         page.put(40, 60, s.name, 16, bold=True)
         page.put(555, 60, title, 18, bold=True, right=True)
         return 100
     left = head == "seller_left"
+    seller_top(page, spec, 40 if left else 340)
     y = _party_block(page, spec, s, 40 if left else 340, 50, buyer=False, rnd=rnd)
     page.put(
         40 if left else 340,
@@ -723,6 +728,7 @@ def generate(count: int, seed: int = 14, start: int = 0) -> Iterator[SyntheticDo
         rnd = random.Random(seed * 100_003 + index)
         spec = draw(rnd)
         _variations(spec, random.Random(f"{seed}-{index}-variations"))
+        party_variations(spec, random.Random(f"{seed}-{index}-parties"))
         pdf = render(spec, rnd)
         key = f"{spec.lang}/{spec.layout['header']}/{spec.layout['meta']}"
         yield SyntheticDoc(f"synthetic-{seed}-{index:05d}", pdf, spec.truth(), key)
