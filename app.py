@@ -60,12 +60,16 @@ def log_in() -> SignedIn:
     """This run's login, checked by the core; else the login form alone, and the run stops.
 
     Without a login, the navigation knows every page's address but runs none of them: a link such
-    as ``/accounts?account=12`` shows the form (no "page not found"), and the same run that logs in
-    opens that page with its parameters.
+    as ``/accounts?account=12`` shows the form (no "page not found"), and the run right after the
+    login opens that page with its parameters.
     """
-    login = resume() or login_form()
+    login = resume()
     if login is not None:
         return login
+    # The pages first, then the form: a form drawn before them was lost in the first session of a
+    # new server (the browser learned the pages, and the form's submission reached a run that no
+    # longer knew its fields: the form came back empty). A successful login reruns the script:
+    # that run opens the page of the address with its parameters.
     st.navigation(
         [
             st.Page(lambda: None, title=t(title), url_path=Path(path).stem, default=path == HOME)
@@ -73,6 +77,8 @@ def log_in() -> SignedIn:
         ],
         position="hidden",
     )
+    if login_form() is not None:
+        st.rerun()
     st.stop()
 
 

@@ -30,6 +30,7 @@ COOKIE = "billabex_auth"
 ENDED = "billabex_login_ended"  # why this tab's session ended, shown above the form
 DEAD = "billabex_dead_cookie"  # the cookie this tab connected with, once refused or logged out
 DELETE = "billabex_delete_cookie"  # the next form deletes the browser's cookie
+NEW_COOKIE = "billabex_new_cookie"  # the run after a login sets the browser's cookie
 LANGUAGE_PICKER = "billabex_language_picker"
 
 
@@ -77,6 +78,8 @@ def resume() -> SignedIn | None:
         return None
     result = call(auth.resume, token=token, key=cookie_key())
     if isinstance(result, SignedIn):
+        if st.session_state.pop(NEW_COOKIE, False):
+            _cookie_script(result.token, int(SESSION_LIFETIME.total_seconds()))
         return _remember(result)
     if isinstance(result, SessionEnded):
         _end(result.reason if result.reason == "idle" else "revoked" if kept else None)
@@ -146,7 +149,7 @@ def _ended_message() -> None:
 
 
 def login_form() -> SignedIn | None:
-    """The form alone; the login on success (the cookie is set by this run)."""
+    """The form alone; the login on success (the next run sets the cookie)."""
     box = st.empty()
     with box.container():
         _ended_message()
@@ -165,5 +168,5 @@ def login_form() -> SignedIn | None:
         if not isinstance(result, SignedIn):
             return None
     box.empty()
-    _cookie_script(result.token, int(SESSION_LIFETIME.total_seconds()))
+    st.session_state[NEW_COOKIE] = True  # set by the next run: the app reruns after a login
     return _remember(result)
