@@ -11,11 +11,13 @@ import streamlit as st
 
 # The modules whose templates write the English sentences the core stores (imported, they register
 # them for ``messages.read``): connector errors, sync summaries, stale data, promises, disputes,
-# Review, Validate all, the subjects of the tasks the core opens.
+# Review, Validate all, the subjects of the tasks the core opens, why a file of a batch was refused.
 import billabex_core.connectors
 import billabex_core.domain.plan
+import billabex_core.extraction.errors
 import billabex_core.queries.collection
 import billabex_core.services.batch_validation
+import billabex_core.services.batches
 import billabex_core.services.draft_values
 import billabex_core.services.promises
 import billabex_core.sync.engine
@@ -52,6 +54,8 @@ VALUE_PARAMS = frozenset({"status", "source", "kind"})
 # sync), and those of a stored sentence that are amounts in the English format.
 SENTENCE_PARAMS = messages.SENTENCE
 MONEY_PARAMS = frozenset({"received", "amount"})
+# Those that are numbers in the English format (a file's size, a limit).
+NUMBER_PARAMS = frozenset({"size", "limit", "seconds", "pages"})
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -122,6 +126,8 @@ def _stored_param(name: str, value: str, currency: str | None, markdown: bool) -
             pass
     if name in SENTENCE_PARAMS:
         return stored_text(value, markdown=markdown)
+    if name in NUMBER_PARAMS and re.fullmatch(r"\d+(\.\d+)?", value):
+        return number(Decimal(value))
     return md(value) if markdown else value
 
 

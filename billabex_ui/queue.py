@@ -28,7 +28,7 @@ def item_line(item: ItemOutcome) -> str:
         number = md(item.number) if item.number else t("upload.no_number")
         what = t("queue.draft", id=item.draft_id, kind=label(item.kind, capitalize=False), number=number)
     else:
-        what = md(item.reason or item.outcome)
+        what = stored_text(item.reason) if item.reason else md(item.outcome)
     return f"{ICONS.get(item.outcome, '•')} {md(item.file)} — {what}"
 
 

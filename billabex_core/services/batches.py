@@ -25,7 +25,15 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from billabex_core.errors import BillabexError
-from billabex_core.models import Document, DraftStatus, ImportBatch, ImportBatchItem, ImportDraft
+from billabex_core.messages import Template
+from billabex_core.models import (
+    Document,
+    DocumentKind,
+    DraftStatus,
+    ImportBatch,
+    ImportBatchItem,
+    ImportDraft,
+)
 from billabex_core.services import audit, imports
 from billabex_core.services.archives import BatchLimits, Entry, Incoming, batch_entries
 from billabex_core.services.batch_validation import DraftValidation, validate_queue
@@ -34,6 +42,19 @@ from billabex_core.services.isolated_worker import IsolatedWorker
 log = logging.getLogger("billabex")
 READ, DUPLICATE, REFUSED = "read", "duplicate", "refused"
 MAX_SHOWN_NAME = 300
+# Why a file is a duplicate, or was refused by a bug: stored in English (the CLI prints it), read
+# back in the user's language by the Upload screen.
+IN_REVIEW = Template(
+    "upload.duplicate.draft", "duplicate: this file is already waiting for review (draft #{id})"
+)
+IMPORTED = {  # one per kind: the kind's words are not a parameter ("credit note" is two words)
+    kind: Template(
+        f"upload.duplicate.{kind.value}",
+        f"duplicate: this file was already imported as {kind.value.replace('_', ' ')} {{number}} (document #{{id}})",
+    )
+    for kind in DocumentKind
+}
+UNEXPECTED = Template("upload.unexpected", "unexpected error ({kind})")
 
 
 @dataclass(frozen=True)
@@ -125,7 +146,7 @@ def _import_entry(session: Session, entry: Entry, actor: str, worker: IsolatedWo
     except Exception as exc:  # one broken file must not end the batch
         session.rollback()
         log.exception("unexpected error importing %s", entry.name)
-        return ItemOutcome(entry.name, REFUSED, reason=f"unexpected error ({type(exc).__name__})")
+        return ItemOutcome(entry.name, REFUSED, reason=UNEXPECTED.format(kind=type(exc).__name__))
     if out.document is not None:
         return _duplicate_document(entry.name, out.document)
     draft = out.draft
@@ -133,9 +154,7 @@ def _import_entry(session: Session, entry: Entry, actor: str, worker: IsolatedWo
     outcome = ItemOutcome(
         entry.name,
         DUPLICATE if out.existing else READ,
-        reason=f"duplicate: this file is already waiting for review (draft #{draft.id})"
-        if out.existing
-        else None,
+        reason=IN_REVIEW.format(id=draft.id) if out.existing else None,
         draft_id=draft.id,
         kind=draft.kind.value,
         number=draft.values.get("number"),
@@ -144,11 +163,10 @@ def _import_entry(session: Session, entry: Entry, actor: str, worker: IsolatedWo
 
 
 def _duplicate_document(name: str, document: Document) -> ItemOutcome:
-    kind = document.kind.value.replace("_", " ")
     return ItemOutcome(
         name,
         DUPLICATE,
-        reason=f"duplicate: this file was already imported as {kind} {document.number} (document #{document.id})",
+        reason=IMPORTED[document.kind].format(number=document.number, id=document.id),
         document_id=document.id,
         kind=document.kind.value,
         number=document.number,

@@ -150,9 +150,10 @@ def test_every_error_code_of_the_core_reads_in_both_languages() -> None:
     outcome, a warning of Review) may be the key ``<code>`` itself (``feedback.stored_text``)."""
     codes = _core_codes(CODE) | _core_codes(OTHER_CODE) | BUILT_CODES
     templates = _core_codes(TEMPLATE)
-    assert {"amount.invalid", "payment.overpayment", "upload.not_pdf", "contact.email_invalid"} <= codes
+    assert {"amount.invalid", "payment.overpayment", "contact.email_invalid"} <= codes
     assert "job.busy_plain" in codes and {"connector.auth", "connector.zoho.quota_calls.hours"} <= templates
     assert {"sync.partial", "stale.old", "promise.outcome.received", "review.warn.vat_checksum"} <= templates
+    assert {"upload.not_pdf", "upload.duplicate.draft", "task.subject.missing_contact"} <= templates
     for lang in LANGUAGES:
         texts = catalogue(lang)
         missing = [c for c in codes if f"error.{c}" not in texts]
