@@ -47,6 +47,14 @@ def _label_text(seg: Segment, start: int, layout: Layout) -> str:
 
 
 def find_vats(layout: Layout) -> list[Found]:
+    """Every VAT number of the page (valid, or labelled and VAT-shaped), in reading order; found
+    once per layout, as the seller's and the buyer's finders both ask."""
+    if "vats" not in layout.memo:
+        layout.memo["vats"] = _find_vats(layout)
+    return list(layout.memo["vats"])
+
+
+def _find_vats(layout: Layout) -> list[Found]:
     out = []
     for seg in layout.segments:
         for m in _VAT_RE.finditer(seg.text):

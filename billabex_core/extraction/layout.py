@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from billabex_core.extraction.vocab import fold
 
@@ -84,6 +85,8 @@ class Layout:
     lines: list[list[Segment]]
     page_count: int
     page_heights: dict[int, float]
+    # what several finders ask of the same page, computed once per extraction (``find_vats``)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _group_lines(words: list[Word]) -> list[list[Word]]:
