@@ -58,14 +58,21 @@ def date(el: etree._Element | None, *paths: str) -> str | None:
     return None
 
 
+# xs:decimal, the type of every UBL and CII amount: no exponent ("1E100" is not an amount), and
+# at most 15 digits before the point (beyond what any invoice holds, and what money columns keep)
+_XS_DECIMAL = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d*)?|\.\d+)")
+
+
 def decimal(node: etree._Element | None) -> Decimal | None:
     if node is None:
         return None
+    text = (node.text or "").strip()
+    if not _XS_DECIMAL.fullmatch(text.lstrip("0") or "0"):
+        return None
     try:
-        value = Decimal((node.text or "").strip())
+        return Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
 
 
 def amount(nodes: list[etree._Element], currency: str | None) -> Decimal | None:

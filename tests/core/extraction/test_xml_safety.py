@@ -197,3 +197,21 @@ def test_mutated_einvoices_read_or_refuse_cleanly(base: int, edits: list[tuple[i
         return
     contract = result.to_contract()
     assert contract["source"] == "xml" and all(c.rule for c in result.checks)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1234.50", "1234.50"), ("-3", "-3"), ("+0.5", "0.5"), (".5", "0.5"), ("0001.00", "1.00")]
+    + [(bad, None) for bad in ("1E100", "1e3", "NaN", "Infinity", "12,50", "", "1" * 16, "--1")],
+)
+def test_an_amount_is_an_xs_decimal(text: str, value: str | None) -> None:
+    """Found by the mutation test: '1E100' as an amount crashed the EN 16931 checks (a Decimal
+    too large to round to the cent). UBL and CII amounts are xs:decimal: no exponent."""
+    from decimal import Decimal
+
+    from lxml import etree
+
+    from billabex_core.extraction.xmlpath import decimal
+
+    node = etree.fromstring(f"<a>{text}</a>")
+    assert decimal(node) == (None if value is None else Decimal(value))
