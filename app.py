@@ -108,7 +108,7 @@ def navigate(login: SignedIn) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Billabex", page_icon="💶", layout="wide")
+    st.set_page_config(page_title="Billabex", page_icon=":material/euro:", layout="wide")
     map_secrets()
     use_language(login_language(current_login()))
     signed_in = log_in()

@@ -16,7 +16,7 @@ from billabex_ui.i18n import t
 from billabex_ui.session import call, current_user, today
 from billabex_ui.tables import show_table
 
-STATUS_ICONS = {"open": "⏳ ", "kept": "✅ ", "broken": "❌ "}
+STATUS_ICONS = {"open": "… ", "kept": "✓ ", "broken": "✗ "}  # a table cell: no Material icon
 
 
 def _status(status: str) -> str:
@@ -45,7 +45,7 @@ def _dispute(document: Document, found: Collection) -> None:
                 date=day(current.opened_at),
                 reason=md(current.reason),
             ),
-            icon="⚖️",
+            icon=":material/gavel:",
         )
         with st.form("dispute_resolve", clear_on_submit=True):
             note = st.text_input(t("dispute.how_resolved"), key="dispute_note")
@@ -75,7 +75,7 @@ def _promise(document: Document, found: Collection) -> None:
                 who=md(current.recorded_by),
                 resume=day(current.resume_on),
             ),
-            icon="🤝",
+            icon=":material/handshake:",
         )
         if st.button(t("promise.cancel"), key="promise_cancel") and call(
             reminders.cancel_promise, promise_id=current.id, actor=current_user(), today=today()

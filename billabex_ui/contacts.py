@@ -84,7 +84,7 @@ def contact_fields(prefix: str, contact: Contact | None = None) -> dict[str, obj
 
 
 def contact_title(contact: Contact) -> str:
-    """ "Name <e-mail> · language · usage, primary", flagged ⚠️ INVALID when its mail bounced
+    """ "Name <e-mail> · language · usage, primary", flagged INVALID (a warning icon) when its mail bounced
     (markdown: an expander's label)."""
     flags = [usage_label(contact.usage)] + ([t("contact.primary_flag")] if contact.is_primary else [])
     title = f"{md(contact.name)} {md(f'<{contact.email}>')} · {md(contact.language)} · {', '.join(flags)}"

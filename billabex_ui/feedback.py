@@ -135,14 +135,14 @@ def show_error(exc: BillabexError) -> None:
     """Bad input is a warning (the user can fix it); any other refusal is an error. The message
     may quote what someone typed or what a provider answered: it is shown as text."""
     if isinstance(exc, ValidationError):
-        st.warning(error_text(exc), icon="⚠️")
+        st.warning(error_text(exc), icon=":material/warning:")
     else:
-        st.error(error_text(exc), icon="🚫")
+        st.error(error_text(exc), icon=":material/block:")
 
 
 def show_failure() -> None:
     """What the user sees of a bug: nothing was saved, the details are in the server log."""
-    st.error(t("error.failure"), icon="🚫")
+    st.error(t("error.failure"), icon=":material/block:")
 
 
 def flash(message: str) -> None:

@@ -54,4 +54,4 @@ def job_runs(read: Callable[..., list[JobRun]], *, title: str | None = None) -> 
     )
     for run in runs:
         if run.last_status == "failed" and run.last_error:
-            st.caption(f"⚠️ {md(run.job)}: {stored_text(run.last_error)}")
+            st.caption(f":material/warning: {md(run.job)}: {stored_text(run.last_error)}")

@@ -19,7 +19,7 @@ from billabex_ui.review import check_text
 BATCH = "review_batch_id"
 DRAFT = "review_draft_id"
 REPORT = "batch_report"
-ICONS = {READ: "✅", DUPLICATE: "ℹ️", "refused": "🚫"}
+ICONS = {READ: ":material/check_circle:", DUPLICATE: ":material/info:", "refused": ":material/block:"}
 
 
 def item_line(item: ItemOutcome) -> str:
@@ -77,7 +77,7 @@ def queue_nav(queue: list[int], draft_id: int) -> int | None:
     return None
 
 
-REPORT_ICONS = {VALIDATED: "✅", FAILED: "❌"}
+REPORT_ICONS = {VALIDATED: ":material/check_circle:", FAILED: ":material/cancel:"}
 
 
 def why_text(result: DraftValidation) -> str:
@@ -93,11 +93,11 @@ def why_text(result: DraftValidation) -> str:
 def show_report(report: list[DraftValidation]) -> None:
     """What "Validate all" did, document by document."""
     done = sum(r.outcome == VALIDATED for r in report)
-    st.success(t("queue.validated_all", done=done, total=len(report)), icon="✅")
+    st.success(t("queue.validated_all", done=done, total=len(report)), icon=":material/check_circle:")
     for r in report:
         if r.outcome == VALIDATED:
             key = "queue.validated_new" if r.account_created else "queue.validated"
             line = t(key, file=md(r.file), number=md(r.number), id=r.document_id, account=md(r.account_name))
         else:
             line = f"{md(r.file)} — {label(r.outcome, capitalize=False)}: {why_text(r)}"
-        st.markdown(f"{REPORT_ICONS.get(r.outcome, '⏭️')} {line}")
+        st.markdown(f"{REPORT_ICONS.get(r.outcome, ':material/skip_next:')} {line}")

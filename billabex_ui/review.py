@@ -130,7 +130,7 @@ XML_SHOWN = 20_000  # characters of a stored XML e-invoice shown on Review
 
 def show_xml(sha256: str) -> None:
     """A standalone XML e-invoice has no page: say so, and show the XML itself."""
-    st.info(t("review.xml"), icon="🧾")
+    st.info(t("review.xml"), icon=":material/receipt_long:")
     try:
         text = read_pdf(sha256).decode("utf-8", errors="replace")
     except BillabexError as exc:

@@ -49,7 +49,7 @@ def require_admin() -> None:
     require_login()
     if not is_admin():
         st.title(t("guard.admin_title"))
-        st.warning(t("guard.admin_only"), icon="🔒")
+        st.warning(t("guard.admin_only"), icon=":material/lock:")
         st.stop()
 
 

@@ -144,7 +144,13 @@ def csv_download(label: str, writer: Callable[..., str], *, file_name: str, key:
         return call(writer, actor=actor, **kwargs) or ""
 
     st.download_button(
-        label, data=build, file_name=file_name, mime="text/csv", key=key, on_click="ignore", icon="⬇️"
+        label,
+        data=build,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
     )
 
 

@@ -145,7 +145,7 @@ def source_badge(source: str, name: str | None = None, *, note: str = "") -> Non
     else:
         origin = md(name) if name else label(source)
         text = t("badge.synced_note", origin=origin, note=note) if note else t("badge.synced", origin=origin)
-        st.badge(text, icon="🔄", color="blue")
+        st.badge(text, icon=":material/sync:", color="blue")
 
 
 def chat_role(author: str) -> str:

@@ -105,7 +105,7 @@ def show_list() -> None:
         {
             t("acc.col.name"): [r.name for r in rows],
             t("col.source"): [
-                label(r.source) if r.source == "manual" else f"🔄 {label(r.source)}" for r in rows
+                label(r.source) if r.source == "manual" else f"↻ {label(r.source)}" for r in rows
             ],
             t("acc.col.country"): [r.country or "" for r in rows],
             t("table.currency"): [r.currency for r in rows],
@@ -272,7 +272,7 @@ def new_contact_form(detail: AccountDetail) -> None:
 
 def show_contacts(detail: AccountDetail) -> None:
     if not has_reachable_contact(detail.contacts):
-        st.warning(t("contact.none_valid"), icon="📭")
+        st.warning(t("contact.none_valid"), icon=":material/inbox:")
     for contact in detail.contacts:
         edit_contact(contact)
     new_contact_form(detail)
@@ -334,7 +334,7 @@ def show_header(detail: AccountDetail) -> None:
     source_badge(account.source.value, detail.integration_name)
     if account.paused:
         reason = md(account.paused_reason) if account.paused_reason else t("acc.no_reason")
-        st.warning(t("acc.paused_banner", reason=reason), icon="⏸")
+        st.warning(t("acc.paused_banner", reason=reason), icon=":material/pause_circle:")
     m = st.columns(4)
     m[0].metric(t("home.outstanding"), money(account.outstanding_balance, account.currency))
     m[1].metric(t("acc.col.overdue"), account.overdue_count)

@@ -66,7 +66,7 @@ def agent_status() -> None:
     c[2].metric(t("com.due_today"), due.due, help=t("com.due_help", awaiting=due.awaiting, held=due.held))
     c[3].metric(t("com.mode"), t("com.mode.approval") if due.approval_mode else t("com.mode.automatic"))
     if due.awaiting:
-        st.info(tn("com.awaiting", due.awaiting), icon="✋")
+        st.info(tn("com.awaiting", due.awaiting), icon=":material/front_hand:")
     if is_admin() and st.button(t("com.run_now"), key="com_run_now", help=t("com.run_now_help")):
         report = call(reminders.run_now, actor=current_user(), today=today())
         if report is not None:
@@ -150,7 +150,7 @@ def show_list() -> None:
     if result is None:
         return
     if not result.total:
-        st.info(t("com.none_match") if any(filters.values()) else t("com.empty"), icon="✉️")
+        st.info(t("com.none_match") if any(filters.values()) else t("com.empty"), icon=":material/mail:")
         return
     rows = result.rows
     clicked = list_table(rows)
@@ -185,7 +185,7 @@ def show_preview(p: Preview) -> None:
         for status_line in status_lines(row):
             st.caption(status_line)
         if row.held:
-            st.warning(t("com.held", reason=held_text(row.held)), icon="⏸")
+            st.warning(t("com.held", reason=held_text(row.held)), icon=":material/pause_circle:")
         if row.error and row.status == CommunicationStatus.FAILED:
             st.error(t("com.failed", error=md(row.error)))
         if p.invoices:
@@ -201,7 +201,9 @@ def show_preview(p: Preview) -> None:
             st.caption(t("com.invoices", invoices=listed))
         for file in p.attachments:
             st.caption(
-                f"📎 {md(file.name)}" if file.present else t("com.attachment_missing", name=md(file.name))
+                f":material/attach_file: {md(file.name)}"
+                if file.present
+                else t("com.attachment_missing", name=md(file.name))
             )
         st.text(row.body)
 
@@ -299,7 +301,7 @@ def show_calendar() -> None:
     if days is None:
         return
     if not days:
-        st.info(t("com.cal.empty"), icon="📅")
+        st.info(t("com.cal.empty"), icon=":material/calendar_month:")
         return
     st.caption(t("com.cal.caption"))
     show_table(

@@ -73,26 +73,27 @@ def _follow(view: svc.IntegrationView) -> None:
     result = live.result
     if result is None:
         st.error(
-            t("intg.not_run", reason=stored_text(live.error) if live.error else t("intg.unknown")), icon="🚫"
+            t("intg.not_run", reason=stored_text(live.error) if live.error else t("intg.unknown")),
+            icon=":material/block:",
         )
         return
     bar.progress(1.0, text=t("intg.done"))
     table.dataframe(_counts_table(result.counts), hide_index=True)
     if result.status == SyncStatus.SUCCEEDED:
-        st.success(t("intg.succeeded", requests=number(result.requests)), icon="✅")
+        st.success(t("intg.succeeded", requests=number(result.requests)), icon=":material/check_circle:")
     else:  # partial or failed: said as the card says it after a reload (``_show_last_error``)
         _show_last_error(result.status, result.errors[0] if result.errors else t("intg.failed_plain"))
     for problem in result.errors[1:5] if result.status == SyncStatus.PARTIAL else []:
-        st.caption(f"⚠️ {stored_text(problem)}")
+        st.caption(f":material/warning: {stored_text(problem)}")
 
 
 def _show_last_error(status: SyncStatus | None, error: str) -> None:
     """A partial sync (some records could not be stored, the rest is fresh) is a warning, the
     same right after the sync and after a reload; a failed one is an error."""
     if status == SyncStatus.PARTIAL:
-        st.warning(t("intg.last_partial", error=stored_text(error)), icon="⚠️")
+        st.warning(t("intg.last_partial", error=stored_text(error)), icon=":material/warning:")
     else:
-        st.error(t("intg.last_failed", error=stored_text(error)), icon="🚫")
+        st.error(t("intg.last_failed", error=stored_text(error)), icon=":material/block:")
 
 
 with st.expander(t("intg.demo"), expanded=False):

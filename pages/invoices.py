@@ -256,7 +256,10 @@ def show_header(detail: DocumentDetail) -> None:
     is_invoice = doc.kind == DocumentKind.INVOICE
     st.title(t("doc.title_invoice" if is_invoice else "doc.title_credit_note", number=md(doc.number)))
     st.page_link(
-        "pages/accounts.py", label=md(account.name), icon="🏢", query_params={"account": str(account.id)}
+        "pages/accounts.py",
+        label=md(account.name),
+        icon=":material/domain:",
+        query_params={"account": str(account.id)},
     )
     source_badge(doc.source.value, note=t("doc.read_only"))
     c = st.columns(4)

@@ -23,7 +23,7 @@ def password_form() -> None:
         if not st.form_submit_button(t("pw.submit"), type="primary"):
             return
     if new != again:
-        st.warning(t("pw.differ"), icon="⚠️")
+        st.warning(t("pw.differ"), icon=":material/warning:")
         return
     if call(change_own_password, actor=current_user(), current=current, new=new) is not None:
         end_this_session("password")

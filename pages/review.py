@@ -27,9 +27,12 @@ def show_validated(summary: dict[str, Any]) -> None:
         account=md(summary["account"]),
         balance=summary["balance"],
     )
-    st.success(text + (" " + t("review.task_asks_contact") if summary["task"] else ""), icon="✅")
+    st.success(
+        text + (" " + t("review.task_asks_contact") if summary["task"] else ""),
+        icon=":material/check_circle:",
+    )
     if summary.get("contact_added"):
-        st.success(t("review.contact_added", contact=md(summary["contact_added"])), icon="👤")
+        st.success(t("review.contact_added", contact=md(summary["contact_added"])), icon=":material/person:")
         return
     st.subheader(t("review.add_contact_for", account=md(summary["account"])))
     st.caption(t("review.contact_tip"))
@@ -96,7 +99,7 @@ def typed_values(saved: DraftReview) -> dict[str, str]:
 
 def field_input(f: FieldView, spec_label: str, key: str) -> str:
     """One field: its value, a warning sign when it was read with low confidence, and what was read."""
-    marker = "⚠️ " if f.low_confidence else ""
+    marker = ":material/warning: " if f.low_confidence else ""
     if f.extracted is None:
         detail = t("review.not_found")
     else:
@@ -154,7 +157,7 @@ def pick_account(review: DraftReview) -> str:
     if review.credited_invoice is not None:
         st.info(
             t("review.credits", number=md(review.credited_invoice.number), id=review.credited_invoice.id),
-            icon="🔗",
+            icon=":material/link:",
         )
     return choice
 
@@ -162,7 +165,15 @@ def pick_account(review: DraftReview) -> str:
 def show_checks(review: DraftReview) -> None:
     st.markdown(t("review.checks"))
     for check in review.checks:
-        mark = "➖ " if check.skipped else "⚠️ " if check.warning else "✅ " if check.ok else "❌ "
+        mark = (
+            ":material/remove: "
+            if check.skipped
+            else ":material/warning: "
+            if check.warning
+            else ":material/check_circle: "
+            if check.ok
+            else ":material/cancel: "
+        )
         st.markdown(mark + md(check_text(check)))
 
 
@@ -186,9 +197,9 @@ def paid_option(review: DraftReview) -> bool:
 def show_banners(review: DraftReview) -> None:
     """What to know before validating: not our invoice, already paid, inferred values."""
     if review.seller_warning:
-        st.warning(warning_text(review.seller_warning), icon="🏢")
+        st.warning(warning_text(review.seller_warning), icon=":material/domain:")
     for warning in review.warnings:
-        st.warning(warning_text(warning), icon="ℹ️")
+        st.warning(warning_text(warning), icon=":material/info:")
 
 
 def validate(
@@ -285,8 +296,8 @@ if "validated" in st.session_state:
 
 drafts = call(list_drafts) or []
 if not drafts:
-    st.info(t("review.none"), icon="📭")
-    st.page_link("pages/upload.py", label=t("review.upload"), icon="📤")
+    st.info(t("review.none"), icon=":material/inbox:")
+    st.page_link("pages/upload.py", label=t("review.upload"), icon=":material/upload:")
     st.stop()
 
 queue = (call(batch_queue, batch_id=batch_id) or []) if batch_id else []

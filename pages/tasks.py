@@ -198,7 +198,7 @@ def show_header(detail: TaskDetail) -> None:
         st.page_link(
             "pages/accounts.py",
             label=t("task.account_link", name=md(detail.account_name)),
-            icon="🏢",
+            icon=":material/domain:",
             query_params={"account": str(task.account_id)},
         )
     if task.message:

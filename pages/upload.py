@@ -76,7 +76,7 @@ def show_document(doc: Document) -> None:
             number=md(doc.number),
             id=doc.id,
         ),
-        icon="ℹ️",
+        icon=":material/info:",
     )
     if st.button(t("upload.open_document")):
         st.session_state["document_id"] = doc.id
@@ -85,7 +85,7 @@ def show_document(doc: Document) -> None:
 
 def show_draft(draft: ImportDraft, *, existing: bool) -> None:
     if existing:
-        st.info(t("upload.already_waiting", id=draft.id), icon="ℹ️")
+        st.info(t("upload.already_waiting", id=draft.id), icon=":material/info:")
     else:
         code = draft.extraction_source or ""
         source = t(f"upload.source.{code}") if code in SOURCES else md(code)
@@ -98,7 +98,7 @@ def show_draft(draft: ImportDraft, *, existing: bool) -> None:
                 kind=label(draft.kind, capitalize=False),
                 number=number,
             ),
-            icon="✅",
+            icon=":material/check_circle:",
         )
     for warning in draft.warnings:
         st.warning(md(warning))
@@ -110,7 +110,7 @@ def show_draft(draft: ImportDraft, *, existing: bool) -> None:
 
 def show_result(name: str, out: Outcome) -> None:
     if isinstance(out, BillabexError):
-        st.error(t("upload.refused", name=md(name), error=error_text(out)), icon="🚫")
+        st.error(t("upload.refused", name=md(name), error=error_text(out)), icon=":material/block:")
     elif isinstance(out, BatchResult):
         show_batch(out)
         if out.first_draft_id is not None and st.button(

@@ -190,7 +190,7 @@ def test_the_attachment_is_listed_with_its_real_name(app, file: bytes, name: str
     [comm_id] = plan(file=file)
     at = read(app("pages/communications.py"), comm_id)
     assert not at.exception, at.exception
-    assert f"📎 {name}" in [c.value for c in at.caption]
+    assert f":material/attach_file: {name}" in [c.value for c in at.caption]
 
 
 def test_approve_then_the_next_run_sends_it(app) -> None:  # type: ignore[no-untyped-def]
@@ -267,7 +267,7 @@ def test_edit_date_recipients_subject_body(app) -> None:  # type: ignore[no-unty
     run_agent(today=DAY)
     assert row(comm_id).body == "Bonjour,\n\nUn mot sur GL-1.\n\nDupont SAS"  # the next plan keeps it
     at = read(at, comm_id)
-    assert "✏️ Edited by alice: the plan keeps the changes" in infos(at)
+    assert ":material/edit: Edited by alice: the plan keeps the changes" in infos(at)
     assert audited("communication.edited") == ["alice"]
 
 

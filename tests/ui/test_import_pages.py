@@ -51,7 +51,7 @@ def test_upload_review_validate_and_add_contact(app, db) -> None:
     at.run()
     assert at.title[0].value == "Review"
     assert _field(at, "number").value == "F-2026-0042"
-    assert "✅ Number, dates, currency and totals are consistent" in _texts(at)
+    assert ":material/check_circle: Number, dates, currency and totals are consistent" in _texts(at)
     _field(at, "number").input("F-2026-0042-B")
     next(b for b in at.button if b.label == "Validate").click()
     at.run()
@@ -92,8 +92,9 @@ def test_duplicate_refused_with_link(app, db) -> None:
     writer.write(copy)
     _upload(app("pages/upload.py"), "copy.pdf", copy.getvalue())
     at = app("pages/review.py")
-    assert "❌ duplicate: invoice F-2026-0042 already exists for this account (document #1)" in shown(
-        _texts(at)
+    assert (
+        ":material/cancel: duplicate: invoice F-2026-0042 already exists for this account (document #1)"
+        in shown(_texts(at))
     )
     assert any(b.label == "Open the existing document #1" for b in at.button)
     next(b for b in at.button if b.label == "Validate").click()
@@ -109,7 +110,9 @@ def test_correction_is_checked_before_validation(app, db) -> None:
     _field(at, "tax_amount").input("1.00")
     next(b for b in at.button if b.label == "Save corrections").click()
     at.run()
-    assert "❌ total excl. tax €1,234.56 + tax €1.00" in _texts(at)  # amounts in the user's format
+    assert ":material/cancel: total excl. tax €1,234.56 + tax €1.00" in _texts(
+        at
+    )  # amounts in the user's format
     next(b for b in at.button if b.label == "Validate").click()
     at.run()
     assert any("not the total incl. tax" in w.value for w in at.warning)
@@ -207,12 +210,14 @@ def test_checks_follow_the_fields_as_they_are_typed(app, db) -> None:
     at = app("pages/review.py")
     _field(at, "tax_amount").input("1.00")
     at.run()  # no Save
-    assert "❌ total excl. tax €1,234.56 + tax €1.00" in _texts(at)  # amounts in the user's format
+    assert ":material/cancel: total excl. tax €1,234.56 + tax €1.00" in _texts(
+        at
+    )  # amounts in the user's format
     db.expire_all()
     assert db.exec(select(ImportDraft)).one().values["tax_amount"] == "246.91"  # nothing saved
     _field(at, "tax_amount").input("246.91")
     at.run()
-    assert "✅ Number, dates, currency and totals are consistent" in _texts(at)
+    assert ":material/check_circle: Number, dates, currency and totals are consistent" in _texts(at)
 
 
 def test_pages_zoom_paid_stamp_and_payment_at_validation(app, db) -> None:
@@ -223,7 +228,7 @@ def test_pages_zoom_paid_stamp_and_payment_at_validation(app, db) -> None:
     page.select_index(1)
     at.run()
     assert at.selectbox(key=page.key).value == 2 and not at.exception
-    next(b for b in at.button if b.label == "🔍 Zoom").click()
+    next(b for b in at.button if b.label == ":material/zoom_in: Zoom").click()
     at.run()
     assert not at.exception, at.exception
     paid = next(c for c in at.checkbox if c.key and c.key.startswith("paid_"))

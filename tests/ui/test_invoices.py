@@ -162,7 +162,7 @@ def test_synced_invoice_has_no_payment_form(app) -> None:  # type: ignore[no-unt
     assert not [b for b in at.button if b.label == "Record payment"]
     assert "Payments of this invoice come from Pennylane." in texts(at)
     download = at.get("download_button")[0]
-    assert download.proto.label == "📄 Download the PDF"
+    assert download.proto.label == ":material/description: Download the PDF"
 
 
 def test_open_from_list_and_back(app) -> None:  # type: ignore[no-untyped-def]
@@ -236,5 +236,5 @@ def test_an_xml_e_invoice_is_downloaded_as_xml(app, monkeypatch) -> None:  # typ
     at.run()
     assert not at.exception, at.exception
     [download] = at.get("download_button")
-    assert download.proto.label == "📄 Download the XML"
+    assert download.proto.label == ":material/description: Download the XML"
     assert served == [(xml, "application/xml", "FX-7.xml")]

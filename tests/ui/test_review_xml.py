@@ -37,9 +37,9 @@ def test_review_shows_the_xml_and_its_checks(app, db) -> None:
     text = _texts(at)
     assert "XML e-invoice: every field was read exactly from the XML" in text
     assert "cannot render the PDF" not in text
-    assert "✅ XSD — XML schema: UBL 2.1 Invoice: valid" in text
-    assert "⚠️ BR-CO-10 — Sum of the line net amounts: BT-106" in text and "≠" in text
-    assert "✅ BR-CO-16 — Amount due = total with VAT − paid + rounding" in text
+    assert ":material/check_circle: XSD — XML schema: UBL 2.1 Invoice: valid" in text
+    assert ":material/warning: BR-CO-10 — Sum of the line net amounts: BT-106" in text and "≠" in text
+    assert ":material/check_circle: BR-CO-16 — Amount due = total with VAT − paid + rounding" in text
     assert any(c.language == "xml" and "XML-1" in c.value for c in at.code)
 
 
@@ -110,7 +110,7 @@ def test_review_of_an_xml_in_french(app, db) -> None:  # type: ignore[no-untyped
     assert not at.exception, at.exception
     text = _texts(at)
     assert "Facture électronique XML : chaque champ a été lu exactement dans le XML" in text
-    assert "✅ XSD — Schéma XML : UBL 2.1 Invoice : valide" in text
-    assert "⚠️ BR-CO-10 — Somme des montants nets des lignes : BT-106" in text and "≠" in text
-    assert "✅ BR-CO-16 — Net à payer = total TTC − déjà payé + arrondi" in text
+    assert ":material/check_circle: XSD — Schéma XML : UBL 2.1 Invoice : valide" in text
+    assert ":material/warning: BR-CO-10 — Somme des montants nets des lignes : BT-106" in text and "≠" in text
+    assert ":material/check_circle: BR-CO-16 — Net à payer = total TTC − déjà payé + arrondi" in text
     assert [e.label for e in at.expander if e.label == "Le XML"]
