@@ -26,7 +26,7 @@ from billabex_core import messages
 from billabex_core.errors import BillabexError, ValidationError
 from billabex_core.services import integration_forms
 from billabex_core.services.plan_store import REVIEW
-from billabex_ui.format import day, label, md, moment, money, number
+from billabex_ui.format import day, label, md, md_block, moment, money, number
 from billabex_ui.i18n import has_text, t
 
 # One key for every page: a flash is always shown by the rerun it triggers, on the same page.
@@ -114,6 +114,12 @@ def stored_text(text: str, *, currency: str | None = None, markdown: bool = True
         return md(text) if markdown else text
     params = {name: _stored_param(name, value, currency, markdown) for name, value in found[1].items()}
     return t(key, **params)
+
+
+def stored_block(text: str) -> str:
+    """A stored message of several lines (a task's): read back as ``stored_text`` when the core
+    wrote it, else escaped with its line breaks kept (someone typed it)."""
+    return stored_text(text) if messages.read(text) else md_block(text)
 
 
 def _stored_param(name: str, value: str, currency: str | None, markdown: bool) -> str:

@@ -19,14 +19,13 @@ from billabex_ui import (
     flash,
     label,
     md,
-    md_block,
     new_contact_inputs,
     require_login,
     selected_id,
     show_flash,
     today,
 )
-from billabex_ui.feedback import stored_text
+from billabex_ui.feedback import stored_block, stored_text
 from billabex_ui.format import moment
 from billabex_ui.i18n import t
 from billabex_ui.tables import row_table
@@ -203,7 +202,7 @@ def show_header(detail: TaskDetail) -> None:
         )
     if task.message:
         with st.chat_message(chat_role(task.created_by)):
-            st.markdown(md_block(task.message))
+            st.markdown(stored_block(task.message))
 
 
 def show_thread(detail: TaskDetail) -> None:
@@ -213,7 +212,7 @@ def show_thread(detail: TaskDetail) -> None:
     for message in detail.thread[1:] if task.message else detail.thread:
         with st.chat_message(chat_role(message.author)):
             st.caption(f"{md(message.author)} · {moment(message.created_at)}")
-            st.markdown(md_block(message.body))
+            st.markdown(stored_block(message.body))
     with st.form("reply_form", clear_on_submit=True):
         body = st.text_area(t("task.reply"), key="reply_body")
         if (

@@ -153,10 +153,8 @@ def _suggest_escalation(session: Session, late: followups.LongOverdue) -> None:
         account_id=late.account_id,
         actor=audit.AGENT,
         subject=subjects.ESCALATION.format(name=late.name),
-        message=(
-            f"{late.name} has an invoice unpaid since {late.oldest_due} "
-            f"(more than {ESCALATION_AGE_DAYS} days). "
-            "The agent never escalates by itself: decide whether to send a formal notice."
+        message=subjects.ESCALATION_TEXT.format(
+            name=late.name, date=late.oldest_due, days=ESCALATION_AGE_DAYS
         ),
     )
 
@@ -245,10 +243,7 @@ def _signed(session: Session, name: str) -> bool:
             kind=TaskKind.ANOMALY,
             actor=audit.AGENT,
             subject=NAME_TASK,
-            message=(
-                "Reminders are signed with the organisation's name, and it is not set: no reminder is "
-                "sent until it is (Settings → Company name, or `settings set org.name`)."
-            ),
+            message=subjects.ORG_NAME_TEXT.format(),
         )
     return False
 

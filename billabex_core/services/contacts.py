@@ -292,7 +292,7 @@ def mark_invalid(
         subject=subjects.INVALID_CONTACT.format(
             contact=contact.name, account=account.name if account else ""
         ),
-        message=f"Mail to {contact.email} bounced: {reason}. Correct the e-mail or replace the contact.",
+        message=subjects.INVALID_CONTACT_TEXT.format(email=contact.email, reason=reason),
         actor=actor,
     )
     _after_change(session, contact.account_id, actor, today)

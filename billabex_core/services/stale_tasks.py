@@ -61,10 +61,5 @@ def tell_admins(*, session: Session, stale: Sequence[Stale]) -> None:
             actor=audit.AGENT,
             subject=subject,
             assignees=admins,
-            message=(
-                f"Reminders to the customers of {item.name} are held: {item.reason}. Their data may be "
-                "out of date (a payment the billing tool knows and we do not), so nothing is sent to them. "
-                "Run a sync (Integrations → Sync now) or fix the connection: the reminders go out after "
-                "the next successful sync."
-            ),
+            message=subjects.STALE_TEXT.format(name=item.name, reason=item.reason),
         )

@@ -210,11 +210,7 @@ def ensure_missing_contact_task(
         kind=TaskKind.MISSING_CONTACT,
         account_id=account.id,
         subject=subjects.MISSING_CONTACT.format(name=account.name),
-        message=(
-            f"{account.name} has no valid contact, so no reminder can be sent. Give the name, e-mail and "
-            "language of the person who receives invoices (tip: if the name is unknown, use the part of "
-            "the e-mail before the @)."
-        ),
+        message=subjects.MISSING_CONTACT_TEXT.format(name=account.name),
         actor=actor,
     )
 
@@ -230,10 +226,7 @@ def ensure_main_contact_task(*, session: Session, account: Account, actor: str =
     if _asks_to_fix_a_contact(session, account):
         return None
     subject = subjects.MAIN_CONTACT.format(name=account.name)[:SUBJECT_LENGTH]
-    message = (
-        f'{account.name} only has contacts marked "copy only": reminders go to them in copy, never '
-        "alone, so none is sent. Add the person who receives invoices, or change a contact's usage."
-    )
+    message = subjects.MAIN_CONTACT_TEXT.format(name=account.name)
     existing = find_open_task(session=session, kind=TaskKind.MISSING_CONTACT, account_id=account.id)
     if existing is None:
         return open_task(

@@ -59,3 +59,18 @@ def test_the_dashboard_links_its_tasks_in_french(app, monkeypatch: pytest.Monkey
     assert not at.exception, at.exception
     links = [_plain(label) for label in page_links(at)]
     assert f"#{task_id} {FRENCH} — Globex" in links, links
+
+
+def test_a_task_page_shows_the_cores_message_in_french(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from billabex_ui import format as formats
+
+    _french(monkeypatch)
+    monkeypatch.setattr(formats, "language", lambda: "fr")
+    task_id = _seed()
+    at: AppTest = app("pages/tasks.py")
+    at.query_params["task"] = str(task_id)
+    at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(_plain(m.value) for m in at.markdown)
+    assert "Globex n'a aucun contact valide : aucune relance ne peut partir." in shown, shown
+    assert "has no valid contact" not in shown
