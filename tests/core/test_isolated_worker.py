@@ -64,7 +64,7 @@ def test_a_single_upload_reads_its_pdf_in_one_child(session, monkeypatch) -> Non
         def __getattr__(self, name: str):
             return getattr(self.ctx, name)
 
-        def Process(self, *args, **kwargs):  # noqa: N802 - the multiprocessing name
+        def Process(self, *args, **kwargs):  # the multiprocessing name
             starts.append("child")
             return self.ctx.Process(*args, **kwargs)
 
