@@ -15,6 +15,7 @@ import streamlit as st
 import billabex_core.connectors
 import billabex_core.domain.plan
 import billabex_core.extraction.errors
+import billabex_core.jobs.agent_run
 import billabex_core.queries.collection
 import billabex_core.services.batch_validation
 import billabex_core.services.batches
@@ -114,6 +115,11 @@ def stored_text(text: str, *, currency: str | None = None, markdown: bool = True
         return md(text) if markdown else text
     params = {name: _stored_param(name, value, currency, markdown) for name, value in found[1].items()}
     return t(key, **params)
+
+
+def stored_errors(text: str, *, markdown: bool = True) -> str:
+    """A job's last error: up to three errors joined by "; ", each read back (``stored_text``)."""
+    return "; ".join(stored_text(part, markdown=markdown) for part in text.split("; "))
 
 
 def stored_block(text: str) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from billabex_core.db.types import utcnow
 from billabex_core.jobs.runs import JobRun, worker_status
-from billabex_ui.feedback import stored_text
+from billabex_ui.feedback import stored_errors
 from billabex_ui.format import label, md, moment
 from billabex_ui.i18n import t
 from billabex_ui.session import call
@@ -49,9 +49,9 @@ def job_runs(read: Callable[..., list[JobRun]], *, title: str | None = None) -> 
             t("jobs.col.next_run"): [
                 t("jobs.next_pass") if r.next_at <= now else _when(r.next_at) for r in runs
             ],
-            t("jobs.col.last_error"): [stored_text(r.last_error or "") for r in runs],
+            t("jobs.col.last_error"): [stored_errors(r.last_error or "") for r in runs],
         },
     )
     for run in runs:
         if run.last_status == "failed" and run.last_error:
-            st.caption(f":material/warning: {md(run.job)}: {stored_text(run.last_error)}")
+            st.caption(f":material/warning: {md(run.job)}: {stored_errors(run.last_error)}")

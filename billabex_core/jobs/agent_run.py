@@ -35,6 +35,7 @@ from billabex_core.domain.plan import AccountState, PlannedMessage, plan_account
 from billabex_core.errors import NotFoundError
 from billabex_core.jobs import claims, lease
 from billabex_core.mail import NOT_SENT, Mailer, build_message, default_mailer
+from billabex_core.messages import Template
 from billabex_core.models import TaskKind, TaskStatus
 from billabex_core.queries import communications as communication_queries
 from billabex_core.queries import followups, freshness
@@ -49,7 +50,10 @@ ESCALATION_AGE_DAYS = 90
 DEFAULT_FROM_ADDRESS = "billabex@localhost"
 NAME_TASK = subjects.ORG_NAME.format()
 AGENT_JOB = "agent"  # its job_state row: one run at a time, and the last run
-UNSIGNED = "nothing sent: the organisation's name (org.name) signs every reminder and is not set"
+# The run's errors, joined by "; " as its last error (a screen reads each back in the user's language).
+UNSIGNED = Template(
+    "agent.unsigned", "nothing sent: the organisation's name (org.name) signs every reminder and is not set"
+)
 
 
 @dataclass
@@ -211,7 +215,7 @@ def _deliver_due(url: str | None, today: date, mailer: Mailer, report: AgentRepo
         )
         if not _signed(session, org.name):
             if due:  # a fresh install with nothing due is not a failed run (its task says what to do)
-                report.errors.append(UNSIGNED)
+                report.errors.append(UNSIGNED.format())
             return
         sender = formataddr((org.name.strip(), org.sender_email or DEFAULT_FROM_ADDRESS))
     for comm_id in due:
