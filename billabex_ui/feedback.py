@@ -17,6 +17,7 @@ import billabex_core.domain.plan
 import billabex_core.extraction.errors
 import billabex_core.jobs.agent_run
 import billabex_core.queries.collection
+import billabex_core.services.archives
 import billabex_core.services.batch_validation
 import billabex_core.services.batches
 import billabex_core.services.draft_values
@@ -56,7 +57,7 @@ VALUE_PARAMS = frozenset({"status", "source", "kind"})
 SENTENCE_PARAMS = messages.SENTENCE
 MONEY_PARAMS = frozenset({"received", "amount"})
 # Those that are numbers in the English format (a file's size, a limit).
-NUMBER_PARAMS = frozenset({"size", "limit", "seconds", "pages"})
+NUMBER_PARAMS = frozenset({"size", "limit", "seconds", "pages", "ratio"})
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -25,6 +25,20 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from billabex_core.config import MEGABYTE, get_settings
+from billabex_core.messages import Template
+
+# Why an entry is refused: stored in English (the CLI prints it), read back in the user's language.
+FILE_TOO_LARGE = Template("batch.file_too_large", "too large: more than {size} MB per file")
+BATCH_FULL = Template("batch.full", "the batch is full: more than {size} MB in all")
+TOO_MANY = Template("batch.too_many", "not read: a batch takes at most {count} files")
+NO_SUCH_FILE = Template("batch.no_such_file", "no such file")
+UNREADABLE_FILE = Template("batch.unreadable_file", "cannot read the file: {detail}")
+NOT_A_ZIP = Template("batch.not_a_zip", "not a readable ZIP archive ({detail})")
+ENCRYPTED_ENTRY = Template("batch.encrypted_entry", "encrypted entry")
+ZIP_BOMB = Template("batch.zip_bomb", "refused: expands more than {ratio} times (ZIP bomb?)")
+NESTED_ZIP = Template("batch.nested_zip", "a ZIP inside a ZIP is not read: put its files in the archive")
+UNREADABLE_ENTRY = Template("batch.unreadable_entry", "cannot read this entry of the ZIP ({detail})")
+UNSAFE_NAME = Template("batch.unsafe_name", "unsafe name in the ZIP ({name}): not read")
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an archive, or an empty one
 CHUNK = 64 * 1024
@@ -77,15 +91,15 @@ class _Budget:
         """Count one file; why it cannot be taken, if so."""
         self.files += 1
         if size > self.limits.max_file_bytes:
-            return f"too large: more than {_mb(self.limits.max_file_bytes)} per file"
+            return FILE_TOO_LARGE.format(size=_mb(self.limits.max_file_bytes))
         if self.total + size > self.limits.max_total_bytes:
-            return f"the batch is full: more than {_mb(self.limits.max_total_bytes)} in all"
+            return BATCH_FULL.format(size=_mb(self.limits.max_total_bytes))
         self.total += size
         return None
 
 
 def _mb(size: int) -> str:
-    return f"{size / MEGABYTE:g} MB"
+    return f"{size / MEGABYTE:g}"  # the templates say "MB"
 
 
 def batch_entries(sources: Iterable[Incoming], limits: BatchLimits | None = None) -> Iterator[Entry]:
@@ -108,18 +122,18 @@ def batch_entries(sources: Iterable[Incoming], limits: BatchLimits | None = None
 
 
 def _too_many(limits: BatchLimits) -> str:
-    return f"not read: a batch takes at most {limits.max_files} files"
+    return TOO_MANY.format(count=limits.max_files)
 
 
 def _open(source: Incoming) -> BinaryIO | str:
     if source.data is not None:
         return io.BytesIO(source.data)
     if source.path is None or not source.path.is_file():
-        return "no such file"
+        return NO_SUCH_FILE.format()
     try:
         return source.path.open("rb")
     except OSError as exc:
-        return f"cannot read the file: {exc.strerror or exc}"
+        return UNREADABLE_FILE.format(detail=exc.strerror or exc)
 
 
 def _is_zip(stream: BinaryIO) -> bool:
@@ -140,7 +154,7 @@ def _archive(name: str, stream: BinaryIO, budget: _Budget) -> Iterator[Entry]:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         budget.files += 1
-        yield Entry(name, refused=f"not a readable ZIP archive ({exc})")
+        yield Entry(name, refused=NOT_A_ZIP.format(detail=exc))
         return
     with archive:
         members = [info for info in archive.infolist() if not _skipped(info)]
@@ -159,7 +173,7 @@ def _skipped(info: zipfile.ZipInfo) -> bool:
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: _Budget) -> Entry:
     """One entry, streamed and counted; refused as soon as it breaks a limit."""
-    refused = _unsafe_name(info.filename) or ("encrypted entry" if info.flag_bits & 0x1 else None)
+    refused = _unsafe_name(info.filename) or (ENCRYPTED_ENTRY.format() if info.flag_bits & 0x1 else None)
     if refused:
         budget.files += 1
         return Entry(shown, refused=refused)
@@ -174,17 +188,13 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget:
                     return Entry(shown, refused=budget.take(len(data)))
                 if len(data) > RATIO_FREE and len(data) > limits.max_ratio * max(1, info.compress_size):
                     budget.files += 1
-                    return Entry(
-                        shown, refused=f"refused: expands more than {limits.max_ratio} times (ZIP bomb?)"
-                    )
+                    return Entry(shown, refused=ZIP_BOMB.format(ratio=limits.max_ratio))
                 if len(data) == len(chunk) and bytes(data[:4]) in ZIP_MAGIC:
                     budget.files += 1
-                    return Entry(
-                        shown, refused="a ZIP inside a ZIP is not read: put its files in the archive"
-                    )
+                    return Entry(shown, refused=NESTED_ZIP.format())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         budget.files += 1
-        return Entry(shown, refused=f"cannot read this entry of the ZIP ({exc})")
+        return Entry(shown, refused=UNREADABLE_ENTRY.format(detail=exc))
     refused = budget.take(len(data))
     return Entry(shown, refused=refused) if refused else Entry(shown, data=bytes(data))
 
@@ -193,7 +203,7 @@ def _unsafe_name(name: str) -> str | None:
     """A name that would climb out of a folder if someone extracted the archive by name."""
     path = name.replace("\\", "/")
     if path.startswith("/") or ".." in PurePosixPath(path).parts or (len(path) > 1 and path[1] == ":"):
-        return f"unsafe name in the ZIP ({name!r}): not read"
+        return UNSAFE_NAME.format(name=repr(name))
     if path.lower().endswith(".zip"):
         return "a ZIP inside a ZIP is not read: put its files in the archive"
     return None
