@@ -6,18 +6,10 @@ from __future__ import annotations
 import pytest
 
 from billabex_core.extraction.assemble import assemble
-from billabex_core.extraction.layout import Word, build_layout
 
+from .cells import layout_of
 
-def _layout(cells: list[tuple[float, float, str]]):
-    """One segment per (x, top, text) cell; cells on the same top share a line."""
-    words = []
-    for x, top, text in cells:
-        cursor = x
-        for token in text.split():
-            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
-            cursor += 5 * len(token) + 2.5
-    return build_layout(words, 1, {1: 842.0})
+_layout = layout_of
 
 
 def _result(cells: list[tuple[float, float, str]]):

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from billabex_core.extraction.fields import find_issue_date
 from billabex_core.extraction.labels import Neighbours, find_hits
-from billabex_core.extraction.layout import Word, build_layout
 from billabex_core.extraction.numbers import find_number, line_view
 
+from .cells import layout_of
 
-def _layout(cells: list[tuple[float, float, str]]):
-    """One segment per (x, top, text) cell; cells on the same top share a line."""
-    words = []
-    for x, top, text in cells:
-        cursor = x
-        for token in text.split():
-            words.append(Word(token, cursor, top, cursor + 6 * len(token), top + 10, 1))
-            cursor += 6 * len(token) + 3
-    return build_layout(words, 1, {1: 842.0})
+_layout = partial(layout_of, char=6, height=10, gap=3)
 
 
 def _fields(layout):

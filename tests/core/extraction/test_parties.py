@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from billabex_core.extraction.labels import Neighbours, find_hits
-from billabex_core.extraction.layout import Word, build_layout
 from billabex_core.extraction.letters import address_blocks, recipient
 from billabex_core.extraction.partylines import is_attention, is_salutation, is_street, name_in_block
 
+from .cells import layout_of
 
-def _layout(lines: list[tuple[float, float, str]]):
-    words = []
-    for x, top, text in lines:
-        cursor = x
-        for token in text.split():
-            words.append(Word(token, cursor, top, cursor + 6 * len(token), top + 10, 1))
-            cursor += 6 * len(token) + 3
-    return build_layout(words, 1, {1: 842.0})
+_layout = partial(layout_of, char=6, height=10, gap=3)
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from billabex_core.extraction.assemble import assemble
-from billabex_core.extraction.layout import Word, build_layout
+from .cells import result_of
 
-
-def _result(cells: list[tuple[float, float, str]]):
-    words = []
-    for x, top, text in cells:
-        cursor = x
-        for token in text.split():
-            words.append(Word(token, cursor, top, cursor + 5 * len(token), top + 9, 1))
-            cursor += 5 * len(token) + 2.5
-    return assemble(build_layout(words, 1, {1: 842.0}), source="text", org=None)
+_result = result_of
 
 
 def _totals(cells) -> tuple[str | None, str | None, str | None]:
