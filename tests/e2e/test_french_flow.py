@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, add_login, app_env, click_first_row, running_app
+from tests.e2e.conftest import PASSWORD, add_login, app_env, click_first_row, open_page, running_app
 
 pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_invoice.pdf"
@@ -33,19 +33,6 @@ def fr_page(browser):  # type: ignore[no-untyped-def]
     page.set_default_timeout(30_000)
     yield page
     context.close()
-
-
-def _open(page, link: str, heading: str) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(3):
-        page.get_by_role("link", name=link).click()
-        try:
-            page.get_by_role("heading", name=heading).wait_for(timeout=20_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
 
 
 def _log_in(page) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +62,7 @@ def test_the_main_flow_in_french(fr_page, french_server, tmp_path) -> None:  # t
     page = fr_page
     page.goto(french_server)
     _log_in(page)
-    _open(page, "Téléverser", "Téléverser une facture ou un avoir")
+    open_page(page, "Téléverser", "Téléverser une facture ou un avoir")
     page.locator("input[type=file]").set_input_files(str(FIXTURE))
     page.get_by_text(re.compile(r"Brouillon n°\d+ créé")).wait_for(timeout=90_000)
     page.get_by_role("button", name="Le vérifier maintenant").click()
@@ -90,16 +77,16 @@ def test_the_main_flow_in_french(fr_page, french_server, tmp_path) -> None:  # t
     page.get_by_label("E-mail").fill("compta@martin.example")
     page.get_by_role("button", name="Ajouter le contact").click()
     page.get_by_text("Contact compta (compta@martin.example) ajouté").wait_for()
-    _open(page, "Comptes", "Comptes")
+    open_page(page, "Comptes", "Comptes")
     click_first_row(page)
     page.get_by_role("heading", name="Boulangerie Martin SARL").wait_for()
     balance = page.get_by_test_id("stMetric").filter(has_text="Encours").first
     shown = balance.get_by_test_id("stMetricValue").inner_text()
     assert re.sub(r"\s", " ", shown) == "1 000,00 €"  # the narrow no-break space of fr_FR
-    _open(page, "Tableau de bord", "Tableau de bord")
+    open_page(page, "Tableau de bord", "Tableau de bord")
     page.get_by_text("Créances en EUR").wait_for()
     _shot(page, tmp_path, "dashboard")
-    _open(page, "Factures", "Factures et avoirs")
+    open_page(page, "Factures", "Factures et avoirs")
     page.get_by_text("Totaux de la sélection").wait_for()
     page.get_by_test_id("stDataFrame").first.wait_for()
     _shot(page, tmp_path, "invoices")
