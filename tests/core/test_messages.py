@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import billabex_core.connectors  # noqa: F401  (imports every connector: their templates register)
-from billabex_core import messages
+from billabex_core import messages, redaction
 from billabex_core.connectors.base import (
     AuthenticationError,
     PermissionDeniedError,
@@ -38,6 +38,9 @@ def test_another_text_reads_as_nothing() -> None:
 
 
 def test_connector_errors_say_what_they_said() -> None:
+    # Redaction is process-wide: a secret an earlier test used ("revoked", a test token) would
+    # mask that word in the sentences below.
+    redaction.forget_all()
     assert str(AuthenticationError("Pennylane")) == (
         "Pennylane rejected the API credentials (invalid, expired or revoked): "
         "create a new token and update the integration"
