@@ -8,6 +8,9 @@ line after its name. The recipient's block is told from the sender's by layout a
 - an opening salutation, attention line or "Firma" ("Herrn", "z. Hd.", "Attn");
 - the sender's block carries the organisation's name or VAT id, or phone, e-mail and web
   lines (a letterhead), and a letter's first block is the sender's.
+
+A block whose address has no postcode or country line (an invented town, "Duckburg 123456")
+still ends at its street or its VAT id, two lines or more under its first line.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from billabex_core.extraction.identifiers import find_vats
 from billabex_core.extraction.labels import Found
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.partylines import (
@@ -26,6 +30,7 @@ from billabex_core.extraction.partylines import (
     is_attention,
     is_salutation,
     is_sentence,
+    is_street,
     name_in_block,
 )
 from billabex_core.extraction.vocab import title_pattern
@@ -41,6 +46,7 @@ class Block:
     return_line: Segment | None  # a one-line sender address just above the block
     addressed: bool  # opens with a salutation or an attention line
     contacts: int  # phone, e-mail and web lines
+    heading: Segment | None = None  # a one-word heading over the name ("Empfänger"), not a name
 
     @property
     def folded(self) -> str:
@@ -83,6 +89,7 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
     used: set[int] = set()
     blocks: list[Block] = []
     pending: list[Segment] = []  # one-line sender addresses waiting for the block below them
+    vats = {id(v.segment) for v in find_vats(layout)}
     for seg in layout.segments:
         if seg.page != 1 or seg.top > height * TOP_SHARE or id(seg) in used or is_title(seg):
             continue
@@ -99,12 +106,11 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
         returned = returned or next(
             (r for r in pending if abs(r.x0 - seg.x0) < 30 and 0 < seg.top - r.bottom < 100), None
         )
-        ends = [
-            i for i, s in enumerate(lines) if i > 0 and (POSTCODE_LINE.search(s.text) or country_in(s.text))
-        ]
+        ends = _address_ends(lines, vats)
         if not ends or any(_prose(s) for s in lines[: ends[0] + 1]):
             continue  # no address, or a paragraph of the letter ("Sehr geehrter …, zu Ihrer …")
         head = _without_heading(lines[: ends[0]], layout)
+        heading = lines[0] if head and head[0] is not lines[0] else None
         name = name_in_block(head)
         if name is None or id(name.segment) in labels:
             continue
@@ -115,9 +121,24 @@ def address_blocks(layout: Layout, labels: set[int] | frozenset[int] = frozenset
                 returned,
                 addressed=bool(head) and (is_salutation(head[0].text) or is_attention(head[0].text)),
                 contacts=sum(bool(CONTACT.search(s.text)) for s in lines),
+                heading=heading,
             )
         )
     return blocks
+
+
+def _address_ends(lines: list[Segment], vats: set[int]) -> list[int]:
+    """Where the block's address may end: its postcode or country lines, else (an address
+    without either) its street or VAT id lines from the third line on."""
+    ends = [i for i, s in enumerate(lines) if i > 0 and (POSTCODE_LINE.search(s.text) or country_in(s.text))]
+    if ends:
+        return ends
+    ends = [i for i, s in enumerate(lines) if i > 1 and (is_street(s.text) or id(s) in vats)]
+    return [i for i in ends if not any(_NOT_ADDRESS.search(s.text) for s in lines[:i])]
+
+
+# a date, a percentage or an amount: a column of values beside labels, not an address
+_NOT_ADDRESS = re.compile(r"\d[./-]\d{1,2}[./-]\d|%|\d[.,]\d\d(?!\d)|[€$£]")
 
 
 def _prose(seg: Segment) -> bool:

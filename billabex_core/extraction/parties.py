@@ -135,12 +135,33 @@ def _seller_name(
         found = _name_after_label(hit, layout, nb)
         if found:
             return found, False
-    found = return_line_name(blocks)
+    found = return_line_name(blocks) or _repeated_name(blocks, layout)
     if found:
         return found, False
     win = window(blocks)  # a letter's window is not the sender
     addressed = {id(s) for b in blocks if b.return_line or b.addressed or b is win for s in b.lines}
-    return _letterhead_name(layout, nb, addressed | excluded), True
+    headings = {id(b.heading) for b in blocks if b.heading is not None}
+    return _letterhead_name(layout, nb, addressed | excluded | headings), True
+
+
+def _repeated_name(blocks: list[Block], layout: Layout) -> Found | None:
+    """Of two address blocks or more, the one whose name the page prints again under them (as
+    the account holder, in the footer, by a signature) is the seller's: an invoice repeats its
+    sender's name, rarely its recipient's. Only when exactly one block's name is repeated."""
+    if len(blocks) < 2:
+        return None
+    bottom = max(s.bottom for b in blocks for s in b.lines)
+    inside = {id(s) for b in blocks for s in b.lines}
+    below = [s.folded for s in layout.segments if id(s) not in inside and (s.page > 1 or s.top > bottom)]
+    repeated = [b.name for b in blocks if _printed_in(fold(str(b.name.value)), below)]
+    return repeated[0] if len(repeated) == 1 else None
+
+
+def _printed_in(name: str, texts: list[str]) -> bool:
+    if len(name) < 5:
+        return False
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return any(pattern.search(t) for t in texts)
 
 
 def _identified_seller(

@@ -10,7 +10,7 @@ from billabex_core.extraction.labels import Neighbours, find_hits
 from billabex_core.extraction.letters import address_blocks, recipient
 from billabex_core.extraction.partylines import is_attention, is_salutation, is_street, name_in_block
 
-from .cells import layout_of
+from .cells import layout_of, result_of
 
 _layout = partial(layout_of, char=6, height=10, gap=3)
 
@@ -81,3 +81,59 @@ def test_a_label_word_inside_a_name_does_not_make_a_label_line() -> None:
     nb = Neighbours(layout, hits)
     headed = [s.text for s in layout.segments if id(s) in nb.headed]
     assert headed == ["Adresse du client"]
+
+
+def _two_blocks(left: str, right: str, repeated: str | None) -> list[tuple[float, float, str]]:
+    """Two party blocks under one-word headings no vocabulary holds, in an invented town with
+    no postcode line (their streets and VAT ids end them), and a payment line below."""
+    cells = [(200, 40, "Rechnung")]
+    for x, heading, name, street, vat in (
+        (60, "Recipiens", left, "Killmotor Hill 1", "DE987654321"),
+        (330, "Emittens", right, "Inventor Drive 23", "DE123456789"),
+    ):
+        cells += [(x, 100, heading), (x, 112, name), (x, 124, "Disneyland"), (x, 136, street)]
+        cells += [(x, 148, f"USt-IdNr.: {vat}")]
+    cells += [(60, 300, "Arc reactor 1 13000.00"), (60, 340, "Total 13000.00")]
+    if repeated:
+        cells += [
+            (200, 400, "Kontoinhaber:"),
+            (280, 400, repeated),
+            (200, 412, "IBAN: DE89370400440532013000"),
+        ]
+    return cells
+
+
+@pytest.mark.parametrize(
+    ("left", "right"), [("Scrooge McDuck", "Gyro Gearloose"), ("Gyro Gearloose", "Scrooge McDuck")]
+)
+def test_the_name_printed_again_below_the_blocks_is_the_sellers(left: str, right: str) -> None:
+    result = result_of(_two_blocks(left, right, repeated="Gyro Gearloose"))
+    assert result.value("seller_name") == "Gyro Gearloose"
+    assert result.value("buyer_name") == "Scrooge McDuck"
+
+
+def test_a_blocks_heading_is_never_the_sellers_name() -> None:
+    result = result_of(_two_blocks("Scrooge McDuck", "Gyro Gearloose", repeated=None))
+    assert result.value("seller_name") not in ("Recipiens", "Emittens")
+
+
+def test_both_names_printed_again_decide_nothing() -> None:
+    cells = _two_blocks("Scrooge McDuck", "Gyro Gearloose", repeated="Gyro Gearloose")
+    cells.append((200, 430, "Scrooge McDuck"))
+    result = result_of(cells)
+    assert result.value("seller_name") != "Gyro Gearloose" or result.value("buyer_name") != "Scrooge McDuck"
+
+
+def test_a_column_of_values_beside_labels_is_not_an_address_block() -> None:
+    layout = _layout(
+        [
+            (34, 239, "Payment Terms"),
+            (155, 239, "30% advance payment,"),
+            (155, 251, "balance at 30 days"),
+            (34, 268, "Due Date"),
+            (155, 268, "12/03/2017"),
+            (34, 302, "Customer VAT Number"),
+            (155, 302, "ESA12345674"),
+        ]
+    )
+    assert [b.name.value for b in address_blocks(layout)] == []
