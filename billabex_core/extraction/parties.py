@@ -140,8 +140,20 @@ def _seller_name(
         return found, False
     win = window(blocks)  # a letter's window is not the sender
     addressed = {id(s) for b in blocks if b.return_line or b.addressed or b is win for s in b.lines}
-    headings = {id(b.heading) for b in blocks if b.heading is not None}
-    return _letterhead_name(layout, nb, addressed | excluded | headings), True
+    return _letterhead_name(layout, nb, addressed | excluded | _headed(blocks, layout)), True
+
+
+def _headed(blocks: list[Block], layout: Layout) -> set[int]:
+    """What the letterhead is never read from among blocks under headings no label list holds
+    ("Prodejce | Kupující", "FATURAR A | ENTREGAR A"): the rows of their headings, and blocks
+    naming the same party twice (its billing and delivery addresses: the buyer's)."""
+    headed = [b for b in blocks if b.heading is not None]
+    out = {id(s) for b in headed if b.heading is not None for s in layout.lines[b.heading.line]}
+    names = [fold(str(b.name.value)) for b in headed]
+    for b, name in zip(headed, names, strict=True):
+        if names.count(name) > 1:
+            out.update(id(s) for s in b.lines)
+    return out
 
 
 def _repeated_name(blocks: list[Block], layout: Layout) -> Found | None:

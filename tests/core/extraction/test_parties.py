@@ -137,3 +137,14 @@ def test_a_column_of_values_beside_labels_is_not_an_address_block() -> None:
         ]
     )
     assert [b.name.value for b in address_blocks(layout)] == []
+
+
+def test_no_word_of_a_heading_row_is_the_sellers_name() -> None:
+    cells = [(36, 41, "Faktura"), (400, 41, "č. 198900000001")]
+    cells += [(46, 104, "Prodavac"), (246, 104, "Venditorus"), (311, 104, "Kupac"), (505, 104, "Clientus")]
+    cells += [(46, 126, "Petr Nový"), (311, 126, "Adam Black")]
+    cells += [(46, 149, "Rolnická 1"), (311, 149, "8648 Acacia Rd.")]
+    cells += [(46, 165, "747 05 Opava"), (311, 165, "Brooklyn, NY 11203")]
+    result = result_of(cells)
+    assert result.value("seller_name") not in ("Venditorus", "Clientus", "Prodavac", "Kupac")
+    assert result.value("buyer_name") == "Adam Black"
