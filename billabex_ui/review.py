@@ -229,6 +229,12 @@ _WARNING_PATTERNS = (
     (re.compile(r"(?P<field>[a-z ]+) computed from the other totals"), "review.warn.computed"),
     (
         re.compile(
+            r"no currency printed: (?P<code>[A-Z]{3}), the currency of the seller's country \((?P<country>[A-Z]{2})\)"
+        ),
+        "review.warn.currency_of_country",
+    ),
+    (
+        re.compile(
             r"The seller's VAT number on the document \((?P<doc>.*)\) is not yours \((?P<own>.*)\): .*"
         ),
         "review.warn.seller_vat",

@@ -6,12 +6,14 @@ from billabex_core.extraction.amounts import format_amount
 from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity, PaidMark
 from billabex_core.extraction.dates import date_order, month_first_in
 from billabex_core.extraction.fields import (
+    currency_of_country,
     find_credited,
     find_currency,
     find_due_date,
     find_issue_date,
     find_kind,
 )
+from billabex_core.extraction.identifiers import find_vats
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, find_hits
 from billabex_core.extraction.layout import Layout
 from billabex_core.extraction.numbers import find_number
@@ -52,6 +54,7 @@ def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: fl
             warnings.append("credit note: the total is negative")
         kind = "credit_note"
     _parties(find_parties(layout, hits, nb, org), scale, fields)
+    _unprinted_currency(layout, fields, warnings, scale)
     stamp = paid_stamp(layout)
     paid = PaidMark(stamp.text, stamp.paid_on.isoformat() if stamp.paid_on else None) if stamp else None
     if paid is not None:
@@ -92,6 +95,32 @@ def _identity_and_dates(
     if currency:
         code, seg, confidence = currency
         fields["currency"] = ExtractedField(code, confidence * scale, seg.page, seg.bbox())
+
+
+def _unprinted_currency(
+    layout: Layout, fields: dict[str, ExtractedField], warnings: list[str], scale: float
+) -> None:
+    """No currency printed (or none the OCR could read: "Kč", "zł" without their language's
+    model): the currency of the seller's country — its VAT id's, else the one country of every
+    VAT id of the page, else France for a SIREN — at a low confidence and with a warning: Review
+    asks for it, where the draft would otherwise say EUR."""
+    if "currency" in fields:
+        return
+    vat, siren = fields.get("seller_vat"), fields.get("seller_siren")
+    countries = {str(v.value)[:2] for v in find_vats(layout)}
+    if vat and vat.value:
+        country = vat.value[:2]
+    elif len(countries) == 1:
+        country = countries.pop()
+    else:
+        country = "FR" if siren and siren.value else ""
+    country = country.replace("EL", "GR")
+    code = currency_of_country(country)
+    if code:
+        fields["currency"] = ExtractedField(
+            code, 0.3 * scale, vat.page if vat else None, vat.bbox if vat else None
+        )
+        warnings.append(f"no currency printed: {code}, the currency of the seller's country ({country})")
 
 
 def _totals(totals: Totals, scale: float, fields: dict[str, ExtractedField]) -> None:

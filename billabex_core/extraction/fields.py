@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from babel.numbers import get_territory_currencies
+
 from billabex_core.extraction.amounts import find_amounts
 from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.due import due_from_dates, due_from_terms
@@ -175,6 +177,17 @@ def find_currency(layout: Layout) -> tuple[str, Segment, float] | None:
         return None
     code, count = votes.most_common(1)[0]
     return code, first[code], 0.9 if count > 1 else 0.6
+
+
+def currency_of_country(country: str) -> str | None:
+    """The one legal tender of a country today (CLDR, through Babel), else None."""
+    if len(country) != 2 or not country.isalpha():
+        return None
+    try:
+        codes = get_territory_currencies(country.upper(), tender=True)
+    except (KeyError, ValueError):
+        return None
+    return codes[0] if len(codes) == 1 else None
 
 
 def find_credited(hits: list[LabelHit], nb: Neighbours) -> Found[str] | None:

@@ -242,3 +242,11 @@ def test_why_validate_all_left_a_draft_reads_in_french(fr: None) -> None:
     refused = ValidationError("the amount must be more than zero", code="payment.not_positive")
     failed = DraftValidation(1, "a.pdf", FAILED, str(refused), error=refused)
     assert why_text(failed) == "Un paiement doit être supérieur à zéro."
+
+
+def test_the_currency_guessed_from_the_country_reads_in_french(fr: None) -> None:
+    from billabex_ui.review import warning_text
+
+    assert warning_text("no currency printed: CZK, the currency of the seller's country (CZ)") == (
+        "aucune devise imprimée : CZK, la devise du pays du vendeur (CZ) — à vérifier"
+    )
