@@ -7,6 +7,8 @@ DEPS_STAMP := $(VENV)/.deps-$(shell sha256sum requirements.txt | cut -c1-12)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-eng chromium poppler-utils
 PORT ?= 8501
 HOST ?= 127.0.0.1
+# pytest-xdist processes for `make test` (a test file stays in one process): the cores, at most 4
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run test deps system-deps lint init bench clean help
 
@@ -50,7 +52,7 @@ lint: deps
 	$(VENV)/bin/mypy
 
 test: deps system-deps lint
-	$(PY) -m pytest --durations=25
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 bench: deps system-deps
 	$(PY) bench/extraction.py
