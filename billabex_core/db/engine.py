@@ -2,11 +2,13 @@
 
 SQLite is the default (``data/billabex.db``); PostgreSQL when ``BILLABEX_DATABASE_URL`` (or
 ``--db``) says so. Every entry point calls ``migrate`` once per process and URL, which runs the
-Alembic migrations up to head (idempotent; serialised by an advisory lock on PostgreSQL).
+Alembic migrations up to head (idempotent; serialised by an advisory lock on PostgreSQL, by a
+lock file beside the database on SQLite: the app and the worker start together on a new file).
 """
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,8 +119,26 @@ def migrate(engine: Engine) -> None:
                     conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
                     conn.commit()
         else:
-            command.upgrade(alembic_config(engine), "head")
+            with _sqlite_migration_lock(engine):
+                command.upgrade(alembic_config(engine), "head")
         _migrated.add(url)
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """One process at a time migrates a SQLite file (SQLite's DDL is not transactional for
+    Alembic: two processes would both create the first tables); in memory, nothing to share."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    path = Path(database)
+    with open(path.with_name(path.name + ".migrate-lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def new_session(url: str | None = None) -> Session:

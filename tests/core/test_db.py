@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -65,3 +66,19 @@ def test_parse_money_refuses(bad) -> None:
 
     with pytest.raises(ValidationError):
         parse_money(bad)
+
+
+def test_processes_starting_at_once_on_a_new_sqlite_database_all_migrate_it(tmp_path) -> None:
+    """`make run` starts the app and the worker together; the first start creates the schema:
+    each process migrates, none fails on a table another has just created."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'billabex.db'}"
+    code = "import sys; from billabex_core.db.engine import get_engine; get_engine(sys.argv[1]).dispose()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLABEX_")}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, url], env=env, stderr=subprocess.PIPE) for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
