@@ -95,7 +95,7 @@ class IsolatedWorker:
         self.close()
         ctx = isolation._ctx()
         parent, child = ctx.Pipe(duplex=True)
-        self._child = ctx.Process(target=_serve, args=(child, self.memory), daemon=True)
+        self._child = isolation.child_process(_serve, (child, self.memory))
         self._child.start()
         child.close()
         self._conn, self._served = parent, 0

@@ -55,20 +55,13 @@ def test_a_single_upload_reads_its_pdf_in_one_child(session, monkeypatch) -> Non
 
     monkeypatch.setenv("BILLABEX_ISOLATE_EXTRACTION", "1")
     starts: list[str] = []
-    real_ctx = isolation._ctx
+    real = isolation.child_process
 
-    class Counting:
-        def __init__(self) -> None:
-            self.ctx = real_ctx()
+    def counting(*args, **kwargs):
+        starts.append("child")
+        return real(*args, **kwargs)
 
-        def __getattr__(self, name: str):
-            return getattr(self.ctx, name)
-
-        def Process(self, *args, **kwargs):  # the multiprocessing name
-            starts.append("child")
-            return self.ctx.Process(*args, **kwargs)
-
-    monkeypatch.setattr(isolation, "_ctx", Counting)
+    monkeypatch.setattr(isolation, "child_process", counting)
     out = imports.upload_pdf(session=session, data=invoice_pdf("U-1"), file_name="u.pdf", actor="alice")
     assert out.draft is not None and out.draft.values["number"] == "U-1"
     assert starts == ["child"]
