@@ -23,7 +23,16 @@ from billabex_core.extraction.letters import (
     window,
 )
 from billabex_core.extraction.normalize import clean_vat
-from billabex_core.extraction.partylines import POSTCODE_LINE, address, is_sentence, name_in_block, parse_name
+from billabex_core.extraction.partylines import (
+    POSTCODE_LINE,
+    address,
+    block_below,
+    has_legal_form,
+    is_sentence,
+    name_in_block,
+    parse_name,
+    wrapped_name,
+)
 from billabex_core.extraction.vocab import fold, language, title_pattern, vocab_cache
 
 PARTY_ROLES = ("buyer", "seller", "buyer_vat")
@@ -51,7 +60,7 @@ def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | 
     if _ALTERNATIVE.fullmatch(rest) or _address_word_heading(rest):
         rest = ""  # "Käufer/Leistungsempfänger", "Bill to address:": one heading for the block
     if rest.strip() and not colon:
-        return None  # "Customer Number": another label that starts with a party word
+        return _in_value_column(seg, hit.end + len(rest) - len(rest.lstrip()), layout)
     got = parse_name(rest)
     if got:
         return Found(got[0], seg, hit.end + got[1], hit.end + got[2])
@@ -71,6 +80,18 @@ def _name_after_label(hit: LabelHit, layout: Layout, nb: Neighbours) -> Found | 
         if id(s) not in nb.headed or nb.roles.get(id(s)) in PARTY_ROLES:
             lines.append(s)
     return name_in_block(lines)
+
+
+def _in_value_column(seg: Segment, start: int, layout: Layout) -> Found | None:
+    """The name after a side label set close to it ("Client  Some Long Client"), when the lines
+    below start where the name does: a column of values beside a column of labels. Else the
+    label opens another label ("Customer Number 123"): no name."""
+    x = seg.bbox(start)[0]
+    below = block_below(seg, layout, x0=x)
+    got = parse_name(seg.text[start:]) if below and abs(below[0].x0 - x) <= 2 else None
+    if not got:
+        return None
+    return wrapped_name(Found(got[0], seg, start + got[1], start + got[2]), below)
 
 
 def _address_word_heading(rest: str) -> bool:
@@ -197,9 +218,9 @@ def _identified_seller(
         if b is win or {id(s) for s in b.lines} & buyer:
             continue  # the buyer's VAT id printed in its own block
         if block_region(b.lines[0], layout) & seller_ids:
-            if id(b.name.segment) not in nb.headed or _has_legal_form(b.name.segment.folded):
+            if id(b.name.segment) not in nb.headed or has_legal_form(b.name.segment.folded):
                 return b.name
-            return name_in_block([s for s in b.lines if id(s) not in nb.headed or _has_legal_form(s.folded)])
+            return name_in_block([s for s in b.lines if id(s) not in nb.headed or has_legal_form(s.folded)])
     return None
 
 
@@ -217,7 +238,7 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
             continue
         if is_sentence(seg.text):
             continue
-        if id(seg) in nb.headed and not _has_legal_form(seg.folded):
+        if id(seg) in nb.headed and not has_legal_form(seg.folded):
             continue  # a label; "Lieferant GmbH" opens with a label word but is a name
         got, one_line = parse_name(seg.text), 0
         parts = re.split(r"\s+[-·•|]\s+", seg.text)
@@ -225,7 +246,7 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
             got, one_line = parse_name(parts[0]), 1  # "Au bon moulin SARL - 1242 chemin … - 84340 Malaucène"
         if not got or _not_a_name(fold(got[0])):
             continue
-        score = 2 * _has_legal_form(fold(got[0])) + one_line + (seg.height > 1.3 * usual)
+        score = 2 * has_legal_form(fold(got[0])) + one_line + (seg.height > 1.3 * usual)
         if best is None or (score, -order) > best[:2]:
             best = (score, -order, Found(got[0], seg, got[1], got[2]))
     return best[2] if best else None
@@ -245,18 +266,8 @@ def _not_name_words() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{words})(?!\w)")
 
 
-@vocab_cache
-def _legal_forms() -> re.Pattern[str]:
-    forms = "|".join(re.escape(fold(w)) for w in sorted(language()["legal_forms"], key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{forms})(?!\w)")
-
-
 def _not_a_name(folded: str) -> bool:
     return bool(_not_name_words().search(folded))
-
-
-def _has_legal_form(folded: str) -> bool:
-    return bool(_legal_forms().search(folded))
 
 
 def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgIdentity | None) -> Parties:

@@ -13,7 +13,7 @@ from babel import Locale
 
 from billabex_core.extraction.labels import Found
 from billabex_core.extraction.layout import Layout, Segment
-from billabex_core.extraction.vocab import fold, language
+from billabex_core.extraction.vocab import fold, language, vocab_cache
 
 POSTCODE_LINE = re.compile(  # a year after "06.12." or "06/12/" is a date, not a postcode
     r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+[^\W\d_]|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
@@ -190,11 +190,13 @@ def is_salutation(text: str) -> bool:
 def is_attention(text: str) -> bool:
     """A contact or attention line ("Attn: ...", "z. Hd. ...", "Contact ..."), or "Firma" alone."""
     folded = fold(text).strip(" ,")
+    return folded.strip(" .:") in language()["block_fillers"] or _attention_prefixed(folded)
+
+
+def _attention_prefixed(folded: str) -> bool:
     lang = language()
-    if folded.strip(" .:") in lang["block_fillers"]:
-        return True
     return _starts_with(
-        folded, [p.rstrip(":") for p in (*lang["attention_prefixes"], *lang["contact_prefixes"])]
+        folded.strip(" ,"), [p.rstrip(":") for p in (*lang["attention_prefixes"], *lang["contact_prefixes"])]
     )
 
 
@@ -227,6 +229,41 @@ def _salutation_shaped(seg: Segment, nxt: Segment | None) -> bool:
     return got is not None and len(got[0].split()) >= 2 and not is_street(nxt.text)
 
 
+def wrapped_name(name: Found[str], below: list[Segment]) -> Found[str]:
+    """A name set on two lines: the line under it, at its left edge and in its size, that holds
+    the legal form the name lacks ("Lowland Applied Research" over "Company", "MVM Musterhafter"
+    over "Versicherungsverein Musterstadt a.G."), before the street or postcode line."""
+    if len(below) < 2:
+        return name
+    nxt, after = below[0], below[1]
+    text = nxt.text.strip()
+    x0, top, _, bottom = name.bbox
+    if (
+        abs(nxt.x0 - x0) > 2
+        or abs(nxt.height - (bottom - top)) > 0.2 * (bottom - top)
+        or any(c.isdigit() for c in text)
+        or is_street(text)
+        or _attention_prefixed(fold(text))  # "Company" alone under a name completes it
+        or CONTACT.search(text)
+        or not (is_street(after.text) or POSTCODE_LINE.search(after.text))
+        or not has_legal_form(fold(text))
+        or has_legal_form(fold(str(name.value)))
+    ):
+        return name
+    return Found(f"{name.value} {text}", name.segment, name.start, name.end)
+
+
+@vocab_cache
+def _legal_forms() -> re.Pattern[str]:
+    forms = "|".join(re.escape(fold(w)) for w in sorted(language()["legal_forms"], key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{forms})(?!\w)")
+
+
+def has_legal_form(folded: str) -> bool:
+    """The text holds a legal form ("GmbH", "SARL", "Ltd", "Company")."""
+    return bool(_legal_forms().search(folded))
+
+
 def name_in_block(lines: list[Segment]) -> Found | None:
     """The party name of a block: its first name-like line before the postcode line.
 
@@ -250,6 +287,6 @@ def name_in_block(lines: list[Segment]) -> Found | None:
             continue
         got = parse_name(seg.text) if not is_sentence(seg.text) else None
         if got:
-            return Found(got[0], seg, got[1], got[2])
+            return wrapped_name(Found(got[0], seg, got[1], got[2]), lines[i + 1 :])
         fallback = fallback or labelled_name(seg)
     return fallback

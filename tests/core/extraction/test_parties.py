@@ -7,6 +7,7 @@ from functools import partial
 import pytest
 
 from billabex_core.extraction.labels import Neighbours, find_hits
+from billabex_core.extraction.layout import Word, build_layout
 from billabex_core.extraction.letters import address_blocks, recipient
 from billabex_core.extraction.partylines import is_attention, is_salutation, is_street, name_in_block
 
@@ -148,3 +149,64 @@ def test_no_word_of_a_heading_row_is_the_sellers_name() -> None:
     result = result_of(cells)
     assert result.value("seller_name") not in ("Venditorus", "Clientus", "Prodavac", "Kupac")
     assert result.value("buyer_name") == "Adam Black"
+
+
+def _totals() -> list[tuple[float, float, str]]:
+    return [(60, 300, "Total 550.00"), (60, 312, "Balance Due 550.00")]
+
+
+def test_a_side_label_set_close_to_a_column_of_values_names_the_party() -> None:
+    """ "Client  Some Long Client": the label's value starts where the lines below it do (a
+    column of labels beside a column of values); a name wrapped onto a second line is whole."""
+    cells = [(200, 40, "INVOICE #1")]
+    cells += [(60, 100, "Client Some Long Client"), (92.5, 112, "Company Name")]
+    cells += [(92.5, 124, "234 Client Address St"), (92.5, 136, "Sometown, ST 12345")]
+    cells += [(330, 100, "Payable To Lowland Applied Research"), (380, 112, "Company")]
+    cells += [(380, 124, "123 Anywhere St"), (380, 136, "Sometown, ST 12345")]
+    result = result_of(cells + _totals())
+    assert result.value("buyer_name") == "Some Long Client Company Name"
+    assert result.value("seller_name") == "Lowland Applied Research Company"
+
+
+def test_a_label_that_opens_another_label_names_no_one() -> None:
+    """ "Customer Reference Spring Campaign" over lines that start elsewhere is another label:
+    the buyer is the block under "Bill To"."""
+    cells = [
+        (200, 40, "INVOICE 12"),
+        (60, 70, "Customer Reference Spring Campaign"),
+        (60, 82, "Date 12/03/2026"),
+    ]
+    cells += [(60, 100, "Bill To"), (60, 112, "Kunde AG"), (60, 124, "Weg 7"), (60, 136, "80331 München")]
+    assert result_of(cells + _totals()).value("buyer_name") == "Kunde AG"
+
+
+@pytest.mark.parametrize(
+    ("lines", "name"),
+    [
+        (["ACME Trading", "Company", "12 Main Street"], "ACME Trading Company"),
+        (
+            ["MVM Musterhafter", "Versicherungsverein Musterstadt a.G.", "Musterstr. 12"],
+            "MVM Musterhafter Versicherungsverein Musterstadt a.G.",
+        ),
+        (["ACME SARL", "Service comptabilité", "4 avenue Foch"], "ACME SARL"),  # a department
+        (["ACME Trading", "Beispiel GmbH", "Tel. +49 30 1234567"], "ACME Trading"),  # no street next
+        (["Beispiel Handel", "Zweigniederlassung 2 GmbH", "Weg 7"], "Beispiel Handel"),  # digits
+        (["Firma", "Beispiel Bau AG", "Weg 7"], "Beispiel Bau AG"),  # "Firma" over a name
+    ],
+)
+def test_a_name_wrapped_onto_the_next_line_is_joined(lines: list[str], name: str) -> None:
+    layout = _layout([(60, 100 + 12 * i, text) for i, text in enumerate(lines)])
+    found = name_in_block(layout.segments)
+    assert found is not None and found.value == name
+
+
+def test_a_smaller_line_under_a_name_is_not_its_end() -> None:
+    cells = [(60, 100, "ACME Trading", 14), (60, 118, "Limited", 9), (60, 130, "12 Main Street", 9)]
+    words = []
+    for x, top, text, size in cells:
+        for token in text.split():
+            words.append(Word(token, x, top, x + 0.6 * size * len(token), top + size, 1))
+            x += 0.6 * size * len(token) + 3
+    layout = build_layout(words, 1, {1: 842.0})
+    found = name_in_block(layout.segments)
+    assert found is not None and found.value == "ACME Trading"
