@@ -46,12 +46,12 @@ _TESSERACT = ocr._tesseract
 def _cached_tesseract(cache: Path, cpu: list[float]):
     """``ocr._tesseract`` with its output kept per rendered image and config."""
 
-    def run(image, timeout: float):
-        key = hashlib.sha256(image.tobytes() + f"{image.size}|{ocr.TESSERACT_CONFIG}".encode())
+    def run(image, timeout: float, config: str = ocr.TESSERACT_CONFIG):
+        key = hashlib.sha256(image.tobytes() + f"{image.size}|{config}".encode())
         path = cache / f"{key.hexdigest()[:24]}.pkl"
         if path.exists():
             return pickle.loads(path.read_bytes())
-        data = _TESSERACT(image, timeout)
+        data = _TESSERACT(image, timeout, config)
         cpu.append(1.0)
         path.write_bytes(pickle.dumps(data))
         return data

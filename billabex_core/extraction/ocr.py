@@ -24,7 +24,7 @@ from billabex_core.extraction.assemble import assemble
 from billabex_core.extraction.base import ExtractionJob, ExtractionResult
 from billabex_core.extraction.errors import CorruptPdfError, OcrUnavailableError
 from billabex_core.extraction.layout import Word, build_layout
-from billabex_core.extraction.ocrimage import prepare_page
+from billabex_core.extraction.ocrimage import prepare_page, unread_ink
 from billabex_core.extraction.ocrwords import page_words
 
 DPI = 300
@@ -33,6 +33,8 @@ MAX_PIXELS = 40_000_000  # about A3 at 300 dpi
 OCR_CONFIDENCE = 0.85  # field confidences are scaled down on OCR
 WORKERS = 2  # tesseract processes per document
 TESSERACT_CONFIG = "--psm 3"
+UNREAD_CONFIG = "--psm 11"  # sparse text: every blob of ink, whatever the page layout around it
+UNREAD_INK = 0.0005  # share of the page's pixels left as ink after the first pass: read it again
 
 
 @cache
@@ -96,19 +98,28 @@ def render_pages(job: ExtractionJob) -> Iterator[tuple[int, Any, float, float]]:
         pdf.close()
 
 
-def _tesseract(image: Any, timeout: float) -> dict[str, list[Any]]:
+def _tesseract(image: Any, timeout: float, config: str = TESSERACT_CONFIG) -> dict[str, list[Any]]:
     """Tesseract's TSV output of one page (a process of its own), as columns."""
     import pytesseract
 
     data: dict[str, list[Any]] = pytesseract.image_to_data(
-        image, lang=_lang(), config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT, timeout=timeout
+        image, lang=_lang(), config=config, output_type=pytesseract.Output.DICT, timeout=timeout
     )
     return data
 
 
 def _ocr_page(image: Any, number: int, k: float, timeout: float) -> list[Word]:
-    """One page through tesseract (tints and table rules erased first), as words in PDF points."""
-    return page_words(_tesseract(prepare_page(image, 72 / k), timeout), number, k)
+    """One page through tesseract (tints and table rules erased first), as words in PDF points.
+
+    Tesseract's page layout analysis skips regions it takes for pictures: a title box beside a
+    logo, a framed totals box. What ink the first pass did not read (its words painted white)
+    is read again as sparse text, when there is enough of it to hold words."""
+    page = prepare_page(image, 72 / k)
+    data = _tesseract(page, timeout)
+    unread = unread_ink(page, data, UNREAD_INK)
+    if unread is None:
+        return page_words(data, number, k)
+    return page_words(data, number, k) + page_words(_tesseract(unread, timeout, UNREAD_CONFIG), number, k)
 
 
 def ocr_words(job: ExtractionJob) -> tuple[list[Word], dict[int, float]]:

@@ -16,7 +16,7 @@ from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.vocab import fold, language, vocab_cache
 
 POSTCODE_LINE = re.compile(  # a year after "06.12." or "06/12/" is a date, not a postcode
-    r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,5}(?:[ ][A-Z]{2})?[ ,]+[^\W\d_]|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
+    r"(?<![\w-])(?<!\d[./])(?:[A-Z]{1,2}[- ]?)?\d{4,6}(?:[ ][A-Z]{2})?[ ,]+[^\W\d_]|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b[A-Z]\d{2} ?[A-Z0-9]{4}\b"
     r"|(?:^|,\s*|\s)[A-Z]{2}\s+\d{5}(?:-\d{4})?$"  # "East Steven, MI 89330", "NY 10001"
     r"|(?<![\w-])(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3})\s+[^\W\d]"  # "747 70 Opava", "22-222 Gdynia"
 )
