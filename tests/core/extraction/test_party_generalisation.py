@@ -51,6 +51,8 @@ def test_a_date_range_in_the_letter_is_not_a_postcode_and_a_paragraph_is_not_an_
     assert not POSTCODE_LINE.search("vom 06.12.2013 bis zum 06.12.2014")
     assert not POSTCODE_LINE.search("from 06/12/2013 to")
     assert POSTCODE_LINE.search("D-12346 Bad Musterhausen")
+    assert POSTCODE_LINE.search("560001 Bengaluru") and POSTCODE_LINE.search("010011 Bucuresti")  # six digits
+    assert not POSTCODE_LINE.search("1234567 Lines")
 
 
 def test_a_short_form_of_address_the_vocabulary_lacks_is_joined_to_the_name() -> None:
