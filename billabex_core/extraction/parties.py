@@ -249,7 +249,42 @@ def _letterhead_name(layout: Layout, nb: Neighbours, excluded: set[int]) -> Foun
         score = 2 * has_legal_form(fold(got[0])) + one_line + (seg.height > 1.3 * usual)
         if best is None or (score, -order) > best[:2]:
             best = (score, -order, Found(got[0], seg, got[1], got[2]))
-    return best[2] if best else None
+    if best is None:
+        return None
+    return _with_line_above(best[2], top, nb, excluded)
+
+
+def _with_line_above(name: Found[str], top: list[Segment], nb: Neighbours, excluded: set[int]) -> Found[str]:
+    """A letterhead name in two lines: "MVM Musterhafter" over "Versicherungsverein Musterstadt
+    a.G." — the line just above, at the same left edge and size, without the legal form the name
+    line holds, is its first half (``wrapped_name`` read from the top)."""
+    seg = name.segment
+    if name.start > 0 or not has_legal_form(fold(str(name.value))):
+        return name
+    above = [
+        s
+        for s in top
+        if s.line == seg.line - 1
+        and abs(s.x0 - seg.x0) <= 2
+        and id(s) not in excluded
+        and id(s) not in nb.headed
+    ]
+    if len(above) != 1:
+        return name
+    first = above[0]
+    got = parse_name(first.text)
+    if (
+        got is None
+        or got[0] != first.text.strip()
+        or abs(first.height - seg.height) > 0.2 * seg.height
+        or seg.top - first.bottom > 0.8 * seg.height
+        or is_title(first)
+        or is_sentence(first.text)
+        or has_legal_form(first.folded)
+        or any(c.isdigit() for c in first.text)
+    ):
+        return name
+    return Found(f"{got[0]} {name.value}", seg, name.start, name.end)
 
 
 def _numbered_title(seg: Segment) -> bool:

@@ -210,3 +210,26 @@ def test_a_smaller_line_under_a_name_is_not_its_end() -> None:
     layout = build_layout(words, 1, {1: 842.0})
     found = name_in_block(layout.segments)
     assert found is not None and found.value == "ACME Trading"
+
+
+def _letterhead(first: tuple[float, str]) -> list[tuple[float, float, str]]:
+    cells = [(first[0], 40, first[1]), (60, 52, "Versicherungsverein Musterstadt a.G.")]
+    cells += [(60, 120, "Herrn"), (60, 132, "Max Mustermann"), (60, 144, "Musterstr. 11")]
+    cells += [
+        (60, 156, "12346 Bad Musterhausen"),
+        (60, 200, "Beitragsrechnung Nr. 00.123.456.7 11. März 2014"),
+    ]
+    return cells + [(60, 300, "Gesamtbeitrag 50,00 €"), (60, 312, "Rechnungsbeitrag 59,50 €")]
+
+
+def test_a_letterhead_name_in_two_lines_is_whole() -> None:
+    """ "MVM Musterhafter" over "Versicherungsverein Musterstadt a.G.": the line above the one
+    with the legal form, at its left edge and in its size, is the name's first half."""
+    result = result_of(_letterhead((60, "MVM Musterhafter")))
+    assert result.value("seller_name") == "MVM Musterhafter Versicherungsverein Musterstadt a.G."
+    assert result.value("buyer_name") == "Herrn Max Mustermann"
+
+
+def test_a_line_elsewhere_above_the_letterhead_is_not_its_start() -> None:
+    result = result_of(_letterhead((300, "MVM Musterhafter")))
+    assert result.value("seller_name") == "Versicherungsverein Musterstadt a.G."
