@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
+from billabex_core import redaction
 from billabex_core.config import reset_settings
 from billabex_core.db.engine import dispose_engines, get_engine
 
@@ -41,6 +42,9 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     reset_settings()
     yield
     reset_settings()
+    # Redaction is process-wide: a test token ("revoked") would mask that word in every later
+    # test's messages (a French error text then read "expirés ou [redacted]").
+    redaction.forget_all()
 
 
 @pytest.fixture(scope="session")
