@@ -17,7 +17,7 @@ from billabex_ui import current_user, label, md, require_login
 from billabex_ui.feedback import error_text
 from billabex_ui.i18n import t, tn
 from billabex_ui.queue import BATCH, DRAFT, item_line, open_batch, show_batch
-from billabex_ui.review import attempt
+from billabex_ui.review import attempt, warning_text
 
 SOURCES = ("facturx", "xml", "text", "ocr")  # → upload.source.*
 Outcome = UploadOutcome | BatchResult | BillabexError | None
@@ -101,7 +101,7 @@ def show_draft(draft: ImportDraft, *, existing: bool) -> None:
             icon=":material/check_circle:",
         )
     for warning in draft.warnings:
-        st.warning(md(warning))
+        st.warning(warning_text(warning))
     if st.button(t("upload.review_now"), type="primary"):
         st.session_state[BATCH] = None
         st.session_state[DRAFT] = draft.id

@@ -64,3 +64,16 @@ def test_a_contact_with_an_invalid_email_reads_in_french(app, monkeypatch: pytes
     assert "E-mail : adresse e-mail invalide : billing at globex." in _plain(messages(at)), messages(at)
     with session_scope() as s:
         assert s.get(Contact, contact_id).email == "ap@globex.com"  # type: ignore[union-attr]
+
+
+def test_the_upload_warnings_read_in_french(app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The warnings under a new draft are the Review's, in the user's language (they were shown
+    as the extraction words them, in English)."""
+    from tests.ui.test_import_pages import _second_invoice
+
+    _french(monkeypatch)
+    at: AppTest = app("pages/upload.py")
+    at.file_uploader(key="upload_file").upload("payee.pdf", _second_invoice(), "application/pdf")
+    at.run()
+    warnings = [_plain(w.value) for w in at.warning]
+    assert "le document indique qu'il est payé (PAYÉE)" in warnings, warnings
