@@ -13,7 +13,7 @@ from billabex_core.extraction.fields import (
     find_issue_date,
     find_kind,
 )
-from billabex_core.extraction.identifiers import find_vats
+from billabex_core.extraction.identifiers import find_vats, vat_country
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours, find_hits
 from billabex_core.extraction.layout import Layout
 from billabex_core.extraction.numbers import find_number
@@ -107,14 +107,13 @@ def _unprinted_currency(
     if "currency" in fields:
         return
     vat, siren = fields.get("seller_vat"), fields.get("seller_siren")
-    countries = {str(v.value)[:2] for v in find_vats(layout)}
+    countries = {vat_country(layout, str(v.value)) for v in find_vats(layout)}
     if vat and vat.value:
-        country = vat.value[:2]
+        country = vat_country(layout, vat.value) or ""
     elif len(countries) == 1:
-        country = countries.pop()
+        country = countries.pop() or ""
     else:
         country = "FR" if siren and siren.value else ""
-    country = country.replace("EL", "GR")
     code = currency_of_country(country)
     if code:
         fields["currency"] = ExtractedField(

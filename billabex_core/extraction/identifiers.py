@@ -25,6 +25,9 @@ _VAT_RE = re.compile(rf"(?<![A-Za-z0-9])({_VAT_CC})[ ]?((?:[0-9A-Z]{{1,12}}[ .]?
 _VAT_LABEL = re.compile(
     r"(?<!\w)(tva|vat|ust|btw|iva|mwst|umsatzsteuer|steuer-?id|tax id|partita|dic|nif|cif)", re.I
 )
+# a VAT number printed without its country code, after the label its country prints it under
+# ("NIP: 123-456-78-90", "P.IVA 01234567890", "CIF: B12345678"): its shape without the code
+_NATIONAL_SHAPE = {"PL": r"\d{10}", "IT": r"\d{11}", "ES": r"[A-Z0-9]\d{7}[A-Z0-9]"}
 _SIREN = re.compile(r"\b(?:siren|siret|rcs)\b\D{0,20}?(\d{3} ?\d{3} ?\d{3})(?: ?\d{5})?", re.I)
 BLOCK_LINES = 10  # lines under a party name that still belong to its block
 
@@ -54,9 +57,51 @@ def find_vats(layout: Layout) -> list[Found]:
     return list(layout.memo["vats"])
 
 
+@vocab_cache
+def _national_vat() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for country, words in language()["national_vat_labels"].items():
+        names = "|".join(
+            re.escape(fold(w)).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True)
+        )
+        out.append(
+            (
+                country,
+                re.compile(rf"(?<!\w)(?:{names})(?!\w)\s*[:.]?\s*(?P<v>[0-9a-z][0-9a-z -]{{7,16}}[0-9a-z])"),
+            )
+        )
+    return out
+
+
+def _national_vats(seg: Segment, countries: dict[str, str]) -> list[Found]:
+    """A VAT number without its country code after its country's label, as printed (its
+    country kept in ``countries``)."""
+    found = []
+    for country, pattern in _national_vat():
+        for m in pattern.finditer(seg.folded):
+            raw = seg.text[m.start("v") : m.end("v")]
+            for cut in range(len(raw), 0, -1):  # "NIP: 1234567890 Bank" ends at the number
+                value = re.sub(r"[ -]", "", raw[:cut]).upper()
+                if re.fullmatch(_NATIONAL_SHAPE[country], value) and (cut == len(raw) or raw[cut] == " "):
+                    found.append(Found(value, seg, m.start("v"), m.start("v") + cut))
+                    countries[value] = country
+                    break
+    return found
+
+
+def vat_country(layout: Layout, vat: str) -> str | None:
+    """The country of a VAT number of the page: its code, or its label's ("NIP": Poland)."""
+    if vat[:2].isalpha():
+        return vat[:2].replace("EL", "GR")
+    country: str | None = layout.memo.get("national_vats", {}).get(vat)
+    return country
+
+
 def _find_vats(layout: Layout) -> list[Found]:
     out = []
+    countries = layout.memo.setdefault("national_vats", {})
     for seg in layout.segments:
+        out += _national_vats(seg, countries)
         for m in _VAT_RE.finditer(seg.text):
             raw = m.group(0)
             labelled = bool(_VAT_LABEL.search(" ".join(s.text for s in layout.lines[seg.line])))

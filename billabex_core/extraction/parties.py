@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass
 
 from billabex_core.extraction.base import OrgIdentity
-from billabex_core.extraction.identifiers import block_region, buyer_siren, seller_siren, vat_owners
+from billabex_core.extraction.identifiers import (
+    block_region,
+    buyer_siren,
+    seller_siren,
+    vat_country,
+    vat_owners,
+)
 from billabex_core.extraction.labels import Found, LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.letters import (
@@ -331,7 +337,8 @@ def find_parties(layout: Layout, hits: list[LabelHit], nb: Neighbours, org: OrgI
         if country:
             p.buyer_country = (country, last)
     if p.buyer_country is None and p.buyer_vat is not None:
-        p.buyer_country = (str(p.buyer_vat.value)[:2].replace("EL", "GR"), None)
+        country = vat_country(layout, str(p.buyer_vat.value))
+        p.buyer_country = (country, None) if country else None
     p.seller_siren = seller_siren(layout, p.seller_vat, org.siren if org else None, region)
     p.buyer_siren = buyer_siren(layout, p.buyer_vat, region)
     return p

@@ -97,12 +97,21 @@ IDENTIFIERS: tuple[tuple[str, Template, Callable[[str | None], str | None]], ...
 
 
 def bad_identifiers(values: dict[str, Any]) -> dict[str, str]:
-    """field -> value of the buyer identifiers printed with a checksum that fails."""
+    """field -> value of the buyer identifiers printed with a checksum that fails (a VAT number
+    printed without its country code, "NIP: 1234567890", is checked with the buyer's country)."""
     return {
         field: str(values[field])
         for field, _, normalise in IDENTIFIERS
-        if values.get(field) and _normalised(normalise, str(values[field])) is None
+        if values.get(field)
+        and _normalised(normalise, _with_country(field, str(values[field]), values)) is None
     }
+
+
+def _with_country(field: str, value: str, values: dict[str, Any]) -> str:
+    country = str(values.get("buyer_country") or "").upper().replace("GR", "EL")
+    if field != "buyer_vat" or value.strip()[:2].isalpha() or len(country) != 2:
+        return value
+    return country + value
 
 
 def identifier_warnings(values: dict[str, Any]) -> list[str]:

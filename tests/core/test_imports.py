@@ -424,3 +424,14 @@ def test_checks_follow_the_values_being_typed(session, fr_pdf) -> None:
     assert not typed.ready and {c.name for c in typed.checks if not c.ok} == {"document"}
     assert next(f for f in typed.fields if f.name == "tax_amount").value == "246.90"
     assert draft_review.review_draft(session=session, draft_id=draft.id).ready  # nothing was saved
+
+
+def test_a_vat_number_printed_without_its_country_code_is_checked_with_the_buyers_country() -> None:
+    """ "NIP: 1234567891" on a Polish invoice: checked as PL1234567891 (its checksum fails: a
+    warning, it matches no account); a valid one passes; without a country, no check."""
+    from billabex_core.services.draft_values import bad_identifiers
+
+    assert bad_identifiers({"buyer_vat": "1234567891", "buyer_country": "PL"}) == {"buyer_vat": "1234567891"}
+    assert bad_identifiers({"buyer_vat": "1111111111", "buyer_country": "PL"}) == {}
+    assert bad_identifiers({"buyer_vat": "PL1111111111", "buyer_country": "DE"}) == {}
+    assert bad_identifiers({"buyer_vat": "1234567891"}) == {}
