@@ -219,7 +219,7 @@ def _letterhead(first: tuple[float, str]) -> list[tuple[float, float, str]]:
         (60, 156, "12346 Bad Musterhausen"),
         (60, 200, "Beitragsrechnung Nr. 00.123.456.7 11. März 2014"),
     ]
-    return cells + [(60, 300, "Gesamtbeitrag 50,00 €"), (60, 312, "Rechnungsbeitrag 59,50 €")]
+    return [*cells, (60, 300, "Gesamtbeitrag 50,00 €"), (60, 312, "Rechnungsbeitrag 59,50 €")]
 
 
 def test_a_letterhead_name_in_two_lines_is_whole() -> None:
