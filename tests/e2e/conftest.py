@@ -192,6 +192,22 @@ def open_page(page, link: str, heading: str) -> None:  # type: ignore[no-untyped
                 raise
 
 
+def click_until_shown(page, button, shown, timeout: int = 20_000) -> None:  # type: ignore[no-untyped-def]
+    """Click ``button`` until ``shown`` appears: a click while the page reruns can be lost, as
+    for ``open_page`` (use it for an action that may be repeated, never for one that may not)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        button.click()
+        try:
+            shown.wait_for(timeout=timeout)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                page.screenshot(path="/tmp/billabex-click-failure.png", full_page=True)
+                raise
+
+
 def click_first_row(page) -> None:  # type: ignore[no-untyped-def]
     """Click the first data row of the page's first table (a canvas: clicked by position)."""
     grid = page.get_by_test_id("stDataFrame").first

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import click_first_row, login, open_page
+from tests.e2e.conftest import click_first_row, click_until_shown, login, open_page
 
 pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "fr_invoice.pdf"
@@ -56,8 +56,8 @@ def test_demo_pennylane_full_sync(page, server, tmp_path) -> None:
     login(page, server)
     open_page(page, "Integrations", "Integrations")
     page.get_by_text("Connect to the demo Pennylane").first.click()  # the expander
-    page.get_by_role("button", name="Connect to the demo Pennylane").click()
-    page.get_by_text("Demo Pennylane is ready").wait_for()
+    connect = page.get_by_role("button", name="Connect to the demo Pennylane")
+    click_until_shown(page, connect, page.get_by_text("Demo Pennylane is ready"))  # re-pointing is harmless
     page.get_by_role("button", name="Sync now").first.click()
     page.get_by_text(re.compile(r"Sync succeeded: \d+ requests|Last sync partial: ")).wait_for(
         timeout=120_000
