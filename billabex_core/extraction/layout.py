@@ -164,3 +164,17 @@ def build_layout(words: list[Word], page_count: int, page_heights: dict[int, flo
                 lines.append(line)
                 segments.extend(line)
     return Layout(segments, lines, page_count, page_heights)
+
+
+def layout_of_cells(
+    cells: list[tuple[float, float, str]], *, char: float = 5.0, height: float = 9.0, gap: float = 2.5
+) -> Layout:
+    """A made-up page of one segment per ``(x, top, text)`` cell, every glyph ``char`` points wide
+    and ``height`` tall (the extraction's warm-up, and the rule tests' small pages)."""
+    words = []
+    for x, top, text in cells:
+        cursor = x
+        for token in text.split():
+            words.append(Word(token, cursor, top, cursor + char * len(token), top + height, 1))
+            cursor += char * len(token) + gap
+    return build_layout(words, 1, {1: 842.0})

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 
 from billabex_core.extraction.assemble import assemble
-from billabex_core.extraction.layout import Word, build_layout
+from billabex_core.extraction.layout import layout_of_cells
 
 _log = logging.getLogger(__name__)
 
 # A made-up page with the usual fields: title and number, dates, parties, a VAT id, totals.
-_PAGE = [
+_PAGE: list[tuple[float, float, str]] = [
     (60, 40, "FACTURE N° F-2026-001"),
     (60, 60, "Date : 15/03/2026 Échéance : 14 avril 2026"),
     (60, 100, "ACME SARL"),
@@ -38,12 +38,6 @@ def warm_up() -> None:
     try:
         import pypdfium2  # noqa: F401 - the library every PDF child loads
 
-        words = []
-        for x, top, text in _PAGE:
-            cursor = float(x)
-            for token in text.split():
-                words.append(Word(token, cursor, float(top), cursor + 5.0 * len(token), top + 9.0, 1))
-                cursor += 5.0 * len(token) + 2.5
-        assemble(build_layout(words, 1, {1: 842.0}), source="text", org=None)
+        assemble(layout_of_cells(_PAGE), source="text", org=None)
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         _log.warning("extraction warm-up failed", exc_info=True)
