@@ -93,7 +93,8 @@ def vat_country(layout: Layout, vat: str) -> str | None:
     """The country of a VAT number of the page: its code, or its label's ("NIP": Poland)."""
     if vat[:2].isalpha():
         return vat[:2].replace("EL", "GR")
-    country: str | None = layout.memo.get("national_vats", {}).get(vat)
+    find_vats(layout)  # (once per layout) keeps the label's country of each national number
+    country: str | None = layout.memo["national_vats"].get(vat)
     return country
 
 

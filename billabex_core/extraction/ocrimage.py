@@ -58,7 +58,7 @@ def prepare_page(image: Any, dpi: float) -> Any:
     return erase_rules(image.point(lambda v: 255 if v >= TINT else v), dpi)
 
 
-def unread_ink(page: Any, data: dict[str, list[Any]], share: float = 0.002) -> Any | None:
+def unread_ink(page: Any, data: dict[str, list[Any]], share: float) -> Any | None:
     """The page with every word tesseract read painted white, when the ink left is more than
     ``share`` of its pixels (text a pass skipped, not the specks and logos of every page)."""
     from PIL import ImageDraw
