@@ -32,6 +32,13 @@ _SIREN = re.compile(r"\b(?:siren|siret|rcs)\b\D{0,20}?(\d{3} ?\d{3} ?\d{3})(?: ?
 BLOCK_LINES = 10  # lines under a party name that still belong to its block
 
 
+def opens_with_vat(text: str) -> bool:
+    """Whether ``text`` starts with a VAT number, after punctuation ("P.IVA: IT02569110949":
+    the tax label names an identifier, not an amount)."""
+    m = _VAT_RE.match(text.lstrip(" :.#-"))
+    return bool(m and sum(c.isdigit() for c in m.group(2)) >= 8)
+
+
 def _header_above(seg: Segment, layout: Layout) -> list[Segment]:
     """The cell just above a value in a table ("USt-IdNr. Kunde" over "DE123456789")."""
     if seg.line == 0:

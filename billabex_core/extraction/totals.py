@@ -8,6 +8,10 @@ Labels are not needed for amounts that add up: the rightmost amount of every lin
 lower part of the document is also a candidate for any role (``ANY``), so a label the
 vocabulary lacks ("Zwischensumme", "LESS DISCOUNT") costs nothing when excl. + tax = incl.
 holds on the page with a plausible tax rate (0 to 30 %), the total below the net amount.
+
+An invoice without VAT says why in words ("TVA non applicable, art. 293 B du CGI", "Kein
+Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG", "BTW verlegd"): that line names
+no tax amount, and the article numbers of a law reference are never amounts.
 """
 
 from __future__ import annotations
@@ -18,15 +22,17 @@ from decimal import Decimal
 from itertools import product
 
 from billabex_core.extraction.amounts import Amount, find_amounts
+from billabex_core.extraction.identifiers import opens_with_vat
 from billabex_core.extraction.labels import LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.numbers import names_a_number
-from billabex_core.extraction.vocab import fold, language, vocab_cache
+from billabex_core.extraction.vocab import fold, language, phrases, title_pattern, vocab_cache
 
 ROLES = ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due", "prepaid")
 ANY = "any"  # an amount without a label: any role, if the arithmetic says so
 MAX_RATE = Decimal("0.3")
 _RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s?%\s*\)?")
+_ZERO_RATE = re.compile(r"[\s:(]*0+(?:[.,]0+)?\s?%")
 
 
 @dataclass(frozen=True)
@@ -63,15 +69,15 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
     if tail.lstrip(" -").startswith("%"):
         return []  # a rate column ("MwSt-%"), not an amount
     label = " ".join(seg.text[: hit.start].split()[-2:]) + seg.text[hit.start : hit.end]
-    if names_a_number(label + re.split(r"\d", tail, maxsplit=1)[0]):
-        return []  # "N° TVA : FR 11 123 456 782": an identifier
+    if names_a_number(label + re.split(r"\d", tail, maxsplit=1)[0]) or opens_with_vat(tail):
+        return []  # "N° TVA : FR 11 123 456 782", "P.IVA: IT02569110949": an identifier
     found = find_amounts(tail)
     pool: list[tuple[Amount, Segment, int]] = [(a, seg, hit.end) for a in _money(found)]
-    plain = [(a, seg, hit.end) for a in found if abs(a.value) >= 10]
+    plain = [(a, seg, hit.end) for a in found if abs(a.value) >= 10 and not _not_money(tail, a)]
     for s in nb.right_of(seg, limit=4):
         found = find_amounts(s.text)
         pool += [(a, s, 0) for a in _money(found)]
-        plain += [(a, s, 0) for a in found if abs(a.value) >= 10]
+        plain += [(a, s, 0) for a in found if abs(a.value) >= 10 and not _not_money(s.text, a)]
     if pool or plain:
         return [(pool or plain)[-1]]  # amounts without decimals only where there is nothing else
     column = []
@@ -87,11 +93,14 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
     """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``)."""
     out = []
     line_count = len(layout.lines)
+    exempt = _exemption_lines(layout)
     for hit in hits:
-        if hit.role not in ROLES:
+        if hit.role not in ROLES or (hit.role == "tax_amount" and _names_no_tax(hit, exempt)):
             continue
         role = _net_total(hit)
         for amount, seg, base in _line_amounts(hit, nb):
+            if role == "tax_amount" and amount.value and _ZERO_RATE.match(hit.segment.text, hit.end):
+                continue  # "Allowance (Tax: 0.00%): Discount -10.00": a tax of 0 % is 0
             lateness = seg.line / max(1, line_count)
             score = min(len(hit.phrase), 20) / 20 + (0.3 if hit.at_start else 0) + 0.5 * lateness
             out.append(
@@ -105,7 +114,47 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
                     score,
                 )
             )
-    return out + _unlabelled(layout, {h.segment.line for h in hits if h.role in ROLES})
+    return out + _unlabelled(layout, {h.segment.line for h in hits if h.role in ROLES}, exempt)
+
+
+def _exemption_lines(layout: Layout) -> set[int]:
+    """The lines saying that no tax applies ("TVA non applicable", "Reverse charge", "BTW
+    verlegd"): their tax label names no tax amount."""
+    pattern = phrases("tax_exemption_words")
+    return {i for i, line in enumerate(layout.lines) if any(pattern.search(s.folded) for s in line)}
+
+
+def _names_no_tax(hit: LabelHit, exempt: set[int]) -> bool:
+    """A tax label that names no tax amount: on a line saying no tax applies, or the start of a
+    document title ("TAX INVOICE")."""
+    if hit.segment.line in exempt:
+        return True
+    return any(
+        title_pattern(kind).match(hit.segment.folded, hit.start) for kind in ("invoice", "credit_note")
+    )
+
+
+@vocab_cache
+def _law_reference() -> re.Pattern[str]:
+    """A law reference's word right before a number ("art. 293 B", "§ 19 UStG", "section 31")."""
+    words = "|".join(re.escape(fold(w)) for w in language()["law_reference_words"])
+    return re.compile(rf"(?:(?<!\w)(?:{words})\.?|§)\s*$")
+
+
+@vocab_cache
+def _days_after() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in language()["day_words"])
+    return re.compile(rf"\s*(?:{words})(?!\w)")
+
+
+def _not_money(text: str, amount: Amount) -> bool:
+    """A whole number that is no amount: a law's article ("art. 293 B", "§ 19 UStG") or a count
+    of days ("Te betalen binnen 14 dagen")."""
+    if amount.has_decimals or amount.currency:
+        return False
+    if _days_after().match(fold(text), amount.end):
+        return True
+    return bool(_law_reference().search(fold(text[: amount.start])))
 
 
 @vocab_cache
@@ -122,7 +171,7 @@ def _net_total(hit: LabelHit) -> str:
     return hit.role
 
 
-def _unlabelled(layout: Layout, labelled_lines: set[int]) -> list[Candidate]:
+def _unlabelled(layout: Layout, labelled_lines: set[int], exempt: set[int]) -> list[Candidate]:
     """The amounts of the lines without a total label: money (the rightmost of a line first), or
     a whole number of 10 or more as a line's last amount where it has no money ("LESS DISCOUNT
     1436")."""
@@ -135,7 +184,14 @@ def _unlabelled(layout: Layout, labelled_lines: set[int]) -> list[Candidate]:
         for seg in reversed(line):
             amounts = find_amounts(seg.text)
             money = _money(amounts)
-            if rightmost and amounts and not money and 10 <= abs(amounts[-1].value) < 1_000_000:
+            if (
+                rightmost
+                and amounts
+                and not money
+                and 10 <= abs(amounts[-1].value) < 1_000_000
+                and index not in exempt
+                and not _not_money(seg.text, amounts[-1])
+            ):
                 money = amounts[-1:]  # a whole amount, not an identifier (SIREN, phone)
             for a in reversed(money):
                 score = (0.3 if rightmost else 0.15) * index / count
@@ -146,7 +202,9 @@ def _unlabelled(layout: Layout, labelled_lines: set[int]) -> list[Candidate]:
 
 
 def _tax_sums(taxes: list[Candidate]) -> list[tuple[Decimal, Candidate, float]]:
-    """Single tax lines, and sums of consecutive lines with the same label (one per rate)."""
+    """Single tax lines, sums of consecutive lines with the same label (one per rate), sums of
+    the tax cells of one row (a header row with a column per rate: "IVA (22%)  IVA (10%)"), and
+    the sum of every tax amount."""
     out = [(t.value, t, t.score) for t in taxes]
     run: list[Candidate] = []
     for t in sorted(taxes, key=lambda c: c.segment.line):
@@ -156,6 +214,15 @@ def _tax_sums(taxes: list[Candidate]) -> list[tuple[Decimal, Candidate, float]]:
             run = [t]
         if len(run) > 1:
             out.append((sum((c.value for c in run), Decimal(0)), run[-1], min(c.score for c in run)))
+    rows: dict[int, list[Candidate]] = {}
+    for t in taxes:
+        rows.setdefault(t.segment.line, []).append(t)
+    groups = [row for row in rows.values() if len({id(c.segment) for c in row}) > 1]
+    if len(rows) > 1 and len(taxes) <= 8:
+        groups.append(taxes)
+    for group in groups:
+        last = max(group, key=lambda c: (c.segment.line, c.segment.x0))
+        out.append((sum((c.value for c in group), Decimal(0)), last, min(c.score for c in group)))
     return out
 
 
@@ -211,7 +278,12 @@ def choose(cands: list[Candidate]) -> Totals:
     picked: dict[str, Candidate | None] = dict.fromkeys(ROLES)
     derived: dict[str, Decimal] = {}
     best = _consistent(by)
-    if best:
+    zero = _zero_tax(by) if best is None or best[2].role != "tax_amount" else None
+    if zero:
+        picked["total_excl_tax"], picked["total_incl_tax"] = zero
+        derived["tax_amount"] = Decimal("0.00")
+        warnings.append("no tax: the total equals the net amount")
+    elif best:
         _, e, t, i, tax_sum = best
         picked["total_excl_tax"] = replace(e, role="total_excl_tax")
         picked["tax_amount"] = replace(t, role="tax_amount")
@@ -230,6 +302,22 @@ def choose(cands: list[Candidate]) -> Totals:
         warnings.append("total incl. tax read from the amount due")
     negative = any(c.negative for c in picked.values() if c is not None and c.role == "total_incl_tax")
     return Totals(picked, derived, negative, warnings)
+
+
+def _zero_tax(by: dict[str, list[Candidate]]) -> tuple[Candidate, Candidate] | None:
+    """No tax amount labelled on the page, and a net total with the same total at or below it
+    ("Subtotale 43 111,63 / Totale 43 111,63" of an invoice without VAT): the tax is 0, rather
+    than two item lines that happen to add up to the total. Without a total label, an amount due
+    equal to the net total ("Totale netto / Totale da pagare") is the total."""
+    if any(c.value > 0 for c in by["tax_amount"]):
+        return None
+    dues = [replace(c, role="total_incl_tax", score=c.score - 1) for c in by["amount_due"]]
+    pairs = [
+        (e, i)
+        for e, i in product(by["total_excl_tax"], by["total_incl_tax"] or dues)
+        if e.value == i.value > 0 and i.segment.line >= e.segment.line and i.segment is not e.segment
+    ]
+    return max(pairs, key=lambda p: p[0].score + p[1].score) if pairs else None
 
 
 def _best(cands: list[Candidate]) -> Candidate | None:
@@ -273,10 +361,22 @@ def _untaxed(by: dict[str, list[Candidate]], picked: dict, derived: dict, warnin
 
 
 def _due(by: dict[str, list[Candidate]], incl: Decimal | None) -> Candidate | None:
+    """The amount due: the labelled one that is the total less a prepayment, else the
+    best-labelled one. Below a prepayment, an amount that is the total less it is the amount
+    due whatever its label ("Anticipo 980,67 / Total pendiente 2 288,24")."""
     dues = [c for c in by["amount_due"] if incl is None or c.value <= incl]
     if incl is not None:
         for p in by["prepaid"]:
             for d in dues:
                 if incl - p.value == d.value:
                     return d
+            below = [
+                c
+                for c in (*by["total_incl_tax"], *by[ANY])
+                if c.value == incl - p.value > 0
+                and c.segment.line >= p.segment.line
+                and c.segment is not p.segment
+            ]
+            if below:
+                return replace(min(below, key=lambda c: c.segment.line), role="amount_due")
     return max(dues, key=lambda c: (c.score, c.segment.line)) if dues else None

@@ -136,6 +136,12 @@ def label_set() -> LabelSet:
 
 
 @vocab_cache
+def phrases(key: str) -> re.Pattern[str]:
+    """Any phrase of the language list ``key``, matched on folded text as whole words."""
+    return re.compile("|".join(_phrase_pattern(w) for w in sorted(language()[key], key=len, reverse=True)))
+
+
+@vocab_cache
 def title_pattern(kind: str) -> re.Pattern[str]:
     """The document titles of a kind; a one-word title of seven letters or more also ends a
     compound ("Handelsrechnung", "Proforma-Rechnung", "Sammelrechnung")."""

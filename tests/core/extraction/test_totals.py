@@ -136,3 +136,128 @@ def test_a_tax_exempt_total_under_an_unknown_label() -> None:
 def test_no_total_is_read_where_only_the_net_amount_is_printed() -> None:
     cells = [*ITEMS, (340, 300, "Nettobetrag"), (480, 300, "61 820,06")]
     assert _totals(cells) == ("61820.06", None, None)
+
+
+def test_a_french_invoice_without_vat_reads_no_tax_from_its_legal_mention() -> None:
+    """A micro-entrepreneur's invoice: "art. 293 B" is an article of the tax code, not a tax."""
+    cells = [
+        (40, 200, "1"),
+        (80, 200, "Conseil"),
+        (480, 200, "1 200,00"),
+        (340, 300, "Total HT"),
+        (480, 300, "1 200,00 €"),
+        (340, 314, "Net à payer"),
+        (480, 314, "1 200,00 €"),
+        (40, 340, "TVA non applicable, art. 293 B du CGI"),
+    ]
+    r = _result(cells)
+    assert (r.value("total_excl_tax"), r.value("tax_amount"), r.value("total_incl_tax")) == (
+        "1200.00",
+        "0.00",
+        "1200.00",
+    )
+    assert r.value("amount_due") == "1200.00"
+
+
+def test_article_numbers_and_exemption_lines_are_never_amounts() -> None:
+    cells = [
+        (40, 200, "1"),
+        (80, 200, "Beratung"),
+        (480, 200, "850,00"),
+        (340, 300, "Nettobetrag"),
+        (480, 300, "850,00 €"),
+        (340, 314, "Gesamtbetrag"),
+        (480, 314, "850,00 €"),
+        (40, 340, "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG"),
+        (40, 354, "Vrijgesteld van btw op grond van artikel 11 Wet OB 1968"),
+    ]
+    assert _totals(cells) == ("850.00", "0.00", "850.00")
+
+
+def test_two_item_lines_adding_up_to_an_untaxed_total_are_not_net_and_tax() -> None:
+    """Without a tax label, a net total equal to the total below it means no tax — not the two
+    item lines above that happen to add up to it (tax 13.9 % of the bigger one)."""
+    cells = [
+        (40, 200, "10"),
+        (80, 200, "Hosting"),
+        (480, 200, "5 265,72"),
+        (40, 214, "20"),
+        (80, 214, "Support"),
+        (480, 214, "37 845,91"),
+        (340, 240, "Subtotale"),
+        (480, 240, "43 111,63 €"),
+        (340, 254, "Totale"),
+        (480, 254, "43 111,63 €"),
+        (40, 280, "Operazione in franchigia da IVA ai sensi dell'art. 1, commi 54-89, L. 190/2014"),
+    ]
+    assert _totals(cells) == ("43111.63", "0.00", "43111.63")
+
+
+def test_a_net_total_equal_to_the_amount_due_is_the_total_of_an_untaxed_invoice() -> None:
+    cells = [
+        (340, 300, "Totale netto"),
+        (480, 300, "Totale da pagare"),
+        (340, 314, "40,270.72 €"),
+        (480, 314, "40,270.72 €"),
+        (40, 340, "Inversione contabile art. 17 c. 6 DPR 633/72"),
+    ]
+    assert _totals(cells) == ("40270.72", "0.00", "40270.72")
+
+
+def test_a_count_of_days_after_an_amount_due_label_is_no_amount() -> None:
+    cells = [
+        (340, 300, "Bedrag excl. btw"),
+        (480, 300, "53.911,33 €"),
+        (340, 314, "BTW 21%"),
+        (480, 314, "11.321,38 €"),
+        (340, 328, "Factuurtotaal"),
+        (480, 328, "65.232,71 €"),
+        (40, 360, "Te betalen binnen 14 dagen"),
+    ]
+    r = _result(cells)
+    assert r.value("amount_due") == "65232.71"
+
+
+def test_an_amount_beside_a_zero_rate_tax_label_is_no_tax() -> None:
+    """Allowances and charges carry their own 0 % tax category; their amounts are not taxes."""
+    cells = [
+        (40, 300, "Line Total Amount"),
+        (480, 300, "€1,000.00"),
+        (40, 314, "Allowance (Tax: 0.00%): Discount"),
+        (480, 314, "- €10.00"),
+        (40, 328, "Net Total Amount"),
+        (480, 328, "€990.00"),
+        (40, 342, "Gross Total Amount"),
+        (480, 342, "€990.00"),
+    ]
+    assert _totals(cells) == ("990.00", "0.00", "990.00")
+
+
+def test_a_row_of_totals_with_a_tax_column_per_rate_sums_the_taxes() -> None:
+    cells = [
+        (40, 300, "Totale netto"),
+        (200, 300, "IVA (22%)"),
+        (300, 300, "IVA (10%)"),
+        (440, 300, "Totale documento"),
+        (40, 314, "€43,862.36"),
+        (200, 314, "€5,272.67"),
+        (300, 314, "€1,989.57"),
+        (440, 314, "€51,124.60"),
+    ]
+    assert _totals(cells) == ("43862.36", "7262.24", "51124.60")
+
+
+def test_neither_a_tax_invoice_title_nor_a_vat_id_label_names_a_tax_amount() -> None:
+    """A "TAX INVOICE" title beside the buyer's street number, "P.IVA: IT…" beside a postcode."""
+    cells = [
+        (40, 60, "TAX INVOICE"),
+        (360, 60, "154 Station Road"),
+        (40, 120, "P.IVA: IT02569110949"),
+        (360, 120, "14461 Milano"),
+        (340, 300, "Subtotal"),
+        (480, 300, "£33,587.76"),
+        (340, 314, "Total incl. VAT"),
+        (480, 314, "£33,587.76"),
+        (40, 340, "VAT exempt under section 31 of the Value Added Tax Act 1994"),
+    ]
+    assert _totals(cells) == ("33587.76", "0.00", "33587.76")
