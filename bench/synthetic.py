@@ -11,7 +11,8 @@ where a label stands (left of its value, above it, as a table header); date form
 the title (order, customer, delivery, contract and line numbers); the parties in two columns,
 stacked, or as a letter with a window address; the due date as a date, as payment terms
 ("30 jours fin de mois", "Zahlbar innerhalb 14 Tagen", "Net 45") or absent; credit notes,
-prepayments, two VAT rates, buyer VAT numbers, "paid" stamps.
+prepayments, two VAT rates, invoices without VAT and the legal mention saying why ("TVA non
+applicable, art. 293 B du CGI"), buyer VAT numbers, "paid" stamps.
 
 The truth follows ``../shared/corpus/README.md`` (``pdf_check`` true for what is printed), so
 ``bench/extraction.py`` scores these documents like the corpus. Each document draws its choices
@@ -31,6 +32,7 @@ from pathlib import Path
 from synthetic_parties import buyer_lines, letter_body, party_variations, seller_top
 from synthetic_words import (
     CURRENCIES,
+    EXEMPTIONS,
     LANGS,
     LEGAL_FORMS,
     LINKED_INVOICE,
@@ -252,7 +254,14 @@ def render(spec: Spec, rnd: random.Random) -> bytes:
     y = _parties(page, spec, rnd, y)
     y = _items(page, spec, rnd, y + 24)
     y = _totals(page, spec, rnd, y + 16)
+    exemption = style.get("exemption")
+    if exemption and style["exempt_where"] == "below_totals":
+        page.put(40, y + 8, exemption, 8)
+        y += 16
     foot = max(y + 30, 690)
+    if exemption and style["exempt_where"] == "footer":
+        page.put(40, foot, exemption, 8)
+        foot += 14
     if spec.due_how == "terms" and spec.terms:
         page.put(40, foot, spec.terms, 9)
         foot += 14
@@ -470,7 +479,8 @@ def _totals(page: Page, spec: Spec, rnd: random.Random, y: float) -> float:
     w, neg = spec.words, spec.kind == "credit_note" and spec.layout["negative"] == "yes"
     rows = [(w["excl"], spec.excl)]
     for rate, tax in spec.taxes():
-        rows.append((w["tax"].format(rate=rate), tax))
+        if spec.layout.get("exempt_tax_row") != "absent":
+            rows.append((w["tax"].format(rate=rate), tax))
     rows.append((w["incl"], spec.incl))
     if spec.prepaid:
         rows += [(w["prepaid"], spec.prepaid), (w["due_amount"], spec.incl - spec.prepaid)]
@@ -484,10 +494,10 @@ def _totals(page: Page, spec: Spec, rnd: random.Random, y: float) -> float:
         return y + 20
     for label, value in rows:
         bold = label in (w["incl"], w["due_amount"])
-        page.put(340, y, label, 9, bold=bold)
-        page.put(
-            555, y, spec.fmt_amount(value, negative=neg and label != w["prepaid"]), 9, bold=bold, right=True
-        )
+        shown = spec.fmt_amount(value, negative=neg and label != w["prepaid"])
+        width = page.put(555, y, shown, 9, bold=bold, right=True)
+        # a long label starts further left rather than running into its value, as on a real page
+        page.put(min(340, 555 - width - page.label_width(label) - 12), y, label, 9, bold=bold)
         y += 14
     return y
 
@@ -687,6 +697,20 @@ def _variations(spec: Spec, rnd: random.Random) -> None:
     _number_variations(spec, rnd)
 
 
+def _exempt_variations(spec: Spec, rnd: random.Random) -> None:
+    """An invoice without VAT (about one in eight): the tax rate 0, printed as a zero tax row
+    or not at all, and the legal mention that says why (with its article numbers) below the
+    totals or in the footer."""
+    draw_exempt, mention = rnd.random(), rnd.choice(EXEMPTIONS[spec.lang])
+    row, where = rnd.choice(["zero", "absent", "absent"]), rnd.choice(["below_totals", "footer"])
+    if draw_exempt >= 0.12:
+        return
+    spec.rates = ["0"]
+    if spec.prepaid:
+        spec.prepaid = (spec.incl * Decimal("0.5")).quantize(CENT)
+    spec.layout.update(exemption=mention, exempt_tax_row=row, exempt_where=where)
+
+
 def _number_variations(spec: Spec, rnd: random.Random) -> None:
     """The number among other numbers, and credit notes read from their words: the number in a
     big title block without a label (under an invoice title, maybe in a language the
@@ -729,6 +753,7 @@ def generate(count: int, seed: int = 14, start: int = 0) -> Iterator[SyntheticDo
         spec = draw(rnd)
         _variations(spec, random.Random(f"{seed}-{index}-variations"))
         party_variations(spec, random.Random(f"{seed}-{index}-parties"))
+        _exempt_variations(spec, random.Random(f"{seed}-{index}-exempt"))
         pdf = render(spec, rnd)
         key = f"{spec.lang}/{spec.layout['header']}/{spec.layout['meta']}"
         yield SyntheticDoc(f"synthetic-{seed}-{index:05d}", pdf, spec.truth(), key)

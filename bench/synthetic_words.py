@@ -449,3 +449,34 @@ LINKED_INVOICE = {
     "it": ["Fattura collegata", "Fattura rettificata"],
     "nl": ["Bijbehorende factuur", "Betreffende factuur"],
 }
+# The legal mention of an invoice without VAT, with the article numbers it cites: a French
+# micro-entrepreneur's "art. 293 B du CGI", a German Kleinunternehmer's "§ 19 UStG", reverse
+# charge and intra-EU supplies. None of its numbers is an amount.
+EXEMPTIONS = {
+    "fr": [
+        "TVA non applicable, art. 293 B du CGI",
+        "Autoliquidation - article 283-2 du CGI",
+        "Exonération de TVA, article 262 ter I du CGI",
+    ],
+    "en": [
+        "Reverse charge: the customer accounts for the VAT (Article 196, Directive 2006/112/EC)",
+        "VAT exempt under section 31 of the Value Added Tax Act 1994",
+    ],
+    "de": [
+        "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG",
+        "Steuerschuldnerschaft des Leistungsempfängers gemäß § 13b UStG",
+        "Steuerfreie innergemeinschaftliche Lieferung nach § 4 Nr. 1b UStG",
+    ],
+    "es": [
+        "Operación exenta de IVA según el artículo 20 de la Ley 37/1992",
+        "Inversión del sujeto pasivo, art. 84 Ley 37/1992",
+    ],
+    "it": [
+        "Operazione in franchigia da IVA ai sensi dell'art. 1, commi 54-89, L. 190/2014",
+        "Inversione contabile art. 17 c. 6 DPR 633/72",
+    ],
+    "nl": [
+        "BTW verlegd, artikel 12 lid 3 Wet OB 1968",
+        "Vrijgesteld van btw op grond van artikel 11 Wet OB 1968",
+    ],
+}
