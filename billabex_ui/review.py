@@ -213,6 +213,7 @@ _WARNINGS = {
     "total incl. tax read from the amount due": "review.warn.total_from_due",
     "total incl. tax computed from the other totals": "review.warn.total_computed",
     "no tax: the total equals the net amount": "review.warn.no_tax",
+    "no VAT: the document says it does not apply; the net amount is the total": "review.warn.untaxed",
     "Your organisation is the buyer on this document: it looks like a supplier's invoice, not one you issued.": (
         "review.warn.seller_buyer"
     ),

@@ -20,7 +20,7 @@ from billabex_core.extraction.numbers import find_number
 from billabex_core.extraction.parties import Parties, find_parties
 from billabex_core.extraction.references import find_referenced, numbered_credit_title
 from billabex_core.extraction.stamps import paid_stamp
-from billabex_core.extraction.totals import Totals, choose, collect
+from billabex_core.extraction.totals import Totals, choose, collect, says_untaxed
 
 
 def _field(found: Found | None, confidence: float, value: str | None = None) -> ExtractedField:
@@ -46,7 +46,7 @@ def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: fl
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
     _identity_and_dates(layout, hits, nb, scale, fields, warnings, credit=kind == "credit_note")
-    totals = choose(collect(hits, nb, layout))
+    totals = choose(collect(hits, nb, layout), untaxed=says_untaxed(layout))
     warnings += totals.warnings
     _totals(totals, scale, fields)
     if totals.negative:

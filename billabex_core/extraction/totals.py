@@ -118,10 +118,21 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
 
 
 def _exemption_lines(layout: Layout) -> set[int]:
-    """The lines saying that no tax applies ("TVA non applicable", "Reverse charge", "BTW
-    verlegd"): their tax label names no tax amount."""
-    pattern = phrases("tax_exemption_words")
-    return {i for i, line in enumerate(layout.lines) if any(pattern.search(s.folded) for s in line)}
+    """The lines saying that no tax applies: words that say it alone ("Autoliquidation",
+    "Reverse charge", "BTW verlegd", "Kleinunternehmer"), or a qualifier beside a tax word ("TVA
+    non applicable", "VAT exempt" — not "Escompte : non applicable"). Their tax label names no
+    tax amount."""
+    alone, qualifier, tax = (
+        phrases("tax_exemption_words"),
+        phrases("tax_exemption_qualifiers"),
+        phrases("tax_words"),
+    )
+    out = set()
+    for i, line in enumerate(layout.lines):
+        text = " ".join(s.folded for s in line)
+        if alone.search(text) or (qualifier.search(text) and tax.search(text)):
+            out.add(i)
+    return out
 
 
 def _names_no_tax(hit: LabelHit, exempt: set[int]) -> bool:
@@ -270,7 +281,17 @@ def _consistent(
     return best
 
 
-def choose(cands: list[Candidate]) -> Totals:
+UNTAXED = "no VAT: the document says it does not apply; the net amount is the total"
+
+
+def says_untaxed(layout: Layout) -> bool:
+    """Whether the page says that no VAT applies ("TVA non applicable, art. 293 B du CGI")."""
+    return bool(_exemption_lines(layout))
+
+
+def choose(cands: list[Candidate], *, untaxed: bool = False) -> Totals:
+    """The totals; ``untaxed``: the page says that no VAT applies, so with no tax amount labelled
+    a lone net amount or a lone total is both, the tax 0."""
     by = {r: [c for c in cands if c.role == r] for r in (*ROLES, ANY)}
     if any(c.value > 0 for c in by["total_excl_tax"]):  # "Gesamtbetrag der Abschläge -0,00": no total
         by["total_incl_tax"] = [c for c in by["total_incl_tax"] if c.value > 0]
@@ -293,6 +314,8 @@ def choose(cands: list[Candidate]) -> Totals:
     else:
         _pairs(by, picked, derived, warnings)
         _untaxed(by, picked, derived, warnings)
+        if untaxed:
+            _said_untaxed(by, picked, derived, warnings)
     incl = derived.get("total_incl_tax") or (
         picked["total_incl_tax"].value if picked["total_incl_tax"] else None
     )
@@ -358,6 +381,22 @@ def _untaxed(by: dict[str, list[Candidate]], picked: dict, derived: dict, warnin
         picked["total_incl_tax"] = replace(min(below, key=lambda c: c.segment.line), role="total_incl_tax")
         derived["tax_amount"] = Decimal("0.00")
         warnings.append("no tax: the total equals the net amount")
+
+
+def _said_untaxed(by: dict[str, list[Candidate]], picked: dict, derived: dict, warnings: list[str]) -> None:
+    """The page says no VAT applies and labels no tax amount: of a net amount and a total, the
+    one printed is the other too ("Total 1 500,00 €" of a micro-entrepreneur's invoice)."""
+    if any(c.value > 0 for c in by["tax_amount"]) or "tax_amount" in derived:
+        return
+    e, i = picked["total_excl_tax"], picked["total_incl_tax"]
+    if (e is None) == (i is None):
+        return
+    derived["tax_amount"] = Decimal("0.00")
+    if e is None:
+        picked["total_excl_tax"] = replace(i, role="total_excl_tax")
+    else:
+        picked["total_incl_tax"] = replace(e, role="total_incl_tax")
+    warnings.append(UNTAXED)
 
 
 def _due(by: dict[str, list[Candidate]], incl: Decimal | None) -> Candidate | None:

@@ -115,6 +115,11 @@ def test_review_warnings_read_in_french(fr: None) -> None:
         warning_text("tax amount computed from the other totals")
         == "TVA : valeur calculée à partir des autres totaux"
     )
+    from billabex_core.extraction.totals import UNTAXED
+
+    assert warning_text(UNTAXED) == (
+        "pas de TVA : le document indique qu'elle ne s'applique pas ; le total HT est le total TTC"
+    )
     assert warning_text("something new") == "something new"  # another warning, as written
     seller = "The seller on the document is “ACME*”, not your organisation “Billabex SA”: is it a supplier's invoice?"
     assert warning_text(seller) == (

@@ -261,3 +261,36 @@ def test_neither_a_tax_invoice_title_nor_a_vat_id_label_names_a_tax_amount() -> 
         (40, 340, "VAT exempt under section 31 of the Value Added Tax Act 1994"),
     ]
     assert _totals(cells) == ("33587.76", "0.00", "33587.76")
+
+
+def test_a_lone_total_of_an_invoice_saying_no_vat_applies_is_also_its_net_amount() -> None:
+    from billabex_core.extraction.totals import UNTAXED
+
+    cells = [
+        (40, 200, "Création du logo"),
+        (480, 200, "1 500,00"),
+        (340, 240, "Total"),
+        (480, 240, "1 500,00 €"),
+        (40, 700, "Entrepreneur individuel - TVA non applicable, article 293 B du CGI"),
+    ]
+    r = _result(cells)
+    assert (r.value("total_excl_tax"), r.value("tax_amount"), r.value("total_incl_tax")) == (
+        "1500.00",
+        "0.00",
+        "1500.00",
+    )
+    assert UNTAXED in r.warnings
+
+
+def test_non_applicable_about_something_else_says_nothing_of_the_vat() -> None:
+    """An "Escompte : non applicable" is about a discount: a lone total keeps its net amount unknown."""
+    cells = [
+        (40, 200, "Création du logo"),
+        (480, 200, "1 800,00"),
+        (340, 240, "Total"),
+        (480, 240, "1 800,00 €"),
+        (40, 700, "Escompte pour paiement anticipé : non applicable"),
+    ]
+    r = _result(cells)
+    assert r.value("total_incl_tax") == "1800.00"
+    assert r.value("tax_amount") is None
