@@ -11,11 +11,13 @@ of its own ("Facture liée", "N° de facture associée", "Linked invoice", "Zuge
 "Faktura korygowana nr": ``numbers.names_another_invoice``); a number of origin ("Ursprungsbeleg-
 Nr", "Original No.", "N° d'origine": a referring word of five letters or more — a preposition
 such as "for", "zu", "pour" refers only together with a document word). The value is an
-identifier alone in its cell, never the credit note's own number, never a date or an amount.
+identifier alone in its cell (but for that invoice's date after it: "vom 01.03.2026"), never the
+credit note's own number, never a date or an amount.
 """
 
 from __future__ import annotations
 
+from billabex_core.extraction.dates import find_dates
 from billabex_core.extraction.labels import Found, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.numberlabels import (
@@ -69,9 +71,14 @@ def _tier(label: str) -> int | None:
 
 
 def _alone(found: Found[str]) -> bool:
-    """The identifier is the rest of its cell, and not an amount."""
+    """The identifier is the rest of its cell, but for the date of that invoice ("RE-2026-0815
+    vom 01.03.2026", "F-2026-0042 du 01/03/2026"), and not an amount."""
     rest = found.segment.text[found.end :].strip(" .,;)")
-    return not rest and not is_amount(found.value)
+    if rest:
+        dates = find_dates(rest)
+        if not dates or dates[-1].end < len(rest) or len(rest[: dates[0].start].split()) > 2:
+            return False
+    return not is_amount(found.value)
 
 
 def find_referenced(layout: Layout, nb: Neighbours, number: str | None = None) -> Found[str] | None:

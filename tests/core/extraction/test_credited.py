@@ -88,3 +88,20 @@ def test_the_credit_notes_own_number_is_never_the_credited_invoice() -> None:
 def test_on_an_invoice_a_label_naming_another_invoice_is_not_a_credited_invoice() -> None:
     cells = [(40, 40, "FACTURE F-2026-0042"), (40, 80, "Facture concernée"), (160, 80, "FA-2026-0031")]
     assert _result(cells).value("credited_invoice_number") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "line", "issued"),
+    [
+        ("Avoir n° AV-2026-003", "Annule et remplace la facture n° F-2026-0042 du 01/03/2026", "2026-03-15"),
+        ("Gutschrift Nr. GS-2026-17", "zur Rechnung Nr. F-2026-0042 vom 01.03.2026", "2026-03-15"),
+    ],
+)
+def test_the_credited_invoice_followed_by_its_own_date(title: str, line: str, issued: str) -> None:
+    """The invoice's date after its number does not hide the number, nor become the issue date."""
+    cells = [(40, 40, "Lumen SARL"), (40, 170, title), (40, 184, "Date : 15.03.2026"), (40, 198, line)]
+    cells += [(300, 300, "Total HT"), (460, 300, "100,00"), (300, 314, "TVA 20 %"), (460, 314, "20,00")]
+    cells += [(300, 328, "Total TTC"), (460, 328, "120,00")]
+    result = _result(cells)
+    assert (result.kind, result.value("credited_invoice_number")) == ("credit_note", "F-2026-0042")
+    assert result.value("issue_date") == issued
