@@ -5,6 +5,7 @@ from __future__ import annotations
 from billabex_core.extraction.amounts import format_amount
 from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity, PaidMark
 from billabex_core.extraction.dates import date_order, month_first_in
+from billabex_core.extraction.exemption import says_untaxed
 from billabex_core.extraction.fields import (
     currency_of_country,
     find_credited,
@@ -20,7 +21,7 @@ from billabex_core.extraction.numbers import find_number
 from billabex_core.extraction.parties import Parties, find_parties
 from billabex_core.extraction.references import find_referenced, numbered_credit_title
 from billabex_core.extraction.stamps import paid_stamp
-from billabex_core.extraction.totals import Totals, choose, collect, says_untaxed
+from billabex_core.extraction.totals import Totals, choose, collect
 
 
 def _field(found: Found | None, confidence: float, value: str | None = None) -> ExtractedField:

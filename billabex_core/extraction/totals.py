@@ -22,14 +22,16 @@ from decimal import Decimal
 from itertools import product
 
 from billabex_core.extraction.amounts import Amount, find_amounts
+from billabex_core.extraction.exemption import exemption_lines, names_no_tax, not_money
 from billabex_core.extraction.identifiers import opens_with_vat
 from billabex_core.extraction.labels import LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
 from billabex_core.extraction.numbers import names_a_number
-from billabex_core.extraction.vocab import fold, language, phrases, title_pattern, vocab_cache
+from billabex_core.extraction.vocab import fold, language, vocab_cache
 
 ROLES = ("total_excl_tax", "tax_amount", "total_incl_tax", "amount_due", "prepaid")
 ANY = "any"  # an amount without a label: any role, if the arithmetic says so
+UNTAXED = "no VAT: the document says it does not apply; the net amount is the total"
 MAX_RATE = Decimal("0.3")
 _RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s?%\s*\)?")
 _ZERO_RATE = re.compile(r"[\s:(]*0+(?:[.,]0+)?\s?%")
@@ -73,11 +75,11 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
         return []  # "N° TVA : FR 11 123 456 782", "P.IVA: IT02569110949": an identifier
     found = find_amounts(tail)
     pool: list[tuple[Amount, Segment, int]] = [(a, seg, hit.end) for a in _money(found)]
-    plain = [(a, seg, hit.end) for a in found if abs(a.value) >= 10 and not _not_money(tail, a)]
+    plain = [(a, seg, hit.end) for a in found if abs(a.value) >= 10 and not not_money(tail, a)]
     for s in nb.right_of(seg, limit=4):
         found = find_amounts(s.text)
         pool += [(a, s, 0) for a in _money(found)]
-        plain += [(a, s, 0) for a in found if abs(a.value) >= 10 and not _not_money(s.text, a)]
+        plain += [(a, s, 0) for a in found if abs(a.value) >= 10 and not not_money(s.text, a)]
     if pool or plain:
         return [(pool or plain)[-1]]  # amounts without decimals only where there is nothing else
     column = []
@@ -93,9 +95,9 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
     """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``)."""
     out = []
     line_count = len(layout.lines)
-    exempt = _exemption_lines(layout)
+    exempt = exemption_lines(layout)
     for hit in hits:
-        if hit.role not in ROLES or (hit.role == "tax_amount" and _names_no_tax(hit, exempt)):
+        if hit.role not in ROLES or (hit.role == "tax_amount" and names_no_tax(hit, exempt)):
             continue
         role = _net_total(hit)
         for amount, seg, base in _line_amounts(hit, nb):
@@ -115,57 +117,6 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
                 )
             )
     return out + _unlabelled(layout, {h.segment.line for h in hits if h.role in ROLES}, exempt)
-
-
-def _exemption_lines(layout: Layout) -> set[int]:
-    """The lines saying that no tax applies: words that say it alone ("Autoliquidation",
-    "Reverse charge", "BTW verlegd", "Kleinunternehmer"), or a qualifier beside a tax word ("TVA
-    non applicable", "VAT exempt" — not "Escompte : non applicable"). Their tax label names no
-    tax amount."""
-    alone, qualifier, tax = (
-        phrases("tax_exemption_words"),
-        phrases("tax_exemption_qualifiers"),
-        phrases("tax_words"),
-    )
-    out = set()
-    for i, line in enumerate(layout.lines):
-        text = " ".join(s.folded for s in line)
-        if alone.search(text) or (qualifier.search(text) and tax.search(text)):
-            out.add(i)
-    return out
-
-
-def _names_no_tax(hit: LabelHit, exempt: set[int]) -> bool:
-    """A tax label that names no tax amount: on a line saying no tax applies, or the start of a
-    document title ("TAX INVOICE")."""
-    if hit.segment.line in exempt:
-        return True
-    return any(
-        title_pattern(kind).match(hit.segment.folded, hit.start) for kind in ("invoice", "credit_note")
-    )
-
-
-@vocab_cache
-def _law_reference() -> re.Pattern[str]:
-    """A law reference's word right before a number ("art. 293 B", "§ 19 UStG", "section 31")."""
-    words = "|".join(re.escape(fold(w)) for w in language()["law_reference_words"])
-    return re.compile(rf"(?:(?<!\w)(?:{words})\.?|§)\s*$")
-
-
-@vocab_cache
-def _days_after() -> re.Pattern[str]:
-    words = "|".join(re.escape(fold(w)) for w in language()["day_words"])
-    return re.compile(rf"\s*(?:{words})(?!\w)")
-
-
-def _not_money(text: str, amount: Amount) -> bool:
-    """A whole number that is no amount: a law's article ("art. 293 B", "§ 19 UStG") or a count
-    of days ("Te betalen binnen 14 dagen")."""
-    if amount.has_decimals or amount.currency:
-        return False
-    if _days_after().match(fold(text), amount.end):
-        return True
-    return bool(_law_reference().search(fold(text[: amount.start])))
 
 
 @vocab_cache
@@ -201,7 +152,7 @@ def _unlabelled(layout: Layout, labelled_lines: set[int], exempt: set[int]) -> l
                 and not money
                 and 10 <= abs(amounts[-1].value) < 1_000_000
                 and index not in exempt
-                and not _not_money(seg.text, amounts[-1])
+                and not not_money(seg.text, amounts[-1])
             ):
                 money = amounts[-1:]  # a whole amount, not an identifier (SIREN, phone)
             for a in reversed(money):
@@ -279,14 +230,6 @@ def _consistent(
                 if best is None or score > best[0]:
                     best = (score, e, t, i, tv)
     return best
-
-
-UNTAXED = "no VAT: the document says it does not apply; the net amount is the total"
-
-
-def says_untaxed(layout: Layout) -> bool:
-    """Whether the page says that no VAT applies ("TVA non applicable, art. 293 B du CGI")."""
-    return bool(_exemption_lines(layout))
 
 
 def choose(cands: list[Candidate], *, untaxed: bool = False) -> Totals:
