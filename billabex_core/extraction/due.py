@@ -100,8 +100,11 @@ def due_from_terms(layout: Layout, issue: date | None) -> Due | None:
             m = pattern.search(seg.folded)
             if m:
                 due = issue + timedelta(days=int(m.group(1)))
-                if "eom" in m.groupdict():
+                if "eom" in m.groupdict():  # "30 jours fin de mois": the days, then the month's end
                     due = due.replace(day=calendar.monthrange(due.year, due.month)[1])
+                elif "after_eom" in m.groupdict():  # "Net 30 EOM": the month's end, then the days
+                    month_end = issue.replace(day=calendar.monthrange(issue.year, issue.month)[1])
+                    due = month_end + timedelta(days=int(m.group(1)))
                 return _inferred(seg, m, due)
         m = terms.immediate.search(seg.folded)
         if m:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from billabex_core.extraction.amounts import Amount
+from billabex_core.extraction.amounts import Amount, find_amounts
 from billabex_core.extraction.labels import LabelHit
 from billabex_core.extraction.layout import Layout
 from billabex_core.extraction.vocab import fold, language, phrases, title_pattern, vocab_cache
@@ -19,31 +19,38 @@ from billabex_core.extraction.vocab import fold, language, phrases, title_patter
 
 def says_untaxed(layout: Layout) -> bool:
     """Whether the page says that no VAT applies ("TVA non applicable, art. 293 B du CGI")."""
-    return bool(exemption_lines(layout))
+    return bool(exemption_segments(layout))
 
 
-def exemption_lines(layout: Layout) -> set[int]:
-    """The lines saying that no tax applies: words that say it alone ("Autoliquidation",
-    "Reverse charge", "BTW verlegd", "Kleinunternehmer"), or a qualifier beside a tax word ("TVA
-    non applicable", "VAT exempt" — not "Escompte : non applicable"). Their tax label names no
-    tax amount."""
-    alone, qualifier, tax = (
-        phrases("tax_exemption_words"),
-        phrases("tax_exemption_qualifiers"),
-        phrases("tax_words"),
-    )
-    out = set()
-    for i, line in enumerate(layout.lines):
-        text = " ".join(s.folded for s in line)
-        if alone.search(text) or (qualifier.search(text) and tax.search(text)):
-            out.add(i)
-    return out
+@vocab_cache
+def _exemption() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(words that say it alone, a qualifier and a tax word in one clause: at most three words
+    apart, no punctuation between — "TVA non applicable", "exonération de TVA", "Operazione in
+    franchigia da IVA", not "Escompte : non applicable - TVA sur les débits")."""
+    alone = phrases("tax_exemption_words").pattern
+    qualifier, tax = phrases("tax_exemption_qualifiers").pattern, phrases("tax_words").pattern
+    gap = r"(?:\s+[\w']+){0,3}?\s+"
+    return re.compile(alone), re.compile(rf"(?:{tax}){gap}(?:{qualifier})|(?:{qualifier}){gap}(?:{tax})")
+
+
+def exemption_segments(layout: Layout) -> set[int]:
+    """The cells (``id``) saying that no tax applies and holding no money amount: words that say
+    it alone ("Autoliquidation", "Reverse charge", "BTW verlegd", "Kleinunternehmer"), or a
+    qualifier beside a tax word ("TVA non applicable", "VAT exempt"). Their tax label names no
+    tax amount, their whole numbers are no amounts."""
+    alone, clause = _exemption()
+    return {
+        id(seg)
+        for seg in layout.segments
+        if (alone.search(seg.folded) or clause.search(seg.folded))
+        and not any(a.has_decimals for a in find_amounts(seg.text))
+    }
 
 
 def names_no_tax(hit: LabelHit, exempt: set[int]) -> bool:
-    """A tax label that names no tax amount: on a line saying no tax applies, or the start of a
+    """A tax label that names no tax amount: in a cell saying no tax applies, or the start of a
     document title ("TAX INVOICE")."""
-    if hit.segment.line in exempt:
+    if id(hit.segment) in exempt:
         return True
     return any(
         title_pattern(kind).match(hit.segment.folded, hit.start) for kind in ("invoice", "credit_note")
@@ -63,11 +70,16 @@ def _days_after() -> re.Pattern[str]:
     return re.compile(rf"\s*(?:{words})(?!\w)")
 
 
+_COUNTED = re.compile(r"\s*[^\W\d_]")
+
+
 def not_money(text: str, amount: Amount) -> bool:
-    """A whole number that is no amount: a law's article ("art. 293 B", "§ 19 UStG") or a count
-    of days ("Te betalen binnen 14 dagen")."""
+    """A whole number that is no amount: a law's article ("art. 293 B", "§ 19 UStG"), a count of
+    days ("Te betalen binnen 14 dagen") or of anything a word names after it ("a 30 gg d.f.",
+    "in 12 rate mensili")."""
     if amount.has_decimals or amount.currency:
         return False
-    if _days_after().match(fold(text), amount.end):
+    folded = fold(text)
+    if _days_after().match(folded, amount.end) or _COUNTED.match(folded, amount.end):
         return True
-    return bool(_law_reference().search(fold(text[: amount.start])))
+    return bool(_law_reference().search(folded[: amount.start]))

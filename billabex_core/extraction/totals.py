@@ -22,7 +22,7 @@ from decimal import Decimal
 from itertools import product
 
 from billabex_core.extraction.amounts import Amount, find_amounts
-from billabex_core.extraction.exemption import exemption_lines, names_no_tax, not_money
+from billabex_core.extraction.exemption import exemption_segments, names_no_tax, not_money
 from billabex_core.extraction.identifiers import opens_with_vat
 from billabex_core.extraction.labels import LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
@@ -34,7 +34,7 @@ ANY = "any"  # an amount without a label: any role, if the arithmetic says so
 UNTAXED = "no VAT: the document says it does not apply; the net amount is the total"
 MAX_RATE = Decimal("0.3")
 _RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s?%\s*\)?")
-_ZERO_RATE = re.compile(r"[\s:(]*0+(?:[.,]0+)?\s?%")
+_ZERO_RATE = re.compile(r"[\s:(]*0+(?:[.,]0+)?\s?%(?![^%]*\d\s?%)")  # not "TVA 0% et 20 %"
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candid
     """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``)."""
     out = []
     line_count = len(layout.lines)
-    exempt = exemption_lines(layout)
+    exempt = exemption_segments(layout)
     for hit in hits:
         if hit.role not in ROLES or (hit.role == "tax_amount" and names_no_tax(hit, exempt)):
             continue
@@ -151,7 +151,7 @@ def _unlabelled(layout: Layout, labelled_lines: set[int], exempt: set[int]) -> l
                 and amounts
                 and not money
                 and 10 <= abs(amounts[-1].value) < 1_000_000
-                and index not in exempt
+                and id(seg) not in exempt
                 and not not_money(seg.text, amounts[-1])
             ):
                 money = amounts[-1:]  # a whole amount, not an identifier (SIREN, phone)
@@ -242,7 +242,9 @@ def choose(cands: list[Candidate], *, untaxed: bool = False) -> Totals:
     picked: dict[str, Candidate | None] = dict.fromkeys(ROLES)
     derived: dict[str, Decimal] = {}
     best = _consistent(by)
-    zero = _zero_tax(by) if best is None or best[2].role != "tax_amount" else None
+    # no tax labelled: a net total equal to a total below it beats a triple of item lines (its net
+    # amount unlabelled), never one whose net amount is labelled ("HST 13%" a label we lack)
+    zero = _zero_tax(by) if best is None or ANY == best[1].role == best[2].role else None
     if zero:
         picked["total_excl_tax"], picked["total_incl_tax"] = zero
         derived["tax_amount"] = Decimal("0.00")
@@ -334,6 +336,9 @@ def _said_untaxed(by: dict[str, list[Candidate]], picked: dict, derived: dict, w
     e, i = picked["total_excl_tax"], picked["total_incl_tax"]
     if (e is None) == (i is None):
         return
+    known = (e or i).value
+    if any(c.value > known for c in by["amount_due"]):
+        return  # an amount due above the one total printed: there is a tax after all
     derived["tax_amount"] = Decimal("0.00")
     if e is None:
         picked["total_excl_tax"] = replace(i, role="total_excl_tax")
@@ -347,18 +352,20 @@ def _due(by: dict[str, list[Candidate]], incl: Decimal | None) -> Candidate | No
     best-labelled one. Below a prepayment, an amount that is the total less it is the amount
     due whatever its label ("Anticipo 980,67 / Total pendiente 2 288,24")."""
     dues = [c for c in by["amount_due"] if incl is None or c.value <= incl]
-    if incl is not None:
-        for p in by["prepaid"]:
-            for d in dues:
-                if incl - p.value == d.value:
-                    return d
-            below = [
-                c
-                for c in (*by["total_incl_tax"], *by[ANY])
-                if c.value == incl - p.value > 0
-                and c.segment.line >= p.segment.line
-                and c.segment is not p.segment
-            ]
-            if below:
-                return replace(min(below, key=lambda c: c.segment.line), role="amount_due")
+    prepaid = [p for p in by["prepaid"] if p.value > 0]
+    if incl is not None and prepaid:
+        rest = incl - sum((p.value for p in prepaid), Decimal(0))  # every prepayment deducted
+        for d in sorted(dues, key=lambda c: -c.segment.line):
+            if d.value == rest or any(incl - p.value == d.value for p in prepaid):
+                return d
+        last = max(p.segment.line for p in prepaid)
+        below = [
+            c
+            for c in (*by["total_incl_tax"], *by[ANY])
+            if c.value == rest > 0
+            and c.segment.line >= last
+            and all(c.segment is not p.segment for p in prepaid)
+        ]
+        if below:
+            return replace(min(below, key=lambda c: c.segment.line), role="amount_due")
     return max(dues, key=lambda c: (c.score, c.segment.line)) if dues else None

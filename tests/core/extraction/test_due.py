@@ -23,8 +23,8 @@ _result = result_of
         ("Merci de régler d’ici le 20/04/2026", "2026-04-20"),
         ("Payable on or before 4/20/2026", "2026-04-20"),
         # end of month after the days: EOM, FDM, fin de mes, fine mese, d.f.f.m.
-        ("Payment terms: 30 days EOM", "2026-04-30"),
-        ("Payment terms: Net 30 EOM", "2026-04-30"),
+        ("Payment terms: 30 days EOM", "2026-04-30"),  # 31 March + 30 days
+        ("Payment terms: Net 45 EOM", "2026-05-15"),
         ("Conditions de paiement : 30 j FDM", "2026-04-30"),
         ("Condiciones de pago: 30 días fin de mes", "2026-04-30"),
         ("Pagamento a 60 giorni d.f.f.m.", "2026-05-31"),

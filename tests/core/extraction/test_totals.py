@@ -294,3 +294,131 @@ def test_non_applicable_about_something_else_says_nothing_of_the_vat() -> None:
     r = _result(cells)
     assert r.value("total_incl_tax") == "1800.00"
     assert r.value("tax_amount") is None
+
+
+# Cases a review found after the rules above were first written: each failed on them.
+FR_TAXED = [
+    (40, 200, "Conseil"),
+    (480, 200, "1 000,00"),
+    (340, 300, "Total HT"),
+    (480, 300, "1 000,00 €"),
+    (340, 314, "TVA 20 %"),
+    (480, 314, "200,00 €"),
+    (340, 328, "Total TTC"),
+    (480, 328, "1 200,00 €"),
+]
+
+
+def test_non_applicable_in_another_cell_of_the_tax_line_keeps_the_tax() -> None:
+    cells = [*FR_TAXED, (40, 314, "Escompte : non applicable")]
+    assert _totals(cells) == ("1000.00", "200.00", "1200.00")
+
+
+def test_a_mention_naming_the_vat_in_another_clause_says_nothing_of_the_tax() -> None:
+    """In "Escompte : non applicable - TVA sur les débits" the qualifier is not about the VAT."""
+    cells = [
+        (40, 200, "Maintenance annuelle"),
+        (480, 200, "1 000,00"),
+        (340, 240, "Total HT"),
+        (480, 240, "1 000,00 €"),
+        (340, 254, "Net à payer"),
+        (480, 254, "1 200,00 €"),
+        (40, 700, "Escompte : non applicable - TVA sur les débits"),
+    ]
+    r = _result(cells)
+    assert (r.value("total_incl_tax"), r.value("amount_due")) == ("1200.00", "1200.00")
+
+
+def test_a_single_item_row_with_net_and_total_columns_is_no_zero_tax() -> None:
+    cells = [
+        (40, 180, "Item"),
+        (200, 180, "Qty"),
+        (300, 180, "Subtotal"),
+        (480, 180, "Total"),
+        (40, 194, "Service"),
+        (200, 194, "1"),
+        (300, 194, "1,000.00"),
+        (480, 194, "1,000.00"),
+        (340, 300, "Subtotal"),
+        (480, 300, "1,000.00"),
+        (340, 314, "IGIC 7%"),
+        (480, 314, "70.00"),
+        (340, 328, "Total"),
+        (480, 328, "1,070.00"),
+    ]
+    assert _totals(cells) == ("1000.00", "70.00", "1070.00")
+
+
+def test_quebec_gst_and_qst_are_taxes() -> None:
+    cells = [
+        (340, 300, "Sous-total"),
+        (480, 300, "1 000,00 $"),
+        (340, 314, "TPS 5 %"),
+        (480, 314, "50,00 $"),
+        (340, 328, "TVQ 9,975 %"),
+        (480, 328, "99,75 $"),
+        (340, 342, "Total"),
+        (480, 342, "1 149,75 $"),
+    ]
+    assert _totals(cells) == ("1000.00", "149.75", "1149.75")
+
+
+def test_every_prepayment_is_deducted_and_a_zero_one_deducts_nothing() -> None:
+    two = [
+        *FR_TAXED,
+        (340, 342, "Acompte n°1"),
+        (480, 342, "300,00"),
+        (340, 356, "Solde après acompte"),
+        (480, 356, "900,00"),
+        (340, 370, "Acompte n°2"),
+        (480, 370, "300,00"),
+        (340, 384, "Reste à payer"),
+        (480, 384, "600,00"),
+    ]
+    assert _result(two).value("amount_due") == "600.00"
+    paid = [
+        (340, 300, "Nettobetrag"),
+        (480, 300, "1.000,00 €"),
+        (340, 314, "MwSt 19%"),
+        (480, 314, "190,00 €"),
+        (340, 328, "Gesamtbetrag"),
+        (480, 328, "1.190,00 €"),
+        (340, 342, "Anzahlung"),
+        (480, 342, "0,00 €"),
+        (340, 356, "Zahlung per PayPal am 03.03.2026"),
+        (480, 356, "1.190,00 €"),
+        (340, 370, "Offener Betrag"),
+        (480, 370, "0,00 €"),
+    ]
+    assert _result(paid).value("amount_due") == "0.00"
+
+
+def test_counts_after_an_amount_due_label_are_no_amounts() -> None:
+    for text in ("Rimessa diretta da pagare a 30 gg d.f.", "Da pagare in 12 rate mensili"):
+        cells = [*FR_TAXED, (40, 400, text)]
+        assert _result(cells).value("amount_due") == "1200.00", text
+
+
+def test_a_zero_rate_beside_another_rate_keeps_the_tax() -> None:
+    cells = [
+        (340, 340, "Total HT"),
+        (480, 340, "1 000,00"),
+        (340, 354, "TVA 0% et 20 %"),
+        (480, 354, "100,00"),
+        (340, 368, "Total TTC"),
+        (480, 368, "1 100,00"),
+    ]
+    assert _totals(cells) == ("1000.00", "100.00", "1100.00")
+
+
+def test_verlegd_without_the_vat_says_nothing_of_it() -> None:
+    """A line "Ons kantoor is verlegd" (our office has moved) is no reverse charge."""
+    cells = [
+        (40, 200, "Advies"),
+        (480, 200, "1.210,00"),
+        (340, 328, "Totaal"),
+        (480, 328, "1.210,00"),
+        (40, 700, "Let op: ons kantoor is verlegd naar Utrecht"),
+    ]
+    r = _result(cells)
+    assert (r.value("total_incl_tax"), r.value("tax_amount")) == ("1210.00", None)
