@@ -5,7 +5,7 @@ from __future__ import annotations
 from billabex_core.extraction.amounts import format_amount
 from billabex_core.extraction.base import ExtractedField, ExtractionResult, OrgIdentity, PaidMark
 from billabex_core.extraction.dates import date_order, month_first_in
-from billabex_core.extraction.exemption import says_untaxed
+from billabex_core.extraction.exemption import exemption_segments
 from billabex_core.extraction.fields import (
     currency_of_country,
     find_credited,
@@ -47,7 +47,8 @@ def _assemble(layout: Layout, *, source: str, org: OrgIdentity | None, scale: fl
     fields: dict[str, ExtractedField] = {}
     warnings: list[str] = []
     _identity_and_dates(layout, hits, nb, scale, fields, warnings, credit=kind == "credit_note")
-    totals = choose(collect(hits, nb, layout), untaxed=says_untaxed(layout))
+    exempt = exemption_segments(layout)
+    totals = choose(collect(hits, nb, layout, exempt), untaxed=bool(exempt))
     warnings += totals.warnings
     _totals(totals, scale, fields)
     if totals.negative:

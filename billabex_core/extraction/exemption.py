@@ -17,11 +17,6 @@ from billabex_core.extraction.layout import Layout
 from billabex_core.extraction.vocab import fold, language, phrases, title_pattern, vocab_cache
 
 
-def says_untaxed(layout: Layout) -> bool:
-    """Whether the page says that no VAT applies ("TVA non applicable, art. 293 B du CGI")."""
-    return bool(exemption_segments(layout))
-
-
 @vocab_cache
 def _exemption() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(words that say it alone, a qualifier and a tax word in one clause: at most three words

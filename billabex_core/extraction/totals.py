@@ -91,11 +91,14 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
     return column
 
 
-def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout) -> list[Candidate]:
-    """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``)."""
+def collect(
+    hits: list[LabelHit], nb: Neighbours, layout: Layout, exempt: set[int] | None = None
+) -> list[Candidate]:
+    """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``); ``exempt``:
+    the cells saying no VAT applies (``exemption.exemption_segments``), when already known."""
     out = []
     line_count = len(layout.lines)
-    exempt = exemption_segments(layout)
+    exempt = exemption_segments(layout) if exempt is None else exempt
     for hit in hits:
         if hit.role not in ROLES or (hit.role == "tax_amount" and names_no_tax(hit, exempt)):
             continue
