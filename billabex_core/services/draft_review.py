@@ -106,7 +106,8 @@ def review_draft(*, session: Session, draft_id: int, values: dict[str, Any] | No
     due_default = None
     if not values.get("due_date") and clean is not None:
         due_default = clean.due_date
-        warnings.append(f"No due date found: it will be the issue date + {terms} days ({due_default}).")
+        if clean.kind != DocumentKind.CREDIT_NOTE:  # a credit note is owed to nobody by a date
+            warnings.append(f"No due date found: it will be the issue date + {terms} days ({due_default}).")
     return DraftReview(
         draft=draft,
         fields=_field_views(draft, values),

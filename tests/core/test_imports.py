@@ -174,6 +174,16 @@ def test_missing_due_date_uses_default_terms(session, fr_pdf, today) -> None:
     assert any("No due date" in w for w in review.warnings)
 
 
+def test_a_credit_note_without_a_due_date_is_not_warned_about_it(session, fr_pdf, today) -> None:
+    draft = _upload(session, fr_pdf).draft
+    drafts.save_draft(
+        session=session, draft_id=draft.id, actor="a", values={"kind": "credit_note", "due_date": ""}
+    )
+    review = draft_review.review_draft(session=session, draft_id=draft.id)
+    assert str(review.due_date_default) == "2026-04-14"  # still stored: the same default as an invoice
+    assert not any("No due date" in w for w in review.warnings)
+
+
 def test_concurrent_edits_are_refused(session, fr_pdf) -> None:
     draft = _upload(session, fr_pdf).draft
     seen = draft.version
