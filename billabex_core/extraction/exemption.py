@@ -3,7 +3,7 @@
 An invoice without VAT says why in words ("TVA non applicable, art. 293 B du CGI", "Kein
 Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG", "BTW verlegd"): that line names
 no tax amount, and the article numbers of a law reference ("art. 293 B", "§ 19", "section 31")
-or a count of days ("binnen 14 dagen") are never amounts. ``totals`` reads its candidates
+or a count of something ("binnen 14 dagen", "12 rate") are never amounts. ``totals`` reads its candidates
 through these.
 """
 
@@ -14,16 +14,17 @@ import re
 from billabex_core.extraction.amounts import Amount, find_amounts
 from billabex_core.extraction.labels import LabelHit
 from billabex_core.extraction.layout import Layout
-from billabex_core.extraction.vocab import fold, language, phrases, title_pattern, vocab_cache
+from billabex_core.extraction.vocab import fold, language, phrases, role_labels, title_pattern, vocab_cache
 
 
 @vocab_cache
 def _exemption() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(words that say it alone, a qualifier and a tax word in one clause: at most three words
+    """(words that say it alone, a qualifier and a tax label in one clause: at most three words
     apart, no punctuation between — "TVA non applicable", "exonération de TVA", "Operazione in
     franchigia da IVA", not "Escompte : non applicable - TVA sur les débits")."""
     alone = phrases("tax_exemption_words").pattern
-    qualifier, tax = phrases("tax_exemption_qualifiers").pattern, phrases("tax_words").pattern
+    qualifier = phrases("tax_exemption_qualifiers").pattern
+    tax = role_labels("tax_amount").pattern
     gap = r"(?:\s+[\w']+){0,3}?\s+"
     return re.compile(alone), re.compile(rf"(?:{tax}){gap}(?:{qualifier})|(?:{qualifier}){gap}(?:{tax})")
 
@@ -59,12 +60,6 @@ def _law_reference() -> re.Pattern[str]:
     return re.compile(rf"(?:(?<!\w)(?:{words})\.?|§)\s*$")
 
 
-@vocab_cache
-def _days_after() -> re.Pattern[str]:
-    words = "|".join(re.escape(fold(w)) for w in language()["day_words"])
-    return re.compile(rf"\s*(?:{words})(?!\w)")
-
-
 _COUNTED = re.compile(r"\s*[^\W\d_]")
 
 
@@ -75,6 +70,6 @@ def not_money(text: str, amount: Amount) -> bool:
     if amount.has_decimals or amount.currency:
         return False
     folded = fold(text)
-    if _days_after().match(folded, amount.end) or _COUNTED.match(folded, amount.end):
+    if _COUNTED.match(folded, amount.end):
         return True
     return bool(_law_reference().search(folded[: amount.start]))

@@ -22,7 +22,7 @@ from decimal import Decimal
 from itertools import product
 
 from billabex_core.extraction.amounts import Amount, find_amounts
-from billabex_core.extraction.exemption import exemption_segments, names_no_tax, not_money
+from billabex_core.extraction.exemption import names_no_tax, not_money
 from billabex_core.extraction.identifiers import opens_with_vat
 from billabex_core.extraction.labels import LabelHit, Neighbours
 from billabex_core.extraction.layout import Layout, Segment
@@ -91,14 +91,11 @@ def _line_amounts(hit: LabelHit, nb: Neighbours) -> list[tuple[Amount, Segment, 
     return column
 
 
-def collect(
-    hits: list[LabelHit], nb: Neighbours, layout: Layout, exempt: set[int] | None = None
-) -> list[Candidate]:
+def collect(hits: list[LabelHit], nb: Neighbours, layout: Layout, exempt: set[int]) -> list[Candidate]:
     """Candidates of the labelled lines, then the unlabelled amounts (role ``ANY``); ``exempt``:
-    the cells saying no VAT applies (``exemption.exemption_segments``), when already known."""
+    the cells saying no VAT applies (``exemption.exemption_segments``)."""
     out = []
     line_count = len(layout.lines)
-    exempt = exemption_segments(layout) if exempt is None else exempt
     for hit in hits:
         if hit.role not in ROLES or (hit.role == "tax_amount" and names_no_tax(hit, exempt)):
             continue

@@ -142,6 +142,13 @@ def phrases(key: str) -> re.Pattern[str]:
 
 
 @vocab_cache
+def role_labels(role: str) -> re.Pattern[str]:
+    """Any label of ``role`` in any language (``labels.json``), matched on folded text as whole words."""
+    words = sorted((w for ws in labels()[role].values() for w in ws), key=len, reverse=True)
+    return re.compile("|".join(_phrase_pattern(w) for w in words))
+
+
+@vocab_cache
 def title_pattern(kind: str) -> re.Pattern[str]:
     """The document titles of a kind; a one-word title of seven letters or more also ends a
     compound ("Handelsrechnung", "Proforma-Rechnung", "Sammelrechnung")."""
